@@ -1,0 +1,118 @@
+"""Time bounds for SymPy calls that can run long (solve, integrate, simplify, summation).
+
+``bounded(fn, *args, seconds=..., what=...)`` returns ``fn(*args)`` or raises
+:class:`~symmle.errors.DerivationTimeout`. In the main thread of a POSIX process it uses an
+interval timer (``SIGALRM``), which costs nothing when the call is quick; elsewhere (a worker
+thread of a web server, Windows) it runs the call in a daemon thread and stops waiting after
+``seconds`` -- the call then finishes in the background and its result is discarded.
+Callers catch the timeout and degrade to a stated, weaker result.
+"""
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, TypeVar
+
+from .errors import DerivationTimeout
+
+T = TypeVar("T")
+
+_deadline = threading.local()
+
+
+def _has_alarm() -> bool:
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+class _Alarm(BaseException):
+    """Raised by the timer; a BaseException so that SymPy's ``except Exception`` can't eat it."""
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise _Alarm()
+
+
+@contextmanager
+def budget(seconds: float | None) -> Iterator[None]:
+    """Set an overall wall-clock budget: every :func:`bounded` call inside it gets at most the
+    time that is left of the budget.
+
+    Examples
+    --------
+    >>> with budget(30):
+    ...     remaining() <= 30
+    True
+    """
+    previous = getattr(_deadline, "value", None)
+    if seconds is not None:
+        new = time.monotonic() + seconds
+        _deadline.value = new if previous is None else min(previous, new)
+    try:
+        yield
+    finally:
+        _deadline.value = previous
+
+
+def remaining() -> float:
+    """Seconds left of the innermost :func:`budget`, or infinity when none is set."""
+    deadline = getattr(_deadline, "value", None)
+    return float("inf") if deadline is None else deadline - time.monotonic()
+
+
+def bounded(fn: Callable[..., T], *args: Any, seconds: float, what: str, **kwargs: Any) -> T:
+    """Run ``fn(*args, **kwargs)`` for at most ``seconds`` (and at most what is left of the
+    current :func:`budget`).
+
+    Raises
+    ------
+    DerivationTimeout
+        When the time is up; the message names ``what`` was being done.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> bounded(sp.factor, sp.Symbol("x")**2 - 1, seconds=5, what="factor")
+    (x - 1)*(x + 1)
+    """
+    limit = min(seconds, remaining())
+    if limit <= 0:
+        raise DerivationTimeout(f"{what}: the time budget was used up before this step")
+    if _has_alarm():
+        old_handler = signal.signal(signal.SIGALRM, _on_alarm)
+        old_timer = signal.getitimer(signal.ITIMER_REAL)
+        started = time.monotonic()
+        if old_timer[0] > 0:
+            limit = min(limit, old_timer[0])
+        signal.setitimer(signal.ITIMER_REAL, limit)
+        try:
+            return fn(*args, **kwargs)
+        except _Alarm:
+            raise DerivationTimeout(f"{what}: not finished within {limit:.3g} s") from None
+        except RecursionError:
+            raise DerivationTimeout(f"{what}: the expression is too deeply nested") from None
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old_handler)
+            if old_timer[0] > 0:  # an outer bound was running: give it back what is left of it
+                left = old_timer[0] - (time.monotonic() - started)
+                signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3))
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = fn(*args, **kwargs)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller below
+            box["error"] = exc
+
+    worker = threading.Thread(target=target, daemon=True)
+    worker.start()
+    worker.join(limit)
+    if worker.is_alive():
+        raise DerivationTimeout(f"{what}: not finished within {limit:.3g} s")
+    if "error" in box:
+        if isinstance(box["error"], RecursionError):
+            raise DerivationTimeout(f"{what}: the expression is too deeply nested")
+        raise box["error"]
+    return box["value"]

@@ -1,0 +1,206 @@
+"""The check stage: is the root a maximum? Three-valued verdicts with the reason shown.
+
+The Hessian of ℓ is taken in sufficient-statistic form. The engine first tries to prove that ℓ
+is concave on the whole parameter space (then the root is the global maximum); then that the
+Hessian at the root is negative definite, after writing it in terms of θ̂ itself (inverting
+θ̂ = θ̂(T)) so that the domain of θ decides the sign ("−n/θ̂² < 0 since θ̂ > 0"). What SymPy
+cannot decide is reported as *undetermined*, with the numeric evidence from a probe sample.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Literal, Mapping
+
+import sympy as sp
+
+from .bounded import bounded
+from .errors import DerivationTimeout
+from .likelihood import LogLikelihood
+from .solve import Solution, _probe_values
+from .spaces import Domain, prove_sign
+
+__all__ = ["Check", "second_order", "principal_minors"]
+
+Verdict = Literal["proven", "disproven", "undetermined"]
+
+
+@dataclass(frozen=True)
+class Check:
+    """A verdict with its reason.
+
+    Attributes
+    ----------
+    name
+        What was checked (``"second_order"``, ``"normalization"``, ...).
+    verdict
+        ``"proven"``, ``"disproven"`` or ``"undetermined"``.
+    reason
+        One or two sentences a person can follow.
+    detail
+        The expression the verdict rests on (e.g. ℓ''(θ̂) written in θ̂), for rendering.
+    """
+
+    name: str
+    verdict: Verdict
+    reason: str
+    detail: sp.Basic | None = None
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "verdict": self.verdict, "reason": self.reason,
+                "detail": None if self.detail is None else str(self.detail)}
+
+
+def principal_minors(h: sp.Matrix) -> list[sp.Expr]:
+    """Leading principal minors D_1, ..., D_k of a square matrix."""
+    return [h[:k, :k].det() if k > 1 else h[0, 0] for k in range(1, h.shape[0] + 1)]
+
+
+def _negative_definite(h: sp.Matrix, domains: Mapping[sp.Symbol, Domain],
+                       simplices: tuple = ()) -> tuple[bool | None, list[sp.Expr]]:
+    """True when (−1)^k D_k > 0 for all k is proven; False when some minor has the wrong sign."""
+    minors = [sp.factor(sp.cancel(m)) for m in principal_minors(h)]
+    verdict: bool | None = True
+    for k, m in enumerate(minors, start=1):
+        want = "negative" if k % 2 else "positive"
+        sign = prove_sign(m, domains, want, simplices)
+        if sign is False:
+            return False, minors
+        if sign is None:
+            verdict = None
+    return verdict, minors
+
+
+def _describe_minors(names: list[str], minors: list[sp.Expr], where: str) -> str:
+    if len(minors) == 1:
+        return f"d²ℓ/d{names[0]}² = {minors[0]} < 0 {where}"
+    parts = ", ".join(f"D{k} = {m} {'< 0' if k % 2 else '> 0'}"
+                      for k, m in enumerate(minors, start=1))
+    return f"the leading principal minors of the Hessian alternate in sign ({parts}) {where}"
+
+
+def second_order(ll: LogLikelihood, solution: Solution, hessian: sp.Matrix,
+                 seconds: float = 5.0) -> Check:
+    """Decide whether the root found by :func:`~symmle.solve.solve_likelihood` is a maximum.
+
+    Examples
+    --------
+    >>> from symmle.model import build_model
+    >>> from symmle.likelihood import log_likelihood
+    >>> from symmle.solve import solve_likelihood
+    >>> ll = log_likelihood(build_model("poisson"))
+    >>> s = solve_likelihood(ll)
+    >>> second_order(ll, s, sp.hessian(ll.expr, ll.params)).verdict
+    'proven'
+    """
+    model = ll.model
+    params = list(ll.params)
+    names = [p.name for p in params]
+    domains = {p: model.domains[p] for p in params}
+    domains.update({k: model.domains[k] for k in model.known})
+    stat_syms = [s.symbol for s in ll.statistics]
+    if ll.nonseparable:
+        return Check("second_order", "undetermined",
+                     "the Hessian involves every observation separately; the fit checks it "
+                     "numerically at the estimate", hessian)
+    try:
+        concave, minors = bounded(_negative_definite, hessian, domains, model.simplices, seconds=seconds,
+                                  what="the concavity check")
+    except DerivationTimeout:
+        concave, minors = None, []
+    if concave:
+        space = ", ".join(f"{p} in {model.domains[p].describe()}" for p in params)
+        return Check("second_order", "proven",
+                     _describe_minors(names, minors, f"for every {space} and every sample: ℓ "
+                                      "is strictly concave, so the root of the likelihood "
+                                      "equations is the unique global maximum"),
+                     minors[0] if len(minors) == 1 else sp.Matrix(minors))
+    if solution.mle is None:
+        return Check("second_order", "undetermined",
+                     "ℓ could not be shown to be concave and there is no closed-form root; the "
+                     "fit checks the Hessian numerically at the estimate", hessian)
+    at_root = hessian.xreplace(solution.mle)
+    in_hat = _in_terms_of_estimate(ll, solution.score, hessian, seconds)
+    if in_hat is not None:
+        try:
+            verdict, minors = bounded(_negative_definite, in_hat, domains, model.simplices, seconds=seconds,
+                                      what="the second-order check")
+        except DerivationTimeout:
+            verdict, minors = None, []
+        hats = ", ".join(f"{p}_hat" for p in names)
+        space = " and ".join(f"{p}_hat in {model.domains[p].describe()}" for p in params)
+        if verdict is True:
+            return Check("second_order", "proven",
+                         _describe_minors(names, minors, f"at the root, written in {hats}, since "
+                                          f"{space}: a strict local maximum"),
+                         minors[0] if len(minors) == 1 else in_hat)
+        if verdict is False:
+            return Check("second_order", "disproven",
+                         f"the Hessian at the root is not negative definite (minors {minors}): "
+                         "the root is not a maximum", in_hat)
+    stat_domains = dict(domains)
+    try:
+        verdict, minors = bounded(_negative_definite, at_root, stat_domains, model.simplices, seconds=seconds,
+                                  what="the second-order check")
+    except DerivationTimeout:
+        verdict, minors = None, []
+    if verdict is True:
+        return Check("second_order", "proven",
+                     _describe_minors(names, minors, "at the root for every sample: a strict "
+                                      "local maximum"), at_root)
+    if verdict is False:
+        return Check("second_order", "disproven",
+                     f"the Hessian at the root is not negative definite (minors {minors})", at_root)
+    return Check("second_order", "undetermined", _numeric_evidence(ll, at_root), at_root)
+
+
+def _in_terms_of_estimate(ll: LogLikelihood, score: tuple[sp.Expr, ...], hessian: sp.Matrix,
+                          seconds: float) -> sp.Matrix | None:
+    """The Hessian at a root of the score, written in θ̂ instead of the statistics.
+
+    ℓ is linear in the statistics, so the likelihood equations are linear in them: solve them
+    for as many statistics as there are parameters and substitute (T = nθ̂ for the Poisson).
+    The parameter symbols then stand for θ̂, and their domains decide the sign.
+    """
+    stat_syms = [st.symbol for st in ll.statistics]
+    in_score = [t for t in stat_syms if any(t in e.free_symbols for e in score)]
+    k = len(ll.params)
+    best = None
+    for combo in itertools.combinations(in_score, min(k, len(in_score))):
+        try:
+            roots = bounded(sp.solve, list(score), list(combo), dict=True, seconds=seconds,
+                            what="writing the Hessian in the estimates")
+        except (DerivationTimeout, NotImplementedError, ValueError, TypeError):
+            continue
+        if len(roots) != 1 or set(roots[0]) != set(combo):
+            continue
+        out = hessian.xreplace(roots[0])
+        left = sum(1 for t in stat_syms if t in out.free_symbols)
+        if best is None or left < best[0]:
+            best = (left, out)
+        if left == 0:
+            break
+    if best is None:
+        return None
+    try:
+        return bounded(lambda m: m.applyfunc(lambda e: sp.factor(sp.cancel(e))), best[1],
+                       seconds=seconds, what="simplifying the Hessian")
+    except DerivationTimeout:
+        return best[1]
+
+
+def _numeric_evidence(ll: LogLikelihood, at_root: sp.Matrix) -> str:
+    values = _probe_values(ll)
+    base = "SymPy could not decide the sign of the Hessian at the root"
+    if values is None:
+        return base
+    try:
+        numeric = at_root.subs(values).evalf()
+        eig = [complex(e) for e in numeric.eigenvals(multiple=True)]
+    except (TypeError, ValueError, ZeroDivisionError, sp.MatrixError, NotImplementedError):
+        return base
+    if all(e.real < 0 for e in eig):
+        return (f"{base}; on a probe sample its eigenvalues "
+                f"({', '.join(f'{e.real:.3g}' for e in eig)}) are negative: numeric evidence of "
+                "a maximum, not a proof")
+    return f"{base}; on a probe sample it is not negative definite: check this root"

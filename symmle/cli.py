@@ -1,0 +1,427 @@
+"""The ``symmle`` command: a thin shell over :func:`symmle.derive` and :func:`symmle.fit`.
+
+::
+
+    symmle derive MODEL [--var x] [--param NAME[:DOMAIN]]... [--known NAME[:DOMAIN]]...
+                        [--support S] [--g EXPR]... [--timeout SECONDS] [--no-normalize-check]
+                        [--format text|json] [-o FILE]
+    symmle fit MODEL --data FILE [--column NAME] [same model options]
+                     [--known NAME=VALUE]... [--format text|json] [-o FILE]
+    symmle catalog [--format text|json] [-o FILE]
+    symmle --version
+
+MODEL is a catalog name (``symmle catalog`` lists them) or a density string such as
+``"theta*x**(theta-1)"`` with ``--support "0 < x < 1"``.
+
+The flags and the JSON keys are a contract that other programs read. Errors never show a
+traceback: an error symmle raises on purpose prints ``symmle: error: <message>`` on stderr and
+exits with that error's ``exit_code`` (see :mod:`symmle.errors`); with ``--format json`` it also
+prints ``{"error": {"type": ..., "message": ...}}`` on stdout. Anything unexpected prints
+``symmle: internal error: ...`` and exits 70; an interrupt exits 130; a usage error exits 2.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+from typing import Any, Callable, Sequence, TextIO
+
+from .errors import ParseError, SymmleError
+
+__all__ = ["main", "build_parser"]
+
+PROG = "symmle"
+EXIT_INTERNAL = 70  # EX_SOFTWARE from sysexits.h
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+EXIT_OUTPUT = 1  # the output file could not be written
+
+
+# --- the parser -----------------------------------------------------------------------------------
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds: {text!r}")
+    return value
+
+
+def _add_model_options(parser: argparse.ArgumentParser, *, fitting: bool) -> None:
+    parser.add_argument(
+        "model", metavar="MODEL",
+        help="a catalog name (see 'symmle catalog') or a density string, e.g. "
+             "\"theta*x**(theta-1)\" (give --support with a density string)",
+    )
+    group = parser.add_argument_group("model options")
+    group.add_argument("--var", metavar="NAME", default=None,
+                       help="the observation variable (default: x)")
+    group.add_argument("--param", metavar="NAME[:DOMAIN]", action="append", default=[],
+                       help="an unknown parameter and its domain, e.g. theta:positive or "
+                            "'p:(0, 1)'; repeat for each (default: every other name in the "
+                            "density, with an assumed domain)")
+    if fitting:
+        known_help = ("a known constant: NAME=VALUE gives its value (a number), NAME:DOMAIN its "
+                      "domain; both may be given for one name; repeat for each")
+        known_metavar = "NAME=VALUE|NAME:DOMAIN"
+    else:
+        known_help = "a known constant and its domain, e.g. mu:real; repeat for each"
+        known_metavar = "NAME[:DOMAIN]"
+    group.add_argument("--known", metavar=known_metavar, action="append", default=[],
+                       help=known_help)
+    group.add_argument("--support", metavar="S", default=None,
+                       help="the support of the variable, e.g. '0 < x < 1', 'x > 0', "
+                            "'{0, 1, 2, ...}' (required with a density string)")
+    group.add_argument("--timeout", metavar="SECONDS", type=_positive_seconds, default=30.0,
+                       help="time bound for each long symbolic step (default: 30)")
+    group.add_argument("--no-normalize-check", dest="normalize_check", action="store_false",
+                       help="do not check that the density sums or integrates to 1")
+
+
+def _add_output_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("output")
+    group.add_argument("--format", choices=("text", "json"), default="text",
+                       help="plain text for people (default) or JSON for programs")
+    group.add_argument("-o", "--output", metavar="FILE", default=None,
+                       help="write the result to FILE instead of standard output")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``symmle`` command.
+
+    Examples
+    --------
+    >>> args = build_parser().parse_args(["derive", "poisson", "--format", "json"])
+    >>> args.command, args.model, args.format, args.timeout
+    ('derive', 'poisson', 'json', 30.0)
+    """
+    parser = argparse.ArgumentParser(
+        prog=PROG, allow_abbrev=False,
+        description="Derive maximum likelihood estimators symbolically, step by step, "
+                    "and apply them to data.",
+        epilog="Run 'symmle COMMAND --help' for the options of a command.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    derive = commands.add_parser(
+        "derive", allow_abbrev=False, help="derive the MLE of a model, with every step",
+        description="Derive the maximum likelihood estimator of MODEL: the likelihood, the "
+                    "score, its solution, the second-order check and the Fisher information.",
+    )
+    _add_model_options(derive, fitting=False)
+    derive.add_argument("--g", metavar="EXPR", dest="functions", action="append", default=[],
+                        help="a function of the parameters whose MLE is wanted too (by "
+                             "invariance), e.g. 'exp(-lambda)'; repeatable")
+    _add_output_options(derive)
+    derive.set_defaults(run=_run_derive)
+
+    fit = commands.add_parser(
+        "fit", allow_abbrev=False, help="estimate the parameters of a model from data",
+        description="Fit MODEL to the observations in a file: estimates, standard errors and "
+                    "the maximised log-likelihood.",
+    )
+    _add_model_options(fit, fitting=True)
+    data = fit.add_argument_group("data")
+    data.add_argument("--data", metavar="FILE", required=True,
+                      help="numbers one per line (or separated by whitespace or commas), or a "
+                           "CSV with a header row; '#' starts a comment")
+    data.add_argument("--column", metavar="NAME", default=None,
+                      help="the column to read from a CSV with several columns")
+    _add_output_options(fit)
+    fit.set_defaults(run=_run_fit)
+
+    catalog = commands.add_parser(
+        "catalog", allow_abbrev=False, help="list the named models",
+        description="List the catalog of named models: name, parameters, support and title.",
+    )
+    _add_output_options(catalog)
+    catalog.set_defaults(run=_run_catalog)
+    return parser
+
+
+def _option_strings(parser: argparse.ArgumentParser) -> tuple[set[str], set[str]]:
+    """All option strings of ``parser`` and its subcommands, and those that take a value."""
+    every: set[str] = set()
+    valued: set[str] = set()
+    for action in parser._actions:
+        every.update(action.option_strings)
+        if action.option_strings and action.nargs != 0:
+            valued.update(action.option_strings)
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                sub_every, sub_valued = _option_strings(sub)
+                every |= sub_every
+                valued |= sub_valued
+    return every, valued
+
+
+def _attach_dash_values(argv: Sequence[str], parser: argparse.ArgumentParser) -> list[str]:
+    """Let an option's value start with a dash: ``--support "-oo < x < oo"``.
+
+    argparse takes any word that starts with ``-`` for an option and reports the value as
+    missing. A word after an option that takes a value, which starts with ``-`` but is not itself
+    one of symmle's options, is that option's value: it is glued on (``--support=-oo < x < oo``).
+    """
+    every, valued = _option_strings(parser)
+    out: list[str] = []
+    words = list(argv)
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word == "--":
+            out.extend(words[i:])
+            break
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        if (word in valued and nxt is not None and nxt.startswith("-") and nxt != "--"
+                and nxt.split("=", 1)[0] not in every):
+            out.append(f"{word}={nxt}" if word.startswith("--") else f"{word}{nxt}")
+            i += 2
+            continue
+        out.append(word)
+        i += 1
+    return out
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import PackageNotFoundError, version
+        try:
+            return version("symmle")
+        except PackageNotFoundError:
+            pass
+    except ImportError:  # pragma: no cover
+        pass
+    package = sys.modules.get("symmle")
+    return str(getattr(package, "__version__", "unknown"))
+
+
+# --- turning flags into engine arguments ------------------------------------------------------
+
+
+def _split_spec(text: str, flag: str) -> tuple[str, str, str | None]:
+    """``NAME``, ``NAME:DOMAIN`` or ``NAME=VALUE`` → (name, separator, rest or None)."""
+    from .parsing import parse_assignment
+
+    colon, equals = text.find(":"), text.find("=")
+    cuts = [i for i in (colon, equals) if i >= 0]
+    separator = text[min(cuts)] if cuts else ""
+    try:
+        if separator == "=":
+            name_text, _, rest = text.partition("=")
+            name, _ = parse_assignment(name_text)
+        else:
+            name, rest = parse_assignment(text)
+    except ParseError as exc:
+        if exc.where:
+            raise
+        raise ParseError(exc.message, where=flag) from None
+    if rest is not None and not isinstance(rest, str):
+        rest = str(rest)
+    if rest is not None and not rest.strip():
+        rest = None
+    return name, separator, rest
+
+
+def _params(specs: Sequence[str]) -> dict[str, str | None] | None:
+    if not specs:
+        return None
+    params: dict[str, str | None] = {}
+    for spec in specs:
+        name, separator, domain = _split_spec(spec, "--param")
+        if separator == "=":
+            raise ParseError(
+                f"--param {spec}: a parameter is estimated, it has no value; "
+                "write NAME or NAME:DOMAIN (known constants take --known NAME=VALUE in fit)")
+        if name in params:
+            raise ParseError(f"--param {spec}: parameter {name!r} is declared twice")
+        params[name] = domain
+    return params
+
+
+def _known(specs: Sequence[str], *, values_allowed: bool) -> tuple[
+        dict[str, str | None] | None, dict[str, float]]:
+    domains: dict[str, str | None] = {}
+    values: dict[str, float] = {}
+    for spec in specs:
+        name, separator, rest = _split_spec(spec, "--known")
+        if separator == "=":
+            if not values_allowed:
+                raise ParseError(
+                    f"--known {spec}: derive works with symbols, not values; write NAME or "
+                    "NAME:DOMAIN here (give values to 'symmle fit --known NAME=VALUE')")
+            if rest is None:
+                raise ParseError(f"--known {spec}: the value of {name!r} is missing")
+            try:
+                value = float(rest)
+            except ValueError:
+                raise ParseError(f"--known {spec}: the value of {name!r} is not a number: "
+                                 f"{rest.strip()!r}") from None
+            if not math.isfinite(value):
+                raise ParseError(f"--known {spec}: the value of {name!r} must be finite")
+            if name in values:
+                raise ParseError(f"--known {spec}: the value of {name!r} is given twice")
+            values[name] = value
+            domains.setdefault(name, None)
+        else:
+            if domains.get(name) is not None:
+                raise ParseError(f"--known {spec}: the domain of {name!r} is given twice")
+            domains[name] = rest
+    return (domains or None), values
+
+
+def _model_kwargs(args: argparse.Namespace, known: dict[str, str | None] | None) -> dict[str, Any]:
+    return {
+        "var": args.var or "x",
+        "params": _params(args.param),
+        "known": known,
+        "support": args.support,
+        "timeout": args.timeout,
+        "normalize_check": args.normalize_check,
+    }
+
+
+# --- the commands ---------------------------------------------------------------------------
+
+
+def _run_derive(args: argparse.Namespace) -> str:
+    import symmle
+
+    known, _ = _known(args.known, values_allowed=False)
+    derivation = symmle.derive(args.model, functions=args.functions or None,
+                               **_model_kwargs(args, known))
+    return derivation.to_json() if args.format == "json" else derivation.to_text()
+
+
+def _run_fit(args: argparse.Namespace) -> str:
+    import symmle
+    from .data import read_data
+
+    known, values = _known(args.known, values_allowed=True)
+    data = read_data(args.data, column=args.column)
+    result = symmle.fit(args.model, data, known_values=values or None,
+                        **_model_kwargs(args, known))
+    return result.to_json() if args.format == "json" else result.to_text()
+
+
+def _run_catalog(args: argparse.Namespace) -> str:
+    from .families import FAMILIES
+
+    entries = [
+        {
+            "name": family.name,
+            "title": family.title,
+            "density": family.density,
+            "params": dict(family.params),
+            "known": dict(family.known),
+            "support": family.support,
+            "parameterization": family.parameterization,
+            "aliases": list(family.aliases),
+        }
+        for family in FAMILIES
+    ]
+    if args.format == "json":
+        return json.dumps(entries, indent=2, ensure_ascii=False)
+    rows = [("NAME", "PARAMETERS", "SUPPORT", "TITLE")]
+    for entry in entries:
+        params = ", ".join(f"{name}:{domain}" for name, domain in entry["params"].items())
+        title = entry["title"]
+        if entry["known"]:
+            title += " [known: " + ", ".join(entry["known"]) + "]"
+        if entry["aliases"]:
+            title += " (also: " + ", ".join(entry["aliases"]) + ")"
+        rows.append((entry["name"], params, entry["support"], title))
+    widths = [max(len(row[k]) for row in rows) for k in range(3)]
+    return "\n".join(
+        "  ".join([*(cell.ljust(width) for cell, width in zip(row[:3], widths)), row[3]]).rstrip()
+        for row in rows
+    )
+
+
+# --- running, output and errors -------------------------------------------------------------
+
+
+def _emit(text: str, path: str | None, stdout: TextIO) -> None:
+    if not text.endswith("\n"):
+        text += "\n"
+    if path is None or path == "-":
+        stdout.write(text)
+        stdout.flush()
+    else:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+
+
+def _report(kind: str, type_name: str, message: str, fmt: str, stdout: TextIO,
+            stderr: TextIO) -> None:
+    first, _, rest = message.partition("\n")
+    stderr.write(f"{PROG}: {kind}: {first}\n")
+    if rest:
+        stderr.write(rest.rstrip("\n") + "\n")
+    if fmt == "json":
+        stdout.write(json.dumps({"error": {"type": type_name, "message": message}},
+                                ensure_ascii=False) + "\n")
+    stdout.flush()
+    stderr.flush()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``symmle`` command line; return the exit status.
+
+    Parameters
+    ----------
+    argv
+        The arguments after the program name (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 on success; the error's ``exit_code`` for an error symmle raises on purpose; 2 for a
+        usage error; 70 for an unexpected internal error; 130 when interrupted.
+
+    Examples
+    --------
+    >>> main(["catalog", "--format", "json", "-o", os.devnull])
+    0
+    """
+    stdout, stderr = sys.stdout, sys.stderr
+    parser = build_parser()
+    words = sys.argv[1:] if argv is None else [str(word) for word in argv]
+    try:
+        args = parser.parse_args(_attach_dash_values(words, parser))
+    except SystemExit as exc:  # --help, --version, usage errors: argparse has printed
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    fmt = getattr(args, "format", "text")
+    run: Callable[[argparse.Namespace], str] = args.run
+    try:
+        text = run(args)
+        try:
+            _emit(text, args.output, stdout)
+        except OSError as exc:
+            if isinstance(exc, BrokenPipeError):
+                raise
+            _report("error", "OutputError",
+                    f"cannot write {args.output}: {exc.strerror or exc}", fmt, stdout, stderr)
+            return EXIT_OUTPUT
+        return 0
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # e.g. 'symmle catalog | head': the reader has gone, stop quietly
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        return 141  # 128 + SIGPIPE, as a shell reports a program killed by it
+    except SymmleError as exc:
+        _report("error", type(exc).__name__, str(exc), fmt, stdout, stderr)
+        return int(exc.exit_code) or 1
+    except Exception as exc:  # noqa: BLE001 - the one place that turns surprises into a line
+        detail = " ".join(str(exc).split()) or "(no message)"
+        _report("internal error", type(exc).__name__,
+                f"{type(exc).__name__}: {detail} (please report)", fmt, stdout, stderr)
+        return EXIT_INTERNAL

@@ -1,0 +1,264 @@
+"""``derive``: the whole pipeline, and the immutable :class:`Derivation` it returns.
+
+model → likelihood → solve → check → information, under one wall-clock budget; each stage
+that runs out of time degrades to a stated, weaker result rather than failing the derivation.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+
+import sympy as sp
+
+from . import parsing
+from .bounded import budget
+from .checks import Check, second_order
+from .errors import ModelSpecError
+from .information import Information, expected_information, invariance, standard_errors
+from .likelihood import LogLikelihood, log_likelihood
+from .model import Model, ParamSpec, build_model
+from .normalization import check_density
+from .solve import Solution, solve_likelihood
+from .spaces import Support
+
+__all__ = ["Derivation", "Step", "derive"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a derivation: a heading, the mathematics, and why."""
+
+    kind: str
+    heading: str
+    math: tuple[sp.Basic, ...]
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Transform:
+    """The MLE of g(θ) by invariance."""
+
+    g: sp.Expr
+    estimate: sp.Expr | None
+    standard_error: sp.Expr | None
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A derived MLE with every intermediate result (statsmodels-style fixed vocabulary).
+
+    Sample-notation results (``mle``, ``score``, ``log_likelihood_sample``) use
+    ``Sum(h(x[i]), (i, 1, n))``; ``fisher_information`` and ``standard_errors`` are in the
+    parameter symbols (evaluate them at θ̂).
+
+    Examples
+    --------
+    >>> d = derive("poisson")
+    >>> d.mle
+    {'lambda': Sum(x[i], (i, 1, n))/n}
+    >>> d.fisher_information
+    Matrix([[1/lambda]])
+    >>> d.second_order.verdict
+    'proven'
+    """
+
+    model: Model
+    log_likelihood: LogLikelihood
+    solution: Solution
+    hessian: sp.Matrix
+    second_order: Check
+    information: Information
+    standard_errors_: dict[sp.Symbol, sp.Expr] | None
+    transforms: tuple[Transform, ...] = ()
+    checks: tuple[Check, ...] = ()
+    warnings: tuple[str, ...] = ()
+    steps: tuple[Step, ...] = field(default=())
+
+    # -- the fixed vocabulary ------------------------------------------------------------------
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.model.params)
+
+    @property
+    def closed_form(self) -> bool:
+        return self.solution.closed_form
+
+    @property
+    def mle(self) -> dict[str, sp.Expr] | None:
+        """Parameter name → MLE in sample notation, or ``None`` without a closed form."""
+        if self.solution.mle is None:
+            return None
+        return {p.name: self.log_likelihood.to_sample(v) for p, v in self.solution.mle.items()}
+
+    @property
+    def method(self) -> dict[str, str]:
+        return {p.name: m for p, m in self.solution.method.items()}
+
+    @property
+    def score(self) -> tuple[sp.Expr, ...]:
+        return tuple(self.log_likelihood.to_sample(s) for s in self.solution.score)
+
+    @property
+    def log_likelihood_sample(self) -> sp.Expr:
+        return self.log_likelihood.sample_expr
+
+    @property
+    def fisher_information(self) -> sp.Matrix | None:
+        """Expected information of one observation, or ``None`` (reason in ``information``)."""
+        return self.information.expected
+
+    @property
+    def observed_information(self) -> sp.Matrix | None:
+        """−∂²ℓ at the MLE, in sample notation."""
+        if self.solution.mle is None:
+            return None
+        at = (-self.hessian).xreplace(self.solution.mle)
+        return at.applyfunc(lambda e: self.log_likelihood.to_sample(sp.cancel(e)))
+
+    @property
+    def standard_errors(self) -> dict[str, sp.Expr] | None:
+        if self.standard_errors_ is None:
+            return None
+        return {p.name: e for p, e in self.standard_errors_.items()}
+
+    # -- output ----------------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON: expressions as SymPy-syntax strings."""
+        m = self.model
+        info = self.fisher_information
+        return {
+            "model": {
+                "name": m.name,
+                "density": str(m.density),
+                "variable": m.var.name,
+                "support": m.support.describe(m.var.name),
+                "discrete": m.discrete,
+                "parameters": {p.name: m.domains[p].describe() for p in m.params},
+                "known": {k.name: m.domains[k].describe() for k in m.known},
+            },
+            "parameters": list(self.parameters),
+            "closed_form": self.closed_form,
+            "mle": None if self.mle is None else {k: str(v) for k, v in self.mle.items()},
+            "method": self.method,
+            "reason": self.solution.reason,
+            "log_likelihood": str(self.log_likelihood_sample),
+            "score": [str(s) for s in self.score],
+            "fisher_information": None if info is None else
+            [[str(info[i, j]) for j in range(info.shape[1])] for i in range(info.shape[0])],
+            "fisher_information_reason": self.information.reason,
+            "standard_errors": None if self.standard_errors is None else
+            {k: str(v) for k, v in self.standard_errors.items()},
+            "second_order": {"verdict": self.second_order.verdict,
+                             "reason": self.second_order.reason},
+            "invariance": [{"g": str(t.g), "mle": None if t.estimate is None else
+                            str(self.log_likelihood.to_sample(t.estimate)),
+                            "standard_error": None if t.standard_error is None else
+                            str(t.standard_error)} for t in self.transforms],
+            "checks": [c.to_dict() for c in self.checks],
+            "warnings": list(self.warnings),
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The derivation as JSON (keys: ``parameters``, ``closed_form``, ``mle``, ``method``,
+        ``fisher_information``, ``second_order``, ``warnings`` and more)."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def to_text(self) -> str:
+        """A plain-text account of the derivation, step by step."""
+        from .render import render_text
+
+        return render_text(self)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+
+def _parse_functions(functions: Sequence[str | sp.Expr] | None, model: Model) -> list[sp.Expr]:
+    out = []
+    symbols = {s.name: s for s in (*model.params, *model.known)}
+    for g in functions or ():
+        if isinstance(g, sp.Expr):
+            expr = g.xreplace({sp.Symbol(s.name): s for s in symbols.values()})
+        else:
+            expr = parsing.parse_expression(str(g), symbols, where="function g")
+        if not expr.free_symbols & set(model.params):
+            raise ModelSpecError(f"the function {g} does not involve any parameter")
+        out.append(expr)
+    return out
+
+
+def derive(model: Any, *, var: str | None = None, params: ParamSpec = None,
+           known: ParamSpec = None, support: "str | Support | None" = None,
+           functions: Sequence[str | sp.Expr] | None = None, timeout: float = 30.0,
+           normalize_check: bool = True, latex_names: Mapping[str, str] | None = None,
+           ) -> Derivation:
+    """Derive the maximum likelihood estimator of a model, with its checks.
+
+    Parameters
+    ----------
+    model
+        A catalog name (``"poisson"``), a density string (``"theta*x**(theta-1)"``), a SymPy
+        expression, a ``sympy.stats`` random variable or a :class:`~symmle.model.Model`.
+    var, params, known, support
+        As in :func:`symmle.model.build_model`.
+    functions
+        Functions g(θ) whose MLE is wanted by invariance (``["exp(-lambda)"]``).
+    timeout
+        Wall-clock budget in seconds for the whole derivation; every long SymPy call is bounded
+        by what is left of it, and a step that runs out degrades to a stated weaker result.
+    normalize_check
+        Reject densities that are negative or not normalised (``False``: warn instead).
+
+    Returns
+    -------
+    Derivation
+
+    Raises
+    ------
+    ModelSpecError, ParseError, NormalizationError, UnsupportedModelError
+
+    Examples
+    --------
+    >>> d = derive("theta*x**(theta-1)", params={"theta": "positive"}, support="0 < x < 1")
+    >>> d.mle["theta"]
+    -n/Sum(log(x[i]), (i, 1, n))
+    """
+    with budget(timeout):
+        m = build_model(model, var=var, params=params, known=known, support=support,
+                        latex_names=latex_names)
+        warnings = list(m.notes)
+        checks: list[Check] = []
+        try:
+            checks.append(check_density(m, seconds=min(1.5, timeout / 10)))
+        except ModelSpecError as exc:
+            if normalize_check:
+                raise
+            warnings.append(f"{exc} (accepted because the normalization check is off)")
+        gs = _parse_functions(functions, m)
+        ll = log_likelihood(m)
+        solution = solve_likelihood(ll, seconds=min(10.0, timeout / 3))
+        if not solution.closed_form:
+            warnings.append(f"no closed form: {solution.reason}")
+        hessian = sp.hessian(ll.expr, ll.params)
+        order = second_order(ll, solution, hessian, seconds=min(5.0, timeout / 6))
+        if order.verdict == "disproven":
+            warnings.append("the root of the likelihood equations is not a maximum: "
+                            + order.reason)
+        info = expected_information(ll, hessian, seconds=min(10.0, timeout / 4))
+        ses = None
+        if info.expected is not None:
+            ses = standard_errors(ll, info.expected, seconds=min(5.0, timeout / 6))
+            if ses is None:
+                warnings.append("the Fisher information is singular: the parameters may not be "
+                                "identifiable")
+        transforms = tuple(Transform(g, *invariance(ll, g, solution.mle, info.expected))
+                           for g in gs)
+        checks.append(order)
+    from .steps import build_steps
+
+    d = Derivation(m, ll, solution, hessian, order, info, ses, transforms, tuple(checks),
+                   tuple(warnings))
+    return dataclasses.replace(d, steps=build_steps(d))
+

@@ -1,0 +1,425 @@
+"""The model stage: from what a person gives (a density string, a SymPy expression, a
+``sympy.stats`` random variable, a catalog name) to one immutable :class:`Model`.
+
+Symbols get their assumptions from the declared domains and the support (``positive=True``
+for ``λ > 0``), which is what lets the likelihood stage split logarithms without ``force``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+import sympy as sp
+
+from . import parsing
+from .errors import ModelSpecError, UnsupportedModelError
+from .spaces import Domain, Support
+
+__all__ = ["Model", "build_model", "default_domain"]
+
+ParamSpec = Mapping[str, "str | Domain | None"] | Sequence[str] | None
+
+
+@dataclass(frozen=True)
+class Model:
+    """A pmf or pdf with everything needed to derive its MLE.
+
+    Attributes
+    ----------
+    density
+        f(x | θ) as a SymPy expression in ``var``, ``params`` and ``known``.
+    var
+        The observation symbol (assumptions from the support).
+    params
+        The unknown parameters, in order.
+    known
+        Known constants.
+    domains
+        Domain of every parameter and known constant.
+    support
+        Where f is positive.
+    name, title, parameterization
+        Catalog information (``None`` for a density typed in).
+    latex_names
+        Symbol → LaTeX for names SymPy prints badly.
+    notes
+        Warnings made while building (assumed domains, unchecked normalization).
+    constraints
+        Expressions that are positive on the parameter space beyond the domains
+        (``1 - p1 - p2`` for ``p1 + p2 < 1``).
+
+    Examples
+    --------
+    >>> m = build_model("theta*x**(theta-1)", support="0 < x < 1")
+    >>> m.params, m.discrete
+    ((theta,), False)
+    """
+
+    density: sp.Expr
+    var: sp.Symbol
+    params: tuple[sp.Symbol, ...]
+    known: tuple[sp.Symbol, ...]
+    domains: Mapping[sp.Symbol, Domain]
+    support: Support
+    name: str | None = None
+    title: str | None = None
+    parameterization: str | None = None
+    latex_names: Mapping[sp.Symbol, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    constraints: tuple[sp.Expr, ...] = ()
+
+    @property
+    def simplices(self) -> tuple[tuple[sp.Symbol, ...], ...]:
+        """Groups of parameters constrained to a simplex (each positive, 1 − Σ > 0)."""
+        out = []
+        for c in self.constraints:
+            group = tuple(sorted(c.free_symbols, key=lambda s: s.name))
+            if (group and set(group) <= set(self.params)
+                    and sp.expand(c - 1 + sp.Add(*group)) == 0
+                    and all(self.domains[g].assumptions().get("positive") for g in group)):
+                out.append(group)
+        return tuple(out)
+
+    @property
+    def discrete(self) -> bool:
+        return self.support.discrete
+
+    @property
+    def support_depends_on_params(self) -> bool:
+        return bool(self.support.free_symbols & set(self.params))
+
+    def symbol(self, name: str) -> sp.Symbol:
+        """The parameter or known constant called ``name``."""
+        for s in (*self.params, *self.known, self.var):
+            if s.name == name:
+                return s
+        raise ModelSpecError(f"no parameter or constant called {name!r} in this model")
+
+    def describe(self) -> str:
+        """One line: ``f(x | theta) = ... on 0 < x < 1``."""
+        given = ", ".join(s.name for s in self.params)
+        return f"f({self.var} | {given}) = {self.density}, {self.support.describe(self.var.name)}"
+
+
+# ---------------------------------------------------------------------------------------------
+# default domains: a name-based guess, always reported to the user as a note
+
+_REAL_NAMES = {"mu", "loc", "location", "a", "b", "c", "d", "delta", "eta", "xi", "nu0"}
+_UNIT_NAMES = {"p", "q", "pi", "prob", "phi"}
+_COUNT_NAMES = {"N", "m", "M", "K"}
+
+
+def default_domain(name: str) -> str:
+    """The domain assumed for an undeclared parameter called ``name``.
+
+    ``mu``-like location names are real, ``p``/``q`` lie in (0, 1), ``N``/``m`` are positive
+    integers, ``beta0``, ``beta1``, ... are real; everything else is positive.
+
+    Examples
+    --------
+    >>> default_domain("mu"), default_domain("p"), default_domain("theta")
+    ('real', '(0, 1)', 'positive')
+    """
+    if name in _REAL_NAMES or re.fullmatch(r"(beta|b|a|mu|theta)_?\d+", name):
+        return "real"
+    if name in _UNIT_NAMES or re.fullmatch(r"p_?\d+", name):
+        return "(0, 1)"
+    if name in _COUNT_NAMES:
+        return "positive integer"
+    return "positive"
+
+
+def _normalize_specs(specs: ParamSpec, what: str) -> dict[str, "str | Domain | None"]:
+    if specs is None:
+        return {}
+    if isinstance(specs, Mapping):
+        out = {}
+        for k, v in specs.items():
+            name, _ = parsing.parse_assignment(str(k))
+            out[name] = v
+        return out
+    if isinstance(specs, str):
+        specs = [s for s in specs.split(",") if s.strip()] if ":" not in specs else [specs]
+    out = {}
+    for item in specs:
+        name, dom = parsing.parse_assignment(str(item))
+        if name in out:
+            raise ModelSpecError(f"{what} {name!r} is declared twice")
+        out[name] = dom
+    return out
+
+
+def _domain(spec: "str | Domain | None", name: str, notes: list[str], role: str,
+            symbols: Mapping[str, sp.Symbol]) -> Domain:
+    if isinstance(spec, Domain):
+        return spec
+    if spec is None or (isinstance(spec, str) and not spec.strip()):
+        guess = default_domain(name)
+        notes.append(f"the domain of {role} {name!r} was not given; assumed {guess} "
+                     f"(declare it as {name}:DOMAIN to change this)")
+        spec = guess
+    return parsing.parse_domain(str(spec), symbols)
+
+
+# ---------------------------------------------------------------------------------------------
+# building
+
+
+def build_model(model: Any, *, var: str | None = None, params: ParamSpec = None,
+                known: ParamSpec = None, support: "str | Support | None" = None,
+                latex_names: Mapping[str, str] | None = None) -> Model:
+    """Build a :class:`Model` from a density string, SymPy expression, ``sympy.stats`` random
+    variable, catalog name, :class:`~symmle.families.Family` or :class:`Model`.
+
+    Parameters
+    ----------
+    model
+        What to build from.
+    var
+        Name of the observation variable (default ``x``).
+    params
+        Unknown parameters: ``{"theta": "positive"}`` or ``["theta:positive", "mu"]``; when
+        omitted, every name in the density that is not the variable, a known constant or a
+        function is a parameter, with a domain from :func:`default_domain` (reported as a note).
+    known
+        Known constants, in the same forms.
+    support
+        The support (required for a density string or expression).
+
+    Raises
+    ------
+    ModelSpecError, ParseError
+        With the offending name or position.
+
+    Examples
+    --------
+    >>> build_model("poisson").params
+    (lambda,)
+    >>> build_model("exp(-x/theta)/theta", support="x > 0").domains[sp.Symbol("theta", positive=True)]
+    Domain(lower=0, upper=oo, left_open=True, right_open=True, integer=False)
+    """
+    from . import families
+
+    if isinstance(model, Model):
+        return model
+    if isinstance(model, families.Family):
+        return _from_family(model)
+    if isinstance(model, str):
+        text = model.strip()
+        if re.fullmatch(r"[A-Za-z][A-Za-z0-9_\- ]*", text) and params is None and support is None:
+            return _from_family(families.get(text))
+        return _from_strings(text, var=var, params=params, known=known, support=support,
+                             latex_names=latex_names)
+    if _is_random_symbol(model):
+        return _from_stats(model, params=params, known=known)
+    if isinstance(model, sp.Basic):
+        return _from_expr(model, var=var, params=params, known=known, support=support,
+                          latex_names=latex_names)
+    raise ModelSpecError(
+        f"cannot build a model from {type(model).__name__}; give a density string, a SymPy "
+        "expression, a sympy.stats random variable or a catalog name")
+
+
+def _from_family(fam: Any) -> Model:
+    m = _from_strings(fam.density, var=fam.var, params=dict(fam.params), known=dict(fam.known),
+                      support=fam.support, latex_names=dict(fam.latex_names))
+    symbols = {s.name: s for s in (*m.params, *m.known)}
+    constraints = tuple(parse_constraint(c, symbols) for c in fam.constraints)
+    return Model(m.density, m.var, m.params, m.known, m.domains, m.support, name=fam.name,
+                 title=fam.title, parameterization=fam.parameterization,
+                 latex_names=m.latex_names, notes=m.notes, constraints=constraints)
+
+
+def parse_constraint(text: str, symbols: Mapping[str, sp.Symbol]) -> sp.Expr:
+    """``"p1 + p2 < 1"`` → ``1 - p1 - p2`` (an expression that is positive on the space).
+
+    Examples
+    --------
+    >>> p1, p2 = sp.symbols("p1 p2")
+    >>> parse_constraint("p1 + p2 < 1", {"p1": p1, "p2": p2})
+    -p1 - p2 + 1
+    """
+    parts = re.split(r"(<|>)", text)
+    if len(parts) != 3:
+        raise ModelSpecError(f"a constraint must be one strict inequality such as "
+                             f"'p1 + p2 < 1', not {text!r}", where="constraint")
+    left = parsing.parse_expression(parts[0], symbols, where="constraint")
+    right = parsing.parse_expression(parts[2], symbols, where="constraint")
+    return right - left if parts[1] == "<" else left - right
+
+
+def _from_strings(density: str, *, var: str | None, params: ParamSpec, known: ParamSpec,
+                  support: "str | Support | None", latex_names: Mapping[str, str] | None) -> Model:
+    var_name = parsing.parse_assignment(var)[0] if var else "x"
+    notes: list[str] = []
+    known_specs = _normalize_specs(known, "known constant")
+    param_specs = _normalize_specs(params, "parameter")
+    if support is None:
+        raise ModelSpecError(
+            f"the support of {var_name} is missing: give it, e.g. '0 < {var_name} < 1', "
+            f"'{var_name} > 0' or '{{0, 1, 2, ...}}'", where="support")
+    used = parsing.names_in(density)
+    support_names = parsing.names_in(support) if isinstance(support, str) else []
+    for name in list(known_specs) + list(param_specs):
+        if name == var_name:
+            raise ModelSpecError(f"{name!r} is the observation variable; it cannot also be a "
+                                 "parameter or a known constant")
+    both = set(known_specs) & set(param_specs)
+    if both:
+        raise ModelSpecError(f"{sorted(both)[0]!r} is declared both as a parameter and as known")
+    if not param_specs:
+        inferred = [n for n in used + support_names
+                    if n != var_name and n not in known_specs]
+        param_specs = {n: None for n in dict.fromkeys(inferred)}
+        if not param_specs:
+            raise ModelSpecError("the density has no parameter to estimate", where="density")
+    # domains may mention known constants: make plain symbols first, then the real ones
+    plain = {n: sp.Symbol(n) for n in (*known_specs, *param_specs)}
+    domains_by_name: dict[str, Domain] = {}
+    for name, spec in known_specs.items():
+        domains_by_name[name] = _domain(spec, name, notes, "known constant", plain)
+    for name, spec in param_specs.items():
+        domains_by_name[name] = _domain(spec, name, notes, "parameter", plain)
+    symbols = {n: sp.Symbol(n, **domains_by_name[n].assumptions()) for n in domains_by_name}
+    swap = {plain[n]: symbols[n] for n in symbols}
+    domains_by_name = {n: _subs_domain(d, swap) for n, d in domains_by_name.items()}
+    if isinstance(support, Support):
+        supp = support.subs({sp.Symbol(s.name): s for s in symbols.values()})
+    else:
+        supp = parsing.parse_support(support, var_name, symbols)
+    x = sp.Symbol(var_name, **supp.assumptions())
+    expr = parsing.parse_expression(density, {**symbols, var_name: x}, where="density")
+    return _finish(expr, x, [symbols[n] for n in param_specs], [symbols[n] for n in known_specs],
+                   {symbols[n]: d for n, d in domains_by_name.items()}, supp, notes,
+                   latex_names)
+
+
+def _subs_domain(d: Domain, swap: Mapping[sp.Symbol, sp.Symbol]) -> Domain:
+    return Domain(sp.sympify(d.lower).xreplace(swap), sp.sympify(d.upper).xreplace(swap),
+                  d.left_open, d.right_open, d.integer)
+
+
+def _finish(expr: sp.Expr, x: sp.Symbol, params: list[sp.Symbol], known: list[sp.Symbol],
+            domains: dict[sp.Symbol, Domain], supp: Support, notes: list[str],
+            latex_names: Mapping[str, str] | None) -> Model:
+    free = expr.free_symbols | supp.free_symbols
+    for p in params:
+        if p not in free:
+            raise ModelSpecError(f"parameter {p.name!r} does not appear in the density or the "
+                                 "support", where="density")
+    for k in known:
+        if k not in free:
+            raise ModelSpecError(f"known constant {k.name!r} does not appear in the density or "
+                                 "the support", where="density")
+    stray = free - set(params) - set(known) - {x}
+    if stray:
+        name = sorted(s.name for s in stray)[0]
+        raise ModelSpecError(f"name {name!r} is neither the variable, a parameter nor a known "
+                             "constant", where="density")
+    if expr.has(sp.Integral, sp.Sum, sp.Derivative):
+        raise ModelSpecError("the density may not contain integrals, sums or derivatives")
+    names = {s.name: s for s in (*params, *known, x)}
+    latex = {names[k]: v for k, v in (latex_names or {}).items() if k in names}
+    return Model(expr, x, tuple(params), tuple(known), domains, supp, latex_names=latex,
+                 notes=tuple(notes))
+
+
+def _from_expr(expr: sp.Basic, *, var: str | None, params: ParamSpec, known: ParamSpec,
+               support: "str | Support | None",
+               latex_names: Mapping[str, str] | None) -> Model:
+    """A SymPy expression: re-create its symbols with the declared assumptions."""
+    if not isinstance(expr, sp.Expr):
+        raise ModelSpecError(f"a density must be an expression, not {type(expr).__name__}")
+    names = {s.name for s in expr.free_symbols}
+    var_name = var or ("x" if "x" in names else None)
+    if var_name is None:
+        raise ModelSpecError("cannot tell which symbol is the observation: give var=...")
+    if support is None:
+        raise ModelSpecError(f"the support of {var_name} is missing", where="support")
+    if params is None:
+        known_names = set(_normalize_specs(known, "known constant"))
+        params = {n: None for n in sorted(names - {var_name} - known_names)}
+    # re-create the expression's symbols with the declared assumptions, matched by name
+    plain = expr.xreplace({s: sp.Symbol(s.name) for s in expr.free_symbols})
+    model = _from_strings_expr(plain, var_name, params, known, support, latex_names)
+    return model
+
+
+def _from_strings_expr(plain: sp.Expr, var_name: str, params: ParamSpec, known: ParamSpec,
+                       support: "str | Support", latex_names: Mapping[str, str] | None) -> Model:
+    notes: list[str] = []
+    known_specs = _normalize_specs(known, "known constant")
+    param_specs = _normalize_specs(params, "parameter")
+    plain_syms = {n: sp.Symbol(n) for n in (*known_specs, *param_specs)}
+    doms = {n: _domain(s, n, notes, "known constant", plain_syms) for n, s in known_specs.items()}
+    doms.update({n: _domain(s, n, notes, "parameter", plain_syms) for n, s in param_specs.items()})
+    symbols = {n: sp.Symbol(n, **doms[n].assumptions()) for n in doms}
+    swap = {plain_syms[n]: symbols[n] for n in symbols}
+    doms = {n: _subs_domain(d, swap) for n, d in doms.items()}
+    supp = (support.subs(swap) if isinstance(support, Support)
+            else parsing.parse_support(support, var_name, symbols))
+    x = sp.Symbol(var_name, **supp.assumptions())
+    expr = plain.xreplace({**swap, sp.Symbol(var_name): x})
+    return _finish(expr, x, [symbols[n] for n in param_specs], [symbols[n] for n in known_specs],
+                   {symbols[n]: d for n, d in doms.items()}, supp, notes, latex_names)
+
+
+def _is_random_symbol(obj: Any) -> bool:
+    try:
+        from sympy.stats.rv import RandomSymbol
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(obj, RandomSymbol)
+
+
+def _from_stats(rv: Any, *, params: ParamSpec, known: ParamSpec) -> Model:
+    """A ``sympy.stats`` random variable: its density and its set become the model."""
+    from sympy import stats
+
+    x0 = sp.Symbol("x")
+    dens = stats.density(rv)
+    if isinstance(dens, dict) or hasattr(dens, "dict"):
+        table = dict(dens.dict if hasattr(dens, "dict") else dens)
+        values = sorted(table, key=lambda v: float(v))
+        expr = sp.Integer(1)
+        for v in values:
+            basis = sp.Integer(1)
+            for w in values:
+                if w != v:
+                    basis *= (x0 - w) / (v - w)
+            expr *= table[v] ** sp.factor(basis)
+        supp: "str | Support" = Support.finite(values)
+    else:
+        expr = dens(x0)
+        if isinstance(expr, sp.Piecewise):
+            expr = expr.args[0][0]
+        the_set = rv.pspace.domain.set
+        supp = _support_from_set(the_set)
+    free = {s.name for s in expr.free_symbols if s.name != "x"}
+    if params is None:
+        known_names = set(_normalize_specs(known, "known constant"))
+        params = {n: None for n in sorted(free - known_names)}
+    plain = expr.xreplace({s: sp.Symbol(s.name) for s in expr.free_symbols})
+    return _from_strings_expr(plain, "x", params, known, supp, None)
+
+
+def _support_from_set(s: sp.Set) -> Support:
+    if s == sp.S.Naturals0:
+        return Support.integers(0)
+    if s == sp.S.Naturals:
+        return Support.integers(1)
+    if isinstance(s, sp.Range):
+        return Support.integers(s.inf, s.sup)
+    if isinstance(s, sp.FiniteSet):
+        return Support.finite(s.args)
+    if isinstance(s, sp.Interval):
+        return Support.interval(s.start, s.end, bool(s.left_open), bool(s.right_open))
+    if s == sp.S.Reals:
+        return Support.interval()
+    raise UnsupportedModelError(f"cannot read the support {s} of this random variable")
+
+
+def symbols_of(model: Model) -> Iterable[sp.Symbol]:
+    """Parameters, then known constants."""
+    return (*model.params, *model.known)

@@ -1,0 +1,162 @@
+"""Is the density a density? Non-negative on its support and summing/integrating to 1.
+
+Checked symbolically where SymPy can within a time bound, and numerically at a few typical
+parameter values (mpmath quadrature or summation) otherwise. A density that fails is rejected
+with :class:`~symmle.errors.NormalizationError`, naming the parameter values and the total;
+``normalize_check=False`` (``--no-normalize-check``) turns the rejection into a warning.
+"""
+from __future__ import annotations
+
+import math
+
+import mpmath
+import sympy as sp
+
+from . import probe
+from .bounded import bounded
+from .checks import Check
+from .errors import DerivationTimeout, NormalizationError
+from .model import Model
+from .spaces import Domain, piecewise_branch
+
+__all__ = ["check_density", "parameter_points"]
+
+TOLERANCE = 1e-6
+
+
+def parameter_points(model: Model, count: int = 3) -> list[dict[sp.Symbol, sp.Expr]]:
+    """Typical parameter values (with known constants at typical values) where the support is
+    a proper set; the first point is the most central one."""
+    known = probe.known_values(model)
+    points = []
+    for i in range(count):
+        point = dict(known)
+        for j, p in enumerate(model.params):
+            dom = model.domains[p]
+            lo, hi = sp.sympify(dom.lower).subs(point), sp.sympify(dom.upper).subs(point)
+            if not (lo.is_number or lo == -sp.oo) or not (hi.is_number or hi == sp.oo):
+                lo, hi = dom.lower, dom.upper
+            vals = Domain(lo, hi, dom.left_open, dom.right_open, dom.integer).typical_values()
+            point[p] = vals[(i + j) % len(vals)]
+        supp = model.support.subs(point)
+        if supp.kind != "finite" and not supp.free_symbols and sp.sympify(supp.lower) >= sp.sympify(supp.upper):
+            continue
+        points.append(point)
+    return points
+
+
+def _total_symbolic(model: Model, seconds: float) -> sp.Expr | None:
+    x, s, f = model.var, model.support, model.density
+    try:
+        if s.kind == "finite":
+            total = sp.Add(*[f.subs(x, v) for v in s.values])
+        elif s.kind == "integers":
+            total = bounded(sp.summation, f, (x, s.lower, s.upper), seconds=seconds,
+                            what="summing the pmf over its support")
+        else:
+            total = bounded(sp.integrate, f, (x, s.lower, s.upper), seconds=seconds,
+                            what="integrating the density over its support")
+        total = piecewise_branch(total, model.domains)
+        if total is None or total.has(sp.Integral, sp.Sum):
+            return None
+        return bounded(sp.simplify, total, seconds=seconds, what="simplifying the total")
+    except (DerivationTimeout, NotImplementedError, ValueError, TypeError, ZeroDivisionError):
+        return None
+
+
+def _total_numeric(model: Model, point: dict[sp.Symbol, sp.Expr]) -> float | None:
+    x = model.var
+    f = model.density.subs(point)
+    s = model.support.subs(point)
+    try:
+        fn = sp.lambdify(x, f, modules="mpmath")
+        with mpmath.workdps(20):
+            if s.kind == "finite":
+                total = sum(fn(mpmath.mpf(float(v))) for v in s.values)
+            elif s.kind == "integers":
+                hi = mpmath.inf if s.upper == sp.oo else int(s.upper)
+                total = mpmath.nsum(lambda k: fn(k), [int(s.lower), hi])
+            else:
+                lo = -mpmath.inf if s.lower == -sp.oo else mpmath.mpf(float(s.lower))
+                hi = mpmath.inf if s.upper == sp.oo else mpmath.mpf(float(s.upper))
+                total = mpmath.quad(fn, [lo, hi])
+        value = complex(total)
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError, AttributeError,
+            NameError, RecursionError):
+        return None
+    if abs(value.imag) > 1e-9 or not math.isfinite(value.real):
+        return None
+    return value.real
+
+
+def _negative_at(model: Model, point: dict[sp.Symbol, sp.Expr]) -> tuple | None:
+    x = model.var
+    points = probe.sample(model, point) or []
+    f = model.density.subs(point)
+    for v in points:
+        value = probe.to_float(f.subs(x, v))
+        if value is not None and value < -1e-12:
+            return v, value
+    return None
+
+
+def _describe(point: dict[sp.Symbol, sp.Expr]) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in point.items())
+
+
+def check_density(model: Model, seconds: float = 4.0) -> Check:
+    """Check that the density is non-negative and normalised.
+
+    Returns
+    -------
+    Check
+        ``proven`` when SymPy sums/integrates it to exactly 1, ``undetermined`` when only the
+        numeric check at typical parameter values passed (said in the reason).
+
+    Raises
+    ------
+    NormalizationError
+        Negative somewhere on the support, or a total that is not 1.
+
+    Examples
+    --------
+    >>> from symmle.model import build_model
+    >>> check_density(build_model("theta*x**(theta-1)", support="0 < x < 1")).verdict
+    'proven'
+    """
+    points = parameter_points(model)
+    if points:
+        bad = _negative_at(model, points[0])
+        if bad is not None:
+            raise NormalizationError(
+                f"the density is negative at {model.var} = {bad[0]} when {_describe(points[0])} "
+                f"(value {bad[1]:.4g}): it must be non-negative on its support")
+    total = _total_symbolic(model, seconds)
+    if total is not None and sp.simplify(total - 1) == 0:
+        return Check("normalization", "proven",
+                     f"the density {'sums' if model.discrete else 'integrates'} to 1 over "
+                     f"{model.support.describe(model.var.name)} for every parameter value")
+    if total is not None and total.is_number and total != 1:
+        raise NormalizationError(
+            f"the density {'sums' if model.discrete else 'integrates'} to {total}, not 1, over "
+            f"{model.support.describe(model.var.name)}")
+    checked = []
+    for point in points:
+        value = _total_numeric(model, point)
+        if value is None:
+            continue
+        if abs(value - 1) > TOLERANCE:
+            what = "sums" if model.discrete else "integrates"
+            extra = f" (SymPy gives the total {total})" if total is not None else ""
+            raise NormalizationError(
+                f"the density {what} to {value:.6g}, not 1, over "
+                f"{model.support.describe(model.var.name)} when {_describe(point)}{extra}")
+        checked.append(point)
+    if not checked:
+        return Check("normalization", "undetermined",
+                     "the total could not be computed symbolically or numerically; the density "
+                     "is assumed to be normalised")
+    return Check("normalization", "undetermined",
+                 f"{'sums' if model.discrete else 'integrates'} to 1 within {TOLERANCE:g} at "
+                 + "; ".join(_describe(p) for p in checked)
+                 + " (numerically; SymPy could not find the total in closed form)")

@@ -1,0 +1,145 @@
+"""Sample notation: sums over the observations, and deciding when two such expressions agree.
+
+The engine solves with plain symbols ``T_k`` standing for sufficient statistics
+``T_k = Σ_i h_k(x_i)``; people read and write the sums themselves. Sample notation uses one
+:class:`~sympy.IndexedBase` ``x``, the index ``i`` and the sample size ``n``:
+``Sum(log(x[i]), (i, 1, n))``. :func:`linearize` rewrites any expression with such sums so that
+every sum is *atomic* (summand with no factor free of ``i``, no numeric coefficient, not a sum
+itself), which makes structural comparison a sound test of equality: Σ(x_i − x̄)² and
+Σx_i² − (Σx_i)²/n linearize to the same thing.
+
+Examples
+--------
+>>> a = Sum((X[I] - Sum(X[I], (I, 1, N)) / N) ** 2, (I, 1, N)) / N
+>>> b = Sum(X[I] ** 2, (I, 1, N)) / N - (Sum(X[I], (I, 1, N)) / N) ** 2
+>>> equivalent(a, b)
+True
+"""
+from __future__ import annotations
+
+from typing import Mapping
+
+import sympy as sp
+from sympy import Sum
+
+X = sp.IndexedBase("x")
+I = sp.Symbol("i", integer=True, positive=True)
+N = sp.Symbol("n", integer=True, positive=True)
+
+__all__ = ["X", "I", "N", "sample_sum", "linearize", "equivalent", "atomic_sums", "to_symbols"]
+
+
+def sample_sum(h: sp.Expr, var: sp.Symbol) -> sp.Expr:
+    """``Σ_{i=1}^n h(x_i)`` for a function ``h`` of the observation symbol ``var``.
+
+    Examples
+    --------
+    >>> sample_sum(sp.log(sp.Symbol("x")), sp.Symbol("x"))
+    Sum(log(x[i]), (i, 1, n))
+    """
+    return Sum(sp.sympify(h).xreplace({var: sp.IndexedBase(var.name)[I]}), (I, 1, N))
+
+
+def _canonical_index(s: Sum) -> Sum:
+    """Rename the bound index of a one-index sum over 1..n to ``i``."""
+    (idx, lo, hi), = s.limits
+    body = s.function
+    if idx != I:
+        body = body.xreplace({idx: I})
+    return body, lo, hi
+
+
+def linearize(expr: sp.Expr, positive: bool = False) -> sp.Expr:
+    """Rewrite every sum over ``i = 1..n`` into a linear combination of atomic sums.
+
+    With ``positive=True`` the observations are taken to be positive so that logs of products
+    and powers of ``x_i`` split (``log(x_i/c)`` → ``log x_i − log c``).
+
+    Examples
+    --------
+    >>> linearize(Sum(2 * X[I] + 3, (I, 1, N)))
+    3*n + 2*Sum(x[i], (i, 1, n))
+    """
+    expr = sp.sympify(expr)
+    if not expr.has(Sum):
+        return expr
+    # innermost sums first: rebuild bottom-up
+    if isinstance(expr, Sum):
+        if len(expr.limits) != 1:
+            return expr
+        body, lo, hi = _canonical_index(expr)
+        body = linearize(body, positive)
+        return _linear_sum(body, lo, hi, positive)
+    if not expr.args:
+        return expr
+    return expr.func(*[linearize(a, positive) for a in expr.args])
+
+
+_POS = sp.Symbol("_xi_pos", positive=True)
+
+
+def _linear_sum(body: sp.Expr, lo: sp.Expr, hi: sp.Expr, positive: bool) -> sp.Expr:
+    if positive:
+        body = sp.expand_log(body.xreplace({X[I]: _POS})).xreplace({_POS: X[I]})
+    body = sp.expand(body)
+    total = sp.Integer(0)
+    count = hi - lo + 1
+    for term in sp.Add.make_args(body):
+        if I not in term.free_symbols:
+            total += term * count
+            continue
+        outside, inside = [], []
+        for factor in sp.Mul.make_args(term):
+            (inside if I in factor.free_symbols else outside).append(factor)
+        total += sp.Mul(*outside) * Sum(sp.Mul(*inside), (I, lo, hi))
+    return total
+
+
+def atomic_sums(expr: sp.Expr) -> list[Sum]:
+    """The distinct sums in ``expr`` (after :func:`linearize`), in a stable order."""
+    return sorted(sp.sympify(expr).atoms(Sum), key=sp.default_sort_key)
+
+
+def to_symbols(expr: sp.Expr, positive: bool = False,
+               table: dict[Sum, sp.Symbol] | None = None) -> tuple[sp.Expr, dict[Sum, sp.Symbol]]:
+    """Linearize ``expr`` and replace each atomic sum by a plain symbol.
+
+    ``table`` maps sums to symbols already chosen (it is extended and returned), so two
+    expressions converted with the same table share symbols.
+    """
+    table = {} if table is None else table
+    lin = linearize(expr, positive)
+    for s in atomic_sums(lin):
+        if s not in table:
+            table[s] = sp.Symbol(f"_S{len(table)}")
+    return lin.xreplace(table), table
+
+
+def equivalent(a: sp.Expr, b: sp.Expr, positive: bool = False,
+               substitutions: Mapping[sp.Basic, sp.Expr] | None = None) -> bool:
+    """Whether two sample-notation expressions are equal for every sample.
+
+    Sums are linearized and compared as independent quantities, which is sound: atomic sums
+    of different functions of the observations vary independently.
+
+    Examples
+    --------
+    >>> equivalent(N / Sum(X[I], (I, 1, N)), 1 / (Sum(X[I], (I, 1, N)) / N))
+    True
+    >>> equivalent(Sum(X[I], (I, 1, N)) / (N - 1), Sum(X[I], (I, 1, N)) / N)
+    False
+    """
+    sa, table = to_symbols(sp.sympify(a), positive)
+    sb, table = to_symbols(sp.sympify(b), positive, table)
+    if substitutions:
+        sa, sb = sa.subs(substitutions), sb.subs(substitutions)
+    diff = sa - sb
+    if diff == 0:
+        return True
+    for transform in (sp.expand, sp.cancel, sp.simplify):
+        try:
+            if transform(diff) == 0:
+                return True
+        except (sp.PolynomialError, TypeError, ValueError):
+            continue
+    return False

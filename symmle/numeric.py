@@ -1,0 +1,465 @@
+"""The numeric stage: apply a derivation to data.
+
+The data are reduced once to the sufficient statistics T_k = Σ h_k(x_i) (NumPy; discrete data
+through their distinct values and counts). A closed-form MLE is then one compiled expression of
+the statistics. Without one, a damped Newton iteration on ℓ runs from the best of a grid of
+starting values scaled to the data, keeping every iterate inside the parameter space, on the
+statistics for the separable part and on the raw data only for terms that do not separate.
+Standard errors come from the expected information at θ̂ where it is known in closed form, else
+from the observed information.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from .derivation import Derivation, derive
+from .errors import ConvergenceError, DataError, ModelSpecError
+from .likelihood import LogLikelihood
+from .notation import N
+
+__all__ = ["FitResult", "fit"]
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """Estimates from data.
+
+    Attributes
+    ----------
+    estimates
+        Parameter name → θ̂.
+    standard_errors
+        Parameter name → asymptotic standard error, or ``None`` where it cannot be computed.
+    log_likelihood
+        ℓ(θ̂), constants included.
+    method
+        Parameter name → ``"score"`` (closed form) or ``"numeric"`` (Newton).
+    converged
+        Whether the numeric route converged (always True for a closed form that is finite).
+    n
+        Number of observations.
+    iterations
+        Newton iterations (0 for a closed form).
+    """
+
+    estimates: dict[str, float]
+    standard_errors: dict[str, float | None]
+    log_likelihood: float
+    method: dict[str, str]
+    converged: bool
+    n: int
+    iterations: int = 0
+    start: dict[str, float] | None = None
+    warnings: tuple[str, ...] = ()
+    derivation: Derivation | None = field(default=None, repr=False, compare=False)
+
+    def wald_intervals(self, level: float = 0.95) -> dict[str, tuple[float, float] | None]:
+        """θ̂ ± z·se for each parameter.
+
+        Examples
+        --------
+        >>> r = fit("poisson", [1, 2, 3, 4])
+        >>> [round(v, 3) for v in r.wald_intervals()["lambda"]]
+        [1.404, 3.596]
+        """
+        z = math.sqrt(2) * float(mpmath.erfinv(level))
+        out: dict[str, tuple[float, float] | None] = {}
+        for k, v in self.estimates.items():
+            se = self.standard_errors.get(k)
+            out[k] = None if se is None else (v - z * se, v + z * se)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"estimates": self.estimates, "standard_errors": self.standard_errors,
+                "log_likelihood": self.log_likelihood, "method": self.method,
+                "converged": self.converged, "n": self.n, "iterations": self.iterations,
+                "start": self.start, "wald_intervals_95": {k: None if v is None else list(v)
+                                                           for k, v in self.wald_intervals().items()},
+                "warnings": list(self.warnings)}
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def to_text(self) -> str:
+        lines = [f"n = {self.n}", f"log-likelihood = {self.log_likelihood:.10g}",
+                 f"{'parameter':<12} {'estimate':>16} {'std. error':>14}  method"]
+        for k, v in self.estimates.items():
+            se = self.standard_errors.get(k)
+            lines.append(f"{k:<12} {v:>16.10g} {'n/a' if se is None else format(se, '.6g'):>14}"
+                         f"  {self.method[k]}")
+        if not all(m == "score" for m in self.method.values()):
+            lines.append(f"converged: {self.converged} after {self.iterations} iterations")
+        lines += [f"warning: {w}" for w in self.warnings]
+        return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# compiling
+
+
+def _vec(fn: Callable[[float], float]) -> Callable[[Any], Any]:
+    def apply(a: Any) -> Any:
+        arr = np.asarray(a, dtype=float)
+        if arr.ndim == 0:
+            return fn(float(arr))
+        return np.array([fn(float(v)) for v in arr.ravel()]).reshape(arr.shape)
+    return apply
+
+
+_NUMPY_EXTRA = {
+    "factorial": _vec(lambda v: math.gamma(v + 1)),
+    "gamma": _vec(math.gamma),
+    "loggamma": _vec(math.lgamma),
+    "erf": _vec(math.erf),
+    "erfc": _vec(math.erfc),
+    "digamma": _vec(lambda v: float(mpmath.digamma(v))),
+    "polygamma": lambda k, a: _vec(lambda v: float(mpmath.polygamma(int(k), v)))(a),
+    "beta": lambda a, b: np.exp(_vec(math.lgamma)(a) + _vec(math.lgamma)(b)
+                                - _vec(math.lgamma)(np.asarray(a) + np.asarray(b))),
+}
+
+
+def _prepare(expr: sp.Expr) -> sp.Expr:
+    """Rewrite log(factorial(.)) and log(gamma(.)) as loggamma, which does not overflow."""
+    return expr.replace(lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.factorial),
+                        lambda e: sp.loggamma(e.args[0].args[0] + 1)).replace(
+        lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.gamma),
+        lambda e: sp.loggamma(e.args[0].args[0]))
+
+
+def _numpy_fn(args: Sequence[sp.Symbol], expr: sp.Expr) -> Callable:
+    return sp.lambdify(args, _prepare(expr), modules=[_NUMPY_EXTRA, "numpy"])
+
+
+def _mp_fn(args: Sequence[sp.Symbol], expr: Any) -> Callable:
+    return sp.lambdify(args, _prepare(expr) if isinstance(expr, sp.Basic) else expr,
+                       modules="mpmath")
+
+
+class _Problem:
+    """ℓ, its gradient and Hessian at numeric θ for one data set."""
+
+    def __init__(self, ll: LogLikelihood, data: np.ndarray, known: Mapping[sp.Symbol, float],
+                 hessian: sp.Matrix) -> None:
+        m = ll.model
+        self.ll, self.params = ll, list(ll.params)
+        self.n = len(data)
+        x = m.var
+        known_subs = {k: sp.Float(v, 17) if not float(v).is_integer() else sp.Integer(int(v))
+                      for k, v in known.items()}
+        values, counts = (np.unique(data, return_counts=True) if m.discrete
+                          else (data, None))
+        def total(h: sp.Expr) -> float:
+            h = h.subs(known_subs)
+            if x not in h.free_symbols:
+                return float(h) * self.n
+            fn = _numpy_fn([x], h)
+            vals = np.asarray(fn(values), dtype=float)
+            return float(np.dot(vals, counts) if counts is not None else np.sum(vals))
+        self.statistics = {s.symbol: total(s.h) for s in ll.statistics}
+        subs = {**{t: sp.Float(v, 17) for t, v in self.statistics.items()}, N: self.n,
+                **known_subs}
+        sums = list(ll.expr.atoms(sp.Sum))
+        separable = ll.expr.xreplace({s: 0 for s in sums}).subs(subs)
+        grad = [sp.diff(separable, p) for p in self.params]
+        hess = [[sp.diff(g, q) for q in self.params] for g in grad]
+        self._f = _mp_fn(self.params, separable)
+        self._g = _mp_fn(self.params, grad)
+        self._h = _mp_fn(self.params, hess)
+        self._values, self._counts = values, counts
+        per_obs = sp.Add(*[s.function.xreplace({s.function.atoms(sp.Indexed).pop(): x})
+                           for s in sums]).subs(known_subs) if sums else sp.Integer(0)
+        self.has_terms = per_obs != 0
+        if self.has_terms:
+            pg = [sp.diff(per_obs, p) for p in self.params]
+            ph = [[sp.diff(g, q) for q in self.params] for g in pg]
+            self._nf = _numpy_fn([x, *self.params], per_obs)
+            self._ng = [_numpy_fn([x, *self.params], g) for g in pg]
+            self._nh = [[_numpy_fn([x, *self.params], e) for e in row] for row in ph]
+        self.constant = sum(total(c.function.xreplace({c.function.atoms(sp.Indexed).pop(): x}))
+                            if isinstance(c, sp.Sum) else float(c.subs({N: self.n, **known_subs}))
+                            for c in sp.Add.make_args(ll.constant) if c != 0)
+
+    def _sum(self, fn: Callable, theta: Sequence[float]) -> float:
+        vals = np.asarray(fn(self._values, *theta), dtype=float)
+        vals = np.broadcast_to(vals, np.shape(self._values))
+        return float(np.dot(vals, self._counts) if self._counts is not None else np.sum(vals))
+
+    def value(self, theta: Sequence[float]) -> float:
+        try:
+            v = float(self._f(*theta))
+            if self.has_terms:
+                with np.errstate(all="ignore"):
+                    v += self._sum(self._nf, theta)
+        except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+            return -math.inf
+        return v if math.isfinite(v) else -math.inf
+
+    def gradient(self, theta: Sequence[float]) -> np.ndarray:
+        g = np.array([float(v) for v in self._g(*theta)])
+        if self.has_terms:
+            with np.errstate(all="ignore"):
+                g += np.array([self._sum(f, theta) for f in self._ng])
+        return g
+
+    def hessian(self, theta: Sequence[float]) -> np.ndarray:
+        h = np.array([[float(v) for v in row] for row in self._h(*theta)])
+        if self.has_terms:
+            with np.errstate(all="ignore"):
+                h += np.array([[self._sum(f, theta) for f in row] for row in self._nh])
+        return h
+
+
+# ---------------------------------------------------------------------------------------------
+# the pieces of fit
+
+
+def _known_values(d: Derivation, known_values: Mapping[str, float] | None) -> dict[sp.Symbol, float]:
+    given = dict(known_values or {})
+    out = {}
+    for k in d.model.known:
+        if k.name not in given:
+            raise ModelSpecError(f"known constant {k.name!r} needs a value: give "
+                                 f"--known {k.name}=VALUE (known_values={{'{k.name}': ...}})")
+        try:
+            value = float(given.pop(k.name))
+        except (TypeError, ValueError):
+            raise ModelSpecError(f"the value of {k.name!r} must be a number") from None
+        if not math.isfinite(value) or d.model.domains[k].contains(sp.Float(value)) is False:
+            raise ModelSpecError(f"{k.name} = {value:g} is outside its domain "
+                                 f"{d.model.domains[k].describe()}")
+        out[k] = value
+    if given:
+        raise ModelSpecError(f"{sorted(given)[0]!r} is not a known constant of this model")
+    return out
+
+
+def _check_data(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float]) -> None:
+    if data.ndim != 1:
+        raise DataError(f"the data must be one-dimensional, not of shape {data.shape}")
+    if data.size == 0:
+        raise DataError("no observations: the data are empty")
+    bad = np.flatnonzero(~np.isfinite(data))
+    if bad.size:
+        raise DataError(f"observation {bad[0] + 1} is {data[bad[0]]}: every observation must be "
+                        "a finite number")
+    m = d.model
+    supp = m.support.subs({k: sp.Float(v) for k, v in known.items()})
+    if supp.free_symbols:
+        return
+    name = m.var.name
+    if supp.kind == "finite":
+        allowed = np.array([float(v) for v in supp.values])
+        outside = ~np.isin(data, allowed)
+    else:
+        lo, hi = float(supp.lower), float(supp.upper)
+        outside = (data < lo) | (data > hi)
+        if supp.kind == "interval":
+            outside |= (data == lo) & supp.left_open & np.isfinite(lo)
+            outside |= (data == hi) & supp.right_open & np.isfinite(hi)
+        else:
+            outside |= data != np.round(data)
+    where = np.flatnonzero(outside)
+    if where.size:
+        k = where[0]
+        raise DataError(f"observation {k + 1} (value {data[k]:g}) is outside the support "
+                        f"{supp.describe(name)}" + (f" ({where.size} observations in all)"
+                                                     if where.size > 1 else ""))
+
+
+def _in_domain(d: Derivation, theta: Sequence[float]) -> bool:
+    for p, v in zip(d.model.params, theta):
+        dom = d.model.domains[p]
+        lo, hi = float(dom.lower), float(dom.upper)
+        if not (lo < v < hi):
+            return False
+    return True
+
+
+def _candidates(d: Derivation, data: np.ndarray) -> list[list[float]]:
+    mean_abs = float(np.mean(np.abs(data))) or 1.0
+    spread = float(np.std(data)) or 1.0
+    center = float(np.median(data))
+    per_param = []
+    for p in d.model.params:
+        dom = d.model.domains[p]
+        lo, hi = float(dom.lower), float(dom.upper)
+        if math.isfinite(lo) and math.isfinite(hi):
+            vals = [lo + (hi - lo) * t for t in (0.1, 0.3, 0.5, 0.7, 0.9)]
+        elif math.isfinite(lo):
+            scales = {1.0, mean_abs, 1 / mean_abs, spread, 1 / spread}
+            vals = sorted({lo + s * f for s in scales for f in (0.3, 1.0, 3.0)})
+        elif math.isfinite(hi):
+            vals = [hi - s for s in (0.3, 1.0, 3.0, mean_abs)]
+        else:
+            vals = sorted({center, float(np.mean(data)), 0.0, center - spread, center + spread})
+        per_param.append(vals)
+    grid = list(itertools.product(*per_param))
+    if len(grid) > 400:
+        rng = np.random.default_rng(0)
+        grid = [grid[i] for i in rng.choice(len(grid), 400, replace=False)]
+    return [list(g) for g in grid]
+
+
+def _newton(d: Derivation, prob: _Problem, start: Sequence[float], max_iter: int = 200,
+            ) -> tuple[np.ndarray, bool, int]:
+    theta = np.array(start, dtype=float)
+    value = prob.value(theta)
+    for it in range(1, max_iter + 1):
+        g = prob.gradient(theta)
+        h = prob.hessian(theta)
+        if not np.all(np.isfinite(g)) or not np.all(np.isfinite(h)):
+            return theta, False, it
+        try:
+            step = np.linalg.solve(h, -g)
+            newton_ok = float(g @ step) > 0 and np.all(np.linalg.eigvalsh((h + h.T) / 2) < 0)
+        except np.linalg.LinAlgError:
+            newton_ok = False
+        if not newton_ok:
+            scale = np.maximum(np.abs(np.diag(h)), 1e-12)
+            step = g / scale
+        try:
+            scale_se = np.sqrt(np.abs(np.diag(np.linalg.inv(h))))
+        except np.linalg.LinAlgError:
+            scale_se = np.full_like(theta, np.inf)
+        if newton_ok and np.all(np.abs(g) * scale_se < 1e-10):
+            return theta, True, it
+        t = 1.0
+        while t > 1e-14:
+            cand = theta + t * step
+            if _in_domain(d, cand):
+                v = prob.value(cand)
+                if v >= value - 1e-12 * abs(value):
+                    break
+            t /= 2
+        else:
+            return theta, newton_ok and np.all(np.abs(g) * scale_se < 1e-7), it
+        moved = np.max(np.abs(cand - theta) / (1 + np.abs(theta)))
+        theta, value = cand, v
+        if newton_ok and moved < 1e-15:
+            return theta, True, it
+    return theta, False, max_iter
+
+
+def _standard_errors(d: Derivation, prob: _Problem | None, theta: Sequence[float],
+                     known: Mapping[sp.Symbol, float], n: int) -> dict[str, float | None]:
+    params = d.model.params
+    matrix = None
+    if d.fisher_information is not None:
+        try:
+            fn = _mp_fn([*params, *known], d.fisher_information.tolist())
+            per_obs = np.array([[float(v) for v in row] for row in fn(*theta, *known.values())])
+            matrix = n * per_obs
+        except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+            matrix = None
+    if matrix is None and prob is not None:
+        matrix = -prob.hessian(theta)
+    if matrix is None or not np.all(np.isfinite(matrix)):
+        return {p.name: None for p in params}
+    try:
+        cov = np.linalg.inv(matrix)
+    except np.linalg.LinAlgError:
+        return {p.name: None for p in params}
+    return {p.name: (math.sqrt(cov[j, j]) if cov[j, j] > 0 else None)
+            for j, p in enumerate(params)}
+
+
+def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = None,
+        derivation: Derivation | None = None, **model_options: Any) -> FitResult:
+    """Estimate the parameters of a model from data.
+
+    Parameters
+    ----------
+    model
+        Anything :func:`symmle.derive` takes.
+    data
+        A sequence or 1-D array of observations.
+    known_values
+        Values of the model's known constants (``{"mu": 1.5}``).
+    derivation
+        A derivation of the same model to reuse (skips deriving again).
+    **model_options
+        ``var``, ``params``, ``known``, ``support``, ``timeout``, ``normalize_check``.
+
+    Returns
+    -------
+    FitResult
+
+    Raises
+    ------
+    DataError
+        Empty, non-finite or out-of-support data, named by position.
+    ConvergenceError
+        When Newton's method fails from every starting point.
+
+    Examples
+    --------
+    >>> r = fit("exponential", [0.5, 1.5, 1.0])
+    >>> r.estimates["lambda"], r.method["lambda"]
+    (1.0, 'score')
+    """
+    d = derivation if derivation is not None else derive(model, **model_options)
+    known = _known_values(d, known_values)
+    try:
+        arr = np.asarray(data, dtype=float)
+    except (TypeError, ValueError):
+        raise DataError("the data must be numbers") from None
+    _check_data(d, arr, known)
+    n = int(arr.size)
+    ll = d.log_likelihood
+    prob = _Problem(ll, arr, known, d.hessian)
+    warnings: list[str] = []
+    names = [p.name for p in d.model.params]
+    if d.solution.mle is not None:
+        args = [*[s.symbol for s in ll.statistics], N, *known]
+        values = [*[prob.statistics[s.symbol] for s in ll.statistics], n, *known.values()]
+        estimates = {}
+        for p, expr in d.solution.mle.items():
+            try:
+                estimates[p.name] = float(_mp_fn(args, expr)(*values))
+            except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+                estimates[p.name] = math.nan
+        theta = [estimates[k] for k in names]
+        converged = all(math.isfinite(v) for v in theta)
+        if not converged or not _in_domain(d, theta):
+            warnings.append("the closed-form estimate "
+                            + ", ".join(f"{k} = {v:g}" for k, v in estimates.items())
+                            + " is not inside the parameter space: the maximum is on the "
+                            "boundary or does not exist for this sample")
+        ses = _standard_errors(d, prob, theta, known, n) if converged and _in_domain(d, theta) \
+            else {k: None for k in names}
+        value = prob.value(theta) + prob.constant if _in_domain(d, theta) else math.nan
+        return FitResult(estimates, ses, value, d.method, converged, n, 0, None,
+                         tuple(warnings), d)
+    starts = sorted(_candidates(d, arr), key=lambda t: -prob.value(t))[:4]
+    starts = [s for s in starts if math.isfinite(prob.value(s))]
+    if not starts:
+        raise ConvergenceError("the log-likelihood is not finite at any starting value")
+    results = []
+    for s in starts:
+        theta, ok, its = _newton(d, prob, s)
+        results.append((prob.value(theta), ok, its, theta, s))
+    converged_runs = [r for r in results if r[1]]
+    if not converged_runs:
+        best = max(results, key=lambda r: r[0])
+        warnings.append("Newton's method did not converge from any starting value")
+    else:
+        best = max(converged_runs, key=lambda r: r[0])
+        others = [r for r in converged_runs
+                  if np.max(np.abs(r[3] - best[3]) / (1 + np.abs(best[3]))) > 1e-6]
+        if others:
+            warnings.append(f"the likelihood has several local maxima: Newton converged to "
+                            f"{len(others) + 1} different points; the highest is reported")
+    value, ok, its, theta, start = best
+    estimates = {k: float(v) for k, v in zip(names, theta)}
+    ses = _standard_errors(d, prob, theta, known, n)
+    return FitResult(estimates, ses, value + prob.constant, d.method, bool(ok), n, its,
+                     {k: float(v) for k, v in zip(names, start)}, tuple(warnings), d)

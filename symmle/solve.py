@@ -1,0 +1,206 @@
+"""The solve stage: the score, the likelihood equations, and their solution.
+
+The score is differentiated from ℓ in sufficient-statistic form, so the likelihood equations
+are a finite algebraic system in θ and the statistics T_k, which ``sympy.solve`` handles. Roots
+outside the parameter space are rejected with the reason; among the rest the engine keeps the
+one with the highest log-likelihood on a probe sample. When SymPy finds no root, runs out of
+time, or the likelihood does not separate, the result says so and keeps the equations for the
+numeric stage: it never guesses.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from . import probe
+from .bounded import bounded
+from .errors import DerivationTimeout, UnsupportedModelError
+from .likelihood import LogLikelihood
+from .notation import N
+from .spaces import prove_sign
+
+__all__ = ["Solution", "solve_likelihood"]
+
+
+@dataclass(frozen=True)
+class Solution:
+    """What the likelihood equations gave.
+
+    Attributes
+    ----------
+    score
+        ∂ℓ/∂θ_j for each parameter, in statistic symbols.
+    mle
+        Parameter → closed form in statistic symbols, or ``None`` when there is none.
+    method
+        Parameter → ``"score"`` (solved from the likelihood equations) or ``"numeric"``.
+    closed_form
+        Whether every parameter has a closed form.
+    reason
+        How it was solved, or why not.
+    roots
+        Every root SymPy returned.
+    rejected
+        (root, reason) for roots that were set aside.
+    profile
+        Closed forms of some parameters in terms of the others (β̂ = α̂/x̄ for the gamma).
+    """
+
+    score: tuple[sp.Expr, ...]
+    mle: dict[sp.Symbol, sp.Expr] | None
+    method: dict[sp.Symbol, str]
+    closed_form: bool
+    reason: str
+    roots: tuple[dict, ...] = ()
+    rejected: tuple[tuple[dict, str], ...] = ()
+    profile: dict[sp.Symbol, sp.Expr] = field(default_factory=dict)
+
+
+def _no_closed_form(ll: LogLikelihood, score: tuple, reason: str,
+                    profile: dict | None = None) -> Solution:
+    return Solution(score, None, {p: "numeric" for p in ll.params}, False, reason,
+                    profile=profile or {})
+
+
+def solve_likelihood(ll: LogLikelihood, seconds: float = 10.0) -> Solution:
+    """Differentiate ℓ, solve the likelihood equations, and pick the root in the parameter space.
+
+    Examples
+    --------
+    >>> from symmle.model import build_model
+    >>> from symmle.likelihood import log_likelihood
+    >>> ll = log_likelihood(build_model("theta*x**(theta-1)", support="0 < x < 1"))
+    >>> solve_likelihood(ll).mle
+    {theta: -n/_T0}
+    """
+    model = ll.model
+    if model.support_depends_on_params:
+        raise UnsupportedModelError(
+            "the support depends on a parameter ("
+            f"{model.support.describe(model.var.name)}): the likelihood is an indicator times a "
+            "smooth part and the score equation is the wrong tool; this engine does not derive "
+            "such models yet")
+    params = ll.params
+    score = tuple(sp.diff(ll.expr, p) for p in params)
+    if ll.nonseparable:
+        terms = ", ".join(str(t) for t in ll.nonseparable[:2])
+        return _no_closed_form(
+            ll, score,
+            f"log f has a term in which the parameter and x do not separate ({terms}); the "
+            "likelihood equations involve every observation separately, so there is no closed "
+            "form: solve them numerically")
+    equations = [sp.numer(sp.together(s)) for s in score]
+    try:
+        roots = bounded(sp.solve, equations, list(params), dict=True, seconds=seconds,
+                        what="solving the likelihood equations")
+    except DerivationTimeout as exc:
+        return _no_closed_form(ll, score, f"{exc}; no closed form was found, numeric route given",
+                               _profile(ll, score, seconds))
+    except (NotImplementedError, ValueError, TypeError) as exc:
+        return _no_closed_form(ll, score, f"SymPy cannot solve the likelihood equations ({exc}); "
+                               "no closed form: solve them numerically",
+                               _profile(ll, score, seconds))
+    kept, rejected = [], []
+    for root in roots:
+        why = _reject(ll, root)
+        (rejected.append((root, why)) if why else kept.append(root))
+    if not kept:
+        why = ("SymPy found no solution of the likelihood equations" if not roots else
+               "every root of the likelihood equations was rejected ("
+               + "; ".join(r for _, r in rejected) + ")")
+        return _no_closed_form(ll, score, why + ": no closed form, solve them numerically",
+                               _profile(ll, score, seconds))
+    best, note = _best_root(ll, kept)
+    reason = "the unique root of the likelihood equations in the parameter space" \
+        if len(kept) == 1 else f"of {len(kept)} roots in the parameter space, {note}"
+    mle = {p: best[p] for p in params}
+    return Solution(score, mle, {p: "score" for p in params}, True, reason, tuple(roots),
+                    tuple(rejected))
+
+
+def _reject(ll: LogLikelihood, root: dict) -> str | None:
+    """Why a root is not an MLE candidate, or None when it is kept."""
+    model = ll.model
+    missing = [p for p in ll.params if p not in root]
+    if missing:
+        return f"leaves {missing[0]} undetermined"
+    for p in ll.params:
+        value = root[p]
+        if value.free_symbols & set(ll.params):
+            return f"{p} = {value} still depends on the parameters"
+        if value.has(sp.I) or value.has(sp.zoo, sp.nan):
+            return f"{p} = {value} is not real"
+        dom = model.domains[p]
+        lo, hi = sp.sympify(dom.lower), sp.sympify(dom.upper)
+        if lo != -sp.oo and prove_sign(value - lo, {}, "nonpositive" if dom.left_open
+                                       else "negative") is True:
+            return f"{p} = {value} is below the parameter space {dom.describe()}"
+        if hi != sp.oo and prove_sign(hi - value, {}, "nonpositive" if dom.right_open
+                                      else "negative") is True:
+            return f"{p} = {value} is above the parameter space {dom.describe()}"
+    return None
+
+
+def _probe_values(ll: LogLikelihood) -> dict[sp.Symbol, sp.Expr] | None:
+    known = probe.known_values(ll.model)
+    points = probe.sample(ll.model, known)
+    if not points:
+        return None
+    values: dict[sp.Symbol, sp.Expr] = dict(known)
+    values[N] = sp.Integer(len(points))
+    for stat in ll.statistics:
+        values[stat.symbol] = sp.Add(*[stat.h.subs(known).subs(ll.model.var, v) for v in points])
+    return values
+
+
+def _best_root(ll: LogLikelihood, roots: list[dict]) -> tuple[dict, str]:
+    """The root with the highest log-likelihood on the probe sample (inside the space)."""
+    if len(roots) == 1:
+        return roots[0], ""
+    values = _probe_values(ll)
+    if values is None:
+        return roots[0], "the first was kept (no numeric probe was possible)"
+    scored = []
+    for root in roots:
+        point = {p: probe.to_float(root[p].subs(values)) for p in ll.params}
+        if any(v is None for v in point.values()):
+            continue
+        if not all(ll.model.domains[p].contains(sp.Float(v)) is not False
+                   for p, v in point.items()):
+            continue
+        level = probe.to_float(ll.expr.subs(values).subs(point))
+        if level is not None:
+            scored.append((level, root))
+    if not scored:
+        return roots[0], "the first was kept (none could be evaluated on the probe sample)"
+    scored.sort(key=lambda lr: -lr[0])
+    return scored[0][1], "the one with the highest log-likelihood on a probe sample"
+
+
+def _profile(ll: LogLikelihood, score: tuple, seconds: float) -> dict[sp.Symbol, sp.Expr]:
+    """Closed forms of single parameters given the others (multi-parameter models only)."""
+    if len(ll.params) < 2 or ll.nonseparable:
+        return {}
+    out = {}
+    for p, s in zip(ll.params, score):
+        try:
+            roots = bounded(sp.solve, sp.numer(sp.together(s)), p, dict=True,
+                            seconds=min(seconds, 3.0), what=f"solving for {p}")
+        except (DerivationTimeout, NotImplementedError, ValueError, TypeError):
+            continue
+        good = [r for r in roots if _reject_single(ll, p, r.get(p)) is None]
+        if len(good) == 1:
+            out[p] = good[0][p]
+    return out
+
+
+def _reject_single(ll: LogLikelihood, p: sp.Symbol, value: sp.Expr | None) -> str | None:
+    if value is None or value.has(sp.I) or p in value.free_symbols:
+        return "no value"
+    dom = ll.model.domains[p]
+    lo = sp.sympify(dom.lower)
+    if lo != -sp.oo and prove_sign(value - lo, {q: ll.model.domains[q] for q in ll.params},
+                                   "nonpositive") is True:
+        return "outside"
+    return None
