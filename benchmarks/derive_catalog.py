@@ -188,7 +188,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _line(result: dict) -> str:
     if result["error"]:
-        what = f"{result.get('kind', 'error')}: {result['error']}: {result.get('message', '')}"
+        kind = result.get("kind", "error")
+        message = result.get("message", "")
+        if len(message) > 90:
+            message = message[:87] + "..."
+        what = f"{kind}: {message}" if kind in ("killed", "crashed") else (
+            f"{kind}: {result['error']}: {message}")
     else:
         what = "closed form: " + ("yes" if result["closed_form"] else "no")
     return f"{result['name']:<26} {result['seconds']:8.3f} s  {what}"

@@ -285,7 +285,9 @@ def _check_token(token: str, name: str, lineno: int, column: str | None = None) 
 # --- tables ---------------------------------------------------------------------------------------
 
 
-def _read_columns(text: str, name: str, header: _Header, columns: list[str]) -> dict[str, np.ndarray]:
+def _read_columns(
+    text: str, name: str, header: _Header, columns: list[str]
+) -> dict[str, np.ndarray]:
     names = header.names
     seen: set[str] = set()
     for column in names:

@@ -64,6 +64,11 @@ def expected_information(ll: LogLikelihood, hessian: sp.Matrix, seconds: float =
     if model.support_depends_on_params:
         return Information(None, "not applicable: the support depends on the parameter, so the "
                            "regularity conditions fail (the score does not have mean zero)")
+    rough = _nonsmooth_terms(ll)
+    if rough:
+        return Information(None, "not computed: log f is not twice differentiable in the "
+                           f"parameters ({rough[0]}), so −E[∂²log f] is not the Fisher "
+                           "information; the fit uses the observed information")
     needed = sorted({t for t in hessian.free_symbols if t in {s.symbol for s in ll.statistics}},
                     key=sp.default_sort_key)
     means, how = _means_from_score(ll, needed, seconds)
@@ -89,6 +94,21 @@ def expected_information(ll: LogLikelihood, hessian: sp.Matrix, seconds: float =
         return Information(None, "the expectation was not found in closed form; the fit uses the "
                            "observed information", means)
     return Information(info, how or "the second derivatives do not involve the data", means)
+
+
+_NONSMOOTH = (sp.Abs, sp.sign, sp.Max, sp.Min, sp.floor, sp.ceiling, sp.Piecewise, sp.Heaviside)
+
+
+def _nonsmooth_terms(ll: LogLikelihood) -> list[sp.Expr]:
+    """Terms of log f with |·|, max, min, floor, ... of something that involves a parameter."""
+    params = set(ll.params)
+    out = []
+    for term in sp.Add.make_args(ll.log_density):
+        for node in sp.preorder_traversal(term):
+            if isinstance(node, _NONSMOOTH) and node.free_symbols & params:
+                out.append(term)
+                break
+    return out
 
 
 def _means_from_score(ll: LogLikelihood, needed: list[sp.Symbol], seconds: float
@@ -125,6 +145,7 @@ def _density_measure(ll: LogLikelihood, integrand: sp.Expr, seconds: float) -> s
         result = bounded(sp.summation, body, (x, s.lower, s.upper), seconds=seconds,
                          what=f"the sum of {integrand} times the pmf")
     else:
+        body, x = _shift_location(body, x, model.params, s)
         result = bounded(sp.integrate, body, (x, s.lower, s.upper), seconds=seconds,
                          what=f"the integral of {integrand} times the density")
     result = piecewise_branch(result, model.domains)
@@ -133,6 +154,21 @@ def _density_measure(ll: LogLikelihood, integrand: sp.Expr, seconds: float) -> s
     if result.has(sp.Integral, sp.Sum):
         raise NotImplementedError("SymPy left the integral unevaluated")
     return result
+
+
+def _shift_location(body: sp.Expr, x: sp.Symbol, params: tuple, support) -> tuple:
+    """On the whole real line, substitute x = z + θ for a location parameter θ (one that then
+    disappears from the integrand): the integral no longer depends on θ, and SymPy finds it."""
+    if not (support.lower == -sp.oo and support.upper == sp.oo):
+        return body, x
+    z = sp.Symbol("_z", real=True)
+    for p in params:
+        if p not in body.free_symbols:
+            continue
+        shifted = body.xreplace({x: z + p})
+        if p not in shifted.free_symbols:
+            return shifted, z
+    return body, x
 
 
 def _expectation(ll: LogLikelihood, h: sp.Expr, seconds: float) -> sp.Expr:
@@ -155,7 +191,7 @@ def standard_errors(ll: LogLikelihood, info: sp.Matrix, seconds: float = 5.0
     try:
         inverse = bounded(lambda m: (N * m).inv(), info, seconds=seconds,
                           what="inverting the Fisher information")
-    except (DerivationTimeout, ValueError, ZeroDivisionError, sp.matrices.common.NonInvertibleMatrixError):
+    except (DerivationTimeout, ValueError, ZeroDivisionError):  # NonInvertibleMatrixError is a ValueError
         return None
     return {p: _simplify(sp.sqrt(inverse[j, j]), seconds / 2) for j, p in enumerate(ll.params)}
 

@@ -128,7 +128,9 @@ _NUMPY_EXTRA = {
 
 
 def _prepare(expr: sp.Expr) -> sp.Expr:
-    """Rewrite log(factorial(.)) and log(gamma(.)) as loggamma, which does not overflow."""
+    """Rewrite log(factorial(.)) and log(gamma(.)) as loggamma, which does not overflow, and
+    drop DiracDelta terms (derivatives of |x − θ| are taken almost everywhere)."""
+    expr = expr.replace(sp.DiracDelta, lambda *args: sp.Integer(0))
     return expr.replace(lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.factorial),
                         lambda e: sp.loggamma(e.args[0].args[0] + 1)).replace(
         lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.gamma),
@@ -168,7 +170,7 @@ class _Problem:
         subs = {**{t: sp.Float(v, 17) for t, v in self.statistics.items()}, N: self.n,
                 **known_subs}
         sums = list(ll.expr.atoms(sp.Sum))
-        separable = ll.expr.xreplace({s: 0 for s in sums}).subs(subs)
+        separable = sp.sympify(ll.expr.xreplace({s: 0 for s in sums})).subs(subs)
         grad = [sp.diff(separable, p) for p in self.params]
         hess = [[sp.diff(g, q) for q in self.params] for g in grad]
         self._f = _mp_fn(self.params, separable)
@@ -349,6 +351,46 @@ def _newton(d: Derivation, prob: _Problem, start: Sequence[float], max_iter: int
     return theta, False, max_iter
 
 
+def _nelder_mead(d: Derivation, prob: _Problem, start: Sequence[float], max_iter: int = 4000,
+                 ) -> tuple[np.ndarray, bool, int]:
+    """Derivative-free maximisation for log-likelihoods that are not smooth (|x − θ|)."""
+    k = len(start)
+    def f(t: np.ndarray) -> float:
+        return -prob.value(t) if _in_domain(d, t) else math.inf
+    simplex = [np.array(start, dtype=float)]
+    for j in range(k):
+        v = np.array(start, dtype=float)
+        v[j] = v[j] * 1.1 if v[j] != 0 else 0.1
+        simplex.append(v)
+    values = [f(v) for v in simplex]
+    for it in range(1, max_iter + 1):
+        order = np.argsort(values)
+        simplex = [simplex[i] for i in order]
+        values = [values[i] for i in order]
+        size = max(np.max(np.abs(v - simplex[0]) / (1 + np.abs(simplex[0]))) for v in simplex[1:])
+        if size < 1e-13 and abs(values[-1] - values[0]) <= 1e-12 * (1 + abs(values[0])):
+            return simplex[0], True, it
+        centroid = np.mean(simplex[:-1], axis=0)
+        worst = simplex[-1]
+        refl = centroid + (centroid - worst)
+        fr = f(refl)
+        if fr < values[0]:
+            exp = centroid + 2 * (centroid - worst)
+            fe = f(exp)
+            simplex[-1], values[-1] = (exp, fe) if fe < fr else (refl, fr)
+        elif fr < values[-2]:
+            simplex[-1], values[-1] = refl, fr
+        else:
+            contr = centroid + 0.5 * (worst - centroid)
+            fc = f(contr)
+            if fc < values[-1]:
+                simplex[-1], values[-1] = contr, fc
+            else:
+                simplex = [simplex[0] + 0.5 * (v - simplex[0]) for v in simplex]
+                values = [f(v) for v in simplex]
+    return simplex[int(np.argmin(values))], False, max_iter
+
+
 def _standard_errors(d: Derivation, prob: _Problem | None, theta: Sequence[float],
                      known: Mapping[sp.Symbol, float], n: int) -> dict[str, float | None]:
     params = d.model.params
@@ -443,9 +485,12 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
     starts = [s for s in starts if math.isfinite(prob.value(s))]
     if not starts:
         raise ConvergenceError("the log-likelihood is not finite at any starting value")
+    from .information import _nonsmooth_terms
+
+    smooth = not _nonsmooth_terms(ll)
     results = []
     for s in starts:
-        theta, ok, its = _newton(d, prob, s)
+        theta, ok, its = _newton(d, prob, s) if smooth else _nelder_mead(d, prob, s)
         results.append((prob.value(theta), ok, its, theta, s))
     converged_runs = [r for r in results if r[1]]
     if not converged_runs:

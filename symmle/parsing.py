@@ -20,6 +20,7 @@ import difflib
 import math
 import re
 import string
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Iterator, Mapping
@@ -40,6 +41,8 @@ MAX_FACTORIAL = 1_000      # numeric argument of factorial, gamma, binomial, ...
 MAX_SPECIAL_WORK = 5_000   # sum of those arguments (product, for polygamma) in one input
 MAX_EXP_ARG = 10_000       # numeric argument of exp, sinh, cosh
 MAX_ROOT_DIGITS = 100      # digits of an integer under a root (SymPy factors it)
+MAX_MINMAX_ARGS = 10       # arguments of Min/Max (SymPy compares them pairwise)
+MAX_SECONDS = 1.0          # cumulative parse time: a backstop behind the guards above
 
 GREEK = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ϵ": "epsilon",
@@ -269,6 +272,7 @@ class _Parser:
         self.allow_undeclared, self.forbidden = allow_undeclared, forbidden
         self.i = self.depth = 0
         self.work = 0.0  # numeric arguments of factorial-like functions so far
+        self.deadline = time.perf_counter() + MAX_SECONDS
 
     def peek(self, k: int = 0) -> Token:
         tok = self.tokens[min(self.i + k, len(self.tokens) - 1)]
@@ -297,14 +301,25 @@ class _Parser:
             raise self.fail(f"unexpected {tok.describe()}", tok.pos)
 
     def parse_all(self) -> sp.Expr:
-        expr = self.expression()
+        expr = self.bound()
         self.expect_end()
+        return expr
+
+    def bound(self) -> sp.Expr:
+        """An expression whose numbers all have at most MAX_DIGITS digits."""
+        expr = self.expression()
+        for r in expr.atoms(sp.Rational):
+            if abs(r.p).bit_length() > _MAX_BITS or r.q.bit_length() > _MAX_BITS:
+                raise self.fail(f"number too large (more than {MAX_DIGITS} digits)", None)
         return expr
 
     def expression(self, rbp: int = 0) -> sp.Expr:
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise self.fail(f"expression nested too deeply (more than {MAX_DEPTH} levels)",
+                            self.peek().pos)
+        if time.perf_counter() > self.deadline:
+            raise self.fail(f"input too complex (parsing took over {MAX_SECONDS:g} s)",
                             self.peek().pos)
         left = self.prefix()
         while True:
@@ -343,7 +358,8 @@ class _Parser:
         while self.peek().is_op(*ops):
             op = self.take().text
             right = self.expression(bp)
-            items.append({"+": right, "-": -right, "*": right}.get(op, sp.Pow(right, -1)))
+            inverse = (1 / right) if op == "/" and right.is_Number else None
+            items.append({"+": right, "-": -right, "*": right}.get(op, inverse or sp.Pow(right, -1)))
         if sum(_coefficient_bits(e) for e in items) > 2 * _MAX_BITS:
             raise self.fail("number too large", first.pos)
         if ops[0] == "*":
@@ -429,6 +445,8 @@ class _Parser:
         else:
             while True:
                 args.append(self.expression())
+                if len(args) > MAX_MINMAX_ARGS and FUNCTIONS[tok.text][0] in (sp.Min, sp.Max):
+                    raise self.fail(f"{tok.text}() of more than {MAX_MINMAX_ARGS} values", tok.pos)
                 if self.expect(",", ")").text == ")":
                     break
         return self.apply(tok.text, args, tok)
@@ -449,6 +467,9 @@ class _Parser:
                 if self.work > MAX_SPECIAL_WORK:
                     raise self.fail("too much exact arithmetic (factorials, gamma functions) in "
                                     "one input", tok.pos)
+        if fn in (sp.Min, sp.Max) and sum(len(a.args) if isinstance(a, fn) else 1
+                                          for a in args) > MAX_MINMAX_ARGS:
+            raise self.fail(f"{name}() of more than {MAX_MINMAX_ARGS} values", tok.pos)
         if name == "sqrt" and args[0].is_Rational and _digits(args[0]) > MAX_ROOT_DIGITS:
             raise self.fail("number too large (root of a huge integer)", tok.pos)
         return fn(*args)
@@ -456,13 +477,6 @@ class _Parser:
 
 def _did_you_mean(close: list[str]) -> str:
     return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
-
-
-def _check_numbers(expr: sp.Expr, text: str, where: str | None) -> sp.Expr:
-    for r in expr.atoms(sp.Rational):
-        if abs(r.p).bit_length() > _MAX_BITS or r.q.bit_length() > _MAX_BITS:
-            raise _fail(f"number too large (more than {MAX_DIGITS} digits)", text, None, where)
-    return expr
 
 
 def parse_expression(text: str, symbols: Mapping[str, sp.Symbol], *, where: str = "density",
@@ -503,7 +517,7 @@ def parse_expression(text: str, symbols: Mapping[str, sp.Symbol], *, where: str 
     with _shielded(text, where):
         tokens = tokenize(text, where, strict=False)
         parser = _Parser(text, tokens, symbols, where, allow_undeclared)
-        return _check_numbers(parser.parse_all(), text, where)
+        return parser.parse_all()
 
 
 def names_in(text: str) -> list[str]:
@@ -526,10 +540,10 @@ def names_in(text: str) -> list[str]:
 def _interval(parser: _Parser) -> tuple[sp.Expr, sp.Expr, bool, bool]:
     """``(a, b)``, ``[a, b]``, ``(a, b]``, ``[a, b)`` from the parser's tokens."""
     first = parser.expect("(", "[")
-    lower = parser.expression()
+    lower = parser.bound()
     parser.expect(",")
     upper_tok = parser.peek()
-    upper = parser.expression()
+    upper = parser.bound()
     last = parser.expect(")", "]")
     parser.expect_end()
     _check_order(parser, lower, upper, upper_tok)
@@ -645,7 +659,7 @@ def _support_chain(parser: _Parser, var: str) -> Support:
             parser.take()
             parts.append((None, tok))
         else:
-            parts.append((parser.expression(), tok))
+            parts.append((parser.bound(), tok))
         if parser.peek().kind == "end":
             break
         ops.append(parser.expect(*_COMPARISONS))
@@ -687,7 +701,7 @@ def _support_set(parser: _Parser) -> Support:
             parser.take()
             items.append(None)
         else:
-            items.append(parser.expression())
+            items.append(parser.bound())
         if parser.expect(",", "}").text == "}":
             break
     parser.expect_end()

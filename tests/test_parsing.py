@@ -564,7 +564,42 @@ def test_limits_are_not_too_tight() -> None:
     assert p("9" * 300) == sp.Integer("9" * 300)
     assert p("exp(100)*exp(x)") == sp.exp(100) * sp.exp(x)
     assert p("sqrt(2)*sqrt(3)") == sp.sqrt(6)
+    assert p("sqrt(" + "9" * 100 + ")") == sp.sqrt(sp.Integer("9" * 100))
+    assert p("Max(" + ",".join(f"x**{k}" for k in range(10)) + ")") == sp.Max(*(x**k for k in range(10)))
+    assert p("3**8000") == sp.Integer(3) ** 8000
+    assert p("exp(10000)") == sp.exp(10000)
+    assert p("polygamma(2, 100) + 5*digamma(1000)") == sp.polygamma(2, 100) + 5 * sp.digamma(1000)
     assert p("+".join(f"x**{k}" for k in range(1000))) == sp.Add(*(x**k for k in range(1000)))
+
+
+@pytest.mark.parametrize("text, pattern", [
+    ("Max(" + ",".join(f"x**{k}" for k in range(12)) + ")", "Max\\(\\) of more than 10 values"),
+    ("min(x, min(" + ",".join(f"x**{k}" for k in range(10)) + "))", "min\\(\\) of more than 10"),
+    ("+".join(f"{1000 - k}!" for k in range(10)), "too much exact arithmetic"),
+    ("+".join(f"loggamma({1000 - k})" for k in range(10)), "too much exact arithmetic"),
+    ("polygamma(100, 100)", "too much exact arithmetic"),
+    ("polygamma(1001, x)", "number too large for polygamma"),
+    ("exp(10001)", "number too large for exp"),
+    ("cosh(-20000)", "number too large for cosh"),
+    ("floor(exp(1000))", "number too large for floor"),
+    ("sqrt(" + "9" * 101 + ")", "root of a huge integer"),
+    ("(" + "9" * 101 + ")**(1/2)", "root of a huge integer"),
+    ("*".join(f"sqrt({10**60 + k})" for k in range(1, 3)), "roots of huge integers"),
+    ("9**4000*9**4000", "number too large"),
+    ("2**(10**5)", "number too large"),
+])
+def test_specific_guards(text: str, pattern: str) -> None:
+    start = time.perf_counter()
+    with pytest.raises(ParseError, match=pattern):
+        p(text)
+    assert time.perf_counter() - start < 2.0
+
+
+def test_deadline_backstop(monkeypatch: pytest.MonkeyPatch) -> None:
+    import symmle.parsing as parsing
+    monkeypatch.setattr(parsing, "MAX_SECONDS", -1.0)
+    with pytest.raises(ParseError, match="input too complex"):
+        p("x + 1")
 
 
 def test_bombs_in_supports_and_domains() -> None:
