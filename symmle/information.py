@@ -66,9 +66,7 @@ def expected_information(ll: LogLikelihood, hessian: sp.Matrix, seconds: float =
                            "regularity conditions fail (the score does not have mean zero)")
     rough = _nonsmooth_terms(ll)
     if rough:
-        return Information(None, "not computed: log f is not twice differentiable in the "
-                           f"parameters ({rough[0]}), so −E[∂²log f] is not the Fisher "
-                           "information; the fit uses the observed information")
+        return _outer_product_information(ll, rough[0], seconds)
     needed = sorted({t for t in hessian.free_symbols if t in {s.symbol for s in ll.statistics}},
                     key=sp.default_sort_key)
     means, how = _means_from_score(ll, needed, seconds)
@@ -111,6 +109,27 @@ def _nonsmooth_terms(ll: LogLikelihood) -> list[sp.Expr]:
     return out
 
 
+def _outer_product_information(ll: LogLikelihood, rough: sp.Expr, seconds: float) -> Information:
+    """I(θ) = E[s sᵀ] with s the score of one observation, for log densities that are
+    differentiable only almost everywhere (|x − μ|): there −E[∂² log f] misses the kink."""
+    why = (f"log f is not twice differentiable in the parameters ({rough}), so the information "
+           "is the variance of the score, E[s sᵀ]")
+    score = [sp.diff(ll.log_density, p).replace(sp.DiracDelta, lambda *a: sp.Integer(0))
+             for p in ll.params]
+    k = len(score)
+    info = sp.zeros(k, k)
+    try:
+        for a in range(k):
+            for b in range(a, k):
+                body = (score[a] * score[b]).rewrite(sp.Piecewise)
+                value = _expectation(ll, body, seconds, piecewise=True)
+                info[a, b] = info[b, a] = value
+    except (DerivationTimeout, NotImplementedError, ValueError, TypeError) as exc:
+        return Information(None, f"{why}, which was not found in closed form ({exc}); the fit "
+                           "uses the observed information")
+    return Information(info, why)
+
+
 def _means_from_score(ll: LogLikelihood, needed: list[sp.Symbol], seconds: float
                       ) -> tuple[dict[sp.Symbol, sp.Expr], str]:
     """Solve E[score] = 0 for the means of the statistics (exact when it has a unique solution)."""
@@ -135,10 +154,12 @@ def _means_from_score(ll: LogLikelihood, needed: list[sp.Symbol], seconds: float
     return out, "from the score identity E[∂ℓ/∂θ] = 0" if out else ""
 
 
-def _density_measure(ll: LogLikelihood, integrand: sp.Expr, seconds: float) -> sp.Expr:
+def _density_measure(ll: LogLikelihood, integrand: sp.Expr, seconds: float,
+                     piecewise: bool = False) -> sp.Expr:
     model = ll.model
     x, s = model.var, model.support
-    body = integrand * model.density
+    density = model.density.rewrite(sp.Piecewise) if piecewise else model.density
+    body = integrand * density
     if s.kind == "finite":
         return sp.Add(*[body.subs(x, v) for v in s.values])
     if s.kind == "integers":
@@ -171,8 +192,9 @@ def _shift_location(body: sp.Expr, x: sp.Symbol, params: tuple, support) -> tupl
     return body, x
 
 
-def _expectation(ll: LogLikelihood, h: sp.Expr, seconds: float) -> sp.Expr:
-    return _simplify(_density_measure(ll, h, seconds), seconds / 2)
+def _expectation(ll: LogLikelihood, h: sp.Expr, seconds: float, piecewise: bool = False,
+                 ) -> sp.Expr:
+    return _simplify(_density_measure(ll, h, seconds, piecewise), seconds / 2)
 
 
 def _expect_sums(ll: LogLikelihood, expr: sp.Expr, seconds: float) -> sp.Expr:

@@ -57,7 +57,7 @@ def build_steps(d: "Derivation") -> tuple["Step", ...]:
         steps.append(Step("no_closed_form", "No closed form", (), sol.reason))
     steps.append(Step("second_order", "Second-order check", (), d.second_order.reason))
     if d.fisher_information is not None:
-        math: list[sp.Basic] = [sp.Eq(_name(f"I({theta})"), d.fisher_information)]
+        math: list[sp.Basic] = [sp.Eq(_name(f"I({theta})"), d.fisher_information, evaluate=False)]
         if d.standard_errors:
             math += [sp.Eq(_name(f"se({p}_hat)"), e) for p, e in d.standard_errors.items()]
         steps.append(Step("information", "Fisher information and standard errors", tuple(math),
