@@ -181,7 +181,9 @@ def log_likelihood(model: Model) -> LogLikelihood:
     >>> from symmle.model import build_model
     >>> ll = log_likelihood(build_model("theta*x**(theta-1)", support="0 < x < 1"))
     >>> ll.expr
-    _T0*theta - _T0 + n*log(theta)
+    _T0*theta + n*log(theta)
+    >>> ll.constant
+    Sum(-log(x[i]), (i, 1, n))
     >>> ll.statistics[0].sum
     Sum(log(x[i]), (i, 1, n))
     """

@@ -274,25 +274,44 @@ def _from_strings(density: str, *, var: str | None, params: ParamSpec, known: Pa
         param_specs = {n: None for n in dict.fromkeys(inferred)}
         if not param_specs:
             raise ModelSpecError("the density has no parameter to estimate", where="density")
+    decl = _declare(known_specs, param_specs, support, var_name, notes)
+    expr = parsing.parse_expression(density, {**decl.symbols, var_name: decl.var},
+                                    where="density")
+    return decl.finish(expr, param_specs, known_specs, notes, latex_names)
+
+
+@dataclass(frozen=True)
+class _Declared:
+    """Symbols with the assumptions of their domains, the support and the variable."""
+
+    symbols: dict[str, sp.Symbol]
+    domains: dict[str, Domain]
+    support: Support
+    var: sp.Symbol
+    swap: dict[sp.Symbol, sp.Symbol]  # plain Symbol(name) -> the declared symbol
+
+    def finish(self, expr: sp.Expr, param_specs: Mapping, known_specs: Mapping,
+               notes: list[str], latex_names: Mapping[str, str] | None) -> Model:
+        return _finish(expr, self.var, [self.symbols[n] for n in param_specs],
+                       [self.symbols[n] for n in known_specs],
+                       {self.symbols[n]: d for n, d in self.domains.items()}, self.support,
+                       notes, latex_names)
+
+
+def _declare(known_specs: Mapping, param_specs: Mapping, support: "str | Support",
+             var_name: str, notes: list[str]) -> _Declared:
     # domains may mention known constants: make plain symbols first, then the real ones
     plain = {n: sp.Symbol(n) for n in (*known_specs, *param_specs)}
-    domains_by_name: dict[str, Domain] = {}
-    for name, spec in known_specs.items():
-        domains_by_name[name] = _domain(spec, name, notes, "known constant", plain)
-    for name, spec in param_specs.items():
-        domains_by_name[name] = _domain(spec, name, notes, "parameter", plain)
-    symbols = {n: sp.Symbol(n, **domains_by_name[n].assumptions()) for n in domains_by_name}
+    domains = {n: _domain(spec, n, notes, "known constant", plain)
+               for n, spec in known_specs.items()}
+    domains.update({n: _domain(spec, n, notes, "parameter", plain)
+                    for n, spec in param_specs.items()})
+    symbols = {n: sp.Symbol(n, **domains[n].assumptions()) for n in domains}
     swap = {plain[n]: symbols[n] for n in symbols}
-    domains_by_name = {n: _subs_domain(d, swap) for n, d in domains_by_name.items()}
-    if isinstance(support, Support):
-        supp = support.subs({sp.Symbol(s.name): s for s in symbols.values()})
-    else:
-        supp = parsing.parse_support(support, var_name, symbols)
-    x = sp.Symbol(var_name, **supp.assumptions())
-    expr = parsing.parse_expression(density, {**symbols, var_name: x}, where="density")
-    return _finish(expr, x, [symbols[n] for n in param_specs], [symbols[n] for n in known_specs],
-                   {symbols[n]: d for n, d in domains_by_name.items()}, supp, notes,
-                   latex_names)
+    domains = {n: _subs_domain(d, swap) for n, d in domains.items()}
+    supp = (support.subs(swap) if isinstance(support, Support)
+            else parsing.parse_support(support, var_name, symbols))
+    return _Declared(symbols, domains, supp, sp.Symbol(var_name, **supp.assumptions()), swap)
 
 
 def _subs_domain(d: Domain, swap: Mapping[sp.Symbol, sp.Symbol]) -> Domain:
@@ -351,18 +370,9 @@ def _from_strings_expr(plain: sp.Expr, var_name: str, params: ParamSpec, known: 
     notes: list[str] = []
     known_specs = _normalize_specs(known, "known constant")
     param_specs = _normalize_specs(params, "parameter")
-    plain_syms = {n: sp.Symbol(n) for n in (*known_specs, *param_specs)}
-    doms = {n: _domain(s, n, notes, "known constant", plain_syms) for n, s in known_specs.items()}
-    doms.update({n: _domain(s, n, notes, "parameter", plain_syms) for n, s in param_specs.items()})
-    symbols = {n: sp.Symbol(n, **doms[n].assumptions()) for n in doms}
-    swap = {plain_syms[n]: symbols[n] for n in symbols}
-    doms = {n: _subs_domain(d, swap) for n, d in doms.items()}
-    supp = (support.subs(swap) if isinstance(support, Support)
-            else parsing.parse_support(support, var_name, symbols))
-    x = sp.Symbol(var_name, **supp.assumptions())
-    expr = plain.xreplace({**swap, sp.Symbol(var_name): x})
-    return _finish(expr, x, [symbols[n] for n in param_specs], [symbols[n] for n in known_specs],
-                   {symbols[n]: d for n, d in doms.items()}, supp, notes, latex_names)
+    decl = _declare(known_specs, param_specs, support, var_name, notes)
+    expr = plain.xreplace({**decl.swap, sp.Symbol(var_name): decl.var})
+    return decl.finish(expr, param_specs, known_specs, notes, latex_names)
 
 
 def _is_random_symbol(obj: Any) -> bool:

@@ -68,7 +68,7 @@ class FitResult:
         --------
         >>> r = fit("poisson", [1, 2, 3, 4])
         >>> [round(v, 3) for v in r.wald_intervals()["lambda"]]
-        [1.404, 3.596]
+        [0.951, 4.049]
         """
         z = math.sqrt(2) * float(mpmath.erfinv(level))
         out: dict[str, tuple[float, float] | None] = {}
