@@ -5,9 +5,9 @@ that runs out of time degrades to a stated, weaker result rather than failing th
 """
 from __future__ import annotations
 
-import dataclasses
+import functools
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 import sympy as sp
@@ -74,7 +74,13 @@ class Derivation:
     transforms: tuple[Transform, ...] = ()
     checks: tuple[Check, ...] = ()
     warnings: tuple[str, ...] = ()
-    steps: tuple[Step, ...] = field(default=())
+
+    @functools.cached_property
+    def steps(self) -> tuple[Step, ...]:
+        """The derivation's steps in textbook order (built on first use)."""
+        from .steps import build_steps
+
+        return build_steps(self)
 
     # -- the fixed vocabulary ------------------------------------------------------------------
     @property
@@ -231,7 +237,7 @@ def derive(model: Any, *, var: str | None = None, params: ParamSpec = None,
         warnings = list(m.notes)
         checks: list[Check] = []
         try:
-            checks.append(check_density(m, seconds=min(1.5, timeout / 10)))
+            checks.append(check_density(m, seconds=min(0.75, timeout / 10)))
         except ModelSpecError as exc:
             if normalize_check:
                 raise
@@ -256,9 +262,6 @@ def derive(model: Any, *, var: str | None = None, params: ParamSpec = None,
         transforms = tuple(Transform(g, *invariance(ll, g, solution.mle, info.expected))
                            for g in gs)
         checks.append(order)
-    from .steps import build_steps
-
-    d = Derivation(m, ll, solution, hessian, order, info, ses, transforms, tuple(checks),
-                   tuple(warnings))
-    return dataclasses.replace(d, steps=build_steps(d))
+    return Derivation(m, ll, solution, hessian, order, info, ses, transforms, tuple(checks),
+                      tuple(warnings))
 

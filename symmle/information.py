@@ -9,13 +9,15 @@ not applicable, with that reason.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sympy as sp
 
 from .bounded import bounded
 from .errors import DerivationTimeout
+from . import probe
 from .likelihood import LogLikelihood
+from .model import Model
 from .notation import N
 from .spaces import piecewise_branch
 
@@ -32,13 +34,10 @@ class Information:
         I(θ) per observation (n·I(θ) for the sample), or ``None`` with ``reason``.
     reason
         How it was obtained, or why not.
-    means
-        E[h_k(X)] for the statistics used, keyed by the statistic symbol.
     """
 
     expected: sp.Matrix | None
     reason: str
-    means: dict[sp.Symbol, sp.Expr] = field(default_factory=dict)
 
 
 def _simplify(expr: sp.Expr, seconds: float) -> sp.Expr:
@@ -46,6 +45,18 @@ def _simplify(expr: sp.Expr, seconds: float) -> sp.Expr:
         return bounded(sp.simplify, expr, seconds=seconds, what="simplifying")
     except DerivationTimeout:
         return sp.cancel(expr)
+
+
+def _tidy(expr: sp.Expr, seconds: float) -> sp.Expr:
+    """cancel and factor under a square root (much cheaper than simplify on polygammas)."""
+    def run(e: sp.Expr) -> sp.Expr:
+        if isinstance(e, sp.Pow) and e.exp == sp.S.Half:
+            return sp.sqrt(sp.factor(sp.cancel(e.base)))
+        return sp.factor(sp.cancel(e))
+    try:
+        return bounded(run, expr, seconds=seconds, what="tidying")
+    except DerivationTimeout:
+        return expr
 
 
 def expected_information(ll: LogLikelihood, hessian: sp.Matrix, seconds: float = 10.0
@@ -67,31 +78,38 @@ def expected_information(ll: LogLikelihood, hessian: sp.Matrix, seconds: float =
     rough = _nonsmooth_terms(ll)
     if rough:
         return _outer_product_information(ll, rough[0], seconds)
-    needed = sorted({t for t in hessian.free_symbols if t in {s.symbol for s in ll.statistics}},
-                    key=sp.default_sort_key)
-    means, how = _means_from_score(ll, needed, seconds)
-    missing = [t for t in needed if t not in means]
-    for t in missing:
+    # E[H]/n with each statistic T_k replaced by n·m_k, m_k = E[h_k(X)]; then the means (or
+    # combinations of them) that the score identity fixes; what is left is integrated
+    mean_syms = {s.symbol: sp.Dummy(f"m{j}") for j, s in enumerate(ll.statistics)}
+    per_obs = hessian.xreplace({t: N * m for t, m in mean_syms.items()}) / N
+    relations, how = _means_from_score(ll, mean_syms, seconds)
+    # expand so that means which cancel disappear; sums over i keep their form (x − θ) for the
+    # location shift below
+    per_obs = per_obs.xreplace(relations).applyfunc(
+        lambda e: e if e.has(sp.Sum) else sp.expand(e))
+    for t, m in mean_syms.items():
+        if not per_obs.has(m):
+            continue
         stat = next(s for s in ll.statistics if s.symbol == t)
         try:
-            means[t] = _expectation(ll, stat.h, seconds)
+            value = _expectation(ll, stat.h, seconds)
         except (DerivationTimeout, NotImplementedError, ValueError, TypeError) as exc:
             return Information(None, f"E[{stat.h}] was not found in closed form ({exc})")
+        per_obs = per_obs.xreplace({m: value})
         how = "by integrating over the support" if not how else how + " and by integration"
-    per_obs = hessian.xreplace({t: N * m for t, m in means.items()}) / N
     if per_obs.has(sp.Sum):
-        try:
-            per_obs = per_obs.applyfunc(lambda e: _expect_sums(ll, e, seconds))
+        try:  # each such integral gets at most 3 s: when SymPy can do one, it is quick
+            per_obs = per_obs.applyfunc(lambda e: _expect_sums(ll, e, min(seconds, 3.0)))
         except (DerivationTimeout, NotImplementedError, ValueError, TypeError) as exc:
             return Information(None, f"the expectation of the non-separable terms was not found "
                                f"in closed form ({exc}); the fit uses the observed information",
-                               means)
+                               )
         how = (how + "; " if how else "") + "non-separable terms integrated over the support"
     info = (-per_obs).applyfunc(lambda e: _simplify(sp.expand(e), seconds / 2))
     if info.has(sp.Integral, sp.Sum, sp.Piecewise):
         return Information(None, "the expectation was not found in closed form; the fit uses the "
-                           "observed information", means)
-    return Information(info, how or "the second derivatives do not involve the data", means)
+                           "observed information")
+    return Information(info, how or "the second derivatives do not involve the data")
 
 
 _NONSMOOTH = (sp.Abs, sp.sign, sp.Max, sp.Min, sp.floor, sp.ceiling, sp.Piecewise, sp.Heaviside)
@@ -130,13 +148,16 @@ def _outer_product_information(ll: LogLikelihood, rough: sp.Expr, seconds: float
     return Information(info, why)
 
 
-def _means_from_score(ll: LogLikelihood, needed: list[sp.Symbol], seconds: float
-                      ) -> tuple[dict[sp.Symbol, sp.Expr], str]:
-    """Solve E[score] = 0 for the means of the statistics (exact when it has a unique solution)."""
-    if not needed or ll.nonseparable:
+def _means_from_score(ll: LogLikelihood, mean_syms: dict[sp.Symbol, sp.Dummy], seconds: float,
+                      ) -> tuple[dict[sp.Dummy, sp.Expr], str]:
+    """Solve E[score] = 0 for the means ``mean_syms`` of the statistics.
+
+    There is one equation per parameter, so some means may stay free while the combination the
+    Hessian needs is still fixed (E[Σ(x − μ)²] for the normal variance): the caller substitutes
+    the returned relations and integrates only the means that are left.
+    """
+    if ll.nonseparable or not mean_syms:
         return {}, ""
-    stats = [s.symbol for s in ll.statistics]
-    mean_syms = {t: sp.Dummy(f"m_{t.name}") for t in stats}
     equations = [sp.expand(sp.diff(ll.expr, p).xreplace({t: N * m for t, m in mean_syms.items()}))
                  for p in ll.params]
     try:
@@ -146,12 +167,7 @@ def _means_from_score(ll: LogLikelihood, needed: list[sp.Symbol], seconds: float
         return {}, ""
     if len(sol) != 1:
         return {}, ""
-    out = {}
-    for t in needed:
-        value = sol[0].get(mean_syms[t])
-        if value is not None and not (value.free_symbols & set(mean_syms.values())):
-            out[t] = value
-    return out, "from the score identity E[∂ℓ/∂θ] = 0" if out else ""
+    return sol[0], "from the score identity E[∂ℓ/∂θ] = 0"
 
 
 def _density_measure(ll: LogLikelihood, integrand: sp.Expr, seconds: float,
@@ -174,7 +190,33 @@ def _density_measure(ll: LogLikelihood, integrand: sp.Expr, seconds: float,
         raise NotImplementedError("SymPy's result depends on conditions it cannot decide")
     if result.has(sp.Integral, sp.Sum):
         raise NotImplementedError("SymPy left the integral unevaluated")
+    if result.has(sp.I):
+        raise NotImplementedError(f"SymPy gave a complex value ({result}) for a real expectation")
+    _cross_check(model, body, result, seconds)
     return result
+
+
+def _cross_check(model: Model, body: sp.Expr, result: sp.Expr, seconds: float) -> None:
+    """Compare a symbolic sum/integral with mpmath at a typical parameter point: SymPy's
+    integrate has returned wrong values (a complex number for a real Gumbel integral)."""
+    from .normalization import parameter_points, numeric_total
+
+    points = parameter_points(model, 1)
+    if not points:
+        return
+    point = points[0]
+    try:
+        numeric = bounded(numeric_total, model, body, point, seconds=min(seconds, 2.0),
+                          what="the numeric check of an expectation")
+    except DerivationTimeout:
+        return
+    symbolic = probe.to_float(result.subs(point))
+    if numeric is None or symbolic is None:
+        return
+    if abs(symbolic - numeric) > 1e-6 * max(1.0, abs(numeric)):
+        raise NotImplementedError(f"SymPy's value {result} disagrees with numeric quadrature "
+                                  f"({symbolic:.10g} against {numeric:.10g} at "
+                                  + ", ".join(f"{k} = {v}" for k, v in point.items()) + ")")
 
 
 def _shift_location(body: sp.Expr, x: sp.Symbol, params: tuple, support) -> tuple:
@@ -215,7 +257,7 @@ def standard_errors(ll: LogLikelihood, info: sp.Matrix, seconds: float = 5.0
                           what="inverting the Fisher information")
     except (DerivationTimeout, ValueError, ZeroDivisionError):  # NonInvertibleMatrixError is a ValueError
         return None
-    return {p: _simplify(sp.sqrt(inverse[j, j]), seconds / 2) for j, p in enumerate(ll.params)}
+    return {p: _tidy(sp.sqrt(inverse[j, j]), seconds / 2) for j, p in enumerate(ll.params)}
 
 
 def invariance(ll: LogLikelihood, g: sp.Expr, mle: dict[sp.Symbol, sp.Expr] | None,
@@ -231,4 +273,4 @@ def invariance(ll: LogLikelihood, g: sp.Expr, mle: dict[sp.Symbol, sp.Expr] | No
         return g_hat, None
     grad = sp.Matrix([sp.diff(g, p) for p in ll.params])
     var = (grad.T * inverse * grad)[0, 0]
-    return g_hat, _simplify(sp.sqrt(var), seconds / 2)
+    return g_hat, _tidy(sp.sqrt(var), seconds / 2)

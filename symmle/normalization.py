@@ -65,8 +65,13 @@ def _total_symbolic(model: Model, seconds: float) -> sp.Expr | None:
 
 
 def _total_numeric(model: Model, point: dict[sp.Symbol, sp.Expr]) -> float | None:
+    return numeric_total(model, model.density, point)
+
+
+def numeric_total(model: Model, body: sp.Expr, point: dict[sp.Symbol, sp.Expr]) -> float | None:
+    """Σ or ∫ of ``body`` over the support at a parameter point (mpmath), or None."""
     x = model.var
-    f = model.density.subs(point)
+    f = body.subs(point)
     s = model.support.subs(point)
     try:
         fn = sp.lambdify(x, f, modules="mpmath")
