@@ -99,6 +99,8 @@ def second_order(ll: LogLikelihood, solution: Solution, hessian: sp.Matrix,
     domains = {p: model.domains[p] for p in params}
     domains.update({k: model.domains[k] for k in model.known})
     stat_syms = [s.symbol for s in ll.statistics]
+    if solution.support is not None:
+        return _support_order(ll, solution, domains)
     if ll.nonseparable:
         return Check("second_order", "undetermined",
                      "the Hessian involves every observation separately; the fit checks it "
@@ -152,6 +154,29 @@ def second_order(ll: LogLikelihood, solution: Solution, hessian: sp.Matrix,
         return Check("second_order", "disproven",
                      f"the Hessian at the root is not negative definite (minors {minors})", at_root)
     return Check("second_order", "undetermined", _numeric_evidence(ll, at_root), at_root)
+
+
+def _support_order(ll: LogLikelihood, solution: Solution, domains: dict) -> Check:
+    """For a moving support: the monotonicity argument, and ℓ'' < 0 for the other parameters."""
+    sup = solution.support
+    reasons = list(sup.reasons.values())
+    verdict: Verdict = "proven"
+    rest = [p for p in ll.params if p not in sup.estimates]
+    if rest and solution.mle is not None:
+        reduced = ll.expr.xreplace(sup.estimates)
+        for p in rest:
+            second = sp.factor(sp.cancel(sp.diff(reduced, p, 2)))
+            sign = prove_sign(second, domains, "negative")
+            if sign is True:
+                reasons.append(f"d²ℓ/d{p}² = {second} < 0: the root in {p} is the maximum")
+            else:
+                verdict = "undetermined" if sign is None else "disproven"
+                reasons.append(f"d²ℓ/d{p}² = {second}: its sign is "
+                               f"{'not decided' if sign is None else 'not negative'}")
+    if sup.open_ends:
+        reasons.append("the support is open at that end, so the supremum is approached but not "
+                       "attained; the estimate is that of the closed support, as textbooks take it")
+    return Check("second_order", verdict, "; ".join(reasons))
 
 
 def _in_terms_of_estimate(ll: LogLikelihood, score: tuple[sp.Expr, ...], hessian: sp.Matrix,

@@ -162,6 +162,9 @@ class Derivation:
                             str(self.log_likelihood.to_sample(t.estimate)),
                             "standard_error": None if t.standard_error is None else
                             str(t.standard_error)} for t in self.transforms],
+            "order_statistics": None if self.solution.support is None else {
+                str(s): f"{'min' if k == 0 else 'max'}_i {m.var.name}[i]"
+                for k, s in enumerate(self.solution.support.order_statistics)},
             "checks": [c.to_dict() for c in self.checks],
             "warnings": list(self.warnings),
         }

@@ -26,7 +26,21 @@ X = sp.IndexedBase("x")
 I = sp.Symbol("i", integer=True, positive=True)
 N = sp.Symbol("n", integer=True, positive=True)
 
-__all__ = ["X", "I", "N", "sample_sum", "linearize", "equivalent", "atomic_sums", "to_symbols"]
+
+def order_statistics(var: sp.Symbol, assumptions: dict | None = None) -> tuple[sp.Symbol, sp.Symbol]:
+    """The symbols for min_i x_i and max_i x_i (x₍₁₎ and x₍ₙ₎), named ``x_min`` and ``x_max``
+    after the observation variable, with the support's assumptions.
+
+    Examples
+    --------
+    >>> order_statistics(sp.Symbol("x"))
+    (x_min, x_max)
+    """
+    assumptions = assumptions or {"real": True}
+    return (sp.Symbol(f"{var.name}_min", **assumptions),
+            sp.Symbol(f"{var.name}_max", **assumptions))
+
+__all__ = ["X", "I", "N", "order_statistics", "sample_sum", "linearize", "equivalent", "atomic_sums", "to_symbols"]
 
 
 def sample_sum(h: sp.Expr, var: sp.Symbol) -> sp.Expr:

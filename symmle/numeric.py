@@ -394,6 +394,20 @@ def _nelder_mead(d: Derivation, prob: _Problem, start: Sequence[float], max_iter
 def _standard_errors(d: Derivation, prob: _Problem | None, theta: Sequence[float],
                      known: Mapping[sp.Symbol, float], n: int) -> dict[str, float | None]:
     params = d.model.params
+    if d.solution.support is not None:
+        # estimates from order statistics converge at rate n, not sqrt(n): no Wald standard
+        # error; the others from the observed information of the reduced likelihood
+        keep = [j for j, p in enumerate(params) if p not in d.solution.support.estimates]
+        out: dict[str, float | None] = {p.name: None for p in params}
+        if keep and prob is not None:
+            h = -prob.hessian(theta)[np.ix_(keep, keep)]
+            try:
+                cov = np.linalg.inv(h)
+            except np.linalg.LinAlgError:
+                return out
+            for a, j in enumerate(keep):
+                out[params[j].name] = math.sqrt(cov[a, a]) if cov[a, a] > 0 else None
+        return out
     matrix = None
     if d.fisher_information is not None:
         try:
@@ -463,6 +477,9 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
     if d.solution.mle is not None:
         args = [*[s.symbol for s in ll.statistics], N, *known]
         values = [*[prob.statistics[s.symbol] for s in ll.statistics], n, *known.values()]
+        if d.solution.support is not None:  # x_min, x_max
+            args += list(d.solution.support.order_statistics)
+            values += [float(np.min(arr)), float(np.max(arr))]
         estimates = {}
         for p, expr in d.solution.mle.items():
             try:

@@ -19,6 +19,7 @@ from .errors import DerivationTimeout, UnsupportedModelError
 from .likelihood import LogLikelihood
 from .notation import N
 from .spaces import prove_sign
+from .support import SupportSolution, solve_support
 
 __all__ = ["Solution", "solve_likelihood"]
 
@@ -45,6 +46,8 @@ class Solution:
         (root, reason) for roots that were set aside.
     profile
         Closed forms of some parameters in terms of the others (β̂ = α̂/x̄ for the gamma).
+    support
+        For a support that moves with the parameters: the order-statistic estimates and why.
     """
 
     score: tuple[sp.Expr, ...]
@@ -55,6 +58,7 @@ class Solution:
     roots: tuple[dict, ...] = ()
     rejected: tuple[tuple[dict, str], ...] = ()
     profile: dict[sp.Symbol, sp.Expr] = field(default_factory=dict)
+    support: "SupportSolution | None" = None
 
 
 def _no_closed_form(ll: LogLikelihood, score: tuple, reason: str,
@@ -75,14 +79,10 @@ def solve_likelihood(ll: LogLikelihood, seconds: float = 10.0) -> Solution:
     {theta: -n/_T0}
     """
     model = ll.model
-    if model.support_depends_on_params:
-        raise UnsupportedModelError(
-            "the support depends on a parameter ("
-            f"{model.support.describe(model.var.name)}): the likelihood is an indicator times a "
-            "smooth part and the score equation is the wrong tool; this engine does not derive "
-            "such models yet")
     params = ll.params
     score = tuple(sp.diff(ll.expr, p) for p in params)
+    if model.support_depends_on_params:
+        return _solve_with_support(ll, score, seconds)
     if ll.nonseparable:
         terms = ", ".join(str(t) for t in ll.nonseparable[:2])
         return _no_closed_form(
@@ -119,6 +119,38 @@ def solve_likelihood(ll: LogLikelihood, seconds: float = 10.0) -> Solution:
                     tuple(rejected))
 
 
+def _solve_with_support(ll: LogLikelihood, score: tuple, seconds: float) -> Solution:
+    """Support parameters from the order statistics, the others from the score equations."""
+    if ll.nonseparable:
+        raise UnsupportedModelError("a support that moves with a parameter together with a "
+                                    "likelihood that does not separate is not derived yet")
+    sup = solve_support(ll, seconds)
+    rest = [p for p in ll.params if p not in sup.estimates]
+    mle = dict(sup.estimates)
+    method = {p: "support" for p in sup.estimates}
+    reason = "; ".join(sup.reasons.values())
+    if rest:
+        reduced = ll.expr.xreplace(sup.estimates)
+        equations = [sp.numer(sp.together(sp.diff(reduced, p))) for p in rest]
+        try:
+            roots = bounded(sp.solve, equations, rest, dict=True, seconds=seconds,
+                            what="solving the likelihood equations of the other parameters")
+        except (DerivationTimeout, NotImplementedError, ValueError, TypeError):
+            roots = []
+        kept = [r for r in roots if _reject(ll, {**sup.estimates, **r}) is None]
+        if len(kept) != 1:
+            return Solution(score, None, {**method, **{p: "numeric" for p in rest}}, False,
+                            reason + "; the other likelihood equations have no closed-form "
+                            "solution", support=sup)
+        mle.update(kept[0])
+        method.update({p: "score" for p in rest})
+        reason += "; then " + ", ".join(str(p) for p in rest) + " from the likelihood " \
+            "equation(s) with those estimates in place"
+    ordered = {p: mle[p] for p in ll.params}
+    return Solution(score, ordered, {p: method[p] for p in ll.params}, True, reason,
+                    support=sup)
+
+
 def _reject(ll: LogLikelihood, root: dict) -> str | None:
     """Why a root is not an MLE candidate, or None when it is kept."""
     model = ll.model
@@ -127,7 +159,7 @@ def _reject(ll: LogLikelihood, root: dict) -> str | None:
         return f"leaves {missing[0]} undetermined"
     for p in ll.params:
         value = root[p]
-        if value.free_symbols & set(ll.params):
+        if sp.sympify(value).free_symbols & set(ll.params):
             return f"{p} = {value} still depends on the parameters"
         if value.has(sp.I) or value.has(sp.zoo, sp.nan):
             return f"{p} = {value} is not real"

@@ -528,8 +528,9 @@ def plain_symbols(case: Case) -> dict[str, sp.Symbol]:
 
 def evaluate(expr: sp.Expr, data: np.ndarray, v: Mapping[str, float]) -> float:
     """Numeric value of a sample-notation expression on ``data`` (sums innermost first);
-    symbols are matched by name, so any assumptions on them are fine."""
-    v = {**v, "n": data.size}
+    symbols are matched by name, so any assumptions on them are fine. ``x_min``/``x_max`` are
+    the order statistics min_i x_i and max_i x_i (the engine's JSON lists them)."""
+    v = {**v, "n": data.size, "x_min": float(data.min()), "x_max": float(data.max())}
 
     def by_name(e: sp.Expr) -> sp.Expr:
         return e.subs({sym: v[sym.name] for sym in e.free_symbols if sym.name in v})

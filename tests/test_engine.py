@@ -17,7 +17,7 @@ from scipy import optimize
 import symmle
 from symmle.bounded import bounded
 from symmle.errors import (DerivationTimeout, ModelSpecError, NormalizationError, ParseError,
-                           SymmleError, UnsupportedModelError)
+                           SymmleError)
 from symmle.notation import I, N, X, equivalent
 
 S = lambda h: sp.Sum(h, (I, 1, N))  # noqa: E731  Σ_i h
@@ -132,9 +132,13 @@ def test_seed_normal_mean_known_variance():
     assert d.second_order.verdict == "proven"
 
 
-def test_seed_uniform_practice_problem_is_reported_not_guessed():
-    with pytest.raises(UnsupportedModelError, match="support depends on a parameter"):
-        symmle.derive("uniform")
+def test_seed_uniform_practice_problem():
+    """L(θ) = θ^{−n}·1{max x_i ≤ θ} decreases for θ ≥ max x_i, so θ̂ = max_i x_i."""
+    d = symmle.derive("uniform")
+    assert d.mle == {"theta": sp.Symbol("x_max", positive=True)}
+    assert d.method == {"theta": "support"}
+    assert "decreases" in d.second_order.reason and "no root" in d.second_order.reason
+    assert d.fisher_information is None and "regularity" in d.information.reason
 
 
 def test_seed_numeric_normal_both_against_scipy():

@@ -1,0 +1,159 @@
+"""MLEs when the support moves with a parameter (Uniform(0, θ), e^{−(x−θ)} on x ≥ θ, Pareto's x_m).
+
+The likelihood is an indicator times a smooth part, L(θ) = Π f(x_i | θ)·1{all x_i in the support},
+so the score equation is the wrong tool. The indicator is read as constraints from the order
+statistics — an upper end u(θ) must reach x₍ₙ₎ = max x_i, a lower end l(θ) must stay below
+x₍₁₎ = min x_i — which make the feasible set an interval of each such parameter. Where the smooth
+part is *proven* monotone in the parameter on that set, the maximum is at the end of the set
+(θ̂ = x₍ₙ₎ for Uniform(0, θ)); the other parameters then come from the score equations with
+those estimates substituted. Anything the engine cannot prove is reported, never guessed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from .bounded import bounded
+from .errors import DerivationTimeout, UnsupportedModelError
+from .likelihood import LogLikelihood
+from .notation import order_statistics
+from .spaces import Domain, prove_sign
+
+__all__ = ["SupportSolution", "solve_support"]
+
+
+@dataclass(frozen=True)
+class SupportSolution:
+    """Estimates of the support parameters and why.
+
+    Attributes
+    ----------
+    estimates
+        Parameter → estimate in the order statistics ``x_min``/``x_max`` (and other statistics).
+    reasons
+        Parameter → the monotonicity argument, one sentence each.
+    order_statistics
+        ``(x_min, x_max)`` symbols.
+    open_ends
+        Parameters whose estimate sits on an open end of the support: the supremum is then not
+        attained, and the estimate is that of the closed support (the textbook convention).
+    """
+
+    estimates: dict[sp.Symbol, sp.Expr]
+    reasons: dict[sp.Symbol, str]
+    order_statistics: tuple[sp.Symbol, sp.Symbol]
+    open_ends: tuple[sp.Symbol, ...] = ()
+
+
+def _facts(ll: LogLikelihood) -> tuple[dict[sp.Expr, sp.Expr], dict[sp.Symbol, Domain]]:
+    """Substitutions that encode 'the support is not empty' (upper − lower = w > 0), and the
+    domains for sign proofs."""
+    model = ll.model
+    domains = {p: model.domains[p] for p in (*model.params, *model.known)}
+    lo, hi = sp.sympify(model.support.lower), sp.sympify(model.support.upper)
+    if lo.is_infinite or hi.is_infinite:
+        return {}, domains
+    w = sp.Symbol("_width", positive=True)
+    for p in model.params:
+        if p in (hi - lo).free_symbols:
+            try:
+                roots = sp.solve(sp.Eq(hi - lo, w), p)
+            except (NotImplementedError, ValueError):
+                continue
+            if len(roots) == 1:
+                domains.pop(p, None)
+                return {p: roots[0]}, domains
+    return {}, domains
+
+
+def _monotone(expr: sp.Expr, facts: dict, domains: dict, stats: dict) -> int:
+    """+1 increasing, −1 decreasing (proven on the whole space), 0 undetermined."""
+    candidate = sp.sympify(expr).xreplace(facts)
+    everything = {**domains, **stats}
+    if prove_sign(candidate, everything, "positive") is True:
+        return 1
+    if prove_sign(candidate, everything, "negative") is True:
+        return -1
+    return 0
+
+
+def solve_support(ll: LogLikelihood, seconds: float = 5.0) -> SupportSolution:
+    """Estimate the parameters the support depends on from the order statistics.
+
+    Raises
+    ------
+    UnsupportedModelError
+        When the smooth part is not proven monotone in such a parameter, or a bound cannot be
+        solved for it.
+
+    Examples
+    --------
+    >>> from symmle.model import build_model
+    >>> from symmle.likelihood import log_likelihood
+    >>> solve_support(log_likelihood(build_model("uniform"))).estimates
+    {theta: x_max}
+    """
+    model = ll.model
+    supp = model.support
+    assumptions = {k: v for k, v in model.var.assumptions0.items()
+                   if k in ("real", "positive", "nonnegative", "integer", "negative")}
+    x_min, x_max = order_statistics(model.var, assumptions)
+    facts, domains = _facts(ll)
+    stat_domains: dict = {}
+    moving = [p for p in model.params if p in supp.free_symbols]
+    ends = []  # (bound expression, order statistic, "upper"/"lower", open?)
+    if supp.kind == "finite":
+        raise UnsupportedModelError("a finite support that depends on a parameter is not "
+                                    "supported")
+    lo, hi = sp.sympify(supp.lower), sp.sympify(supp.upper)
+    if lo.free_symbols & set(moving):
+        ends.append((lo, x_min, "lower", supp.left_open))
+    if hi.free_symbols & set(moving):
+        ends.append((hi, x_max, "upper", supp.right_open and supp.kind == "interval"))
+    estimates: dict[sp.Symbol, sp.Expr] = {}
+    reasons: dict[sp.Symbol, str] = {}
+    open_ends = []
+    for p in moving:
+        slope = _monotone(sp.diff(ll.expr, p), facts, domains, stat_domains)
+        if slope == 0:
+            raise UnsupportedModelError(
+                f"the support depends on {p}, and the smooth part of the log-likelihood could "
+                f"not be proven monotone in {p} on the feasible set; this case is not derived yet")
+        below, above = [], []  # p >= root (lower limits of p), p <= root (upper limits)
+        for bound, stat, side, is_open in ends:
+            if p not in bound.free_symbols:
+                continue
+            try:
+                roots = bounded(sp.solve, sp.Eq(bound, stat), p, seconds=seconds,
+                                what=f"solving the support end {bound} = {stat} for {p}")
+            except (DerivationTimeout, NotImplementedError, ValueError) as exc:
+                raise UnsupportedModelError(f"cannot solve the support end {bound} = {stat} for "
+                                            f"{p} ({exc})") from None
+            if len(roots) != 1:
+                raise UnsupportedModelError(f"the support end {bound} = {stat} has "
+                                            f"{len(roots)} solutions in {p}")
+            bound_slope = _monotone(sp.diff(bound, p), facts, domains, stat_domains)
+            if bound_slope == 0:
+                raise UnsupportedModelError(f"the support end {bound} is not monotone in {p}")
+            # upper end must stay >= x_max; lower end <= x_min
+            p_at_least = (side == "upper") == (bound_slope > 0)
+            (below if p_at_least else above).append((roots[0], bound, stat, is_open))
+        chosen = below if slope < 0 else above
+        if not chosen:
+            direction = "decreases" if slope < 0 else "increases"
+            raise UnsupportedModelError(
+                f"the log-likelihood {direction} in {p} without limit on the feasible set: "
+                "the MLE does not exist")
+        value = chosen[0][0] if len(chosen) == 1 else (
+            sp.Max(*[c[0] for c in chosen]) if slope < 0 else sp.Min(*[c[0] for c in chosen]))
+        estimates[p] = value
+        if any(c[3] for c in chosen):
+            open_ends.append(p)
+        words = ", ".join(f"{c[1]} {'>=' if c[2] == x_max else '<='} {c[2]}" for c in chosen)
+        reasons[p] = (f"dl/d{p} = {sp.diff(ll.expr, p)} is "
+                      f"{'negative' if slope < 0 else 'positive'} on the feasible set ({words}): "
+                      f"the log-likelihood {'decreases' if slope < 0 else 'increases'} in {p}, "
+                      f"so it is largest at the {'smallest' if slope < 0 else 'largest'} feasible "
+                      f"value, {p} = {value}; the score equation has no root there")
+    return SupportSolution(estimates, reasons, (x_min, x_max), tuple(open_ends))
