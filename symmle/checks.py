@@ -20,7 +20,7 @@ from .likelihood import LogLikelihood
 from .solve import Solution, _probe_values
 from .spaces import Domain, prove_sign
 
-__all__ = ["Check", "second_order", "principal_minors"]
+__all__ = ["Check", "second_order", "principal_minors", "interior_condition"]
 
 Verdict = Literal["proven", "disproven", "undetermined"]
 
@@ -229,3 +229,36 @@ def _numeric_evidence(ll: LogLikelihood, at_root: sp.Matrix) -> str:
                 f"({', '.join(f'{e.real:.3g}' for e in eig)}) are negative: numeric evidence of "
                 "a maximum, not a proof")
     return f"{base}; on a probe sample it is not negative definite: check this root"
+
+
+def interior_condition(ll: LogLikelihood, solution: Solution) -> Check | None:
+    """When is the root inside the parameter space? ``lo < θ̂ < hi`` for each bounded
+    parameter, in the statistics; proven when the statistics' signs guarantee it (λ̂ = n/Σx_i
+    for positive data), else the condition is stated (0 < Σx_i < n for the Bernoulli): on samples
+    that break it the maximum is on the boundary, and ``fit`` reports it there.
+    """
+    if solution.mle is None or solution.support is not None:
+        return None
+    model = ll.model
+    parts, always = [], True
+    for p, value in solution.mle.items():
+        dom = model.domains[p]
+        for end, side in ((dom.lower, "lower"), (dom.upper, "upper")):
+            end = sp.sympify(end)
+            if end.is_infinite:
+                continue
+            gap = value - end if side == "lower" else end - value
+            if prove_sign(gap, {}, "positive") is True:
+                continue
+            always = False
+            shown = ll.to_sample(value)
+            parts.append(f"{end} < {shown}" if side == "lower" else f"{shown} < {end}")
+    if not parts and always:
+        return Check("boundary", "proven", "the root lies inside the parameter space for every "
+                     "sample the model allows")
+    if not parts:
+        return None
+    return Check("boundary", "undetermined",
+                 "the root is the MLE only when it lies inside the parameter space: "
+                 + " and ".join(parts) + "; on a sample where this fails the likelihood keeps "
+                 "increasing toward the boundary, and the MLE is the boundary value")

@@ -14,7 +14,7 @@ import sympy as sp
 
 from . import parsing
 from .bounded import budget
-from .checks import Check, second_order
+from .checks import Check, interior_condition, second_order
 from .errors import ModelSpecError
 from .information import Information, expected_information, invariance, standard_errors
 from .likelihood import LogLikelihood, log_likelihood
@@ -265,6 +265,9 @@ def derive(model: Any, *, var: str | None = None, params: ParamSpec = None,
         transforms = tuple(Transform(g, *invariance(ll, g, solution.mle, info.expected))
                            for g in gs)
         checks.append(order)
+        interior = interior_condition(ll, solution)
+        if interior is not None:
+            checks.append(interior)
     return Derivation(m, ll, solution, hessian, order, info, ses, transforms, tuple(checks),
                       tuple(warnings))
 

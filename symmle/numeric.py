@@ -286,6 +286,39 @@ def _in_domain(d: Derivation, theta: Sequence[float]) -> bool:
     return True
 
 
+def _on_edge(d: Derivation, name: str, value: float) -> bool:
+    dom = d.model.domains[d.model.symbol(name)]
+    return any(math.isfinite(float(e)) and value == float(e) for e in (dom.lower, dom.upper))
+
+
+def _boundary(d: Derivation, prob: "_Problem", estimates: dict[str, float]
+              ) -> tuple[float, str | None]:
+    """A closed-form root on the edge of the parameter space (p̂ = 1 with all successes):
+    ℓ there is a one-sided limit, and the score must point outward for it to be the maximum."""
+    params = d.model.params
+    if not all(math.isfinite(v) for v in estimates.values()):
+        return math.nan, None
+    edge = [p for p in params if _on_edge(d, p.name, estimates[p.name])]
+    outside = [p for p in params if not _on_edge(d, p.name, estimates[p.name])
+               and d.model.domains[p].contains(sp.Float(estimates[p.name])) is False]
+    if not edge or outside:
+        return math.nan, None
+    eps = 1e-7
+    theta = np.array([estimates[p.name] for p in params], dtype=float)
+    inward = np.array([(-1.0 if estimates[p.name] == float(d.model.domains[p].upper) else 1.0)
+                       if p in edge else 0.0 for p in params])
+    near = prob.value(theta + eps * inward)
+    nearer = prob.value(theta + eps / 10 * inward)
+    if not (math.isfinite(near) and math.isfinite(nearer) and nearer >= near):
+        return math.nan, None
+    limit = nearer + (nearer - near) / 9  # the limit of a linear-in-distance approach
+    names = ", ".join(f"{p.name} = {estimates[p.name]:g}" for p in edge)
+    return limit, (f"the estimate {names} is on the boundary of the parameter space: the "
+                   "log-likelihood increases all the way to it (the score points outward), so "
+                   "the interior condition of the derivation fails and the MLE is the boundary "
+                   "value; no Wald standard error there")
+
+
 def _candidates(d: Derivation, data: np.ndarray) -> list[list[float]]:
     mean_abs = float(np.mean(np.abs(data))) or 1.0
     spread = float(np.std(data)) or 1.0
@@ -488,15 +521,24 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
                 estimates[p.name] = math.nan
         theta = [estimates[k] for k in names]
         converged = all(math.isfinite(v) for v in theta)
-        if not converged or not _in_domain(d, theta):
-            warnings.append("the closed-form estimate "
-                            + ", ".join(f"{k} = {v:g}" for k, v in estimates.items())
-                            + " is not inside the parameter space: the maximum is on the "
-                            "boundary or does not exist for this sample")
-        ses = _standard_errors(d, prob, theta, known, n) if converged and _in_domain(d, theta) \
-            else {k: None for k in names}
-        value = prob.value(theta) + prob.constant if _in_domain(d, theta) else math.nan
-        return FitResult(estimates, ses, value, d.method, converged, n, 0, None,
+        method = dict(d.method)
+        if converged and _in_domain(d, theta):
+            ses = _standard_errors(d, prob, theta, known, n)
+            value = prob.value(theta) + prob.constant
+        else:
+            value, note = _boundary(d, prob, estimates)
+            if note is None:
+                warnings.append("the closed-form estimate "
+                                + ", ".join(f"{k} = {v:g}" for k, v in estimates.items())
+                                + " is not inside the parameter space, and the maximum is not "
+                                "on its boundary either: no MLE for this sample")
+                converged = False
+            else:
+                warnings.append(note)
+                method.update({k: "boundary" for k in names if _on_edge(d, k, estimates[k])})
+            value += prob.constant
+            ses = {k: None for k in names}
+        return FitResult(estimates, ses, value, method, converged, n, 0, None,
                          tuple(warnings), d)
     starts = sorted(_candidates(d, arr), key=lambda t: -prob.value(t))[:4]
     starts = [s for s in starts if math.isfinite(prob.value(s))]
