@@ -268,8 +268,8 @@ def test_fit_data_errors():
 
 def test_fit_boundary_estimate_is_flagged():
     r = symmle.fit("poisson", [0, 0, 0])
-    assert r.estimates["lambda"] == 0.0
-    assert any("not inside the parameter space" in w for w in r.warnings)
+    assert r.estimates["lambda"] == 0.0 and r.method == {"lambda": "boundary"}
+    assert any("on the boundary of the parameter space" in w for w in r.warnings)
 
 
 def test_bounded_stops_a_long_call():
