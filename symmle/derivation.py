@@ -15,7 +15,7 @@ import sympy as sp
 from . import parsing
 from .bounded import budget
 from .checks import Check, interior_condition, second_order
-from .errors import ModelSpecError
+from .errors import ModelSpecError, NonIdentifiableError
 from .information import Information, expected_information, invariance, standard_errors
 from .likelihood import LogLikelihood, log_likelihood
 from .model import Model, ParamSpec, build_model
@@ -198,6 +198,29 @@ def _parse_functions(functions: Sequence[str | sp.Expr] | None, model: Model) ->
     return out
 
 
+def _check_identifiable(m: Model, info: sp.Matrix) -> None:
+    """A Fisher information that is singular for every θ means a flat direction of the
+    likelihood: the parameters are not identifiable, and no answer is given."""
+    if info.shape[0] < 2:
+        if sp.simplify(info[0, 0]) == 0:
+            raise NonIdentifiableError(f"the model is not identifiable: the likelihood does not "
+                                       f"depend on {m.params[0]} (zero Fisher information)")
+        return
+    det = sp.simplify(info.det())
+    if det != 0:
+        return
+    null = info.nullspace()
+    if not null:
+        return
+    v = null[0]
+    direction = sp.Add(*[sp.simplify(c) * sp.Symbol(f"d{p.name}") for c, p in zip(v, m.params)])
+    raise NonIdentifiableError(
+        "the model is not identifiable: the Fisher information is singular for every parameter "
+        f"value, and the likelihood is flat along the direction {direction} "
+        f"(moving the parameters along ({', '.join(str(sp.simplify(c)) for c in v)}) does not "
+        "change the distribution of the data)")
+
+
 def derive(model: Any, *, var: str | None = None, params: ParamSpec = None,
            known: ParamSpec = None, support: "str | Support | None" = None,
            functions: Sequence[str | sp.Expr] | None = None, timeout: float = 30.0,
@@ -258,10 +281,11 @@ def derive(model: Any, *, var: str | None = None, params: ParamSpec = None,
         info = expected_information(ll, hessian, seconds=min(10.0, timeout / 4))
         ses = None
         if info.expected is not None:
+            _check_identifiable(m, info.expected)
             ses = standard_errors(ll, info.expected, seconds=min(5.0, timeout / 6))
             if ses is None:
-                warnings.append("the Fisher information is singular: the parameters may not be "
-                                "identifiable")
+                warnings.append("the Fisher information could not be inverted: the standard "
+                                "errors are not given")
         transforms = tuple(Transform(g, *invariance(ll, g, solution.mle, info.expected))
                            for g in gs)
         checks.append(order)
