@@ -9,10 +9,14 @@ is not in the grammar is a :class:`~symmle.errors.ParseError` carrying the text 
 
 Resource bombs are refused before SymPy starts working: the text length, the nesting depth
 (counted explicitly, not left to Python's recursion limit), the size of literals, the size of
-numeric powers (estimated with logarithms before computing), numeric arguments of factorial-like
-functions and of ``exp``, and roots of large integers (which SymPy tries to factor). Every other
-exception SymPy might raise while building an object is turned into a ParseError, so callers only
-ever see :class:`~symmle.errors.SymmleError` subclasses.
+powers (estimated with logarithms before computing), numeric arguments of factorial-like
+functions and of ``exp``, roots of large integers (which SymPy tries to factor), the magnitude
+of irrational constants (SymPy evaluates them numerically to learn their sign). SymPy's automatic
+evaluation of constant sub-expressions can still be slow in ways no static rule foresees
+(``sin(factorial(sinh(cos(2) - loggamma(digamma(0.5)))))`` takes seconds), so each parse also
+runs under :func:`symmle.bounded.bounded` with a limit of ``MAX_SECONDS``. Every exception is
+turned into a ParseError, so callers only ever see :class:`~symmle.errors.SymmleError`
+subclasses.
 """
 from __future__ import annotations
 
@@ -21,16 +25,19 @@ import math
 import re
 import string
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Mapping, TypeVar
 
 import sympy as sp
 
-from .errors import ModelSpecError, ParseError, SymmleError, caret
+from .bounded import bounded
+from .errors import (DerivationTimeout, ModelSpecError, ParseError, SymmleError,
+                     caret)
 from .spaces import Domain, Support
 
 __all__ = ["parse_expression", "names_in", "parse_domain", "parse_support", "parse_assignment"]
+
+T = TypeVar("T")
 
 MAX_LENGTH = 10_000        # characters of input
 MAX_DEPTH = 100            # nested parentheses, calls, powers and signs
@@ -39,10 +46,13 @@ MAX_DIGITS = 4_000         # digits of any exact number built (Python prints at 
 _MAX_BITS = 13_300         # MAX_DIGITS in bits
 MAX_FACTORIAL = 1_000      # numeric argument of factorial, gamma, binomial, ...
 MAX_SPECIAL_WORK = 5_000   # sum of those arguments (product, for polygamma) in one input
+MAX_BINOMIAL_TERMS = 20    # binomial(irrational, k): SymPy expands a product of k factors
+MAX_POLYGAMMA_ORDER = 100  # polygamma(n, z): mpmath is slow for high or fractional orders
+MAX_MAGNITUDE = 5_000      # |log10 |c|| of an irrational constant c (keeps evalf cheap)
 MAX_EXP_ARG = 10_000       # numeric argument of exp, sinh, cosh
 MAX_ROOT_DIGITS = 100      # digits of an integer under a root (SymPy factors it)
 MAX_MINMAX_ARGS = 10       # arguments of Min/Max (SymPy compares them pairwise)
-MAX_SECONDS = 1.0          # cumulative parse time: a backstop behind the guards above
+MAX_SECONDS = 1.0          # wall-clock limit of one parse: the backstop behind the rest
 
 GREEK = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ϵ": "epsilon",
@@ -118,18 +128,24 @@ def _fail(message: str, text: str, pos: int | None, where: str | None,
     return ParseError(f"{message}{at}{hint}", text=text, position=pos, where=where)
 
 
-@contextmanager
-def _shielded(text: str, where: str | None) -> Iterator[None]:
-    """Turn any non-symmle exception raised while SymPy builds objects into a ParseError."""
+def _guarded(text: str, where: str, build: Callable[[], T]) -> T:
+    """Run ``build()`` for at most MAX_SECONDS (SymPy's automatic evaluation can be slow in ways
+    no static guard foresees) and turn any non-symmle exception into a ParseError."""
+    def shielded() -> T:
+        try:
+            return build()
+        except SymmleError:
+            raise
+        except RecursionError as exc:
+            raise _fail("input nested too deeply", text, None, where) from exc
+        except Exception as exc:  # noqa: BLE001 - untrusted input must only raise SymmleError
+            detail = f"{type(exc).__name__}: {exc}"[:200]
+            raise _fail(f"cannot interpret the input ({detail})", text, None, where) from exc
+
     try:
-        yield
-    except SymmleError:
-        raise
-    except RecursionError as exc:
-        raise _fail("input nested too deeply", text, None, where) from exc
-    except Exception as exc:  # noqa: BLE001 - untrusted input must only raise SymmleError
-        detail = f"{type(exc).__name__}: {exc}"[:200]
-        raise _fail(f"cannot interpret the input ({detail})", text, None, where) from exc
+        return bounded(shielded, seconds=MAX_SECONDS, what=f"parsing the {where}")
+    except DerivationTimeout as exc:
+        raise _fail(f"input too complex ({exc})", text, None, where) from exc
 
 
 def _number(text: str, m: re.Match[str], where: str | None) -> sp.Rational:
@@ -358,31 +374,39 @@ class _Parser:
         while self.peek().is_op(*ops):
             op = self.take().text
             right = self.expression(bp)
-            inverse = (1 / right) if op == "/" and right.is_Number else None
-            items.append({"+": right, "-": -right, "*": right}.get(op, inverse or sp.Pow(right, -1)))
+            if op == "/":
+                right = 1 / right if right.is_Number else sp.Pow(right, -1)
+            items.append(-right if op == "-" else right)
         if sum(_coefficient_bits(e) for e in items) > 2 * _MAX_BITS:
             raise self.fail("number too large", first.pos)
         if ops[0] == "*":
             if sum(_root_digits(e) for e in items) > MAX_ROOT_DIGITS:
                 raise self.fail("number too large (roots of huge integers)", first.pos)
-            return sp.Mul(*items)
-        return sp.Add(*items)
+            return self.checked(sp.Mul(*items), first)
+        return self.checked(sp.Add(*items), first)
 
     def power(self, base: sp.Expr, exp: sp.Expr, tok: Token) -> sp.Expr:
-        if base.is_number and exp.is_number:
-            if base.is_Rational:
-                size: float | None = _digits(base)
-            else:
-                lb = _log10_abs(base)
-                sizes = [_digits(r) for r in base.atoms(sp.Rational)]
-                size = None if lb is None else max([abs(lb), *sizes])
-            le = _log10_abs(exp)
-            if size and le is not None and le + math.log10(size) > math.log10(MAX_DIGITS):
+        # SymPy raises every rational in the base to the power ((2*x)**n computes 2**n), and
+        # an irrational constant's size grows with the exponent: estimate digits with logs.
+        digits = max((_digits(r) for r in base.atoms(sp.Rational)), default=0.0)
+        size, le = digits, _log10_abs(exp) if exp.is_number else None
+        if base.is_number and not base.is_Rational:
+            lb = _log10_abs(base)
+            size = max(size, abs(lb)) if lb is not None and math.isfinite(lb) else size
+        if size and le is not None and le + math.log10(size) > math.log10(MAX_DIGITS):
+            raise self.fail("number too large", tok.pos)
+        if exp.is_Rational and not exp.is_Integer and digits > MAX_ROOT_DIGITS:
+            raise self.fail("number too large (root of a huge integer)", tok.pos)
+        return self.checked(sp.Pow(base, exp), tok)
+
+    def checked(self, expr: sp.Expr, tok: Token) -> sp.Expr:
+        """Refuse irrational constants beyond 10**±MAX_MAGNITUDE: SymPy evaluates constants
+        numerically to decide signs, and that gets slow (or endless) for huge magnitudes."""
+        if expr.is_number and not expr.is_Rational:
+            size = _log10_abs(expr)
+            if size is not None and math.isfinite(size) and abs(size) > MAX_MAGNITUDE:
                 raise self.fail("number too large", tok.pos)
-            if (base.is_Rational and exp.is_Rational and not exp.is_Integer
-                    and _digits(base) > MAX_ROOT_DIGITS):
-                raise self.fail("number too large (root of a huge integer)", tok.pos)
-        return sp.Pow(base, exp)
+        return expr
 
     def prefix(self) -> sp.Expr:
         tok = self.take()
@@ -467,12 +491,20 @@ class _Parser:
                 if self.work > MAX_SPECIAL_WORK:
                     raise self.fail("too much exact arithmetic (factorials, gamma functions) in "
                                     "one input", tok.pos)
+        if (name == "binomial" and args[0].is_number and not args[0].is_Rational
+                and _magnitude(args[1]) > MAX_BINOMIAL_TERMS):  # SymPy expands a polynomial
+            raise self.fail(f"binomial() of an irrational number with over {MAX_BINOMIAL_TERMS} "
+                            "terms", tok.pos)
         if fn in (sp.Min, sp.Max) and sum(len(a.args) if isinstance(a, fn) else 1
                                           for a in args) > MAX_MINMAX_ARGS:
             raise self.fail(f"{name}() of more than {MAX_MINMAX_ARGS} values", tok.pos)
-        if name == "sqrt" and args[0].is_Rational and _digits(args[0]) > MAX_ROOT_DIGITS:
-            raise self.fail("number too large (root of a huge integer)", tok.pos)
-        return fn(*args)
+        if name == "polygamma" and args[0].is_number and not (
+                args[0].is_Integer and 0 <= args[0] <= MAX_POLYGAMMA_ORDER):
+            raise self.fail(f"the order of polygamma() must be an integer from 0 to "
+                            f"{MAX_POLYGAMMA_ORDER}", tok.pos)
+        if name == "sqrt":
+            return self.power(args[0], sp.S.Half, tok)
+        return self.checked(fn(*args), tok)
 
 
 def _did_you_mean(close: list[str]) -> str:
@@ -514,10 +546,8 @@ def parse_expression(text: str, symbols: Mapping[str, sp.Symbol], *, where: str 
     >>> parse_expression("0.5*x!", {"x": x})
     factorial(x)/2
     """
-    with _shielded(text, where):
-        tokens = tokenize(text, where, strict=False)
-        parser = _Parser(text, tokens, symbols, where, allow_undeclared)
-        return parser.parse_all()
+    return _guarded(text, where, lambda: _Parser(
+        text, tokenize(text, where, strict=False), symbols, where, allow_undeclared).parse_all())
 
 
 def names_in(text: str) -> list[str]:
@@ -583,17 +613,19 @@ def parse_domain(text: str, symbols: Mapping[str, sp.Symbol] | None = None) -> D
     >>> parse_domain("(0, 1]")
     Domain(lower=0, upper=1, left_open=True, right_open=False, integer=False)
     """
-    where = "domain"
-    with _shielded(text, where):
-        tokens = tokenize(text, where, strict=False)
-        words = " ".join(text.split()).lower()
-        for key in (words, words.replace(" ", "")):
-            if key in _DOMAIN_WORDS:
-                return _DOMAIN_WORDS[key]
-        if not tokens[0].is_op("(", "["):
-            raise _fail(f"unknown domain {text.strip()!r}; accepted: {_DOMAIN_FORMS}", text,
-                        tokens[0].pos, where)
-        return Domain(*_interval(_Parser(text, tokens, symbols or {}, where)))
+    return _guarded(text, "domain", lambda: _domain(text, symbols or {}))
+
+
+def _domain(text: str, symbols: Mapping[str, sp.Symbol]) -> Domain:
+    tokens = tokenize(text, "domain", strict=False)
+    words = " ".join(text.split()).lower()
+    for key in (words, words.replace(" ", "")):
+        if key in _DOMAIN_WORDS:
+            return _DOMAIN_WORDS[key]
+    if not tokens[0].is_op("(", "["):
+        raise _fail(f"unknown domain {text.strip()!r}; accepted: {_DOMAIN_FORMS}", text,
+                    tokens[0].pos, "domain")
+    return Domain(*_interval(_Parser(text, tokens, symbols, "domain")))
 
 
 _SUPPORT_WORDS = {
@@ -621,32 +653,35 @@ def parse_support(text: str, var: str, symbols: Mapping[str, sp.Symbol]) -> Supp
     >>> parse_support("{0, 1, ..., n}", "x", {"n": sp.Symbol("n")}).describe("x")
     'x in {0, 1, ..., n}'
     """
+    return _guarded(text, "support", lambda: _support(text, var, symbols))
+
+
+def _support(text: str, var: str, symbols: Mapping[str, sp.Symbol]) -> Support:
     where = "support"
-    with _shielded(text, where):
-        tokens = tokenize(text, where, strict=False)
-        words = " ".join(text.split()).lower()
-        for prefix in (f"{var.lower()} in ", f"{var.lower()} ∈ "):
-            words = words[len(prefix):] if words.startswith(prefix) else words
-        if words in _SUPPORT_WORDS:
-            return _SUPPORT_WORDS[words]
-        parser = _Parser(text, tokens, symbols, where, forbidden=var)
-        if tokens[0].kind == "name" and tokens[0].text == var and tokens[1].text == "in":
-            parser.i = 2
-            return _support_set(parser) if tokens[2].is_op("{") else Support.interval(
-                *_interval(parser))
-        depth, chain = 0, False
-        for tok in tokens:
-            depth += tok.is_op("(", "[", "{") - tok.is_op(")", "]", "}")
-            chain = chain or (depth == 0 and tok.is_op(*_COMPARISONS))
-        if not chain and tokens[0].is_op("{"):
-            return _support_set(parser)
-        if not chain and tokens[0].is_op("(", "["):
-            return Support.interval(*_interval(parser))
-        if not chain:
-            raise _fail(f"cannot read the support {text.strip()!r}; write e.g. '0 < {var} < 1', "
-                        f"'{var} > 0', '{var} in [0, oo)', '{{0, 1, 2, ...}}' or '{{0, 1, ..., n}}'",
-                        text, tokens[0].pos, where)
-        return _support_chain(parser, var)
+    tokens = tokenize(text, where, strict=False)
+    words = " ".join(text.split()).lower()
+    for prefix in (f"{var.lower()} in ", f"{var.lower()} ∈ "):
+        words = words[len(prefix):] if words.startswith(prefix) else words
+    if words in _SUPPORT_WORDS:
+        return _SUPPORT_WORDS[words]
+    parser = _Parser(text, tokens, symbols, where, forbidden=var)
+    if tokens[0].kind == "name" and tokens[0].text == var and tokens[1].text == "in":
+        parser.i = 2
+        return _support_set(parser) if tokens[2].is_op("{") else Support.interval(
+            *_interval(parser))
+    depth, chain = 0, False
+    for tok in tokens:
+        depth += tok.is_op("(", "[", "{") - tok.is_op(")", "]", "}")
+        chain = chain or (depth == 0 and tok.is_op(*_COMPARISONS))
+    if not chain and tokens[0].is_op("{"):
+        return _support_set(parser)
+    if not chain and tokens[0].is_op("(", "["):
+        return Support.interval(*_interval(parser))
+    if not chain:
+        raise _fail(f"cannot read the support {text.strip()!r}; write e.g. '0 < {var} < 1', "
+                    f"'{var} > 0', '{var} in [0, oo)', '{{0, 1, 2, ...}}' or '{{0, 1, ..., n}}'",
+                    text, tokens[0].pos, where)
+    return _support_chain(parser, var)
 
 
 def _support_chain(parser: _Parser, var: str) -> Support:
@@ -655,7 +690,8 @@ def _support_chain(parser: _Parser, var: str) -> Support:
     while True:
         tok = parser.peek()
         nxt = parser.peek(1)
-        if tok.kind == "name" and tok.text == var and (nxt.kind == "end" or nxt.is_op(*_COMPARISONS)):
+        if tok.kind == "name" and tok.text == var and (nxt.kind == "end"
+                                                        or nxt.is_op(*_COMPARISONS)):
             parser.take()
             parts.append((None, tok))
         else:
