@@ -20,6 +20,7 @@ from .likelihood import LogLikelihood
 from .model import Model
 from .notation import N
 from .spaces import piecewise_branch
+from .transforms import expectation_by_transform
 
 __all__ = ["Information", "expected_information", "standard_errors", "invariance"]
 
@@ -182,9 +183,17 @@ def _density_measure(ll: LogLikelihood, integrand: sp.Expr, seconds: float,
         result = bounded(sp.summation, body, (x, s.lower, s.upper), seconds=seconds,
                          what=f"the sum of {integrand} times the pmf")
     else:
-        body, x = _shift_location(body, x, model.params, s)
-        result = bounded(sp.integrate, body, (x, s.lower, s.upper), seconds=seconds,
-                         what=f"the integral of {integrand} times the density")
+        result = None
+        if not piecewise:
+            try:
+                result = bounded(expectation_by_transform, integrand, model.density, x, s.lower,
+                                 s.upper, seconds=seconds, what="the exponential transform")
+            except (DerivationTimeout, NotImplementedError, ValueError, TypeError):
+                result = None
+        if result is None:
+            shifted, z = _shift_location(body, x, model.params, s)
+            result = bounded(sp.integrate, shifted, (z, s.lower, s.upper), seconds=seconds,
+                             what=f"the integral of {integrand} times the density")
     result = piecewise_branch(result, model.domains)
     if result is None:
         raise NotImplementedError("SymPy's result depends on conditions it cannot decide")
@@ -206,7 +215,8 @@ def _cross_check(model: Model, body: sp.Expr, result: sp.Expr, seconds: float) -
         return
     point = points[0]
     try:
-        numeric = bounded(numeric_total, model, body, point, seconds=min(seconds, 2.0),
+        smooth = not body.has(sp.Piecewise, sp.Abs, sp.sign, sp.Heaviside)  # no kink: floats do
+        numeric = bounded(numeric_total, model, body, point, smooth, seconds=min(seconds, 2.0),
                           what="the numeric check of an expectation")
     except DerivationTimeout:
         return

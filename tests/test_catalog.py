@@ -412,11 +412,11 @@ CASE = {case.name: case for case in CASES}
 NAMES = [case.name for case in CASES]
 SMOOTH = [c.name for c in CASES if c.fisher is not None]
 
-# Expected information the engine does not find in closed form yet: the textbook matrices hold
-# Euler's gamma and pi**2/6 (integrals of log(x)**2 against the density). The engine must say so
-# (never a wrong matrix); the fit then uses the observed information, checked against the
-# textbook below. When the engine learns them these assertions fail: move the family back.
-INFORMATION_NOT_IN_CLOSED_FORM = {"weibull", "gumbel"}
+# Expected information the engine does not find in closed form: it must say so (never a wrong
+# matrix), and the fit then uses the observed information, checked against the textbook below.
+# When the engine learns one, the assertion for it fails: move the family back. (Weibull and
+# Gumbel moved back when symmle.transforms learnt u = g(x) for densities |g'| e^{-g}.)
+INFORMATION_NOT_IN_CLOSED_FORM: set[str] = set()
 CLOSED = [c.name for c in CASES if isinstance(c.mle, dict)]
 
 slow = pytest.mark.slow
