@@ -14,16 +14,17 @@ import itertools
 import json
 import math
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import mpmath
 import numpy as np
 import sympy as sp
 
+from .compile import Problem, compiled
 from .derivation import Derivation, derive
 from .errors import ConvergenceError, DataError, ModelSpecError
-from .likelihood import LogLikelihood
-from .notation import N
+
+SUBSAMPLE = 4000  # observations used to compare starting values when terms do not separate
 
 __all__ = ["FitResult", "fit"]
 
@@ -102,125 +103,6 @@ class FitResult:
 
 
 # ---------------------------------------------------------------------------------------------
-# compiling
-
-
-def _vec(fn: Callable[[float], float]) -> Callable[[Any], Any]:
-    def apply(a: Any) -> Any:
-        arr = np.asarray(a, dtype=float)
-        if arr.ndim == 0:
-            return fn(float(arr))
-        return np.array([fn(float(v)) for v in arr.ravel()]).reshape(arr.shape)
-    return apply
-
-
-_NUMPY_EXTRA = {
-    "factorial": _vec(lambda v: math.gamma(v + 1)),
-    "gamma": _vec(math.gamma),
-    "loggamma": _vec(math.lgamma),
-    "erf": _vec(math.erf),
-    "erfc": _vec(math.erfc),
-    "digamma": _vec(lambda v: float(mpmath.digamma(v))),
-    "polygamma": lambda k, a: _vec(lambda v: float(mpmath.polygamma(int(k), v)))(a),
-    "beta": lambda a, b: np.exp(_vec(math.lgamma)(a) + _vec(math.lgamma)(b)
-                                - _vec(math.lgamma)(np.asarray(a) + np.asarray(b))),
-}
-
-
-def _prepare(expr: sp.Expr) -> sp.Expr:
-    """Rewrite log(factorial(.)) and log(gamma(.)) as loggamma, which does not overflow, and
-    drop DiracDelta terms (derivatives of |x − θ| are taken almost everywhere)."""
-    expr = expr.replace(sp.DiracDelta, lambda *args: sp.Integer(0))
-    return expr.replace(lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.factorial),
-                        lambda e: sp.loggamma(e.args[0].args[0] + 1)).replace(
-        lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.gamma),
-        lambda e: sp.loggamma(e.args[0].args[0]))
-
-
-def _numpy_fn(args: Sequence[sp.Symbol], expr: sp.Expr) -> Callable:
-    return sp.lambdify(args, _prepare(expr), modules=[_NUMPY_EXTRA, "numpy"])
-
-
-def _mp_fn(args: Sequence[sp.Symbol], expr: Any) -> Callable:
-    return sp.lambdify(args, _prepare(expr) if isinstance(expr, sp.Basic) else expr,
-                       modules="mpmath")
-
-
-class _Problem:
-    """ℓ, its gradient and Hessian at numeric θ for one data set."""
-
-    def __init__(self, ll: LogLikelihood, data: np.ndarray, known: Mapping[sp.Symbol, float],
-                 hessian: sp.Matrix) -> None:
-        m = ll.model
-        self.ll, self.params = ll, list(ll.params)
-        self.n = len(data)
-        x = m.var
-        known_subs = {k: sp.Float(v, 17) if not float(v).is_integer() else sp.Integer(int(v))
-                      for k, v in known.items()}
-        values, counts = (np.unique(data, return_counts=True) if m.discrete
-                          else (data, None))
-        def total(h: sp.Expr) -> float:
-            h = h.subs(known_subs)
-            if x not in h.free_symbols:
-                return float(h) * self.n
-            fn = _numpy_fn([x], h)
-            vals = np.asarray(fn(values), dtype=float)
-            return float(np.dot(vals, counts) if counts is not None else np.sum(vals))
-        self.statistics = {s.symbol: total(s.h) for s in ll.statistics}
-        subs = {**{t: sp.Float(v, 17) for t, v in self.statistics.items()}, N: self.n,
-                **known_subs}
-        sums = list(ll.expr.atoms(sp.Sum))
-        separable = sp.sympify(ll.expr.xreplace({s: 0 for s in sums})).subs(subs)
-        grad = [sp.diff(separable, p) for p in self.params]
-        hess = [[sp.diff(g, q) for q in self.params] for g in grad]
-        self._f = _mp_fn(self.params, separable)
-        self._g = _mp_fn(self.params, grad)
-        self._h = _mp_fn(self.params, hess)
-        self._values, self._counts = values, counts
-        per_obs = sp.Add(*[s.function.xreplace({s.function.atoms(sp.Indexed).pop(): x})
-                           for s in sums]).subs(known_subs) if sums else sp.Integer(0)
-        self.has_terms = per_obs != 0
-        if self.has_terms:
-            pg = [sp.diff(per_obs, p) for p in self.params]
-            ph = [[sp.diff(g, q) for q in self.params] for g in pg]
-            self._nf = _numpy_fn([x, *self.params], per_obs)
-            self._ng = [_numpy_fn([x, *self.params], g) for g in pg]
-            self._nh = [[_numpy_fn([x, *self.params], e) for e in row] for row in ph]
-        self.constant = sum(total(c.function.xreplace({c.function.atoms(sp.Indexed).pop(): x}))
-                            if isinstance(c, sp.Sum) else float(c.subs({N: self.n, **known_subs}))
-                            for c in sp.Add.make_args(ll.constant) if c != 0)
-
-    def _sum(self, fn: Callable, theta: Sequence[float]) -> float:
-        vals = np.asarray(fn(self._values, *theta), dtype=float)
-        vals = np.broadcast_to(vals, np.shape(self._values))
-        return float(np.dot(vals, self._counts) if self._counts is not None else np.sum(vals))
-
-    def value(self, theta: Sequence[float]) -> float:
-        try:
-            v = float(self._f(*theta))
-            if self.has_terms:
-                with np.errstate(all="ignore"):
-                    v += self._sum(self._nf, theta)
-        except (ValueError, ZeroDivisionError, OverflowError, TypeError):
-            return -math.inf
-        return v if math.isfinite(v) else -math.inf
-
-    def gradient(self, theta: Sequence[float]) -> np.ndarray:
-        g = np.array([float(v) for v in self._g(*theta)])
-        if self.has_terms:
-            with np.errstate(all="ignore"):
-                g += np.array([self._sum(f, theta) for f in self._ng])
-        return g
-
-    def hessian(self, theta: Sequence[float]) -> np.ndarray:
-        h = np.array([[float(v) for v in row] for row in self._h(*theta)])
-        if self.has_terms:
-            with np.errstate(all="ignore"):
-                h += np.array([[self._sum(f, theta) for f in row] for row in self._nh])
-        return h
-
-
-# ---------------------------------------------------------------------------------------------
 # the pieces of fit
 
 
@@ -245,36 +127,41 @@ def _known_values(d: Derivation, known_values: Mapping[str, float] | None) -> di
 
 
 def _check_data(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float]) -> None:
+    """Finite numbers inside the support; fast when they are (a sum, a min and a max), and
+    the first offending observation located only when there is one."""
     if data.ndim != 1:
         raise DataError(f"the data must be one-dimensional, not of shape {data.shape}")
     if data.size == 0:
         raise DataError("no observations: the data are empty")
-    bad = np.flatnonzero(~np.isfinite(data))
-    if bad.size:
-        raise DataError(f"observation {bad[0] + 1} is {data[bad[0]]}: every observation must be "
-                        "a finite number")
+    if not math.isfinite(float(np.sum(data))):  # NaN and inf propagate (or the sum overflows)
+        bad = np.flatnonzero(~np.isfinite(data))
+        if bad.size:
+            raise DataError(f"observation {bad[0] + 1} is {data[bad[0]]}: every observation "
+                            "must be a finite number")
     m = d.model
     supp = m.support.subs({k: sp.Float(v) for k, v in known.items()})
     if supp.free_symbols:
         return
-    name = m.var.name
     if supp.kind == "finite":
-        allowed = np.array([float(v) for v in supp.values])
-        outside = ~np.isin(data, allowed)
+        outside = ~np.isin(data, np.array([float(v) for v in supp.values]))
     else:
         lo, hi = float(supp.lower), float(supp.upper)
-        outside = (data < lo) | (data > hi)
-        if supp.kind == "interval":
-            outside |= (data == lo) & supp.left_open & np.isfinite(lo)
-            outside |= (data == hi) & supp.right_open & np.isfinite(hi)
-        else:
-            outside |= data != np.round(data)
+        first, last = float(data.min()), float(data.max())
+        open_lo = supp.kind == "interval" and supp.left_open
+        open_hi = supp.kind == "interval" and supp.right_open
+        inside = ((first > lo or (first == lo and not open_lo))
+                  and (last < hi or (last == hi and not open_hi)))
+        if inside and (supp.kind == "interval" or np.array_equal(data, np.floor(data))):
+            return
+        outside = (data < lo) | (data > hi) | ((data == lo) & open_lo) | ((data == hi) & open_hi)
+        if supp.kind != "interval":
+            outside |= data != np.floor(data)
     where = np.flatnonzero(outside)
     if where.size:
         k = where[0]
         raise DataError(f"observation {k + 1} (value {data[k]:g}) is outside the support "
-                        f"{supp.describe(name)}" + (f" ({where.size} observations in all)"
-                                                     if where.size > 1 else ""))
+                        f"{supp.describe(m.var.name)}" + (f" ({where.size} observations in all)"
+                                                          if where.size > 1 else ""))
 
 
 def _in_domain(d: Derivation, theta: Sequence[float]) -> bool:
@@ -291,7 +178,7 @@ def _on_edge(d: Derivation, name: str, value: float) -> bool:
     return any(math.isfinite(float(e)) and value == float(e) for e in (dom.lower, dom.upper))
 
 
-def _boundary(d: Derivation, prob: "_Problem", estimates: dict[str, float]
+def _boundary(d: Derivation, prob: Problem, estimates: dict[str, float]
               ) -> tuple[float, str | None]:
     """A closed-form root on the edge of the parameter space (p̂ = 1 with all successes):
     ℓ there is a one-sided limit, and the score must point outward for it to be the maximum."""
@@ -344,13 +231,11 @@ def _candidates(d: Derivation, data: np.ndarray) -> list[list[float]]:
     return [list(g) for g in grid]
 
 
-def _newton(d: Derivation, prob: _Problem, start: Sequence[float], max_iter: int = 200,
+def _newton(d: Derivation, prob: Problem, start: Sequence[float], max_iter: int = 200,
             ) -> tuple[np.ndarray, bool, int]:
     theta = np.array(start, dtype=float)
-    value = prob.value(theta)
     for it in range(1, max_iter + 1):
-        g = prob.gradient(theta)
-        h = prob.hessian(theta)
+        value, g, h = prob.derivatives(theta)
         if not np.all(np.isfinite(g)) or not np.all(np.isfinite(h)):
             return theta, False, it
         try:
@@ -378,13 +263,13 @@ def _newton(d: Derivation, prob: _Problem, start: Sequence[float], max_iter: int
         else:
             return theta, newton_ok and np.all(np.abs(g) * scale_se < 1e-7), it
         moved = np.max(np.abs(cand - theta) / (1 + np.abs(theta)))
-        theta, value = cand, v
+        theta = cand
         if newton_ok and moved < 1e-15:
             return theta, True, it
     return theta, False, max_iter
 
 
-def _nelder_mead(d: Derivation, prob: _Problem, start: Sequence[float], max_iter: int = 4000,
+def _nelder_mead(d: Derivation, prob: Problem, start: Sequence[float], max_iter: int = 4000,
                  ) -> tuple[np.ndarray, bool, int]:
     """Derivative-free maximisation for log-likelihoods that are not smooth (|x − θ|)."""
     k = len(start)
@@ -424,7 +309,7 @@ def _nelder_mead(d: Derivation, prob: _Problem, start: Sequence[float], max_iter
     return simplex[int(np.argmin(values))], False, max_iter
 
 
-def _standard_errors(d: Derivation, prob: _Problem | None, theta: Sequence[float],
+def _standard_errors(d: Derivation, prob: Problem | None, theta: Sequence[float],
                      known: Mapping[sp.Symbol, float], n: int) -> dict[str, float | None]:
     params = d.model.params
     if d.solution.support is not None:
@@ -433,7 +318,7 @@ def _standard_errors(d: Derivation, prob: _Problem | None, theta: Sequence[float
         keep = [j for j, p in enumerate(params) if p not in d.solution.support.estimates]
         out: dict[str, float | None] = {p.name: None for p in params}
         if keep and prob is not None:
-            h = -prob.hessian(theta)[np.ix_(keep, keep)]
+            h = -prob.derivatives(theta)[2][np.ix_(keep, keep)]
             try:
                 cov = np.linalg.inv(h)
             except np.linalg.LinAlgError:
@@ -442,15 +327,15 @@ def _standard_errors(d: Derivation, prob: _Problem | None, theta: Sequence[float
                 out[params[j].name] = math.sqrt(cov[a, a]) if cov[a, a] > 0 else None
         return out
     matrix = None
-    if d.fisher_information is not None:
+    info = compiled(d).information
+    if info is not None:
         try:
-            fn = _mp_fn([*params, *known], d.fisher_information.tolist())
-            per_obs = np.array([[float(v) for v in row] for row in fn(*theta, *known.values())])
+            per_obs = np.array([[float(v) for v in row] for row in info(*theta, *known.values())])
             matrix = n * per_obs
         except (TypeError, ValueError, ZeroDivisionError, OverflowError):
             matrix = None
     if matrix is None and prob is not None:
-        matrix = -prob.hessian(theta)
+        matrix = -prob.derivatives(theta)[2]
     if matrix is None or not np.all(np.isfinite(matrix)):
         return {p.name: None for p in params}
     try:
@@ -503,22 +388,18 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
         raise DataError("the data must be numbers") from None
     _check_data(d, arr, known)
     n = int(arr.size)
-    ll = d.log_likelihood
-    prob = _Problem(ll, arr, known, d.hessian)
+    comp = compiled(d)
+    prob = Problem(comp, arr, list(known.values()), d.model.discrete)
     warnings: list[str] = []
     names = [p.name for p in d.model.params]
-    if d.solution.mle is not None:
-        args = [*[s.symbol for s in ll.statistics], N, *known]
-        values = [*[prob.statistics[s.symbol] for s in ll.statistics], n, *known.values()]
-        if d.solution.support is not None:  # x_min, x_max
-            args += list(d.solution.support.order_statistics)
+    if comp.mle is not None:
+        values = [*prob.statistics.values(), n, *known.values()]
+        if comp.order_statistics:  # x_min, x_max
             values += [float(np.min(arr)), float(np.max(arr))]
-        estimates = {}
-        for p, expr in d.solution.mle.items():
-            try:
-                estimates[p.name] = float(_mp_fn(args, expr)(*values))
-            except (TypeError, ValueError, ZeroDivisionError, OverflowError):
-                estimates[p.name] = math.nan
+        try:
+            estimates = {k: float(v) for k, v in zip(names, comp.mle(*values))}
+        except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+            estimates = {k: math.nan for k in names}
         theta = [estimates[k] for k in names]
         converged = all(math.isfinite(v) for v in theta)
         method = dict(d.method)
@@ -540,29 +421,39 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
             ses = {k: None for k in names}
         return FitResult(estimates, ses, value, method, converged, n, 0, None,
                          tuple(warnings), d)
-    starts = sorted(_candidates(d, arr), key=lambda t: -prob.value(t))[:4]
-    starts = [s for s in starts if math.isfinite(prob.value(s))]
-    if not starts:
-        raise ConvergenceError("the log-likelihood is not finite at any starting value")
     from .information import _nonsmooth_terms
 
-    smooth = not _nonsmooth_terms(ll)
+    smooth = not _nonsmooth_terms(d.log_likelihood)
+    search = _newton if smooth else _nelder_mead
+    # starting values are compared, and the competing maxima found, on a subsample; the best
+    # is then polished on the whole sample (the raw data are touched only for terms that do
+    # not separate, so this matters for Cauchy, Weibull, Gumbel, ...)
+    small = prob if n <= SUBSAMPLE or not comp.has_terms else Problem(
+        comp, arr[:: n // SUBSAMPLE], list(known.values()), d.model.discrete)
+    starts = sorted(_candidates(d, arr), key=lambda t: -small.value(t))[:3]
+    starts = [s for s in starts if math.isfinite(small.value(s))]
+    if not starts:
+        raise ConvergenceError("the log-likelihood is not finite at any starting value")
     results = []
     for s in starts:
-        theta, ok, its = _newton(d, prob, s) if smooth else _nelder_mead(d, prob, s)
-        results.append((prob.value(theta), ok, its, theta, s))
-    converged_runs = [r for r in results if r[1]]
-    if not converged_runs:
-        best = max(results, key=lambda r: r[0])
-        warnings.append("Newton's method did not converge from any starting value")
+        theta, ok, its = search(d, small, s)
+        results.append((small.value(theta), ok, its, theta, s))
+    converged_runs = [r for r in results if r[1]] or results
+    best = max(converged_runs, key=lambda r: r[0])
+    others = [r for r in converged_runs
+              if np.max(np.abs(r[3] - best[3]) / (1 + np.abs(best[3]))) > 1e-4]
+    if others:
+        warnings.append(f"the likelihood has several local maxima: Newton converged to "
+                        f"{len(others) + 1} different points; the highest is reported")
+    start = best[4]
+    if small is not prob:
+        theta, ok, more = search(d, prob, best[3])
+        its = best[2] + more
     else:
-        best = max(converged_runs, key=lambda r: r[0])
-        others = [r for r in converged_runs
-                  if np.max(np.abs(r[3] - best[3]) / (1 + np.abs(best[3]))) > 1e-6]
-        if others:
-            warnings.append(f"the likelihood has several local maxima: Newton converged to "
-                            f"{len(others) + 1} different points; the highest is reported")
-    value, ok, its, theta, start = best
+        _, ok, its, theta, _ = best
+    if not ok:
+        warnings.append("the numeric maximisation did not converge")
+    value = prob.value(theta)
     estimates = {k: float(v) for k, v in zip(names, theta)}
     ses = _standard_errors(d, prob, theta, known, n)
     return FitResult(estimates, ses, value + prob.constant, d.method, bool(ok), n, its,
