@@ -123,6 +123,23 @@ class Derivation:
         at = (-self.hessian).xreplace(self.solution.mle)
         return at.applyfunc(lambda e: self.log_likelihood.to_sample(sp.cancel(e)))
 
+    @functools.cached_property
+    def newton_update(self) -> dict[str, sp.Expr] | None:
+        """Without a closed form: one Newton step θ − H(θ)⁻¹ s(θ), in sample notation."""
+        if self.closed_form:
+            return None
+        return _update(self, -self.hessian)
+
+    @functools.cached_property
+    def fisher_scoring_update(self) -> dict[str, sp.Expr] | None:
+        """Without a closed form: one Fisher-scoring step θ + (n I(θ))⁻¹ s(θ), where the
+        expected information is known."""
+        if self.closed_form or self.fisher_information is None:
+            return None
+        from .notation import N
+
+        return _update(self, N * self.fisher_information)
+
     @property
     def standard_errors(self) -> dict[str, sp.Expr] | None:
         if self.standard_errors_ is None:
@@ -165,6 +182,10 @@ class Derivation:
             "order_statistics": None if self.solution.support is None else {
                 str(s): f"{'min' if k == 0 else 'max'}_i {m.var.name}[i]"
                 for k, s in enumerate(self.solution.support.order_statistics)},
+            "newton_update": None if self.newton_update is None else
+            {k: str(v) for k, v in self.newton_update.items()},
+            "fisher_scoring_update": None if self.fisher_scoring_update is None else
+            {k: str(v) for k, v in self.fisher_scoring_update.items()},
             "checks": [c.to_dict() for c in self.checks],
             "warnings": list(self.warnings),
         }
@@ -182,6 +203,26 @@ class Derivation:
 
     def __str__(self) -> str:
         return self.to_text()
+
+
+def _update(d: "Derivation", information: sp.Matrix) -> dict[str, sp.Expr] | None:
+    """θ + J⁻¹ s(θ) for an information matrix J, written out for each parameter."""
+    from .bounded import bounded
+    from .errors import DerivationTimeout
+
+    score = sp.Matrix(d.solution.score)
+
+    def solve_step() -> sp.Matrix | None:
+        # adj(J)·s/det(J): Matrix.inv tests pivots for zero, which is slow on sums over i
+        det = information.det(method="berkowitz")
+        return None if det == 0 else information.adjugate() * score / det
+    try:
+        step = bounded(solve_step, seconds=5.0, what="the Newton step")
+    except (DerivationTimeout, ValueError, ZeroDivisionError):
+        return None
+    if step is None:
+        return None
+    return {p.name: d.log_likelihood.to_sample(p + step[j]) for j, p in enumerate(d.model.params)}
 
 
 def _parse_functions(functions: Sequence[str | sp.Expr] | None, model: Model) -> list[sp.Expr]:

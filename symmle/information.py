@@ -99,8 +99,8 @@ def expected_information(ll: LogLikelihood, hessian: sp.Matrix, seconds: float =
         per_obs = per_obs.xreplace({m: value})
         how = "by integrating over the support" if not how else how + " and by integration"
     if per_obs.has(sp.Sum):
-        try:  # each such integral gets at most 5 s: when SymPy can do one, it is quick
-            per_obs = per_obs.applyfunc(lambda e: _expect_sums(ll, e, min(seconds, 5.0)))
+        try:  # each such integral gets at most 8 s: when SymPy can do one, it is quick
+            per_obs = per_obs.applyfunc(lambda e: _expect_sums(ll, e, min(seconds, 8.0)))
         except (DerivationTimeout, NotImplementedError, ValueError, TypeError) as exc:
             return Information(None, f"the expectation of the non-separable terms was not found "
                                f"in closed form ({exc}); the fit uses the observed information",

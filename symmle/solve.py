@@ -98,8 +98,10 @@ def solve_likelihood(ll: LogLikelihood, seconds: float = 10.0) -> Solution:
         return _no_closed_form(ll, score, f"{exc}; no closed form was found, numeric route given",
                                _profile(ll, score, seconds))
     except (NotImplementedError, ValueError, TypeError) as exc:
-        return _no_closed_form(ll, score, f"SymPy cannot solve the likelihood equations ({exc}); "
-                               "no closed form: solve them numerically",
+        special = _special_functions(score)
+        why = (f"the likelihood equations involve {special}, which has no closed-form inverse"
+               if special else f"SymPy cannot solve the likelihood equations ({exc})")
+        return _no_closed_form(ll, score, f"{why}; no closed form: solve them numerically",
                                _profile(ll, score, seconds))
     kept, rejected = [], []
     for root in roots:
@@ -149,6 +151,18 @@ def _solve_with_support(ll: LogLikelihood, score: tuple, seconds: float) -> Solu
     ordered = {p: mle[p] for p in ll.params}
     return Solution(score, ordered, {p: method[p] for p in ll.params}, True, reason,
                     support=sup)
+
+
+def _special_functions(score: tuple) -> str:
+    """Names of the transcendental functions of the parameters in the score, for the reason."""
+    names = []
+    for e in score:
+        for node in sp.preorder_traversal(e):
+            if isinstance(node, sp.polygamma) and node.args[0] == 0 and "ψ" not in " ".join(names):
+                names.append(f"the digamma function ψ({node.args[1]})")
+            elif isinstance(node, sp.polygamma) and node.args[0] != 0:
+                names.append(f"the polygamma function ψ^({node.args[0]})({node.args[1]})")
+    return " and ".join(dict.fromkeys(names))
 
 
 def _reject(ll: LogLikelihood, root: dict) -> str | None:

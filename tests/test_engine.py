@@ -288,3 +288,35 @@ def test_tiny_budget_degrades_or_fails_cleanly():
     else:
         assert d.closed_form is False or d.mle is not None
     assert time.perf_counter() - start < 10
+
+
+def _evaluate_sample(expr, data, values):
+    """A sample-notation expression at data and parameter values (sums computed in NumPy)."""
+    reps = {}
+    for s in expr.atoms(sp.Sum):
+        (idx, _, _), = s.limits
+        t = sp.Dummy("t")
+        body = s.function.xreplace({X[idx]: t}).subs(values)
+        reps[s] = float(np.sum(sp.lambdify(t, body, "numpy")(data)))
+    return float(expr.xreplace(reps).subs(values).subs(N, len(data)))
+
+
+@pytest.mark.parametrize("name, sampler", [
+    ("gamma", lambda rng: rng.gamma(2.5, 1 / 1.5, 3000)),
+    ("cauchy", lambda rng: rng.standard_cauchy(3000) + 1.0),
+])
+def test_newton_and_scoring_updates_have_the_mle_as_fixed_point(name, sampler):
+    data = sampler(np.random.default_rng(4))
+    d = symmle.derive(name)
+    r = symmle.fit(name, data, derivation=d)
+    for updates in (d.newton_update, d.fisher_scoring_update):
+        assert updates is not None
+        at_mle = {p: r.estimates[p.name] for p in d.model.params}
+        for p in d.model.params:  # a fixed point at the MLE ...
+            assert _evaluate_sample(updates[p.name], data, at_mle) == pytest.approx(
+                r.estimates[p.name], rel=1e-8)
+        point = {p: v * 1.05 for p, v in at_mle.items()}  # ... that attracts nearby points
+        for _ in range(30):
+            point = {p: _evaluate_sample(updates[p.name], data, point) for p in d.model.params}
+        for p in d.model.params:
+            assert point[p] == pytest.approx(r.estimates[p.name], rel=1e-6)
