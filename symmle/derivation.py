@@ -13,9 +13,9 @@ from typing import Any, Mapping, Sequence
 import sympy as sp
 
 from . import parsing
-from .bounded import budget
+from .bounded import bounded, budget
 from .checks import Check, interior_condition, second_order
-from .errors import ModelSpecError, NonIdentifiableError
+from .errors import DerivationTimeout, ModelSpecError, NonIdentifiableError
 from .information import Information, expected_information, invariance, standard_errors
 from .likelihood import LogLikelihood, log_likelihood
 from .model import Model, ParamSpec, build_model
@@ -247,10 +247,13 @@ def _check_identifiable(m: Model, info: sp.Matrix) -> None:
             raise NonIdentifiableError(f"the model is not identifiable: the likelihood does not "
                                        f"depend on {m.params[0]} (zero Fisher information)")
         return
-    det = sp.simplify(info.det())
-    if det != 0:
+    try:
+        det = bounded(lambda: sp.simplify(info.det()), seconds=5.0, what="the determinant")
+        if det != 0:
+            return
+        null = bounded(info.nullspace, seconds=5.0, what="the flat direction")
+    except DerivationTimeout:
         return
-    null = info.nullspace()
     if not null:
         return
     v = null[0]
@@ -299,40 +302,50 @@ def derive(model: Any, *, var: str | None = None, params: ParamSpec = None,
     -n/Sum(log(x[i]), (i, 1, n))
     """
     with budget(timeout):
-        m = build_model(model, var=var, params=params, known=known, support=support,
-                        latex_names=latex_names)
-        warnings = list(m.notes)
-        checks: list[Check] = []
-        try:
-            checks.append(check_density(m, seconds=min(0.75, timeout / 10)))
-        except ModelSpecError as exc:
-            if normalize_check:
-                raise
-            warnings.append(f"{exc} (accepted because the normalization check is off)")
-        gs = _parse_functions(functions, m)
-        ll = log_likelihood(m)
-        solution = solve_likelihood(ll, seconds=min(10.0, timeout / 3))
-        if not solution.closed_form:
-            warnings.append(f"no closed form: {solution.reason}")
-        hessian = sp.hessian(ll.expr, ll.params)
-        order = second_order(ll, solution, hessian, seconds=min(5.0, timeout / 6))
-        if order.verdict == "disproven":
-            warnings.append("the root of the likelihood equations is not a maximum: "
-                            + order.reason)
-        info = expected_information(ll, hessian, seconds=min(10.0, timeout / 4))
-        ses = None
-        if info.expected is not None:
-            _check_identifiable(m, info.expected)
-            ses = standard_errors(ll, info.expected, seconds=min(5.0, timeout / 6))
-            if ses is None:
-                warnings.append("the Fisher information could not be inverted: the standard "
-                                "errors are not given")
-        transforms = tuple(Transform(g, *invariance(ll, g, solution.mle, info.expected))
-                           for g in gs)
-        checks.append(order)
-        interior = interior_condition(ll, solution)
-        if interior is not None:
-            checks.append(interior)
+        # every long SymPy call inside is bounded on its own and degrades to a weaker result;
+        # this outer bound is the last line of defence for the calls that are not
+        return bounded(_derive, model, var, params, known, support, functions, timeout,
+                       normalize_check, latex_names, seconds=timeout, what="the derivation")
+
+
+def _derive(model: Any, var: str | None, params: ParamSpec, known: ParamSpec,
+            support: "str | Support | None", functions: Sequence[str | sp.Expr] | None,
+            timeout: float, normalize_check: bool,
+            latex_names: Mapping[str, str] | None) -> Derivation:
+    m = build_model(model, var=var, params=params, known=known, support=support,
+                    latex_names=latex_names)
+    warnings = list(m.notes)
+    checks: list[Check] = []
+    try:
+        checks.append(check_density(m, seconds=min(0.75, timeout / 10)))
+    except ModelSpecError as exc:
+        if normalize_check:
+            raise
+        warnings.append(f"{exc} (accepted because the normalization check is off)")
+    gs = _parse_functions(functions, m)
+    ll = log_likelihood(m)
+    solution = solve_likelihood(ll, seconds=min(10.0, timeout / 3))
+    if not solution.closed_form:
+        warnings.append(f"no closed form: {solution.reason}")
+    hessian = sp.hessian(ll.expr, ll.params)
+    order = second_order(ll, solution, hessian, seconds=min(5.0, timeout / 6))
+    if order.verdict == "disproven":
+        warnings.append("the root of the likelihood equations is not a maximum: "
+                        + order.reason)
+    info = expected_information(ll, hessian, seconds=min(10.0, timeout / 4))
+    ses = None
+    if info.expected is not None:
+        _check_identifiable(m, info.expected)
+        ses = standard_errors(ll, info.expected, seconds=min(5.0, timeout / 6))
+        if ses is None:
+            warnings.append("the Fisher information could not be inverted: the standard "
+                            "errors are not given")
+    transforms = tuple(Transform(g, *invariance(ll, g, solution.mle, info.expected))
+                       for g in gs)
+    checks.append(order)
+    interior = interior_condition(ll, solution)
+    if interior is not None:
+        checks.append(interior)
     return Derivation(m, ll, solution, hessian, order, info, ses, transforms, tuple(checks),
                       tuple(warnings))
 
