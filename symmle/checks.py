@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal, Mapping
 
 import sympy as sp
+from sympy.matrices.exceptions import MatrixError
 
 from .bounded import bounded
 from .errors import DerivationTimeout
@@ -222,7 +223,7 @@ def _numeric_evidence(ll: LogLikelihood, at_root: sp.Matrix) -> str:
     try:
         numeric = at_root.subs(values).evalf()
         eig = [complex(e) for e in numeric.eigenvals(multiple=True)]
-    except (TypeError, ValueError, ZeroDivisionError, sp.MatrixError, NotImplementedError):
+    except (TypeError, ValueError, ZeroDivisionError, MatrixError, NotImplementedError):
         return base
     if all(e.real < 0 for e in eig):
         return (f"{base}; on a probe sample its eigenvalues "
