@@ -30,8 +30,19 @@ class _Alarm(BaseException):
     """Raised by the timer; a BaseException so that SymPy's ``except Exception`` can't eat it."""
 
 
+# After the deadline the timer fires again every _REFIRE seconds until the bounded call has
+# ended: an alarm that lands in a finalizer or a gc callback is swallowed by the interpreter
+# ("Exception ignored in ..."), and a single alarm would then silently lift the bound.
+_REFIRE = 0.05
+_active = threading.local()
+
+
 def _on_alarm(signum: int, frame: Any) -> None:
-    raise _Alarm()
+    deadlines = getattr(_active, "deadlines", None)
+    # only while a bounded call runs whose own deadline has passed (a late alarm of an inner
+    # call, arriving after it returned, must not stop the outer one early)
+    if deadlines and time.monotonic() >= deadlines[-1] - 1e-3:
+        raise _Alarm()
 
 
 @contextmanager
@@ -85,7 +96,10 @@ def bounded(fn: Callable[..., T], *args: Any, seconds: float, what: str, **kwarg
         started = time.monotonic()
         if old_timer[0] > 0:
             limit = min(limit, old_timer[0])
-        signal.setitimer(signal.ITIMER_REAL, limit)
+        if not hasattr(_active, "deadlines"):
+            _active.deadlines = []
+        _active.deadlines.append(started + limit)
+        signal.setitimer(signal.ITIMER_REAL, limit, _REFIRE)
         try:
             return fn(*args, **kwargs)
         except _Alarm:
@@ -93,11 +107,12 @@ def bounded(fn: Callable[..., T], *args: Any, seconds: float, what: str, **kwarg
         except RecursionError:
             raise DerivationTimeout(f"{what}: the expression is too deeply nested") from None
         finally:
+            _active.deadlines.pop()  # from here on a late alarm of this call raises nothing
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, old_handler)
             if old_timer[0] > 0:  # an outer bound was running: give it back what is left of it
                 left = old_timer[0] - (time.monotonic() - started)
-                signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3))
+                signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3), _REFIRE)
     box: dict[str, Any] = {}
 
     def target() -> None:

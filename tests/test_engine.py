@@ -279,6 +279,48 @@ def test_bounded_stops_a_long_call():
     assert time.perf_counter() - start < 2
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_bounded_survives_an_alarm_swallowed_by_a_gc_callback():
+    """An alarm that lands in a gc callback (Hypothesis installs one) is swallowed by the
+    interpreter ("Exception ignored in ..."); the timer fires again until the call stops."""
+    import gc
+
+    def spin(seconds):
+        until = time.perf_counter() + seconds
+        while time.perf_counter() < until:
+            pass
+
+    calls = []
+
+    def callback(phase, info):
+        if phase == "start" and not calls:
+            calls.append(phase)
+            spin(0.5)  # the first alarm (at 0.2 s) certainly lands in here
+
+    def churn():
+        while True:
+            gc.collect(0)
+            spin(0.01)
+
+    gc.callbacks.append(callback)
+    try:
+        start = time.perf_counter()
+        with pytest.raises(DerivationTimeout, match="churning"):
+            bounded(churn, seconds=0.2, what="churning")
+        assert calls and time.perf_counter() - start < 5
+    finally:
+        gc.callbacks.remove(callback)
+
+
+def test_nested_bounds_an_inner_late_alarm_does_not_stop_the_outer_call():
+    def inner_then_work():
+        bounded(time.sleep, 0.01, seconds=0.05, what="inner")
+        time.sleep(0.3)  # the inner timer's re-fire interval has passed; the outer goes on
+        return "done"
+
+    assert bounded(inner_then_work, seconds=3, what="outer") == "done"
+
+
 def test_tiny_budget_degrades_or_fails_cleanly():
     start = time.perf_counter()
     try:
