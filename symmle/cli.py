@@ -4,7 +4,8 @@
 
     symmle derive MODEL [--var x] [--param NAME[:DOMAIN]]... [--known NAME[:DOMAIN]]...
                         [--support S] [--g EXPR]... [--timeout SECONDS] [--no-normalize-check]
-                        [--format text|json] [-o FILE]
+                        [--format text|json|md|latex] [--standalone]
+                        [--detail full|brief] [-o FILE]
     symmle fit MODEL --data FILE [--column NAME] [same model options]
                      [--known NAME=VALUE]... [--format text|json] [-o FILE]
     symmle catalog [--format text|json] [-o FILE]
@@ -25,10 +26,11 @@ import argparse
 import json
 import math
 import os
+import re
 import sys
 from typing import Any, Callable, Sequence, TextIO
 
-from .errors import ParseError, SymmleError
+from .errors import DataError, ParseError, SymmleError
 
 __all__ = ["main", "build_parser"]
 
@@ -82,10 +84,20 @@ def _add_model_options(parser: argparse.ArgumentParser, *, fitting: bool) -> Non
                        help="do not check that the density sums or integrates to 1")
 
 
-def _add_output_options(parser: argparse.ArgumentParser) -> None:
+def _add_output_options(parser: argparse.ArgumentParser, *, rendering: bool = False) -> None:
     group = parser.add_argument_group("output")
-    group.add_argument("--format", choices=("text", "json"), default="text",
-                       help="plain text for people (default) or JSON for programs")
+    if rendering:
+        group.add_argument("--format", choices=("text", "json", "md", "latex"), default="text",
+                           help="plain text for people (default), JSON for programs, Markdown "
+                                "($ math, for GitHub or Jupyter) or a LaTeX fragment (needs only "
+                                "amsmath and amssymb)")
+        group.add_argument("--standalone", action="store_true",
+                           help="with --format latex: a complete document for pdflatex")
+        group.add_argument("--detail", choices=("full", "brief"), default="full",
+                           help="every algebraic step (default) or the main results only")
+    else:
+        group.add_argument("--format", choices=("text", "json"), default="text",
+                           help="plain text for people (default) or JSON for programs")
     group.add_argument("-o", "--output", metavar="FILE", default=None,
                        help="write the result to FILE instead of standard output")
 
@@ -117,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     derive.add_argument("--g", metavar="EXPR", dest="functions", action="append", default=[],
                         help="a function of the parameters whose MLE is wanted too (by "
                              "invariance), e.g. 'exp(-lambda)'; repeatable")
-    _add_output_options(derive)
+    _add_output_options(derive, rendering=True)
     derive.set_defaults(run=_run_derive)
 
     fit = commands.add_parser(
@@ -213,9 +225,9 @@ def _split_spec(text: str, flag: str) -> tuple[str, str, str | None]:
     try:
         if separator == "=":
             name_text, _, rest = text.partition("=")
-            name, _ = parse_assignment(name_text)
+            name, _ = parse_assignment(name_text, where=flag)
         else:
-            name, rest = parse_assignment(text)
+            name, rest = parse_assignment(text, where=flag)
     except ParseError as exc:
         if exc.where:
             raise
@@ -291,10 +303,22 @@ def _model_kwargs(args: argparse.Namespace, known: dict[str, str | None] | None)
 def _run_derive(args: argparse.Namespace) -> str:
     import symmle
 
+    if args.standalone and args.format != "latex":
+        raise ParseError("--standalone goes with --format latex")
     known, _ = _known(args.known, values_allowed=False)
     derivation = symmle.derive(args.model, functions=args.functions or None,
                                **_model_kwargs(args, known))
-    return derivation.to_json() if args.format == "json" else derivation.to_text()
+    if args.format == "json":
+        return derivation.to_json()
+    if args.format == "text" and args.detail == "full":
+        return derivation.to_text()
+    from . import render
+
+    if args.format == "md":
+        return render.render_markdown(derivation, detail=args.detail)
+    if args.format == "latex":
+        return render.render_latex(derivation, detail=args.detail, standalone=args.standalone)
+    return render.render_text(derivation, detail=args.detail)
 
 
 def _run_fit(args: argparse.Namespace) -> str:
@@ -303,9 +327,28 @@ def _run_fit(args: argparse.Namespace) -> str:
 
     known, values = _known(args.known, values_allowed=True)
     data = read_data(args.data, column=args.column)
-    result = symmle.fit(args.model, data, known_values=values or None,
-                        **_model_kwargs(args, known))
+    try:
+        result = symmle.fit(args.model, data, known_values=values or None,
+                            **_model_kwargs(args, known))
+    except DataError as exc:
+        raise _in_file(exc, args.data, args.column) from None
     return result.to_json() if args.format == "json" else result.to_text()
+
+
+def _in_file(exc: DataError, path: str, column: str | None) -> DataError:
+    """``fit`` names an observation by its position; the command line names the line of the
+    file too: "observation 3 (value -2) is outside ..." → "FILE, line 5: observation 3 ..."."""
+    from .data import observation_line
+
+    found = re.match(r"observation (\d+)\b", exc.message)
+    if found is None:
+        return exc
+    try:
+        line = observation_line(path, int(found.group(1)) - 1, column)
+    except DataError:
+        line = None
+    where = f"{path}, line {line}" if line is not None else path
+    return type(exc)(f"{where}: {exc.message}", where=path)
 
 
 def _run_catalog(args: argparse.Namespace) -> str:
@@ -345,11 +388,34 @@ def _run_catalog(args: argparse.Namespace) -> str:
 # --- running, output and errors -------------------------------------------------------------
 
 
-def _emit(text: str, path: str | None, stdout: TextIO) -> None:
+def _encodable(text: str, stream: TextIO, is_json: bool = False) -> str:
+    """``text`` as ``stream`` can write it: a terminal or pipe in ASCII or Latin-1 (or strict
+    UTF-8 and a lone surrogate from a mis-encoded argument) gets JSON with ``\\uXXXX`` escapes
+    and text with backslash escapes, not a UnicodeEncodeError."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    errors = getattr(stream, "errors", None) or "strict"
+    try:
+        text.encode(encoding, errors)
+        return text
+    except (UnicodeEncodeError, LookupError):
+        pass
+    if is_json:
+        try:
+            indent = 2 if "\n" in text.strip() else None
+            return json.dumps(json.loads(text), indent=indent, ensure_ascii=True) + "\n"
+        except ValueError:
+            pass
+    try:
+        return text.encode(encoding, "backslashreplace").decode(encoding)
+    except LookupError:
+        return text.encode("ascii", "backslashreplace").decode("ascii")
+
+
+def _emit(text: str, path: str | None, stdout: TextIO, is_json: bool = False) -> None:
     if not text.endswith("\n"):
         text += "\n"
     if path is None or path == "-":
-        stdout.write(text)
+        stdout.write(_encodable(text, stdout, is_json))
         stdout.flush()
     else:
         with open(path, "w", encoding="utf-8") as handle:
@@ -359,12 +425,12 @@ def _emit(text: str, path: str | None, stdout: TextIO) -> None:
 def _report(kind: str, type_name: str, message: str, fmt: str, stdout: TextIO,
             stderr: TextIO) -> None:
     first, _, rest = message.partition("\n")
-    stderr.write(f"{PROG}: {kind}: {first}\n")
+    stderr.write(_encodable(f"{PROG}: {kind}: {first}\n", stderr))
     if rest:
-        stderr.write(rest.rstrip("\n") + "\n")
+        stderr.write(_encodable(rest.rstrip("\n") + "\n", stderr))
     if fmt == "json":
-        stdout.write(json.dumps({"error": {"type": type_name, "message": message}},
-                                ensure_ascii=False) + "\n")
+        stdout.write(_encodable(json.dumps({"error": {"type": type_name, "message": message}},
+                                           ensure_ascii=False) + "\n", stdout, True))
     stdout.flush()
     stderr.flush()
 
@@ -400,7 +466,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         text = run(args)
         try:
-            _emit(text, args.output, stdout)
+            _emit(text, args.output, stdout, fmt == "json")
         except OSError as exc:
             if isinstance(exc, BrokenPipeError):
                 raise

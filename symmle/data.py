@@ -30,15 +30,16 @@ from typing import Sequence
 
 import numpy as np
 
-from .errors import DataError
+from .errors import DataError, EmptyDataError, NonNumericDataError
 
-__all__ = ["read_data", "read_table"]
+__all__ = ["read_data", "read_table", "observation_line"]
 
 # A decimal number as a person writes it, or NaN / an infinity (accepted here, refused later with
 # a message of their own). No underscores, hexadecimal or non-ASCII digits: the fast paths
 # (NumPy) and the slow path must agree on what is a number.
 _NUMBER = re.compile(
-    r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)", re.IGNORECASE
+    r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)",
+    re.IGNORECASE | re.ASCII,  # ASCII: \d would match "٣" and "３", which float() accepts
 )
 _COMMENT = re.compile(r"#[^\n]*")
 # An empty value in a comma-separated line: a comma at the start or end of a line, or two commas
@@ -159,6 +160,39 @@ def read_table(path: str | os.PathLike, columns: Sequence[str]) -> dict[str, np.
     return _read_columns(text, name, header, columns)
 
 
+def observation_line(path: str | os.PathLike, index: int, column: str | None = None) -> int | None:
+    """The line of the file that holds observation ``index`` (0-based) of what
+    :func:`read_data` returns, or ``None`` when there is no such observation. Used to say
+    where a value that :func:`symmle.fit` refuses (outside the support) is in the file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "counts.txt"
+    >>> _ = path.write_text("# goals\\n2\\n\\n0, 3\\n-1\\n")
+    >>> [observation_line(path, k) for k in range(5)]
+    [2, 4, 4, 5, None]
+    """
+    text = _read_text(path)
+    header = _find_header(text)
+    lines = text.split("\n")
+    if header is None:
+        seen = 0
+        for lineno, line in enumerate(lines, 1):
+            line = line.split("#", 1)[0]
+            seen += len(line.replace(",", " ").split())
+            if seen > index:
+                return lineno
+        return None
+    rows = 0
+    for lineno, line in enumerate(lines[header.lineno:], header.lineno + 1):
+        if line.split("#", 1)[0].strip():
+            if rows == index:
+                return lineno
+            rows += 1
+    return None
+
+
 # --- reading the file ---------------------------------------------------------------------------
 
 
@@ -177,6 +211,8 @@ def _read_text(path: str | os.PathLike) -> str:
         ) from None
     except OSError as exc:
         raise DataError(f"{name}: cannot read: {exc.strerror or exc}", where=name) from None
+    except ValueError:  # a NUL byte in the name
+        raise DataError(f"{name!r}: not a valid file name", where=name) from None
 
 
 class _Header:
@@ -221,7 +257,7 @@ def _read_plain(text: str, name: str) -> np.ndarray:
         _locate_plain_problem(text, name)  # raises, naming the line and the value
         raise DataError(f"{name}: could not read the numbers in the file", where=name)
     if values.size == 0:
-        raise DataError(
+        raise EmptyDataError(
             f"{name}: no observations (the file is empty or holds only blank lines and comments)",
             where=name,
         )
@@ -258,7 +294,7 @@ def _check_plain_line(line: str, name: str, lineno: int) -> None:
         parts = line.split(",")
         for part in parts:
             if not part.strip():
-                raise DataError(
+                raise NonNumericDataError(
                     f"{name}, line {lineno}: empty value between commas "
                     f"(a missing observation?): {line.strip()!r}",
                     where=name,
@@ -272,13 +308,14 @@ def _check_plain_line(line: str, name: str, lineno: int) -> None:
 
 def _check_token(token: str, name: str, lineno: int, column: str | None = None) -> float:
     where = f"{name}, line {lineno}" + (f", column {column!r}" if column is not None else "")
+    shown = repr(token) if len(token) <= 60 else f"{token[:40]!r}... ({len(token)} characters)"
     if not _NUMBER.fullmatch(token):
-        raise DataError(f"{where}: not a number: {token!r}", where=name)
+        raise NonNumericDataError(f"{where}: not a number: {shown}", where=name)
     value = float(token)
     if np.isnan(value):
-        raise DataError(f"{where}: NaN is not an observation: {token!r}", where=name)
+        raise NonNumericDataError(f"{where}: NaN is not an observation: {shown}", where=name)
     if np.isinf(value):
-        raise DataError(f"{where}: infinite value: {token!r}", where=name)
+        raise NonNumericDataError(f"{where}: infinite value: {shown}", where=name)
     return value
 
 
@@ -309,7 +346,7 @@ def _read_columns(
         _locate_table_problem(body, name, header, columns, indices)  # raises where the problem is
         raise DataError(f"{name}: could not read the table", where=name)
     if table.shape[0] == 0:
-        raise DataError(
+        raise EmptyDataError(
             f"{name}: no observations (the table has a header but no rows)", where=name
         )
     return {column: np.ascontiguousarray(table[:, k]) for k, column in enumerate(columns)}
@@ -361,7 +398,7 @@ def _check_table_line(
     for column, index in zip(columns, indices):
         token = fields[index]
         if not token:
-            raise DataError(
+            raise NonNumericDataError(
                 f"{name}, line {lineno}, column {column!r}: empty value "
                 "(a missing observation?)",
                 where=name,

@@ -12,7 +12,7 @@ from typing import Any, Mapping, Sequence
 
 import sympy as sp
 
-from . import parsing
+from . import guards, parsing
 from .bounded import bounded, budget
 from .checks import Check, interior_condition, second_order
 from .errors import DerivationTimeout, ModelSpecError, NonIdentifiableError
@@ -20,6 +20,7 @@ from .information import Information, expected_information, invariance, standard
 from .likelihood import LogLikelihood, log_likelihood
 from .model import Model, ParamSpec, build_model
 from .normalization import check_density
+from .render import RenderMixin
 from .solve import Solution, solve_likelihood
 from .spaces import Support
 
@@ -46,7 +47,7 @@ class Transform:
 
 
 @dataclass(frozen=True)
-class Derivation:
+class Derivation(RenderMixin):
     """A derived MLE with every intermediate result (statsmodels-style fixed vocabulary).
 
     Sample-notation results (``mle``, ``score``, ``log_likelihood_sample``) use
@@ -230,6 +231,7 @@ def _parse_functions(functions: Sequence[str | sp.Expr] | None, model: Model) ->
     symbols = {s.name: s for s in (*model.params, *model.known)}
     for g in functions or ():
         if isinstance(g, sp.Expr):
+            guards.check_expression(g, where="function g")  # lambdify and LaTeX see its names
             expr = g.xreplace({sp.Symbol(s.name): s for s in symbols.values()})
         else:
             expr = parsing.parse_expression(str(g), symbols, where="function g")

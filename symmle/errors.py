@@ -4,6 +4,26 @@ Every error a user can cause derives from :class:`SymmleError` and from the buil
 resembles, so ``except ValueError`` keeps working for callers who do not know symmle.
 Messages name the problem and where it is; :func:`caret` draws the position under the input.
 The command line maps each class to a one-line message and the exit code in ``exit_code``.
+
+The codes 1-9 belong to the first classes (and never change); a more specific class, added
+later, subclasses the closest of them, so that ``except ModelSpecError`` still catches it, and
+takes a code from 10 up::
+
+    SymmleError                       1
+    ├── ParseError                    2
+    ├── ModelSpecError                3
+    │   ├── NormalizationError        4
+    │   ├── UnknownNameError         10  a name that is not the variable, a parameter or a constant
+    │   ├── UnusedParameterError     11  a declared parameter or constant absent from the model
+    │   └── SupportError             12  the density is 0, undefined or complex on the support
+    ├── UnsupportedModelError         5
+    ├── DataError                     6
+    │   ├── EmptyDataError           13  no observations
+    │   ├── NonNumericDataError      14  a value that is not a finite number (NaN, inf, text)
+    │   └── OutOfSupportError        15  an observation outside the support
+    ├── NonIdentifiableError          7
+    ├── DerivationTimeout             8
+    └── ConvergenceError              9
 """
 from __future__ import annotations
 
@@ -51,6 +71,29 @@ class NormalizationError(ModelSpecError):
     exit_code = 4
 
 
+class UnknownNameError(ModelSpecError):
+    """A name in the density (or support, or g) that is neither the variable, a declared
+    parameter, a known constant nor a function or constant symmle knows: usually a typo
+    (``thta`` for ``theta``); the message suggests the close matches."""
+
+    exit_code = 10
+
+
+class UnusedParameterError(ModelSpecError):
+    """A declared parameter (or known constant) that appears in neither the density nor the
+    support: the likelihood cannot depend on it."""
+
+    exit_code = 11
+
+
+class SupportError(ModelSpecError):
+    """The support contradicts the density: at a point of the declared support, with typical
+    parameter values, the density is zero (on a stretch, not at one point), undefined or
+    complex. The message names the point and the parameter values."""
+
+    exit_code = 12
+
+
 class UnsupportedModelError(SymmleError, NotImplementedError):
     """The model is valid but this version of the engine cannot derive it (yet)."""
 
@@ -61,6 +104,26 @@ class DataError(SymmleError, ValueError):
     """Data given to ``fit`` is unreadable, empty, non-finite or outside the support."""
 
     exit_code = 6
+
+
+class EmptyDataError(DataError):
+    """No observations: an empty sample, or a file with only blank lines, comments or a header."""
+
+    exit_code = 13
+
+
+class NonNumericDataError(DataError):
+    """A value that is not a finite number: text, NaN, an infinity, an empty field. The message
+    names the line (in a file) or the observation."""
+
+    exit_code = 14
+
+
+class OutOfSupportError(DataError):
+    """An observation outside the support of the model (a negative count, a value above θ's
+    known bound). The message names the observation, and the line when it comes from a file."""
+
+    exit_code = 15
 
 
 class NonIdentifiableError(SymmleError, ValueError):

@@ -12,8 +12,9 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import sympy as sp
 
-from . import parsing
-from .errors import ModelSpecError, UnsupportedModelError
+from . import guards, parsing
+from .errors import (ModelSpecError, ParseError, UnknownNameError, UnsupportedModelError,
+                     UnusedParameterError)
 from .spaces import Domain, Support
 
 __all__ = ["Model", "build_model", "default_domain"]
@@ -136,18 +137,30 @@ def _normalize_specs(specs: ParamSpec, what: str) -> dict[str, "str | Domain | N
     if isinstance(specs, Mapping):
         out = {}
         for k, v in specs.items():
-            name, _ = parsing.parse_assignment(str(k))
+            name, _ = parsing.parse_assignment(str(k), where=what)
             out[name] = v
         return out
     if isinstance(specs, str):
         specs = [s for s in specs.split(",") if s.strip()] if ":" not in specs else [specs]
+    if not hasattr(specs, "__iter__"):
+        raise ParseError(f"expected names (a list such as ['theta:positive']) or a mapping "
+                         f"name -> domain, not {type(specs).__name__}", where=what)
     out = {}
     for item in specs:
-        name, dom = parsing.parse_assignment(str(item))
+        name, dom = parsing.parse_assignment(str(item), where=what)
         if name in out:
             raise ModelSpecError(f"{what} {name!r} is declared twice")
         out[name] = dom
     return out
+
+
+def _variable(text: str) -> str:
+    """The name of the observation variable (``x``, ``θ`` → ``theta``); nothing after it."""
+    name, rest = parsing.parse_assignment(str(text), where="variable")
+    if rest is not None:
+        raise ParseError(f"the variable is a name only, not {str(text)[:60]!r}",
+                         where="variable")
+    return name
 
 
 def _domain(spec: "str | Domain | None", name: str, notes: list[str], role: str,
@@ -159,7 +172,7 @@ def _domain(spec: "str | Domain | None", name: str, notes: list[str], role: str,
         notes.append(f"the domain of {role} {name!r} was not given; assumed {guess} "
                      f"(declare it as {name}:DOMAIN to change this)")
         spec = guess
-    return parsing.parse_domain(str(spec), symbols)
+    return parsing.parse_domain(str(spec), symbols, where=f"domain of {name}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -190,7 +203,10 @@ def build_model(model: Any, *, var: str | None = None, params: ParamSpec = None,
     Raises
     ------
     ModelSpecError, ParseError
-        With the offending name or position.
+        With the offending name or position; the subclasses :class:`UnknownNameError` (a
+        name that is not declared, or a likely typo of one), :class:`UnusedParameterError` (a
+        declared name absent from the model) and :class:`SupportError` (the density is zero,
+        undefined or complex on part of the support).
 
     Examples
     --------
@@ -204,21 +220,30 @@ def build_model(model: Any, *, var: str | None = None, params: ParamSpec = None,
     if isinstance(model, Model):
         return model
     if isinstance(model, families.Family):
-        return _from_family(model)
-    if isinstance(model, str):
+        built = _from_family(model)
+    elif isinstance(model, str):
         text = model.strip()
         if re.fullmatch(r"[A-Za-z][A-Za-z0-9_\- ]*", text) and params is None and support is None:
-            return _from_family(families.get(text))
-        return _from_strings(text, var=var, params=params, known=known, support=support,
-                             latex_names=latex_names)
-    if _is_random_symbol(model):
-        return _from_stats(model, params=params, known=known)
-    if isinstance(model, sp.Basic):
-        return _from_expr(model, var=var, params=params, known=known, support=support,
-                          latex_names=latex_names)
-    raise ModelSpecError(
-        f"cannot build a model from {type(model).__name__}; give a density string, a SymPy "
-        "expression, a sympy.stats random variable or a catalog name")
+            if len(text) > guards.MAX_FAMILY_NAME:  # a hostile name: no close matches of 1 MB
+                raise ModelSpecError(f"unknown family (a name of {len(text)} characters; "
+                                     "'symmle catalog' lists the names)", where="family")
+            family = families.get(text)
+            _check_family_known(family, known)
+            built = _from_family(family)
+        else:
+            built = _from_strings(text, var=var, params=params, known=known, support=support,
+                                  latex_names=latex_names)
+    elif _is_random_symbol(model):
+        built = _from_stats(model, params=params, known=known)
+    elif isinstance(model, sp.Basic):
+        built = _from_expr(model, var=var, params=params, known=known, support=support,
+                           latex_names=latex_names)
+    else:
+        raise ModelSpecError(
+            f"cannot build a model from {type(model).__name__}; give a density string, a SymPy "
+            "expression, a sympy.stats random variable or a catalog name")
+    guards.check_support(built)
+    return built
 
 
 def _from_family(fam: Any) -> Model:
@@ -229,6 +254,19 @@ def _from_family(fam: Any) -> Model:
     return Model(m.density, m.var, m.params, m.known, m.domains, m.support, name=fam.name,
                  title=fam.title, parameterization=fam.parameterization,
                  latex_names=m.latex_names, notes=m.notes, constraints=constraints)
+
+
+def _check_family_known(fam: Any, known: ParamSpec) -> None:
+    """A catalog family declares its own known constants; ``--known NAME:DOMAIN`` may restate
+    one of them but not add another (it would be silently ignored)."""
+    for name, spec in _normalize_specs(known, "known constant").items():
+        if name not in fam.known:
+            have = ", ".join(fam.known) or "none"
+            raise UnknownNameError(f"known constant {name!r}: the family {fam.name!r} has no "
+                                   f"known constant of that name (it has: {have})",
+                                   where="known constant")
+        if isinstance(spec, str) and spec.strip():
+            parsing.parse_domain(spec, where=f"domain of {name}")
 
 
 def parse_constraint(text: str, symbols: Mapping[str, sp.Symbol]) -> sp.Expr:
@@ -251,7 +289,7 @@ def parse_constraint(text: str, symbols: Mapping[str, sp.Symbol]) -> sp.Expr:
 
 def _from_strings(density: str, *, var: str | None, params: ParamSpec, known: ParamSpec,
                   support: "str | Support | None", latex_names: Mapping[str, str] | None) -> Model:
-    var_name = parsing.parse_assignment(var)[0] if var else "x"
+    var_name = _variable(var) if var else "x"
     notes: list[str] = []
     known_specs = _normalize_specs(known, "known constant")
     param_specs = _normalize_specs(params, "parameter")
@@ -260,7 +298,7 @@ def _from_strings(density: str, *, var: str | None, params: ParamSpec, known: Pa
             f"the support of {var_name} is missing: give it, e.g. '0 < {var_name} < 1', "
             f"'{var_name} > 0' or '{{0, 1, 2, ...}}'", where="support")
     used = parsing.names_in(density)
-    support_names = parsing.names_in(support) if isinstance(support, str) else []
+    support_names = parsing.names_in(support, "support") if isinstance(support, str) else []
     for name in list(known_specs) + list(param_specs):
         if name == var_name:
             raise ModelSpecError(f"{name!r} is the observation variable; it cannot also be a "
@@ -273,7 +311,10 @@ def _from_strings(density: str, *, var: str | None, params: ParamSpec, known: Pa
                     if n != var_name and n not in known_specs]
         param_specs = {n: None for n in dict.fromkeys(inferred)}
         if not param_specs:
+            # a syntax error ("exec(x)": unknown function) says more than "no parameter"
+            parsing.parse_expression(density, {var_name: sp.Symbol(var_name)}, where="density")
             raise ModelSpecError("the density has no parameter to estimate", where="density")
+        guards.refuse_typos(density, list(param_specs), list(dict.fromkeys(used + support_names)))
     decl = _declare(known_specs, param_specs, support, var_name, notes)
     expr = parsing.parse_expression(density, {**decl.symbols, var_name: decl.var},
                                     where="density")
@@ -325,21 +366,24 @@ def _finish(expr: sp.Expr, x: sp.Symbol, params: list[sp.Symbol], known: list[sp
     free = expr.free_symbols | supp.free_symbols
     for p in params:
         if p not in free:
-            raise ModelSpecError(f"parameter {p.name!r} does not appear in the density or the "
-                                 "support", where="density")
+            raise UnusedParameterError(f"parameter {p.name!r} does not appear in the density or "
+                                       "the support", where="density")
     for k in known:
         if k not in free:
-            raise ModelSpecError(f"known constant {k.name!r} does not appear in the density or "
-                                 "the support", where="density")
+            raise UnusedParameterError(f"known constant {k.name!r} does not appear in the "
+                                       "density or the support", where="density")
     stray = free - set(params) - set(known) - {x}
     if stray:
         name = sorted(s.name for s in stray)[0]
-        raise ModelSpecError(f"name {name!r} is neither the variable, a parameter nor a known "
-                             "constant", where="density")
+        raise UnknownNameError(f"name {name!r} is neither the variable, a parameter nor a known "
+                               "constant", where="density")
     if expr.has(sp.Integral, sp.Sum, sp.Derivative):
         raise ModelSpecError("the density may not contain integrals, sums or derivatives")
     names = {s.name: s for s in (*params, *known, x)}
-    latex = {names[k]: v for k, v in (latex_names or {}).items() if k in names}
+    if latex_names is not None and not isinstance(latex_names, Mapping):
+        raise ParseError(f"expected a mapping name -> LaTeX, not {type(latex_names).__name__}",
+                         where="latex names")
+    latex = {names[k]: guards.latex_name(v, k) for k, v in (latex_names or {}).items() if k in names}
     return Model(expr, x, tuple(params), tuple(known), domains, supp, latex_names=latex,
                  notes=tuple(notes))
 
@@ -367,6 +411,10 @@ def _from_expr(expr: sp.Basic, *, var: str | None, params: ParamSpec, known: Par
 
 def _from_strings_expr(plain: sp.Expr, var_name: str, params: ParamSpec, known: ParamSpec,
                        support: "str | Support", latex_names: Mapping[str, str] | None) -> Model:
+    guards.check_expression(plain)
+    if _variable(var_name) != var_name:
+        raise ParseError(f"the variable must be a plain name, not {var_name[:60]!r}",
+                         where="variable")
     notes: list[str] = []
     known_specs = _normalize_specs(known, "known constant")
     param_specs = _normalize_specs(params, "parameter")

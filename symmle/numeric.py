@@ -22,7 +22,8 @@ import sympy as sp
 
 from .compile import Problem, compiled
 from .derivation import Derivation, derive
-from .errors import ConvergenceError, DataError, ModelSpecError
+from .errors import (ConvergenceError, DataError, EmptyDataError, ModelSpecError,
+                     NonNumericDataError, OutOfSupportError)
 
 SUBSAMPLE = 4000  # observations used to compare starting values when terms do not separate
 
@@ -132,11 +133,11 @@ def _check_data(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float
     if data.ndim != 1:
         raise DataError(f"the data must be one-dimensional, not of shape {data.shape}")
     if data.size == 0:
-        raise DataError("no observations: the data are empty")
+        raise EmptyDataError("no observations: the data are empty")
     if not math.isfinite(float(np.sum(data))):  # NaN and inf propagate (or the sum overflows)
         bad = np.flatnonzero(~np.isfinite(data))
         if bad.size:
-            raise DataError(f"observation {bad[0] + 1} is {data[bad[0]]}: every observation "
+            raise NonNumericDataError(f"observation {bad[0] + 1} is {data[bad[0]]}: every observation "
                             "must be a finite number")
     m = d.model
     supp = m.support.subs({k: sp.Float(v) for k, v in known.items()})
@@ -159,9 +160,10 @@ def _check_data(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float
     where = np.flatnonzero(outside)
     if where.size:
         k = where[0]
-        raise DataError(f"observation {k + 1} (value {data[k]:g}) is outside the support "
-                        f"{supp.describe(m.var.name)}" + (f" ({where.size} observations in all)"
-                                                          if where.size > 1 else ""))
+        raise OutOfSupportError(
+            f"observation {k + 1} (value {data[k]:g}) is outside the support "
+            f"{supp.describe(m.var.name)}" + (f" ({where.size} observations in all)"
+                                              if where.size > 1 else ""))
 
 
 def _in_domain(d: Derivation, theta: Sequence[float]) -> bool:

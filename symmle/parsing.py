@@ -31,7 +31,7 @@ from typing import Callable, Mapping, TypeVar
 import sympy as sp
 
 from .bounded import bounded
-from .errors import (DerivationTimeout, ModelSpecError, ParseError, SymmleError,
+from .errors import (DerivationTimeout, ParseError, SymmleError, UnknownNameError,
                      caret)
 from .spaces import Domain, Support
 
@@ -457,7 +457,7 @@ class _Parser:
             message = f"{self.where}: {message}"
         if len(self.text) <= 200 and "\n" not in self.text:
             message = f"{message}\n{caret(self.text, tok.pos)}"
-        error = ModelSpecError(message, where=self.where)
+        error = UnknownNameError(message, where=self.where)
         error.text, error.position = self.text, tok.pos  # type: ignore[attr-defined]
         raise error
 
@@ -535,8 +535,9 @@ def parse_expression(text: str, symbols: Mapping[str, sp.Symbol], *, where: str 
     ------
     ParseError
         The text is not in the grammar or is too large; carries ``text`` and ``position``.
-    ModelSpecError
-        An undeclared name (with close matches among the declared names).
+    UnknownNameError
+        An undeclared name (a :class:`~symmle.errors.ModelSpecError`, with close matches
+        among the declared names).
 
     Examples
     --------
@@ -550,7 +551,7 @@ def parse_expression(text: str, symbols: Mapping[str, sp.Symbol], *, where: str 
         text, tokenize(text, where, strict=False), symbols, where, allow_undeclared).parse_all())
 
 
-def names_in(text: str) -> list[str]:
+def names_in(text: str, where: str = "density") -> list[str]:
     """Names used as values in ``text`` (not called, not pi/E/e/oo/inf/infinity), in order.
 
     Examples
@@ -558,7 +559,7 @@ def names_in(text: str) -> list[str]:
     >>> names_in("exp(-lam)*lam**x/factorial(x)")
     ['lam', 'x']
     """
-    tokens = tokenize(text, "density")
+    tokens = tokenize(text, where)
     out: list[str] = []
     for tok, nxt in zip(tokens, tokens[1:]):
         if (tok.kind == "name" and not nxt.is_op("(") and tok.text not in CONSTANTS
@@ -603,7 +604,8 @@ _DOMAIN_FORMS = ("real/reals/R, positive/pos/>0, nonnegative/>=0, negative, nonp
                  "(0, 1), [0, 1], (0, 1], [0, oo), (a, b)")
 
 
-def parse_domain(text: str, symbols: Mapping[str, sp.Symbol] | None = None) -> Domain:
+def parse_domain(text: str, symbols: Mapping[str, sp.Symbol] | None = None,
+                 where: str = "domain") -> Domain:
     """Parse a parameter's domain: a word (``positive``, ``integer``, ...) or an interval.
 
     Examples
@@ -613,19 +615,19 @@ def parse_domain(text: str, symbols: Mapping[str, sp.Symbol] | None = None) -> D
     >>> parse_domain("(0, 1]")
     Domain(lower=0, upper=1, left_open=True, right_open=False, integer=False)
     """
-    return _guarded(text, "domain", lambda: _domain(text, symbols or {}))
+    return _guarded(text, where, lambda: _domain(text, symbols or {}, where))
 
 
-def _domain(text: str, symbols: Mapping[str, sp.Symbol]) -> Domain:
-    tokens = tokenize(text, "domain", strict=False)
+def _domain(text: str, symbols: Mapping[str, sp.Symbol], where: str) -> Domain:
+    tokens = tokenize(text, where, strict=False)
     words = " ".join(text.split()).lower()
     for key in (words, words.replace(" ", "")):
         if key in _DOMAIN_WORDS:
             return _DOMAIN_WORDS[key]
     if not tokens[0].is_op("(", "["):
         raise _fail(f"unknown domain {text.strip()!r}; accepted: {_DOMAIN_FORMS}", text,
-                    tokens[0].pos, "domain")
-    return Domain(*_interval(_Parser(text, tokens, symbols, "domain")))
+                    tokens[0].pos, where)
+    return Domain(*_interval(_Parser(text, tokens, symbols, where)))
 
 
 _SUPPORT_WORDS = {
@@ -766,7 +768,7 @@ def _support_set(parser: _Parser) -> Support:
     return Support.integers(first, last)
 
 
-def parse_assignment(text: str) -> tuple[str, str | None]:
+def parse_assignment(text: str, where: str = "assignment") -> tuple[str, str | None]:
     """Split a command-line spec ``name``, ``name:domain`` or ``name=value``.
 
     The name is checked (and Greek letters mapped); the value is returned as typed.
@@ -778,7 +780,6 @@ def parse_assignment(text: str) -> tuple[str, str | None]:
     >>> parse_assignment("mu=1.5")
     ('mu', '1.5')
     """
-    where = "assignment"
     if not isinstance(text, str) or len(text) > MAX_LENGTH:
         raise ParseError("expected a short string such as 'theta:positive'", where=where)
     cut = min((k for k in (text.find(":"), text.find("=")) if k >= 0), default=len(text))

@@ -1,19 +1,165 @@
-"""The render stage: a derivation as text (Markdown and LaTeX templates come with the
-rendering issue)."""
+"""The render stage: a derivation as Markdown, LaTeX (a fragment or a standalone document) and
+plain text, through the Jinja2 templates in ``templates/``.
+
+The templates use LaTeX-safe delimiters, ``((* *))`` for statements, ``((( )))`` for insertions
+and ``((= =))`` for comments, and every insertion goes through a filter: ``tex`` for SymPy
+objects, ``escape_tex`` or ``escape_md`` for text. The environment is built once, in
+:func:`environment`. Templates loop and branch; what they show is prepared here and in
+:mod:`symmle.steps`.
+
+Examples
+--------
+>>> from symmle import derive
+>>> md = render_markdown(derive("poisson"))
+>>> md.splitlines()[0]
+'# Maximum likelihood estimation: Poisson'
+>>> "\\\\begin{align*}" in render_latex(derive("poisson"))
+True
+"""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import dataclasses
+import functools
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Mapping
 
+import jinja2
 import sympy as sp
+
+from .latex import GREEK, Factors, Terms, TexPrinter, names_of, tex, text
 
 if TYPE_CHECKING:  # pragma: no cover
     from .derivation import Derivation
+    from .steps import Step
 
-__all__ = ["render_text"]
+__all__ = ["environment", "template_dir", "render_markdown", "render_latex", "render_text",
+           "repr_markdown", "repr_latex", "RenderMixin", "FILTERS", "escape_tex", "escape_md",
+           "tex_rows"]
+
+Detail = Literal["full", "brief"]
+FILTERS = ("tex", "escape_tex", "escape_md")
+_RELATIONS = {"=": "=", "<": "<", ">": ">", "<=": r"\le", ">=": r"\ge"}
+_TEXT_RELATIONS = {"<=": "≤", ">=": "≥"}
+_BRACE = {"{": r"\lbrace", "}": r"\rbrace"}
+ROW = 64  # characters of plain text in one row of displayed math (about the text width)
 
 
-def render_text(d: "Derivation") -> str:
-    """Plain text, one block per step.
+def tex_rows(expr: sp.Basic, names: Mapping[str, str] | None = None, limit: int = 60,
+             ) -> list[str]:
+    """LaTeX of ``expr`` in rows of about ``limit`` characters of text at most, broken between
+    the terms of a sum (also inside Σ(...), with ``\\Bigl(``/``\\Bigr)``) or the factors of a
+    :class:`Factors`; one row when it is short or cannot be broken.
+
+    Examples
+    --------
+    >>> a, b = sp.symbols("a b")
+    >>> tex_rows(a + b, limit=1)
+    ['a', '+ b']
+    """
+    if len(text(expr, names)) <= limit:
+        return [tex(expr, names)]
+    p = TexPrinter(names)
+    head, tail, body = "", "", expr
+    if isinstance(expr, sp.Sum) and len(expr.limits) == 1 and isinstance(expr.function,
+                                                                          (sp.Add, Terms)):
+        i, lo, hi = (p._print(v) for v in expr.limits[0])
+        head, tail, body = rf"\sum_{{{i}={lo}}}^{{{hi}}} \Bigl(", r"\Bigr)", expr.function
+    if isinstance(body, Factors):
+        pieces = [("", p._join([f]), len(text(f, names))) for f in body.args]
+    elif isinstance(body, (sp.Add, Terms)):
+        terms = list(body.args) if isinstance(body, Terms) else p.ordered(body)
+        pieces = []
+        for k, t in enumerate(terms):
+            neg = k > 0 and t.could_extract_minus_sign()
+            sign = "- " if neg else ("+ " if k else "")
+            pieces.append((sign, p._join([-t if neg else t]), len(text(t, names))))
+    else:
+        return [tex(expr, names)]
+    rows, current, width = [], head, 0
+    for sign, piece, w in pieces:
+        if width and width + w > limit:
+            rows.append(current)
+            current, width = "", 0
+        current += (" " if current and not current.endswith("(") else "") + sign + piece
+        width += w
+    rows.append(current + tail)
+    return rows
+
+
+def template_dir() -> Path:
+    """Where the templates are: inside the package when installed, else ``<repo>/templates``."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "templates", here.parent / "templates"):
+        if (candidate / "markdown").is_dir():
+            return candidate
+    raise FileNotFoundError(f"symmle's templates are missing (looked in {here / 'templates'} "
+                            f"and {here.parent / 'templates'})")
+
+
+@jinja2.pass_context
+def _tex_filter(context: Any, value: Any) -> str:
+    """LaTeX for a SymPy object, or for a :class:`~symmle.steps.Line` (with its ``&``)."""
+    names = context["names"]
+    return _line_tex(value, names) if hasattr(value, "chain") else _braces(tex(value, names))
+
+
+@functools.lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """The one Jinja2 environment: LaTeX-safe delimiters, strict, no autoescape."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(template_dir())),
+        block_start_string="((*", block_end_string="*))",
+        variable_start_string="(((", variable_end_string=")))",
+        comment_start_string="((=", comment_end_string="=))",
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        autoescape=False, keep_trailing_newline=True)
+    env.filters.update(tex=_tex_filter, escape_tex=escape_tex, escape_md=escape_md)
+    return env
+
+
+def _visible(steps: tuple["Step", ...], detail: Detail) -> list["Step"]:
+    if detail == "full":
+        return list(steps)
+    if detail != "brief":
+        raise ValueError(f"detail must be 'full' or 'brief', not {detail!r}")
+    out = []
+    for s in steps:
+        if s.brief:
+            out.append(dataclasses.replace(s, blocks=tuple(b for b in s.blocks if b.brief)))
+    return out
+
+
+def _context(d: "Derivation", detail: Detail) -> dict[str, Any]:
+    from .steps.forms import reason
+
+    m, names = d.model, names_of(d.model.latex_names)
+    words = {s.symbol.name: text(s.sum, names).replace("_i", "ᵢ")
+             for s in d.log_likelihood.statistics}
+    words.update({s.name: text(s, names) for s in (*m.params, *m.known)})
+    title = m.title or f"f({m.var} | {', '.join(p.name for p in m.params)}) = {m.density}"
+    return {"title": title, "names": names, "steps": _visible(d.steps, detail),
+            "warnings": [reason(w, words) for w in d.warnings], "detail": detail}
+
+
+def render_markdown(d: "Derivation", detail: Detail = "full") -> str:
+    """The derivation as Markdown with ``$…$`` and ``$$…$$`` math (GitHub, KaTeX)."""
+    return environment().get_template("markdown/derivation.md.j2").render(_context(d, detail))
+
+
+def render_latex(d: "Derivation", detail: Detail = "full", standalone: bool = False) -> str:
+    """The derivation as LaTeX: a fragment to ``\\input`` into a document that loads amsmath and
+    amssymb, or with ``standalone=True`` a complete document for pdflatex."""
+    name = "latex/standalone.tex.j2" if standalone else "latex/derivation.tex.j2"
+    return environment().get_template(name).render(_context(d, detail))
+
+
+def _prose(parts: tuple, names: dict[str, str]) -> str:
+    return "".join(p if isinstance(p, str) else text(p, names) for p in parts)
+
+
+def render_text(d: "Derivation", detail: Detail = "full") -> str:
+    """Plain Unicode text, one block per step.
 
     Examples
     --------
@@ -21,18 +167,168 @@ def render_text(d: "Derivation") -> str:
     >>> print(render_text(derive("poisson")).splitlines()[0])
     MLE derivation: Poisson
     """
-    title = d.model.title or d.model.describe()
-    lines = [f"MLE derivation: {title}", ""]
-    for k, step in enumerate(d.steps, start=1):
+    names = names_of(d.model.latex_names)
+    lines = [f"MLE derivation: {d.model.title or d.model.describe()}", ""]
+    for k, step in enumerate(_visible(d.steps, detail), start=1):
         lines.append(f"{k}. {step.heading}")
-        for item in step.math:
-            text = sp.sstr(item) if not isinstance(item, sp.Eq) else \
-                f"{sp.sstr(item.lhs)} = {sp.sstr(item.rhs)}"
-            lines.extend("   " + t for t in text.splitlines())
         if step.text:
-            lines.append(f"   ({step.text})")
+            lines.append(f"   {_prose(step.text, names)}")
+        for block in step.blocks:
+            if block.note:
+                lines.append(f"   {_prose(block.note, names)}")
+            for line in block.lines:
+                head = "   " if line.lhs is None else text(line.lhs, names)
+                links = " ".join(f"{_TEXT_RELATIONS.get(r, r)} {text(e, names)}"
+                                 for r, e in line.chain)
+                lines.append(f"     {head} {links}")
         lines.append("")
     if d.warnings:
         lines.append("Warnings:")
         lines.extend(f"  - {w}" for w in d.warnings)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def index_entry(example: Any, d: Any) -> dict[str, Any]:
+    """One line of the worked examples' index: title, folder and the MLE (or why there is none)."""
+    from .errors import SymmleError
+
+    entry = {"title": example.title, "folder": example.folder, "kind": example.kind,
+             "seed": example.seed, "tex": not isinstance(d, SymmleError)}
+    if isinstance(d, SymmleError):
+        entry["line"] = (f"not derived yet ({type(d).__name__})",)
+        return entry
+    result = next((s for s in d.steps if s.kind == "result"), None)
+    if result is None:
+        entry["line"] = ("no closed form: the likelihood equations are solved numerically",)
+        return entry
+    line: list[Any] = []
+    for k, row in enumerate(result.blocks[0].lines):
+        line += ["; " if k else "", sp.Eq(row.lhs, row.chain[-1][1], evaluate=False)]
+    entry["line"] = tuple(line)
+    return entry
+
+
+def repr_markdown(d: "Derivation") -> str:
+    """Jupyter's ``_repr_markdown_``: the derivation in Markdown."""
+    return render_markdown(d)
+
+
+def repr_latex(d: "Derivation") -> str:
+    """Jupyter's ``_repr_latex_``: the results as one display-math block (Jupyter renders a
+    ``$$…$$`` string with MathJax, not a whole document)."""
+    names = names_of(d.model.latex_names)
+    rows = []
+    for step in d.steps:
+        if step.kind in ("result", "information"):
+            for block in step.blocks:
+                rows.extend(_line_tex(line, names) for line in block.lines)
+    if not rows:
+        rows = [_line_tex(line, names) for s in d.steps if s.kind == "score"
+                for b in s.blocks for line in b.lines]
+    return "$$\\begin{aligned}" + " \\\\ ".join(rows) + "\\end{aligned}$$"
+
+
+def _braces(latex: str) -> str:
+    """``\\{`` as ``\\lbrace``: Markdown processors eat the backslash of ``\\{``."""
+    latex = re.sub(r"(?<!\\)\\([{}])(?=[A-Za-z])", lambda m: _BRACE[m.group(1)] + " ", latex)
+    return re.sub(r"(?<!\\)\\([{}])", lambda m: _BRACE[m.group(1)], latex)
+
+
+def _line_tex(line: Any, names: dict[str, str]) -> str:
+    """``lhs &= rhs_1 = rhs_2 < 0``: one aligned line, broken into rows when it is long (a new
+    row before a relation, or inside a long sum)."""
+    rows: list[str] = []
+    current = ("" if line.lhs is None else tex(line.lhs, names) + " ") + "&"
+    width = 0 if line.lhs is None else len(text(line.lhs, names))
+    for k, (rel, expr) in enumerate(line.chain):
+        size = len(text(expr, names))
+        if k and width + size > ROW:
+            rows.append(current)
+            current, width = "&", 0
+        pieces = tex_rows(expr, names, limit=ROW - min(width, ROW // 2))
+        current += ("" if current.endswith("&") else " ") + f"{_RELATIONS[rel]} {pieces[0]}"
+        for piece in pieces[1:]:
+            rows.append(current)
+            current = r"&\quad " + piece
+        width += size
+    rows.append(current)
+    return _braces(" \\\\\n".join(rows))
+
+
+# --- escaping text -------------------------------------------------------------------------------
+
+_TEX_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+                 "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
+                 "^": r"\textasciicircum{}"}
+_TEX_MATH = {
+    "<": "<", ">": ">", "|": "|", "ℓ": r"\ell", "∂": r"\partial", "Σ": r"\Sigma", "∑": r"\sum",
+    "Π": r"\Pi", "∏": r"\prod", "≥": r"\geq", "≤": r"\leq", "≠": r"\neq", "∞": r"\infty",
+    "→": r"\to", "⇒": r"\Rightarrow", "∈": r"\in", "·": r"\cdot", "×": r"\times",
+    "√": r"\surd", "≈": r"\approx", "±": r"\pm", "−": "-", "⁴": "^{4}", "∇": r"\nabla", "∫": r"\int", "\ue000": "^{-1}", "\ue001": "_{(n)}", "\ue002": "_{(1)}",
+    "²": "^{2}", "³": "^{3}", "ᵢ": "_{i}", "ₙ": "_{n}", "₁": "_{1}",
+    **{v: "\\" + k + " " for k, v in GREEK.items()},
+}
+_TEX_TEXT = {"…": r"\ldots{}", "’": "'", "‘": "`", "“": "``", "”": "''", "—": "---", "–": "--",
+             "\u00a0": "~"}
+
+
+def escape_tex(value: Any) -> str:
+    """Plain text made safe for LaTeX text mode; mathematical Unicode becomes inline math.
+
+    Examples
+    --------
+    >>> print(escape_tex("p_hat in (0, 1) & 50% — ℓ'' < 0 for θ̂ ≥ 0"))
+    p\\_hat in (0, 1) \\& 50\\% --- $\\ell$'' $<$ 0 for $\\hat{\\theta}$ $\\geq$ 0
+    """
+    tokens: list[list] = []  # [is_math, text]
+    value = str(value).replace("⁻¹", "\ue000").replace("₍ₙ₎", "\ue001").replace("₍₁₎", "\ue002")
+    for ch in value:
+        if ch == "\u0302" and tokens and tokens[-1][0]:  # combining circumflex: θ̂
+            tokens[-1][1] = rf"\hat{{{tokens[-1][1].strip()}}}"
+            continue
+        if ch in _TEX_MATH:
+            piece, math = _TEX_MATH[ch], True
+        elif ch in _TEX_SPECIALS:
+            piece, math = _TEX_SPECIALS[ch], False
+        elif ch in _TEX_TEXT:
+            piece, math = _TEX_TEXT[ch], False
+        else:
+            piece, math = (ch, False) if ord(ch) < 128 else ("?", False)
+        if tokens and tokens[-1][0] == math and math and not ch.isspace():
+            tokens[-1][1] += piece
+        else:
+            tokens.append([math, piece])
+    return "".join(f"${t.strip()}$" if m else t for m, t in tokens)
+
+
+_MD_SPECIALS = re.compile(r"([\\`*_{}\[\]<>#|$~])")
+
+
+def escape_md(value: Any) -> str:
+    """Plain text made safe for Markdown (no emphasis, links, HTML or math by accident).
+
+    Examples
+    --------
+    >>> escape_md("sqrt(p)*sqrt(1 - p) for p_hat in [0, 1]")
+    'sqrt(p)\\\\*sqrt(1 - p) for p\\\\_hat in \\\\[0, 1\\\\]'
+    """
+    return _MD_SPECIALS.sub(r"\\\1", str(value))
+
+
+class RenderMixin:
+    """``to_markdown``, ``to_latex`` and Jupyter's ``_repr_markdown_``/``_repr_latex_`` for
+    :class:`~symmle.derivation.Derivation` (``class Derivation(RenderMixin)``)."""
+
+    def to_markdown(self, detail: Detail = "full") -> str:
+        """The derivation as Markdown (see :func:`render_markdown`)."""
+        return render_markdown(self, detail)  # type: ignore[arg-type]
+
+    def to_latex(self, detail: Detail = "full", standalone: bool = False) -> str:
+        """The derivation as LaTeX (see :func:`render_latex`)."""
+        return render_latex(self, detail, standalone)  # type: ignore[arg-type]
+
+    def _repr_markdown_(self) -> str:
+        return repr_markdown(self)  # type: ignore[arg-type]
+
+    def _repr_latex_(self) -> str:
+        return repr_latex(self)  # type: ignore[arg-type]

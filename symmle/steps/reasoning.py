@@ -1,0 +1,423 @@
+"""The steps that reason: the algebraic moves that solve the likelihood equations, the support
+argument, the Newton update where there is no closed form, the second-order check, the boundary
+cases and the one-line insight.
+
+:func:`solve_moves` derives the moves from the score equation generically, never keyed to a
+family: clear a nonzero factor, split sums that hold the parameter, move the negative terms
+across, clear the denominators (cross-multiply when there are two), expand, cancel, solve. A
+root is kept only when it is equivalent to the engine's MLE; otherwise the engine's result is
+shown as it is.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import sympy as sp
+
+from ..checks import principal_minors
+from ..latex import ELL, LIK, Factors, Terms, hat, plain, text as text_of
+from ..notation import I, N, equivalent, linearize
+from ..spaces import prove_sign
+from .base import Block, Line, Prose, Step, chain, eq
+from .forms import (Context, dl, display_value, join, pull, reason, sentence, signed,
+                    with_bar)
+
+__all__ = ["solve_moves", "solve_all", "second_order", "checks", "insight"]
+
+
+def _lcd(dens: Sequence[sp.Expr]) -> sp.Expr:
+    """Least common multiple of denominators, keeping each factor as it is written."""
+    coeff, powers = sp.Integer(1), {}
+    for den in dens:
+        for f in sp.Mul.make_args(den):
+            if f.is_number:
+                coeff = sp.ilcm(coeff, f) if f.is_Integer else coeff * f
+                continue
+            b, e = f.as_base_exp()
+            key = b if b in powers or -b not in powers else -b
+            powers[key] = sp.Max(powers.get(key, 0), e) if not e.is_number else \
+                max(powers.get(key, 0), e)
+    return sp.Mul(coeff, *[b ** e for b, e in powers.items()])
+
+
+def solve_moves(expr: sp.Expr, theta: sp.Symbol, target: sp.Expr | None,
+                ) -> tuple[list[tuple[tuple, "Line"]], sp.Expr | None]:
+    """The algebraic moves that solve ``expr = 0`` for ``theta``, one line each.
+
+    Returns ``[(note, line), ...]`` and the root equivalent to ``target`` (the engine's MLE, in
+    sample notation), or ``None`` when none is.
+
+    Examples
+    --------
+    >>> from symmle.notation import X
+    >>> p = sp.Symbol("p", positive=True)
+    >>> k = sp.Sum(X[I], (I, 1, N))
+    >>> moves, root = solve_moves(k / p - (N - k) / (1 - p), p, k / N)
+    >>> [text_of(line.lhs) + " = " + text_of(line.chain[0][1]) for _, line in moves]
+    ['Σ x_i/p = (n - Σ x_i)/(1 - p)', '(1 - p)*Σ x_i = p*(n - Σ x_i)', 'Σ x_i - p*Σ x_i = n*p - p*Σ x_i', 'Σ x_i = n*p']
+    >>> root
+    Sum(x[i], (i, 1, n))/n
+    """
+    out: list[tuple[tuple, Any]] = []
+    coeff, rest = expr.as_independent(theta, as_Add=False) if expr.is_Mul else (1, expr)
+    if coeff != 1 and rest != expr and rest.has(theta):
+        out.append((("Multiply both sides by ", signed_plain(1 / coeff), ":"), eq(rest, 0)))
+        expr = rest
+    opened = [s for s in expr.atoms(sp.Sum) if theta in s.function.free_symbols]
+    if opened:
+        expr = expr.xreplace({s: linearize(s) for s in opened})
+        out.append((("Split the sum:",), eq(expr, 0)))
+    atoms = sorted((s for s in expr.atoms(sp.Sum)), key=sp.default_sort_key)
+    table = {s: sp.Symbol(f"_A{k}") for k, s in enumerate(atoms)}
+    back = {v: k for k, v in table.items()}
+    e = expr.xreplace(table)
+    terms = sp.Add.make_args(e)
+    dens = [sp.fraction(t)[1] for t in terms]
+    theta_dens = [dd for dd in dens if dd.has(theta)]
+    lhs, rhs = e, sp.Integer(0)
+    if theta_dens:
+        pos = [t for t in terms if not t.could_extract_minus_sign()]
+        neg = [-t for t in terms if t.could_extract_minus_sign()]
+        coprime = all(sp.gcd(a, b) == 1 for k, a in enumerate(theta_dens)
+                      for b in theta_dens[k + 1:])
+        if pos and neg and (len(theta_dens) == 1 or (len(terms) == 2 and coprime)):
+            P, Q = sp.Add(*pos), sp.Add(*neg)
+            out.append((("Move the negative terms to the other side:",), eq(P.xreplace(back),
+                                                                            Q.xreplace(back))))
+            lcd = _lcd([sp.fraction(P)[1], sp.fraction(Q)[1]])
+            lhs = sp.Mul(sp.fraction(P)[0], sp.cancel(lcd / sp.fraction(P)[1]))
+            rhs = sp.Mul(sp.fraction(Q)[0], sp.cancel(lcd / sp.fraction(Q)[1]))
+            why = "Cross-multiply" if len(theta_dens) > 1 else "Multiply both sides by "
+            out.append(((why + (":" if len(theta_dens) > 1 else ""),) if len(theta_dens) > 1
+                        else (why, lcd.xreplace(back), ":"),
+                        eq(lhs.xreplace(back), rhs.xreplace(back))))
+        else:
+            lcd = _lcd(theta_dens + [dd for dd in dens if not dd.has(theta)])
+            lhs = sp.Add(*[sp.cancel(t * lcd) for t in terms])
+            out.append((("Multiply both sides by ", lcd.xreplace(back), " to clear the fractions:"),
+                        eq(lhs.xreplace(back), 0)))
+        el, er = sp.expand(lhs), sp.expand(rhs)
+        if (el, er) != (lhs, rhs):
+            out.append((("Expand:",), eq(el.xreplace(back), er.xreplace(back))))
+        common = set(sp.Add.make_args(el)) & set(sp.Add.make_args(er))
+        lhs, rhs = el, er
+        if common:
+            lhs, rhs = el - sp.Add(*common), er - sp.Add(*common)
+            out.append((("Cancel the common term" + ("s" if len(common) > 1 else "") + ":",),
+                        eq(lhs.xreplace(back), rhs.xreplace(back))))
+    try:
+        roots = sp.solve(sp.Eq(lhs, rhs), theta)
+    except (NotImplementedError, ValueError, TypeError):
+        return out, None
+    for r in roots:
+        r = r.xreplace(back)
+        if target is None or equivalent(plain(r), target):
+            return out, r
+    return out, None
+
+
+def signed_plain(expr: sp.Expr) -> sp.Expr:
+    """A factor as a person writes it (cancelled, factored)."""
+    return sp.factor(sp.cancel(expr)) if not expr.has(sp.Sum) else expr
+
+
+
+
+
+
+def solve_all(c: Context) -> None:
+    """Fill ``c.moves``, ``c.mle``, ``c.mle_forms`` from the engine's solution, showing moves."""
+    d, sol = c.d, c.d.solution
+    targets = d.mle or {}
+    support = {} if c.support_solution is None else dict(c.support_solution.estimates)
+    c.equations = {p for p in c.params if p not in support}
+    values: dict[sp.Symbol, sp.Expr] = {}
+    blocks: list[Block] = []
+    for p, est in support.items():
+        blocks.append(support_block(c, p, est))
+        values[p] = est
+    if sol.mle is None:
+        c.moves = [no_closed_form(c, blocks)]
+        return
+    eqs = {p: c.score[p].xreplace(values) for p in c.params if p not in values}
+    remaining = [p for p in c.params if p not in values]
+    while remaining:
+        p = next((q for q in remaining if not (_core(eqs[q], q).free_symbols
+                                               & (set(remaining) - {q}))), None)
+        if p is None:
+            break
+        moves, root = solve_moves(eqs[p], p, targets.get(p.name))
+        if root is None:
+            break
+        forms = with_bar(c, root)
+        note: Prose = ("Solve for ", p, ":") if len(c.params) == 1 else (
+            "From the equation for ", p, ":")
+        lines = [(n, line) for n, line in moves] + [((), eq(hat(p), *forms))]
+        blocks.extend(_group(lines, note))
+        values[p] = forms[-1]
+        remaining.remove(p)
+        eqs = {q: pull(e.xreplace({p: forms[-1]})) for q, e in eqs.items() if q != p}
+    if remaining:  # the rest together, as the engine solved them
+        rest = tuple(eq(hat(q), *with_bar(c, targets[q.name])) for q in remaining)
+        blocks.append(Block(rest, ("Solving the remaining equation" + ("s" if len(rest) > 1 else "")
+                                   + " together:",)))
+        values.update({q: targets[q.name] for q in remaining})
+    c.mle = {p: plain(values[p]) for p in c.params}
+    c.mle_forms = {p: with_bar(c, targets[p.name]) if p in support else
+                   with_bar(c, _best(values[p], targets[p.name])) for p in c.params}
+    c.uses_bar = any(any(f.has(c.xbar) for f in forms) for forms in c.mle_forms.values())
+    if not c.equations:
+        heading, why = "The maximum over the feasible set", (
+            "The likelihood is zero outside the feasible set and monotone on it, so the maximum "
+            "is at its end: the score equation is not used.")
+    else:
+        heading = "Solving the likelihood equation" + ("s" if len(c.equations) > 1 else "")
+        why = sentence(reason(sol.reason, c.words)) if not support else (
+            "First the parameters the support depends on, at the end of the feasible set; then "
+            "the likelihood equations of the others, with those estimates in place.")
+    c.moves = [Step("solution", heading, (why,), tuple(blocks), brief=False)]
+
+
+def _best(mine: sp.Expr, engine: sp.Expr) -> sp.Expr:
+    return plain(mine) if equivalent(plain(mine), engine) else engine
+
+
+def _core(expr: sp.Expr, theta: sp.Symbol) -> sp.Expr:
+    """The part of ``expr`` that matters for ``expr = 0`` in ``theta`` (nonzero factors out)."""
+    return expr.as_independent(theta, as_Add=False)[1] if expr.is_Mul else expr
+
+
+def _group(lines: list[tuple[Prose, Line]], first: Prose) -> list[Block]:
+    """Consecutive lines into blocks, a new block at every note (the first note leads)."""
+    blocks: list[Block] = []
+    current: list[Line] = []
+    note = first
+    for n, line in lines:
+        if n and current:
+            blocks.append(Block(tuple(current), note))
+            current, note = [], n
+        elif n:
+            head = n[0][:1].lower() + n[0][1:] if isinstance(n[0], str) else n[0]
+            note = (*note[:-1], str(note[-1]).rstrip(":") + "; ", head, *n[1:]) if note else n
+        current.append(line)
+    if current:
+        blocks.append(Block(tuple(current), note))
+    return blocks
+
+
+
+
+def _newton_symbol(p: sp.Symbol, step: str) -> sp.Symbol:
+    return sp.Symbol(f"{p.name}__{step}", **p.assumptions0)
+
+
+def support_block(c: Context, p: sp.Symbol, estimate: sp.Expr) -> Any:
+    """θ̂ at the end of the feasible set: ℓ is monotone there (the engine proved the sign)."""
+    why = c.support_solution.reasons.get(p, "") if c.support_solution else ""
+    falling = "negative" in why
+    conditions = [ind.args[0] for ind in c.indicators if p in ind.free_symbols]
+    note = ("L > 0 only on the feasible set ", *join(conditions), ", where ℓ is ",
+            "decreasing" if falling else "increasing", " in ", p, ", so the maximum is at the ",
+            "smallest" if falling else "largest", " feasible value:")
+    lines = (Line(dl(c, p), (("=", c.score[p]), ("<" if falling else ">", sp.Integer(0)))),
+             eq(hat(p), estimate))
+    return Block(lines, note)
+
+
+def no_closed_form(c: Context, blocks: list) -> Any:
+    """The equations kept, a profile where one exists, and the Newton update."""
+    d, sol = c.d, c.d.solution
+    blocks = list(blocks)
+    if sol.profile:
+        ll = d.log_likelihood
+        lines = [eq(p, display_value(c, ll.to_sample(v))) for p, v in sol.profile.items()]
+        blocks.append(Block(tuple(lines), ("One equation alone gives",)))
+        rest = [(k, p) for k, p in enumerate(c.params) if p not in sol.profile]
+        reduced = [eq(display_value(c, pull(sp.expand(ll.to_sample(
+            sol.score[k].xreplace(sol.profile))))), 0) for k, _ in rest]
+        blocks.append(Block(tuple(reduced), ("and substituting it leaves an equation that has no "
+                                             "closed form:",)))
+    ks = {p: _newton_symbol(p, "k") for p in c.params}
+    if len(c.params) == 1:
+        p = c.params[0]
+        step = (c.score[p] / c.second[p]).xreplace(ks)
+        blocks.append(Block((eq(_newton_symbol(p, "k1"), Terms(ks[p], -step)),),
+                            ("Newton's method, from a starting value, repeats",)))
+    else:
+        new = sp.ImmutableMatrix([_newton_symbol(p, "k1") for p in c.params])
+        old = sp.ImmutableMatrix(list(ks.values()))
+        step = Factors(sp.Pow(sp.Function("H")(*ks.values()), -1, evaluate=False),
+                       sp.Function("grad")(*ks.values()))
+        blocks.append(Block((eq(new, Terms(old, -step)),),
+                            ("Newton's method, with the gradient above and the Hessian H below, "
+                             "repeats",)))
+    return Step("solution", "No closed form", (sentence(reason(sol.reason, c.words)),),
+                tuple(blocks), brief=True)
+
+
+def _minor_lines(c: Context, minors: Sequence[sp.Expr]) -> tuple:
+    return tuple(Line(sp.Symbol(f"D_{k}"), (("=", signed(c, m)), ("<" if k % 2 else ">", 0)))
+                 for k, m in enumerate(minors, start=1))
+
+
+def second_order(c: Context) -> list:
+    """The second-order check as the engine decided it, with the expression it rests on."""
+
+    chk, d = c.d.second_order, c.d
+    hats = {p: hat(p) for p in c.params}
+    score_params = [p for p in c.params if p in c.equations]
+    if not score_params:
+        return []
+    if c.moving:
+        lines = tuple(Line(dl(c, p, 2), (("=", c.second[p].xreplace(
+            {q: v for q, v in (c.mle or {}).items() if q not in c.equations})), ("<", 0)))
+            for p in score_params)
+        return [Step("second_order", "Second-order check", (sentence(reason(chk.reason, c.words)),),
+                     (Block(lines),))]
+    if len(c.params) == 1:
+        p = c.params[0]
+        blocks = [Block(chain(dl(c, p, 2), [c.second[p]]))]
+        at_root = "at the root" in chk.reason
+        if chk.verdict == "proven" and chk.detail is not None and not isinstance(
+                chk.detail, sp.MatrixBase):
+            value = signed(c, chk.detail.xreplace(hats) if at_root else chk.detail)
+            lhs = sp.Subs(dl(c, p, 2), p, hat(p)) if at_root else dl(c, p, 2)
+            blocks.append(Block((Line(lhs, (("=", value), ("<", 0))),),
+                                ("At the root, where the likelihood equation holds:",)
+                                if at_root else ("For every value of the parameter:",)))
+            text = ("The second derivative is negative at the root for every sample, so the "
+                    "root is a strict local maximum; being the only critical point of a "
+                    "differentiable function on an interval, it is the global maximum."
+                    if at_root and "unique root" in d.solution.reason else
+                    "The second derivative is negative at the root: a strict local maximum."
+                    if at_root else "ℓ is strictly concave on the whole parameter space, so "
+                    "the root of the likelihood equation is its unique global maximum.")
+        else:
+            text = sentence(reason(chk.reason, c.words))
+        return [Step("second_order", "Second-order check", (text,), tuple(blocks))]
+    grid = sp.ImmutableMatrix([[pull(sp.diff(c.score[p], q)) for q in c.params]
+                               for p in c.params])
+    if len(text_of(grid, c.names)) <= 90:
+        blocks = [Block((Line(sp.Function("H")(*c.params), (("=", grid),)),),
+                        ("The Hessian, the matrix of second derivatives:",))]
+    else:  # too wide for a page: its entries one by one
+        entries = tuple(Line(sp.Derivative(ELL(*c.params), p, q) if p != q else dl(c, p, 2),
+                             (("=", grid[a, b]),))
+                        for a, p in enumerate(c.params) for b, q in enumerate(c.params) if b >= a)
+        blocks = [Block(entries, ("The Hessian H, the matrix of second derivatives, entry by "
+                                  "entry:",))]
+    if chk.verdict == "proven" and isinstance(chk.detail, sp.MatrixBase):
+        if chk.detail.shape[1] == 1:  # the engine's minors: concave everywhere
+            blocks.append(Block(_minor_lines(c, list(chk.detail)),
+                                ("Its leading principal minors, for every parameter value:",)))
+        else:
+            at = chk.detail.applyfunc(lambda e: signed(c, e.xreplace(hats)))
+            blocks.append(Block((Line(sp.Function("H")(*hats.values()), (("=", at),)),),
+                                ("At the root, where the likelihood equations hold:",)))
+            minors = [m.xreplace(hats) for m in principal_minors(chk.detail)]
+            blocks.append(Block(_minor_lines(c, minors), ("Its leading principal minors:",)))
+        text = ("The Hessian is negative definite: its leading principal minors alternate in "
+                "sign, starting negative, so the root is a strict local maximum.",)
+    else:
+        text = (sentence(reason(chk.reason, c.words)),)
+    return [Step("second_order", "Second-order check: the Hessian", text, tuple(blocks))]
+
+
+def _boundary(c: Context) -> list:
+    """What happens when the data put the estimate on the edge of the parameter space."""
+    sol, ll = c.d.solution, c.d.log_likelihood
+    if len(c.params) != 1 or sol.mle is None or c.moving or not c.equations:
+        return []
+    p = c.params[0]
+    value = sol.mle[p]
+    stats = [s for s in ll.statistics if s.symbol in value.free_symbols]
+    dom, sup = c.model.domains[p], c.model.support
+    if len(stats) != 1 or not all(sp.sympify(e).is_number for e in (sup.lower, sup.upper)
+                                  if sp.sympify(e).is_finite):
+        return []
+    stat, out = stats[0], []
+    for end in (sp.sympify(dom.lower), sp.sympify(dom.upper)):
+        if not end.is_finite:
+            continue
+        for v in sp.solve(sp.Eq(value, end), stat.symbol):
+            edge = next((e for e in (sup.lower, sup.upper) if sp.sympify(e).is_finite
+                         and sp.simplify(v - N * stat.h.subs(c.var, e)) == 0), None)
+            if edge is None:
+                continue
+            at = {stat.sum: v}
+            ell = sp.expand(c.ell_value.xreplace(at))
+            slope = sp.diff(ell, p)
+            up = prove_sign(slope, c.domains, "positive") is True
+            down = prove_sign(slope, c.domains, "negative") is True
+            if not (up or down):
+                continue
+            closed = (end == dom.upper and not dom.right_open) or (end == dom.lower
+                                                                   and not dom.left_open)
+            note = ("If every observation equals ", edge, " (so ", sp.Eq(stat.sum, v), "):")
+            lines = (eq(LIK(p), plain(c.product_linear).xreplace(at)), eq(ELL(p), ell),
+                     Line(dl(c, p), (("=", slope), (">" if up else "<", 0))),
+                     eq(hat(p), end))
+            words = (f"ℓ is {'increasing' if up else 'decreasing'}, the score has no root, and "
+                     "the likelihood is largest at the boundary, which the formula gives too"
+                     + ("." if closed else " (outside the open parameter space, where the "
+                        "supremum is not attained)."))
+            out.append(Block(lines, (*note, " ", words)))
+    return out
+
+
+def checks(c: Context) -> Any:
+    """Support and boundary checks, and the engine's other checks with their verdicts."""
+    m = c.model
+    support = sp.Contains(c.var, m.support.as_set(), evaluate=False)
+    if c.moving:
+        text: list[Any] = ["The support ", support, " moves with the parameters, so L is not "
+                           "differentiable there: the support parameters come from the "
+                           "indicator above, not from the score."]
+    else:
+        text = ["The support ", support, " does not depend on the parameters, so ℓ is "
+                "differentiable on the open parameter space and an interior maximum is a "
+                "critical point."]
+    for chk in c.d.checks:
+        if chk.name != "second_order":
+            text.append(f" {sentence(chk.name.replace('_', ' '))[:-1]} ({chk.verdict}): "
+                        f"{sentence(reason(chk.reason, c.words))}")
+    return Step("checks", "Support and boundary checks", tuple(text), tuple(_boundary(c)))
+
+
+def insight(c: Context) -> tuple:
+    """One line a student should take away."""
+    if c.mle is None:
+        return ("There is no closed form: the MLE is a root of the likelihood equations found "
+                "numerically, and the fit reports it with its standard error.",)
+    total = sp.Sum(c.xi, (I, 1, N))
+    mean = [p for p in c.params if equivalent(c.mle[p], total / N)]
+    for p in c.params:
+        v = c.mle[p]
+        if equivalent(v, sp.Sum((c.xi - total / N) ** 2, (I, 1, N)) / N):
+            pre = ("The MLE of the mean is the sample mean, ", sp.Eq(hat(mean[0]), c.xbar,
+                                                                   evaluate=False),
+                   "; the MLE of the variance") if mean else ("The MLE of the variance",)
+            return (*pre, " divides by n, not n − 1, so it is biased: its mean is (n − 1)/n "
+                    "times the variance. The unbiased sample variance divides by n − 1.")
+        for mu in c.model.known:
+            if equivalent(v, sp.Sum((c.xi - mu) ** 2, (I, 1, N)) / N):
+                return ("The MLE uses 1/n, not 1/(n − 1): with ", mu, " known, ",
+                        c.mle_forms[p][-1], " is unbiased; the 1/(n − 1) of the sample "
+                        "variance corrects for estimating the mean by ", c.xbar, ".")
+        if v in (c.x_max, c.x_min):
+            big = v == c.x_max
+            return ("The MLE is the ", "largest" if big else "smallest", " observation, found "
+                    "from the support rather than the score; it can never ",
+                    "exceed" if big else "fall below", " the true value, so it is biased ",
+                    "downward." if big else "upward.")
+    if mean:
+        return ("The MLE equals the sample mean: ", sp.Eq(hat(mean[0]), c.xbar, evaluate=False),
+                ".")
+    p = c.params[0]
+    if any(f.has(c.xbar) and not f.has(sp.Sum) for f in c.mle_forms[p]):
+        return ("The MLE depends on the data only through the sample mean: ",
+                sp.Eq(hat(p), c.mle_forms[p][-1], evaluate=False), ".")
+    if c.stats:
+        return ("The data enter the MLE only through ", *join(c.stats),
+                ", the sufficient statistic" + ("s." if len(c.stats) > 1 else "."))
+    return ("The MLE is ", sp.Eq(hat(p), c.mle_forms[p][-1], evaluate=False), ".")
