@@ -37,6 +37,51 @@ _REFIRE = 0.05
 _active = threading.local()
 
 
+def _on_cpu_alarm(signum: int, frame: Any) -> None:
+    deadlines = getattr(_active, "cpu_deadlines", None)
+    if deadlines and time.process_time() >= deadlines[-1] - 1e-3:
+        raise _Alarm()
+
+
+def _wall_expired() -> bool:
+    deadlines = getattr(_active, "deadlines", None)
+    return bool(deadlines) and time.monotonic() >= deadlines[-1] - 1e-3
+
+
+def _cpu_bounded(fn: Callable[..., T], args: Any, kwargs: Any, seconds: float, what: str) -> T:
+    """``fn`` under a bound on the process's CPU time (``ITIMER_PROF`` and ``SIGPROF``, user
+    and system time, as ``time.process_time`` counts it): whether a SymPy call finishes then
+    depends on the machine's speed, not on how loaded it is, so a derivation comes out the same
+    on a busy machine. CPU bounds nest (an inner one gets at most what is left of the outer);
+    the wall-clock bounds around them still apply (their ``SIGALRM`` is separate)."""
+    if not hasattr(_active, "cpu_deadlines"):
+        _active.cpu_deadlines = []
+    stack = _active.cpu_deadlines
+    now = time.process_time()
+    limit = min(seconds, stack[-1] - now) if stack else seconds
+    if limit <= 0:
+        raise DerivationTimeout(f"{what}: the CPU time of the enclosing step was used up")
+    old_handler = signal.signal(signal.SIGPROF, _on_cpu_alarm)
+    stack.append(now + limit)
+    signal.setitimer(signal.ITIMER_PROF, limit, _REFIRE)
+    try:
+        return fn(*args, **kwargs)
+    except _Alarm:
+        if _wall_expired():
+            raise  # the wall-clock bound of an outer call: that call reports it
+        raise DerivationTimeout(f"{what}: not finished within {limit:.3g} s of CPU time"
+                                ) from None
+    except RecursionError:
+        raise DerivationTimeout(f"{what}: the expression is too deeply nested") from None
+    finally:
+        stack.pop()  # from here on a late alarm of this call raises nothing
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, old_handler)
+        if stack:  # an outer CPU bound: give it back what is left of it
+            left = stack[-1] - time.process_time()
+            signal.setitimer(signal.ITIMER_PROF, max(left, 1e-3), _REFIRE)
+
+
 def _on_alarm(signum: int, frame: Any) -> None:
     deadlines = getattr(_active, "deadlines", None)
     # only while a bounded call runs whose own deadline has passed (a late alarm of an inner
@@ -72,9 +117,16 @@ def remaining() -> float:
     return float("inf") if deadline is None else deadline - time.monotonic()
 
 
-def bounded(fn: Callable[..., T], *args: Any, seconds: float, what: str, **kwargs: Any) -> T:
+def bounded(fn: Callable[..., T], *args: Any, seconds: float, what: str, cpu: bool = True,
+            **kwargs: Any) -> T:
     """Run ``fn(*args, **kwargs)`` for at most ``seconds`` (and at most what is left of the
     current :func:`budget`).
+
+    By default (``cpu=True``) the bound is ``seconds`` of the process's CPU time (main thread,
+    POSIX), so that what a derivation finds -- a closed form, an integral, a proof -- does not
+    depend on the load of a shared machine; the wall-clock :func:`budget`, and any bound with
+    ``cpu=False`` around the call (``derive``'s ``timeout``), still apply. Elsewhere, and with
+    ``cpu=False``, the bound is wall-clock time.
 
     Raises
     ------
@@ -90,6 +142,8 @@ def bounded(fn: Callable[..., T], *args: Any, seconds: float, what: str, **kwarg
     limit = min(seconds, remaining())
     if limit <= 0:
         raise DerivationTimeout(f"{what}: the time budget was used up before this step")
+    if cpu and _has_alarm():
+        return _cpu_bounded(fn, args, kwargs, limit, what)
     if _has_alarm():
         old_handler = signal.signal(signal.SIGALRM, _on_alarm)
         old_timer = signal.getitimer(signal.ITIMER_REAL)

@@ -307,7 +307,8 @@ def derive(model: Any, *, var: str | None = None, params: ParamSpec = None,
         # every long SymPy call inside is bounded on its own and degrades to a weaker result;
         # this outer bound is the last line of defence for the calls that are not
         return bounded(_derive, model, var, params, known, support, functions, timeout,
-                       normalize_check, latex_names, seconds=timeout, what="the derivation")
+                       normalize_check, latex_names, seconds=timeout, what="the derivation",
+                       cpu=False)  # the wall-clock budget a caller (a web server) relies on
 
 
 def _derive(model: Any, var: str | None, params: ParamSpec, known: ParamSpec,

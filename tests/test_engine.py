@@ -275,7 +275,7 @@ def test_fit_boundary_estimate_is_flagged():
 def test_bounded_stops_a_long_call():
     start = time.perf_counter()
     with pytest.raises(DerivationTimeout, match="sleeping"):
-        bounded(time.sleep, 5, seconds=0.2, what="sleeping")
+        bounded(time.sleep, 5, seconds=0.2, what="sleeping", cpu=False)
     assert time.perf_counter() - start < 2
 
 
@@ -306,19 +306,53 @@ def test_bounded_survives_an_alarm_swallowed_by_a_gc_callback():
     try:
         start = time.perf_counter()
         with pytest.raises(DerivationTimeout, match="churning"):
-            bounded(churn, seconds=0.2, what="churning")
+            bounded(churn, seconds=0.2, what="churning", cpu=False)
         assert calls and time.perf_counter() - start < 5
     finally:
         gc.callbacks.remove(callback)
 
 
+def test_a_cpu_bound_counts_cpu_time_not_waiting():
+    def spin():
+        while True:
+            pass
+
+    with pytest.raises(DerivationTimeout, match="of CPU time"):
+        bounded(spin, seconds=0.2, what="spinning", cpu=True)
+    assert bounded(time.sleep, 0.5, seconds=0.2, what="sleeping", cpu=True) is None
+    # the wall-clock bound around it still applies
+    start = time.perf_counter()
+    with pytest.raises(DerivationTimeout, match="outer"):
+        bounded(lambda: bounded(time.sleep, 5, seconds=10, what="inner", cpu=True),
+                seconds=0.3, what="outer", cpu=False)
+    assert time.perf_counter() - start < 3
+
+
+def test_cpu_bounds_nest():
+    def spin():
+        while True:
+            pass
+
+    def outer():
+        try:
+            bounded(spin, seconds=5, what="inner")  # gets only what is left of the outer 0.3 s
+        except DerivationTimeout:
+            pass
+        spin()
+
+    start = time.process_time()
+    with pytest.raises(DerivationTimeout, match="outer"):
+        bounded(outer, seconds=0.3, what="outer")
+    assert time.process_time() - start < 2
+
+
 def test_nested_bounds_an_inner_late_alarm_does_not_stop_the_outer_call():
     def inner_then_work():
-        bounded(time.sleep, 0.01, seconds=0.05, what="inner")
+        bounded(time.sleep, 0.01, seconds=0.05, what="inner", cpu=False)
         time.sleep(0.3)  # the inner timer's re-fire interval has passed; the outer goes on
         return "done"
 
-    assert bounded(inner_then_work, seconds=3, what="outer") == "done"
+    assert bounded(inner_then_work, seconds=3, what="outer", cpu=False) == "done"
 
 
 def test_tiny_budget_degrades_or_fails_cleanly():
