@@ -36,14 +36,88 @@ def _vec(fn: Callable[[float], float]) -> Callable[[Any], Any]:
 
 
 _LGAMMA = _vec(math.lgamma)
+
+# Bernoulli numbers B_2, B_4, ..., B_16 for the asymptotic series of the polygamma functions
+_B2J = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510)
+_SHIFT = 10.0  # the series is used at x >= 10, where its 8 terms are good to ~1e-16
+
+
+def polygamma(k: int, a: Any) -> Any:
+    """ψ⁽ᵏ⁾(a) in NumPy, vectorised: the recurrence ψ⁽ᵏ⁾(x) = ψ⁽ᵏ⁾(x+1) − (−1)ᵏ k!/x^(k+1)
+    moves x ≥ 10, then the asymptotic series with Bernoulli numbers; relative error ~1e-15 for
+    x > 0 (mpmath, elementwise, for x ≤ 0). ``k = 0`` is the digamma function.
+
+    Examples
+    --------
+    >>> round(float(polygamma(0, 1.0)), 12), round(float(polygamma(1, 1.0)), 12)  # -γ, π²/6
+    (-0.577215664902, 1.644934066848)
+    """
+    k = int(k)
+    if isinstance(a, (float, int)) and a > 0:
+        return _polygamma_scalar(k, float(a))
+    x = np.array(a, dtype=float)
+    scalar = x.ndim == 0
+    x = np.atleast_1d(x)
+    out = np.empty_like(x)
+    good = x > 0
+    if not np.all(good):
+        out[~good] = [float(mpmath.polygamma(k, v)) if math.isfinite(v) else math.nan
+                      for v in x[~good]]
+    y = x[good]
+    acc = np.zeros_like(y)
+    sign = -1.0 if k % 2 else 1.0  # (−1)^k
+    fact = float(math.factorial(k))
+    small = y < _SHIFT
+    while np.any(small):
+        acc[small] -= sign * fact / y[small] ** (k + 1)
+        y = np.where(small, y + 1, y)
+        small = y < _SHIFT
+    inv = 1.0 / y
+    if k == 0:
+        series = np.log(y) - 0.5 * inv
+        inv2, power = inv * inv, inv * inv
+        for j, b in enumerate(_B2J, 1):
+            series -= b / (2 * j) * power
+            power = power * inv2
+    else:
+        # (−1)^(k+1) [ (k−1)!/y^k + k!/(2 y^(k+1)) + Σ_j B_2j (2j+k−1)!/(2j)! / y^(2j+k) ]
+        series = math.factorial(k - 1) * inv ** k + fact / 2 * inv ** (k + 1)
+        for j, b in enumerate(_B2J, 1):
+            series += b * math.factorial(2 * j + k - 1) / math.factorial(2 * j) * inv ** (2 * j + k)
+        series *= -sign
+    out[good] = acc + series
+    return float(out[0]) if scalar else out
+
+
+def _polygamma_scalar(k: int, y: float) -> float:
+    """:func:`polygamma` for one positive float, in plain Python (no array overhead)."""
+    acc = 0.0
+    sign = -1.0 if k % 2 else 1.0
+    fact = float(math.factorial(k))
+    while y < _SHIFT:
+        acc -= sign * fact / y ** (k + 1)
+        y += 1.0
+    inv = 1.0 / y
+    if k == 0:
+        series, inv2, power = math.log(y) - 0.5 * inv, inv * inv, inv * inv
+        for j, b in enumerate(_B2J, 1):
+            series -= b / (2 * j) * power
+            power *= inv2
+        return acc + series
+    series = math.factorial(k - 1) * inv ** k + fact / 2 * inv ** (k + 1)
+    for j, b in enumerate(_B2J, 1):
+        series += b * math.factorial(2 * j + k - 1) / math.factorial(2 * j) * inv ** (2 * j + k)
+    return acc - sign * series
+
+
 EXTRA = {
     "factorial": _vec(lambda v: math.gamma(v + 1)),
     "gamma": _vec(math.gamma),
     "loggamma": _LGAMMA,
     "erf": _vec(math.erf),
     "erfc": _vec(math.erfc),
-    "digamma": _vec(lambda v: float(mpmath.digamma(v))),
-    "polygamma": lambda k, a: _vec(lambda v: float(mpmath.polygamma(int(k), v)))(a),
+    "digamma": lambda a: polygamma(0, a),
+    "polygamma": polygamma,
     "beta": lambda a, b: np.exp(_LGAMMA(a) + _LGAMMA(b) - _LGAMMA(np.asarray(a) + np.asarray(b))),
 }
 
@@ -71,6 +145,57 @@ def _body(s: sp.Sum, x: sp.Symbol) -> sp.Expr:
     return s.function.xreplace({indexed.pop(): x}) if indexed else s.function
 
 
+_LOG_X = sp.Symbol("_log_x", real=True)
+
+
+def _in_log_scale(per_obs: sp.Expr, x: sp.Symbol, model: Any) -> tuple[sp.Expr, bool]:
+    """On a support inside (0, ∞), a term with x raised to a parameter power ((x/λ)^k for the
+    Weibull) is cheaper in u = log x, computed once per data set: x^k = exp(k·u) is one exp per
+    observation instead of a pow and a log, at every Newton step. Returns the term in u (the
+    symbol ``_LOG_X``) when that removes every x, else the term unchanged."""
+    params = set(model.params)
+    if not (x.is_positive and any(a.base.has(x) and a.exp.free_symbols & params
+                                  for a in per_obs.atoms(sp.Pow))):
+        return per_obs, False
+    def as_exp(p: sp.Pow) -> sp.Expr:  # b^e = exp(e·log b), log b expanded: x/λ stays as one
+        return sp.exp(p.exp * sp.expand_log(sp.log(p.base), force=False))
+
+    try:
+        powers = {a: as_exp(a) for a in per_obs.atoms(sp.Pow)
+                  if a.base.has(x) and a.exp.free_symbols & params and a.base.is_positive}
+        rewritten = sp.expand_log(per_obs.xreplace(powers), force=False)
+        rewritten = rewritten.xreplace({sp.log(x): _LOG_X}).xreplace({x: sp.exp(_LOG_X)})
+    except (TypeError, ValueError):  # pragma: no cover - SymPy internals
+        return per_obs, False
+    if rewritten.has(x) or sp.count_ops(rewritten) > 4 * sp.count_ops(per_obs) + 10:
+        return per_obs, False
+    return rewritten, True
+
+
+def _factored(arg: sp.Symbol, scalars: list[sp.Symbol], outputs: list[sp.Expr]
+              ) -> tuple[Callable, Callable, int] | None:
+    """ℓ's per-observation terms and their derivatives as Σⱼ cⱼ(θ)·Σᵢ φⱼ(xᵢ, θ): when the
+    outputs share fewer distinct array factors φⱼ than there are outputs (the Weibull's seven
+    are combinations of Σe^{ku}, Σu·e^{ku} and Σu²·e^{ku}), each factor is summed once and the
+    outputs are combined in scalar arithmetic. Returns (the factors' function, the coefficients'
+    function, the number of factors), or ``None`` when that saves nothing."""
+    factors: dict[sp.Expr, int] = {}
+    rows: list[dict[int, sp.Expr]] = []
+    for e in outputs:
+        row: dict[int, sp.Expr] = {}
+        # exponentials are not split (e^{k(u − log λ)} stays whole: no overflow of e^{ku})
+        for term in sp.Add.make_args(sp.expand(prepare(e), power_exp=False, log=False)):
+            coef, fac = term.as_independent(arg, as_Add=False)
+            j = factors.setdefault(fac, len(factors))
+            row[j] = row.get(j, 0) + coef
+        rows.append(row)
+    if 2 * len(factors) > len(outputs) or any(f.is_number and f != 1 for f in factors):
+        return None
+    coefs = [row.get(j, sp.Integer(0)) for row in rows for j in range(len(factors))]
+    arrays = [f if f != 1 else sp.Integer(1) + 0 * arg for f in factors]
+    return (numpy_fn([arg, *scalars], arrays), numpy_fn(scalars, coefs), len(factors))
+
+
 class Compiled:
     """Everything ``fit`` evaluates for one derivation, compiled once."""
 
@@ -79,6 +204,7 @@ class Compiled:
         x, params, known = m.var, list(m.params), list(m.known)
         self.params, self.known, self.var = params, known, x
         self.statistics = [(s.symbol, numpy_fn([x, *known], s.h)) for s in ll.statistics]
+        self.identity = [s.h == x for s in ll.statistics]  # Σxᵢ: fit's data check has it
         stat_syms = [s.symbol for s in ll.statistics]
         sums = list(ll.expr.atoms(sp.Sum))
         separable = sp.sympify(ll.expr.xreplace({s: 0 for s in sums}))
@@ -89,11 +215,15 @@ class Compiled:
         self.separable_value = numpy_fn(self.separable_args, separable)
         per_obs = sp.Add(*[_body(s, x) for s in sums])
         self.has_terms = per_obs != 0
+        self.terms_in_log = False
         if self.has_terms:
+            per_obs, self.terms_in_log = _in_log_scale(per_obs, x, m)
+            arg = _LOG_X if self.terms_in_log else x
             og = [sp.diff(per_obs, p) for p in params]
             oh = [sp.diff(g, q) for g in og for q in params]
-            self.terms = numpy_fn([x, *params, *known], [per_obs, *og, *oh])
-            self.terms_value = numpy_fn([x, *params, *known], per_obs)
+            self.terms = numpy_fn([arg, *params, *known], [per_obs, *og, *oh])
+            self.terms_value = numpy_fn([arg, *params, *known], per_obs)
+            self.factored = _factored(arg, [*params, *known], [per_obs, *og, *oh])
         self.constants = []  # (function of x or None, coefficient expression of n and known)
         for c in sp.Add.make_args(ll.constant):
             if isinstance(c, sp.Sum):
@@ -139,11 +269,15 @@ class Problem:
     """ℓ, its gradient and Hessian at numeric θ for one data set."""
 
     def __init__(self, comp: Compiled, data: np.ndarray, known: Sequence[float],
-                 discrete: bool) -> None:
+                 discrete: bool, data_sum: float | None = None) -> None:
         self.comp, self.n, self.known = comp, int(data.size), list(known)
         self.values, self.counts = reduce(data, discrete)
-        self.statistics = {sym: self._total(fn(self.values, *known))
-                           for sym, fn in comp.statistics}
+        with np.errstate(divide="ignore"):
+            self.term_arg = np.log(self.values) if comp.terms_in_log else self.values
+        self._last: tuple | None = None
+        reuse = data_sum is not None and self.counts is None  # Σxᵢ already computed
+        self.statistics = {sym: data_sum if reuse and same else self._total(fn(self.values, *known))
+                           for (sym, fn), same in zip(comp.statistics, comp.identity)}
         self.base = [*self.statistics.values(), self.n, *known]
         self.constant = 0.0
         for fn, coeff in comp.constants:
@@ -155,22 +289,37 @@ class Problem:
         return float(vals @ self.counts if self.counts is not None else vals.sum())
 
     def value(self, theta: Sequence[float]) -> float:
+        last = self._last
+        if last is not None and last[0] == tuple(theta) and math.isfinite(last[1][0]):
+            return last[1][0]  # ℓ at the point Newton stopped: no second pass over the data
         with np.errstate(all="ignore"):
             try:
                 v = float(self.comp.separable_value(*theta, *self.base))
                 if self.comp.has_terms:
-                    v += self._total(self.comp.terms_value(self.values, *theta, *self.known))
+                    v += self._total(self.comp.terms_value(self.term_arg, *theta, *self.known))
             except (ValueError, ZeroDivisionError, OverflowError, TypeError):
                 return -math.inf
         return v if math.isfinite(v) else -math.inf
 
     def derivatives(self, theta: Sequence[float]) -> tuple[float, np.ndarray, np.ndarray]:
-        """ℓ, ∇ℓ and ∇²ℓ in one pass over the data."""
+        """ℓ, ∇ℓ and ∇²ℓ in one pass over the data (the last point's are kept: the standard
+        errors and the reported ℓ are taken where Newton stopped)."""
+        key = tuple(float(t) for t in theta)
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
         k = len(theta)
         with np.errstate(all="ignore"):
             parts = [float(v) for v in self.comp.separable(*theta, *self.base)]
-            if self.comp.has_terms:
-                extra = self.comp.terms(self.values, *theta, *self.known)
+            if self.comp.has_terms and self.comp.factored is not None:
+                arrays, coefs, m = self.comp.factored
+                sums = np.array([self._total(a) for a in arrays(self.term_arg, *theta,
+                                                                  *self.known)])
+                c = np.array(coefs(*theta, *self.known), dtype=float).reshape(-1, m)
+                parts = [p + float(e) for p, e in zip(parts, c @ sums)]
+            elif self.comp.has_terms:
+                extra = self.comp.terms(self.term_arg, *theta, *self.known)
                 parts = [p + self._total(e) for p, e in zip(parts, extra)]
         value = parts[0]
-        return value, np.array(parts[1:1 + k]), np.array(parts[1 + k:]).reshape(k, k)
+        result = value, np.array(parts[1:1 + k]), np.array(parts[1 + k:]).reshape(k, k)
+        self._last = (key, result)
+        return result

@@ -20,12 +20,13 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from .compile import Problem, compiled
+from .compile import EXTRA, Problem, compiled, prepare
 from .derivation import Derivation, derive
 from .errors import (ConvergenceError, DataError, EmptyDataError, ModelSpecError,
                      NonNumericDataError, OutOfSupportError)
 
 SUBSAMPLE = 4000  # observations used to compare starting values when terms do not separate
+RANKING = 1000  # observations used to rank the grid of starting values
 
 __all__ = ["FitResult", "fit"]
 
@@ -50,6 +51,14 @@ class FitResult:
         Number of observations.
     iterations
         Newton iterations (0 for a closed form).
+    start
+        Where the numeric route started (``None`` for a closed form).
+    warnings
+        Boundary estimates, several local maxima, no convergence, ...
+    start_method
+        How the start was chosen: ``"method of moments"`` (E[Xʲ] = mⱼ solved in closed form)
+        or ``"grid"`` (the best of a data-scaled grid; the reason the method of moments was
+        not used is then in ``derivation``'s moment start); ``None`` for a closed form.
     """
 
     estimates: dict[str, float]
@@ -62,6 +71,7 @@ class FitResult:
     start: dict[str, float] | None = None
     warnings: tuple[str, ...] = ()
     derivation: Derivation | None = field(default=None, repr=False, compare=False)
+    start_method: str | None = None
 
     def wald_intervals(self, level: float = 0.95) -> dict[str, tuple[float, float] | None]:
         """θ̂ ± z·se for each parameter.
@@ -83,7 +93,8 @@ class FitResult:
         return {"estimates": self.estimates, "standard_errors": self.standard_errors,
                 "log_likelihood": self.log_likelihood, "method": self.method,
                 "converged": self.converged, "n": self.n, "iterations": self.iterations,
-                "start": self.start, "wald_intervals_95": {k: None if v is None else list(v)
+                "start": self.start, "start_method": self.start_method,
+                "wald_intervals_95": {k: None if v is None else list(v)
                                                            for k, v in self.wald_intervals().items()},
                 "warnings": list(self.warnings)}
 
@@ -99,6 +110,9 @@ class FitResult:
                          f"  {self.method[k]}")
         if not all(m == "score" for m in self.method.values()):
             lines.append(f"converged: {self.converged} after {self.iterations} iterations")
+        if self.start is not None:
+            start = ", ".join(f"{k} = {v:.6g}" for k, v in self.start.items())
+            lines.append(f"start: {start} ({self.start_method})")
         lines += [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines) + "\n"
 
@@ -127,33 +141,39 @@ def _known_values(d: Derivation, known_values: Mapping[str, float] | None) -> di
     return out
 
 
-def _check_data(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float]) -> None:
+def _check_data(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float]) -> float:
     """Finite numbers inside the support; fast when they are (a sum, a min and a max), and
-    the first offending observation located only when there is one."""
+    the first offending observation located only when there is one. Returns Σxᵢ (the
+    finiteness test), which is also a sufficient statistic of many models."""
     if data.ndim != 1:
         raise DataError(f"the data must be one-dimensional, not of shape {data.shape}")
     if data.size == 0:
         raise EmptyDataError("no observations: the data are empty")
-    if not math.isfinite(float(np.sum(data))):  # NaN and inf propagate (or the sum overflows)
+    total = float(np.sum(data))
+    if not math.isfinite(total):  # NaN and inf propagate (or the sum overflows)
         bad = np.flatnonzero(~np.isfinite(data))
         if bad.size:
-            raise NonNumericDataError(f"observation {bad[0] + 1} is {data[bad[0]]}: every observation "
-                            "must be a finite number")
+            raise NonNumericDataError(f"observation {bad[0] + 1} is {data[bad[0]]}: every "
+                                      "observation must be a finite number")
     m = d.model
     supp = m.support.subs({k: sp.Float(v) for k, v in known.items()})
     if supp.free_symbols:
-        return
+        return total
     if supp.kind == "finite":
         outside = ~np.isin(data, np.array([float(v) for v in supp.values]))
     else:
         lo, hi = float(supp.lower), float(supp.upper)
-        first, last = float(data.min()), float(data.max())
         open_lo = supp.kind == "interval" and supp.left_open
         open_hi = supp.kind == "interval" and supp.right_open
-        inside = ((first > lo or (first == lo and not open_lo))
-                  and (last < hi or (last == hi and not open_hi)))
+        inside = True  # an infinite end needs no pass over the data (finiteness is checked)
+        if math.isfinite(lo):
+            first = float(data.min())
+            inside = first > lo or (first == lo and not open_lo)
+        if inside and math.isfinite(hi):
+            last = float(data.max())
+            inside = last < hi or (last == hi and not open_hi)
         if inside and (supp.kind == "interval" or np.array_equal(data, np.floor(data))):
-            return
+            return total
         outside = (data < lo) | (data > hi) | ((data == lo) & open_lo) | ((data == hi) & open_hi)
         if supp.kind != "interval":
             outside |= data != np.floor(data)
@@ -164,6 +184,7 @@ def _check_data(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float
             f"observation {k + 1} (value {data[k]:g}) is outside the support "
             f"{supp.describe(m.var.name)}" + (f" ({where.size} observations in all)"
                                               if where.size > 1 else ""))
+    return total
 
 
 def _in_domain(d: Derivation, theta: Sequence[float]) -> bool:
@@ -208,7 +229,42 @@ def _boundary(d: Derivation, prob: Problem, estimates: dict[str, float]
                    "value; no Wald standard error there")
 
 
+def _moment_starts(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float]
+                   ) -> list[list[float]]:
+    """The method-of-moments estimates inside the parameter space (usually one), computed
+    from the sample moments; the symbolic solution is derived once per derivation."""
+    from .bounded import remaining
+    from .moments import moment_start
+
+    cache = d.__dict__
+    if "_moment_fns" not in cache:
+        fns = []
+        if remaining() > 2 * 3.0:  # never at the cost of the caller's time budget
+            start = moment_start(d)
+            args = [*start.moments, *d.model.known]
+            for root in start.roots:
+                exprs = [prepare(root[p]) for p in d.model.params]
+                fns.append(sp.lambdify(args, exprs, modules=[EXTRA, "mpmath"]))
+        cache["_moment_fns"] = fns
+    if not cache["_moment_fns"]:
+        return []
+    k = len(d.model.params)
+    sub = data[:: max(1, data.size // (25 * SUBSAMPLE))]  # a start: 10⁵ observations will do
+    powers = [float(np.mean(sub ** j)) for j in range(1, k + 1)]
+    out = []
+    for fn in cache["_moment_fns"]:
+        try:
+            theta = [float(complex(v).real) if abs(complex(v).imag) < 1e-12 else math.nan
+                     for v in fn(*powers, *known.values())]
+        except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+            continue
+        if all(math.isfinite(v) for v in theta) and _in_domain(d, theta):
+            out.append(theta)
+    return out
+
+
 def _candidates(d: Derivation, data: np.ndarray) -> list[list[float]]:
+    data = data[:: max(1, data.size // SUBSAMPLE)]  # scales only: a subsample is plenty
     mean_abs = float(np.mean(np.abs(data))) or 1.0
     spread = float(np.std(data)) or 1.0
     center = float(np.median(data))
@@ -261,7 +317,9 @@ def _newton(d: Derivation, prob: Problem, start: Sequence[float], max_iter: int 
         while t > 1e-14:
             cand = theta + t * step
             if _in_domain(d, cand):
-                v = prob.value(cand)
+                # the full Newton step is nearly always taken: evaluate ℓ with its derivatives
+                # in one fused pass, which the next iteration then reuses (Problem keeps it)
+                v = prob.derivatives(cand)[0] if t == 1.0 and newton_ok else prob.value(cand)
                 if v >= value - 1e-12 * abs(value):
                     break
             t /= 2
@@ -391,10 +449,10 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
         arr = np.asarray(data, dtype=float)
     except (TypeError, ValueError):
         raise DataError("the data must be numbers") from None
-    _check_data(d, arr, known)
+    total = _check_data(d, arr, known)
     n = int(arr.size)
     comp = compiled(d)
-    prob = Problem(comp, arr, list(known.values()), d.model.discrete)
+    prob = Problem(comp, arr, list(known.values()), d.model.discrete, data_sum=total)
     warnings: list[str] = []
     names = [p.name for p in d.model.params]
     if comp.mle is not None:
@@ -435,14 +493,27 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
     # not separate, so this matters for Cauchy, Weibull, Gumbel, ...)
     small = prob if n <= SUBSAMPLE or not comp.has_terms else Problem(
         comp, arr[:: n // SUBSAMPLE], list(known.values()), d.model.discrete)
-    starts = sorted(_candidates(d, arr), key=lambda t: -small.value(t))[:3]
-    starts = [s for s in starts if math.isfinite(small.value(s))]
-    if not starts:
-        raise ConvergenceError("the log-likelihood is not finite at any starting value")
+    # the method of moments gives a consistent start in closed form where it exists; Newton
+    # from it is taken when it converges, else (and without it) the best of a grid of starts
     results = []
-    for s in starts:
-        theta, ok, its = search(d, small, s)
-        results.append((small.value(theta), ok, its, theta, s))
+    start_method = "grid"
+    for s in (_moment_starts(d, arr, known) if smooth else [])[:1]:
+        if math.isfinite(small.value(s)):
+            theta, ok, its = search(d, small, s)
+            if ok:
+                results.append((small.value(theta), ok, its, theta, s))
+                start_method = "method of moments"
+    if not results:
+        # ranking a few hundred grid points needs only rough values: 1000 observations
+        tiny = small if small.n <= 2 * RANKING or not comp.has_terms else Problem(
+            comp, arr[:: n // RANKING], list(known.values()), d.model.discrete)
+        starts = sorted(_candidates(d, arr), key=lambda t: -tiny.value(t))[:3]
+        starts = [s for s in starts if math.isfinite(small.value(s))]
+        if not starts:
+            raise ConvergenceError("the log-likelihood is not finite at any starting value")
+        for s in starts:
+            theta, ok, its = search(d, small, s)
+            results.append((small.value(theta), ok, its, theta, s))
     converged_runs = [r for r in results if r[1]] or results
     best = max(converged_runs, key=lambda r: r[0])
     others = [r for r in converged_runs
@@ -462,4 +533,5 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
     estimates = {k: float(v) for k, v in zip(names, theta)}
     ses = _standard_errors(d, prob, theta, known, n)
     return FitResult(estimates, ses, value + prob.constant, d.method, bool(ok), n, its,
-                     {k: float(v) for k, v in zip(names, start)}, tuple(warnings), d)
+                     {k: float(v) for k, v in zip(names, start)}, tuple(warnings), d,
+                     start_method)

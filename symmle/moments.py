@@ -1,0 +1,103 @@
+"""Method-of-moments starting values for the numeric route.
+
+Where the likelihood equations have no closed form, ``fit`` iterates Newton's method, and a
+good start saves both time and the search over a grid of starts. The method of moments gives
+one in closed form for many such models: with k parameters, equate the first k raw moments
+E[Xʲ] (computed symbolically, each checked against quadrature) to the sample moments mⱼ and
+solve for θ. Gamma: α̃ = m₁²/(m₂ − m₁²), β̃ = m₁/(m₂ − m₁²); beta; negative binomial; the
+logistic location and scale. Where a moment does not exist (Cauchy), involves a function with
+no closed-form inverse (Weibull: Γ(1 + 1/k)), or the equations have no closed-form solution,
+:func:`moment_start` says why and the grid of starts is used instead. Everything is bounded in
+time, and computed once per derivation (at its first fit), not during ``derive``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import sympy as sp
+
+from .bounded import bounded
+from .errors import DerivationTimeout
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .derivation import Derivation
+
+__all__ = ["MomentStart", "moment_start"]
+
+SECONDS = 3.0  # per moment, and for solving the moment equations
+
+
+@dataclass(frozen=True)
+class MomentStart:
+    """The method-of-moments estimator, or why there is none.
+
+    Attributes
+    ----------
+    moments
+        The symbols ``m1, m2, ...`` standing for the sample moments (1/n) Σ xᵢʲ.
+    roots
+        Each root of the moment equations: parameter → expression in the ``m`` symbols (and
+        the known constants). Several roots are evaluated at the data, and the one inside the
+        parameter space is used.
+    reason
+        Why there is no method-of-moments start (``roots`` is then empty).
+    """
+
+    moments: tuple[sp.Symbol, ...]
+    roots: tuple[dict[sp.Symbol, sp.Expr], ...]
+    reason: str = ""
+
+
+def moment_start(d: "Derivation", seconds: float = SECONDS) -> MomentStart:
+    """Solve E[Xʲ] = mⱼ, j = 1..k, for the k parameters of ``d``'s model.
+
+    Examples
+    --------
+    >>> from symmle.derivation import derive
+    >>> start = moment_start(derive("gamma"))
+    >>> (root,) = start.roots
+    >>> m1, m2 = start.moments
+    >>> [sp.simplify(root[p] - want) for p, want in zip(root, (m1**2 / (m2 - m1**2),
+    ...                                                         m1 / (m2 - m1**2)))]
+    [0, 0]
+    >>> moment_start(derive("cauchy")).reason
+    'E[x] does not exist (the integral diverges)'
+    """
+    from .information import _expectation
+
+    ll, model = d.log_likelihood, d.model
+    params = list(model.params)
+    x = model.var
+    ms = tuple(sp.Symbol(f"m{j}", real=True) for j in range(1, len(params) + 1))
+    if model.support_depends_on_params:
+        return MomentStart(ms, (), "the support moves with the parameters")
+    equations = []
+    for j, m in enumerate(ms, 1):
+        what = f"E[{x ** j}]"
+        try:
+            moment = _expectation(ll, x ** j, seconds)
+        except DerivationTimeout:
+            return MomentStart(ms, (), f"{what} was not found within {seconds:g} s")
+        except (NotImplementedError, ValueError, TypeError, ZeroDivisionError) as exc:
+            return MomentStart(ms, (), f"{what} was not found in closed form ({exc})")
+        if moment.has(sp.oo, -sp.oo, sp.zoo, sp.nan):
+            return MomentStart(ms, (), f"{what} does not exist (the integral diverges)")
+        equations.append(sp.numer(sp.together(moment - m)))
+    free = set().union(*(e.free_symbols for e in equations))
+    unknowns = [p for p in params if p in free]
+    if len(unknowns) < len(params):
+        missing = ", ".join(str(p) for p in params if p not in free)
+        return MomentStart(ms, (), f"the first {len(params)} moments do not involve {missing}")
+    try:
+        roots = bounded(sp.solve, equations, unknowns, dict=True, seconds=seconds,
+                        what="solving the moment equations")
+    except DerivationTimeout as exc:
+        return MomentStart(ms, (), str(exc))
+    except (NotImplementedError, ValueError, TypeError) as exc:
+        return MomentStart(ms, (), f"the moment equations have no closed-form solution ({exc})")
+    roots = [r for r in roots if set(r) == set(params)
+             and not any(v.free_symbols & set(params) for v in r.values())]
+    if not roots:
+        return MomentStart(ms, (), "the moment equations have no closed-form solution")
+    return MomentStart(ms, tuple(roots))
