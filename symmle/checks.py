@@ -241,7 +241,7 @@ def interior_condition(ll: LogLikelihood, solution: Solution) -> Check | None:
     if solution.mle is None or solution.support is not None:
         return None
     model = ll.model
-    parts, always = [], True
+    parts, always, conditions = [], True, []
     for p, value in solution.mle.items():
         dom = model.domains[p]
         for end, side in ((dom.lower, "lower"), (dom.upper, "upper")):
@@ -254,6 +254,8 @@ def interior_condition(ll: LogLikelihood, solution: Solution) -> Check | None:
             always = False
             shown = ll.to_sample(value)
             parts.append(f"{end} < {shown}" if side == "lower" else f"{shown} < {end}")
+            conditions.append(sp.StrictLessThan(end, shown, evaluate=False) if side == "lower"
+                              else sp.StrictLessThan(shown, end, evaluate=False))
     if not parts and always:
         return Check("boundary", "proven", "the root lies inside the parameter space for every "
                      "sample the model allows")
@@ -262,4 +264,5 @@ def interior_condition(ll: LogLikelihood, solution: Solution) -> Check | None:
     return Check("boundary", "undetermined",
                  "the root is the MLE only when it lies inside the parameter space: "
                  + " and ".join(parts) + "; on a sample where this fails the likelihood keeps "
-                 "increasing toward the boundary, and the MLE is the boundary value")
+                 "increasing toward the boundary, and the MLE is the boundary value",
+                 sp.And(*conditions, evaluate=False) if len(conditions) > 1 else conditions[0])

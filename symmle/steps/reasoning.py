@@ -378,7 +378,16 @@ def checks(c: Context) -> Any:
                 "differentiable on the open parameter space and an interior maximum is a "
                 "critical point."]
     for chk in c.d.checks:
-        if chk.name != "second_order":
+        if chk.name == "boundary" and chk.detail is not None:  # the condition as mathematics
+            parts = (list(chk.detail.args) if isinstance(chk.detail, sp.And)
+                     else [chk.detail])
+            joined = [piece for k, cond in enumerate(sorted(parts, key=sp.default_sort_key))
+                      for piece in ((" and ", cond) if k else (cond,))]
+            text += [f" Boundary ({chk.verdict}): the root is the MLE only when it lies inside "
+                     "the parameter space, ", *joined, "; on a sample where this fails the "
+                     "likelihood keeps increasing toward the boundary, and the MLE is the "
+                     "boundary value."]
+        elif chk.name != "second_order":
             text.append(f" {sentence(chk.name.replace('_', ' '))[:-1]} ({chk.verdict}): "
                         f"{sentence(reason(chk.reason, c.words))}")
     return Step("checks", "Support and boundary checks", tuple(text), tuple(_boundary(c)))
