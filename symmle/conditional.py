@@ -399,7 +399,7 @@ def describe_direction(v: np.ndarray, params: Sequence[sp.Symbol]) -> sp.Expr:
         if abs(c) < 1e-8:
             continue
         coeff = sp.nsimplify(float(c), rational=True, tolerance=1e-6)
-        if len(str(coeff)) > 12:
+        if coeff.q > 12:
             coeff = sp.Float(float(c), 4)
         out += coeff * sp.Symbol(f"d{p.name}")
     return out

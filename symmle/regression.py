@@ -28,7 +28,7 @@ from .conditional import (ConditionalLogLikelihood, ConditionalModel, bounded_si
                           data_domains)
 from .errors import DerivationTimeout
 from .model import ParamSpec
-from .notation import N, equivalent, linearize, to_symbols
+from .notation import N, linearize, to_symbols
 from .render import RenderMixin
 from .spaces import Support, prove_sign
 
@@ -350,15 +350,51 @@ def _least_squares(cm: ConditionalModel, ll: ConditionalLogLikelihood,
         scale = [p for p in cm.params if p not in coefs]
         if mle is not None and len(scale) == 1:
             q = scale[0]
-            fitted = ll.sample(resid.xreplace({p: mle[p] for p in coefs}) ** 2)
-            target = ll.to_sample(mle[q])
+            rss = _in_statistics(ll, resid ** 2)
+            fitted = None if rss is None else rss.xreplace({p: mle[p] for p in coefs})
             for k in (1, 2):  # σ² = RSS/n or σ = √(RSS/n)
-                if equivalent(target ** k, fitted / N):
+                if fitted is not None and _same(mle[q] ** k, fitted / N):
                     out["variance"] = f"{q.name}" + ("" if k == 1 else "**2") + " = RSS/n"
                     out["scale"], out["power"] = q, k
         del raw
         return out
     return None
+
+
+def _in_statistics(ll: ConditionalLogLikelihood, summand: sp.Expr) -> sp.Expr | None:
+    """Σᵢ summand(yᵢ, xᵢ) written with the statistic symbols, or ``None`` when it needs a
+    statistic that ℓ does not have."""
+    data = set(ll.model.data_symbols)
+    table = {s.h: s.symbol for s in ll.statistics}
+    total = sp.Integer(0)
+    for t in sp.Add.make_args(sp.expand(summand)):
+        coeff = sp.Mul(*[f for f in sp.Mul.make_args(t) if not f.free_symbols & data])
+        atom = sp.Mul(*[f for f in sp.Mul.make_args(t) if f.free_symbols & data])
+        if atom == 1:
+            total += N * t
+        elif atom in table:
+            total += coeff * table[atom]
+        else:
+            return None
+    return total
+
+
+def _same(a: sp.Expr, b: sp.Expr, trials: int = 3) -> bool:
+    """Whether two rational functions of the statistic symbols and n agree, by exact
+    evaluation at random integer points (Schwartz–Zippel: a nonzero rational function vanishes
+    at a random point with probability near 0); much faster than simplifying the difference."""
+    import random
+
+    syms = sorted((a - b).free_symbols, key=lambda s: s.name)
+    rng = random.Random(7)
+    for _ in range(trials):
+        point = {s: sp.Integer(rng.randint(2, 10 ** 6)) for s in syms}
+        try:
+            if sp.nsimplify((a - b).xreplace(point)) != 0:
+                return False
+        except (ZeroDivisionError, TypeError):
+            return False
+    return True
 
 
 def _rank_one(H: sp.Matrix, domains: Mapping) -> tuple[sp.Expr, sp.Matrix] | None:
