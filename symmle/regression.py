@@ -289,7 +289,7 @@ def _solve(ll: ConditionalLogLikelihood, score: Sequence[sp.Expr], seconds: floa
                       "equations are transcendental in the parameters: they have no closed-form "
                       "solution and are solved by Newton's method")
     try:
-        roots = bounded(sp.solve, list(score), list(params), dict=True, seconds=seconds,
+        roots = bounded(_solve_linear_first, list(score), list(params), seconds=seconds,
                         what="solving the normal equations")
     except DerivationTimeout:
         return None, "no closed form found within the time budget"
@@ -307,6 +307,45 @@ def _solve(ll: ConditionalLogLikelihood, score: Sequence[sp.Expr], seconds: floa
     if not kept:
         return None, "the likelihood equations have no solution in closed form"
     return {p: sp.factor(kept[0][p]) for p in params}, "solved the likelihood equations"
+
+
+def _solve_linear_first(score: list[sp.Expr], params: list[sp.Symbol]) -> list[dict]:
+    """Solve the equations that are linear in some parameters first (the normal equations in
+    the coefficients of a Gaussian regression), by linear algebra, then the rest."""
+    nums = [sp.numer(sp.together(s)) for s in score]
+    linear: list[int] = []
+    for j, (num, p) in enumerate(zip(nums, params)):
+        linear.append(j)
+    # the largest set B of parameters whose equations are linear in B and free of the others
+    block = list(range(len(params)))
+    while block:
+        ps = [params[j] for j in block]
+        others = [q for q in params if q not in ps]
+        ok = all(not nums[j].has(*others) and sp.Poly(nums[j], *ps).total_degree() <= 1
+                 if nums[j].is_polynomial(*ps) else False for j in block)
+        if ok:
+            break
+        block = block[:-1]
+    if not block or len(block) == len(params) and len(params) == 1:
+        return sp.solve(score, params, dict=True)
+    ps = [params[j] for j in block]
+    lin = sp.linsolve([nums[j] for j in block], ps)
+    if not lin or lin == sp.EmptySet:
+        return []
+    sol = dict(zip(ps, next(iter(lin))))
+    if any(v.has(*ps) for v in sol.values()):  # a free parameter: singular system
+        return []
+    sol = {p: sp.factor(v) for p, v in sol.items()}
+    rest = [params[j] for j in range(len(params)) if j not in block]
+    if not rest:
+        return [sol]
+    eqs = [sp.together(score[j].xreplace(sol)) for j in range(len(params)) if j not in block]
+    out = []
+    for r in sp.solve(eqs, rest, dict=True):
+        full = dict(sol)
+        full.update({q: sp.factor(v) for q, v in r.items()})
+        out.append(full)
+    return out
 
 
 def _profiles(ll: ConditionalLogLikelihood, score: Sequence[sp.Expr]) -> dict[sp.Symbol, sp.Expr]:
@@ -412,7 +451,7 @@ def _rank_one(H: sp.Matrix, domains: Mapping) -> tuple[sp.Expr, sp.Matrix] | Non
         return None
     if rest != sp.zeros(k, k):
         return None
-    w = sp.factor(sp.cancel(w))
+    w = sp.powsimp(sp.factor(sp.cancel(w)))
     if prove_sign(w, domains, "nonnegative") is not True:
         return None
     return w, z
@@ -431,7 +470,7 @@ def _second_order(d_model: ConditionalModel, ll: ConditionalLogLikelihood,
                      f"{list(z)}, so −∂²ℓ = Σᵢ wᵢ zᵢ zᵢᵀ is positive semidefinite: ℓ is concave, "
                      "and strictly so when these zᵢ span the parameter space (a design of full "
                      "rank); the root of the likelihood equations is then the unique maximum",
-                     sp.Matrix(z))
+                     sp.Tuple(w, sp.ImmutableMatrix(z), sp.Tuple()))
     if mle is None:
         return Check("second_order", "undetermined",
                      "ℓ is not shown concave and there is no closed-form root to check; the "
@@ -444,15 +483,14 @@ def _second_order(d_model: ConditionalModel, ll: ConditionalLogLikelihood,
         if found is None:
             continue
         others = params[size:]
-        at = H.xreplace(mle)
-        cross = [sp.cancel(at[i, j]) for i in idx for j in range(size, len(params))]
-        off = [sp.cancel(at[i, j]) for i in range(size, len(params))
-               for j in range(size, len(params)) if i != j]
-        if any(c != 0 for c in cross + off):
+        score = [sp.diff(ll.expr, p) for p in params]
+        pairs = [(i, j) for i in range(len(params)) for j in range(size, len(params))
+                 if i != j and (i < size or j > i)]
+        if not all(_vanishes_at_root(H[i, j], score) for i, j in pairs):
             break
         diag = []
         for k, q in enumerate(others, start=size):
-            value = _at_estimate(at[k, k], q, mle[q], domains)
+            value = _at_root(H[k, k], score[k], domains)
             if value is None:
                 break
             diag.append((q, value))
@@ -460,34 +498,51 @@ def _second_order(d_model: ConditionalModel, ll: ConditionalLogLikelihood,
             break
         w, z = found
         names = ", ".join(p.name for p in block)
-        parts = "; ".join(f"∂²ℓ/∂{q.name}² = {v} < 0 at the estimate" for q, v in diag)
+        parts = "; ".join(f"∂²ℓ/∂{q.name}² = {v} < 0 where its likelihood equation holds"
+                          for q, v in diag)
         return Check("second_order", "proven",
                      f"at the root the Hessian is block diagonal (the cross derivatives vanish "
                      f"there): the block of {names} is −Σᵢ wᵢ zᵢ zᵢᵀ with w = {w} > 0 and z = "
                      f"{list(z)}, negative definite when the design has full rank; {parts}. So "
                      "the Hessian is negative definite and the root is a maximum",
-                     sp.Matrix(z))
+                     sp.Tuple(w, sp.ImmutableMatrix(z), sp.Tuple(*[sp.Tuple(q, v)
+                                                                  for q, v in diag])))
     return Check("second_order", "undetermined",
                  "the Hessian at the root could not be shown negative definite symbolically")
 
 
-def _at_estimate(entry: sp.Expr, q: sp.Symbol, estimate: sp.Expr,
-                 domains: Mapping) -> sp.Expr | None:
-    """∂²ℓ/∂q² at the root, written in q̂ (eliminate one statistic with q̂ = estimate), when
-    proven negative."""
-    qh = sp.Symbol(f"{q.name}_hat", **q.assumptions0)
-    value = sp.cancel(entry.xreplace({q: qh}))
-    stats = sorted(estimate.free_symbols - {N}, key=lambda s: s.name)
-    for t in stats:
-        if sp.degree(sp.numer(sp.together(estimate)), t) != 1:
+def _stats_in(e: sp.Expr) -> set:
+    return {s for s in e.free_symbols if s.name.startswith("_T")}
+
+
+def _vanishes_at_root(entry: sp.Expr, score: Sequence[sp.Expr]) -> bool:
+    """A Hessian entry that is a multiple (free of the data) of one score component is 0
+    wherever the likelihood equations hold (∂²ℓ/∂β∂σ² = −(∂ℓ/∂β)/σ²)."""
+    if entry == 0:
+        return True
+    for s in score:
+        if s == 0:
             continue
-        sol = sp.solve(sp.Eq(qh, estimate), t)
+        ratio = sp.cancel(entry / s)
+        if not _stats_in(ratio) and not ratio.has(sp.Sum):
+            return True
+    return False
+
+
+def _at_root(entry: sp.Expr, score_q: sp.Expr, domains: Mapping) -> sp.Expr | None:
+    """∂²ℓ/∂q² where ∂ℓ/∂q = 0: eliminate a statistic with the q-equation; the value when it
+    is then free of the data and proven negative (−n/(2σ⁴) for a Gaussian variance)."""
+    num = sp.numer(sp.together(score_q))
+    for t in sorted(_stats_in(num), key=lambda s: s.name):
+        if sp.Poly(num, t).degree() != 1:
+            continue
+        sol = sp.solve(num, t)
         if len(sol) != 1:
             continue
-        v = sp.factor(sp.cancel(value.xreplace({t: sol[0]})))
-        if not (v.free_symbols - {qh, N}):
-            if prove_sign(v, {**domains, qh: domains[q]}, "negative") is True:
-                return v.xreplace({qh: sp.Symbol(f"{q.name}_hat", **q.assumptions0)})
+        v = sp.factor(sp.cancel(entry.xreplace({t: sol[0]})))
+        if not _stats_in(v) and not v.has(sp.Sum):
+            if prove_sign(v, domains, "negative") is True:
+                return v
     return None
 
 
