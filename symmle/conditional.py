@@ -299,7 +299,7 @@ def conditional_log_likelihood(cm: ConditionalModel) -> ConditionalLogLikelihood
     >>> cm = build_conditional("linear_regression")
     >>> ll = conditional_log_likelihood(cm)
     >>> [str(s.sum) for s in ll.statistics][:2]
-    ['Sum(y[i]**2, (i, 1, n))', 'Sum(y[i], (i, 1, n))']
+    ['Sum(x[i], (i, 1, n))', 'Sum(x[i]**2, (i, 1, n))']
     """
     domains = data_domains(cm)
     logf = expand_log_proven(sp.log(cm.density), domains, positive_argument=True)

@@ -2,8 +2,7 @@
 
     f(y | x; β₀, β₁, σ²) = exp(−(y − β₀ − β₁x)² / (2σ²)) / √(2πσ²)
 
-Parameterization: intercept β₀ and slope β₁ of the mean β₀ + β₁x, and the noise variance σ²
-(not the standard deviation).
+Parameterization: mean β₀ + β₁x, noise variance σ² (not the standard deviation).
 
 Parameters
 ----------

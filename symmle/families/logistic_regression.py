@@ -2,7 +2,7 @@
 
     f(y | x; β₀, β₁) = pʸ (1 − p)^(1−y),   p = 1 / (1 + e^(−(β₀ + β₁x)))
 
-Parameterization: log-odds log(p/(1 − p)) = β₀ + β₁x.
+Parameterization: log-odds of success β₀ + β₁x (the logit link).
 
 Parameters
 ----------

@@ -2,7 +2,7 @@
 
     f(y | x; β₀, β₁) = μʸ e^(−μ) / y!,   μ = e^(β₀ + β₁x)
 
-Parameterization: log mean log μ = β₀ + β₁x (the log link).
+Parameterization: log mean β₀ + β₁x (the log link).
 
 Parameters
 ----------
