@@ -310,3 +310,11 @@ def test_markdown_and_latex_show_least_squares_and_newton():
     assert "least squares" in md.lower() and "normal equations" in md
     tex = derived("logit").to_latex()
     assert "IRLS" in tex and "{b_{0}}^{(k+1)}" in tex and "f(y $|$ x; b0, b1)" in tex
+
+
+def test_symmle_fit_takes_columns_for_a_conditional_model():
+    x = np.array([0.0, 1.0, 2.0, 3.0, 4.0])
+    y = np.array([0.1, 2.1, 3.9, 6.2, 7.9])
+    r = symmle.fit("linear_regression", {"y": y, "x": x})
+    beta, *_ = np.linalg.lstsq(np.c_[np.ones_like(x), x], y, rcond=None)
+    assert r.estimates["b1"] == pytest.approx(beta[1], abs=1e-12)
