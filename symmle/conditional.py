@@ -32,7 +32,7 @@ from .errors import (DerivationTimeout, ModelSpecError, NonIdentifiableError,
 from .likelihood import Statistic, expand_log_proven, var_domain
 from .model import Model, ParamSpec, build_model
 from .notation import N, sample_sum
-from .spaces import Domain, Support, prove_sign
+from .spaces import Domain, Support
 
 __all__ = ["ConditionalModel", "ConditionalLogLikelihood", "build_conditional",
            "conditional_log_likelihood", "flat_direction", "describe_direction"]

@@ -313,9 +313,6 @@ def _solve_linear_first(score: list[sp.Expr], params: list[sp.Symbol]) -> list[d
     """Solve the equations that are linear in some parameters first (the normal equations in
     the coefficients of a Gaussian regression), by linear algebra, then the rest."""
     nums = [sp.numer(sp.together(s)) for s in score]
-    linear: list[int] = []
-    for j, (num, p) in enumerate(zip(nums, params)):
-        linear.append(j)
     # the largest set B of parameters whose equations are linear in B and free of the others
     block = list(range(len(params)))
     while block:
@@ -364,7 +361,6 @@ def _profiles(ll: ConditionalLogLikelihood, score: Sequence[sp.Expr]) -> dict[sp
 def _least_squares(cm: ConditionalModel, ll: ConditionalLogLikelihood,
                    mle: Mapping[sp.Symbol, sp.Expr] | None) -> dict[str, Any] | None:
     """ℓ = −RSS(β)/(2σ²) + terms free of β: then maximising ℓ in β minimises Σ(yᵢ − ŷᵢ)²."""
-    raw = sp.expand_log(sp.log(cm.density), force=False)
     domains = data_domains(cm)
     from .likelihood import expand_log_proven
 
@@ -395,7 +391,6 @@ def _least_squares(cm: ConditionalModel, ll: ConditionalLogLikelihood,
                 if fitted is not None and _same(mle[q] ** k, fitted / N):
                     out["variance"] = f"{q.name}" + ("" if k == 1 else "**2") + " = RSS/n"
                     out["scale"], out["power"] = q, k
-        del raw
         return out
     return None
 

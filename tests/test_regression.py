@@ -15,7 +15,7 @@ import symmle
 from symmle.cli import main
 from symmle.errors import NoMaximumError, NonIdentifiableError, ModelSpecError
 from symmle.notation import I, N, to_symbols
-from symmle.regression import ConditionalDerivation, derive_conditional
+from symmle.regression import ConditionalDerivation
 from symmle.regression_fit import fit_conditional
 
 Y, X, X1, X2 = (sp.IndexedBase(n) for n in ("y", "x", "x1", "x2"))
@@ -79,7 +79,6 @@ def test_simple_linear_regression_is_ols():
 
 def test_linear_regression_score_information_and_second_order():
     d = derived("gauss")
-    b0, b1, s2 = (sp.Symbol(n, real=True) for n in ("b0", "b1")) , None, None
     b0, b1 = sp.Symbol("b0", real=True), sp.Symbol("b1", real=True)
     s2 = sp.Symbol("sigma2", positive=True)
     assert same(d.score[1], S((Y[I] - b0 - b1 * X[I]) * X[I]) / s2)

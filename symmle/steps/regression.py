@@ -272,11 +272,9 @@ def _second_order(d: "ConditionalDerivation") -> Step:
     if isinstance(detail, sp.Tuple) and len(detail) == 3:
         w, z, diag = detail
         w_i, z_i = sp.IndexedBase("w")[I], sp.Symbol("z_i")
-        lines = [eq(w_i, _pow_simplify(_indexed(d, w)), rel=">="), eq(z_i, _indexed(d, z))]
         blocks.append(Block((eq(w_i, _pow_simplify(_indexed(d, w))), Line(None, ((">=", 0),)),
                              eq(z_i, _indexed(d, z))),
                             ("Each observation's Hessian in the coefficients is −wᵢ zᵢ zᵢᵀ, with",)))
-        del lines
         if len(diag):
             blocks.append(Block(tuple(Line(sp.Derivative(ELL(*m.params), q, 2),
                                            (("=", v), ("<", 0))) for q, v in diag),
