@@ -8,13 +8,17 @@ scipy.optimize.minimize on the negative log-likelihood otherwise).
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 from scipy.optimize import minimize
 
-import symmle
-from symmle.regression_fit import fit_conditional
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout's symmle
+
+import symmle  # noqa: E402
+from symmle.regression_fit import fit_conditional  # noqa: E402
 
 MODELS = {
     "linear_regression": {},

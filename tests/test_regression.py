@@ -317,3 +317,10 @@ def test_symmle_fit_takes_columns_for_a_conditional_model():
     r = symmle.fit("linear_regression", {"y": y, "x": x})
     beta, *_ = np.linalg.lstsq(np.c_[np.ones_like(x), x], y, rcond=None)
     assert r.estimates["b1"] == pytest.approx(beta[1], abs=1e-12)
+
+
+def test_support_may_name_the_response():
+    from symmle.parsing import parse_support
+
+    assert parse_support("y real", "y", {}) == parse_support("real", "y", {})
+    assert parse_support("x positive", "x", {}) == parse_support("x > 0", "x", {})
