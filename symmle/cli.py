@@ -75,6 +75,9 @@ def _add_model_options(parser: argparse.ArgumentParser, *, fitting: bool) -> Non
         known_metavar = "NAME[:DOMAIN]"
     group.add_argument("--known", metavar=known_metavar, action="append", default=[],
                        help=known_help)
+    group.add_argument("--covariate", metavar="NAME", action="append", default=[],
+                       help="a covariate of a conditional model f(y | x, θ) (regression); "
+                            "repeatable; --var is then the response (default y)")
     group.add_argument("--support", metavar="S", default=None,
                        help="the support of the variable, e.g. '0 < x < 1', 'x > 0', "
                             "'{0, 1, 2, ...}' (required with a density string)")
@@ -306,8 +309,10 @@ def _run_derive(args: argparse.Namespace) -> str:
     if args.standalone and args.format != "latex":
         raise ParseError("--standalone goes with --format latex")
     known, _ = _known(args.known, values_allowed=False)
-    derivation = symmle.derive(args.model, functions=args.functions or None,
-                               **_model_kwargs(args, known))
+    kwargs = _model_kwargs(args, known)
+    if args.covariate:
+        kwargs.update(var=args.var, covariates=args.covariate)
+    derivation = symmle.derive(args.model, functions=args.functions or None, **kwargs)
     if args.format == "json":
         return derivation.to_json()
     if args.format == "text" and args.detail == "full":
@@ -326,6 +331,15 @@ def _run_fit(args: argparse.Namespace) -> str:
     from .data import read_data
 
     known, values = _known(args.known, values_allowed=True)
+    from .families import conditional_family
+
+    if args.covariate or conditional_family(args.model) is not None:
+        from .regression_fit import fit_table
+
+        result = fit_table(args.model, args.data, covariates=args.covariate or None,
+                           known_values=values or None, **{**_model_kwargs(args, known),
+                                                           "var": args.var})
+        return result.to_json() if args.format == "json" else result.to_text()
     data = read_data(args.data, column=args.column)
     try:
         result = symmle.fit(args.model, data, known_values=values or None,

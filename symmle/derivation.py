@@ -271,6 +271,7 @@ def derive(model: Any, *, var: str | None = None, params: ParamSpec = None,
            known: ParamSpec = None, support: "str | Support | None" = None,
            functions: Sequence[str | sp.Expr] | None = None, timeout: float = 30.0,
            normalize_check: bool = True, latex_names: Mapping[str, str] | None = None,
+           covariates: Sequence[str] | str | None = None,
            ) -> Derivation:
     """Derive the maximum likelihood estimator of a model, with its checks.
 
@@ -288,6 +289,10 @@ def derive(model: Any, *, var: str | None = None, params: ParamSpec = None,
         by what is left of it, and a step that runs out degrades to a stated weaker result.
     normalize_check
         Reject densities that are negative or not normalised (``False``: warn instead).
+    covariates
+        For a conditional model f(y | x, θ) (regression): the covariates; ``var`` is then the
+        response (default ``y``). A conditional catalog family (``"linear_regression"``) needs
+        none. The result is a :class:`~symmle.regression.ConditionalDerivation`.
 
     Returns
     -------
@@ -303,6 +308,18 @@ def derive(model: Any, *, var: str | None = None, params: ParamSpec = None,
     >>> d.mle["theta"]
     -n/Sum(log(x[i]), (i, 1, n))
     """
+    from .families import conditional_family
+
+    if covariates or (isinstance(model, str) and conditional_family(model) is not None):
+        from .errors import UnsupportedModelError
+        from .regression import derive_conditional
+
+        if functions:
+            raise UnsupportedModelError("functions of the parameters (--g) are not derived for "
+                                        "conditional models yet")
+        return derive_conditional(model, var=var, covariates=covariates, params=params,
+                                  known=known, support=support, timeout=timeout,
+                                  latex_names=latex_names)  # type: ignore[return-value]
     with budget(timeout):
         # every long SymPy call inside is bounded on its own and degrades to a weaker result;
         # this outer bound is the last line of defence for the calls that are not

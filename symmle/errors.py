@@ -24,6 +24,7 @@ takes a code from 10 up::
     ├── NonIdentifiableError          7
     ├── DerivationTimeout             8
     └── ConvergenceError              9
+        └── NoMaximumError           33  the likelihood has no maximum (separated data)
 """
 from __future__ import annotations
 
@@ -142,6 +143,13 @@ class ConvergenceError(SymmleError, ArithmeticError):
     """A numeric maximisation did not converge."""
 
     exit_code = 9
+
+
+class NoMaximumError(ConvergenceError):
+    """The MLE does not exist: the log-likelihood increases towards its supremum as the
+    parameters go to infinity (logistic regression on separated data)."""
+
+    exit_code = 33
 
 
 def caret(text: str, position: int) -> str:

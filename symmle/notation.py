@@ -43,15 +43,21 @@ def order_statistics(var: sp.Symbol, assumptions: dict | None = None) -> tuple[s
 __all__ = ["X", "I", "N", "order_statistics", "sample_sum", "linearize", "equivalent", "atomic_sums", "to_symbols"]
 
 
-def sample_sum(h: sp.Expr, var: sp.Symbol) -> sp.Expr:
-    """``Σ_{i=1}^n h(x_i)`` for a function ``h`` of the observation symbol ``var``.
+def sample_sum(h: sp.Expr, var: "sp.Symbol | tuple[sp.Symbol, ...]") -> sp.Expr:
+    """``Σ_{i=1}^n h(x_i)`` for a function ``h`` of the observation symbol ``var``; with a
+    tuple of symbols (a response and covariates) each one is indexed: ``h(y_i, x_i)``.
 
     Examples
     --------
     >>> sample_sum(sp.log(sp.Symbol("x")), sp.Symbol("x"))
     Sum(log(x[i]), (i, 1, n))
+    >>> y, x = sp.symbols("y x")
+    >>> sample_sum(x * y, (y, x))
+    Sum(x[i]*y[i], (i, 1, n))
     """
-    return Sum(sp.sympify(h).xreplace({var: sp.IndexedBase(var.name)[I]}), (I, 1, N))
+    symbols = var if isinstance(var, (tuple, list)) else (var,)
+    return Sum(sp.sympify(h).xreplace({v: sp.IndexedBase(v.name)[I] for v in symbols}),
+               (I, 1, N))
 
 
 def _canonical_index(s: Sum) -> Sum:

@@ -418,13 +418,15 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
     model
         Anything :func:`symmle.derive` takes.
     data
-        A sequence or 1-D array of observations.
+        A sequence or 1-D array of observations; for a conditional model (``covariates=``
+        or a regression family) a mapping of the response and covariate names to arrays.
     known_values
         Values of the model's known constants (``{"mu": 1.5}``).
     derivation
         A derivation of the same model to reuse (skips deriving again).
     **model_options
-        ``var``, ``params``, ``known``, ``support``, ``timeout``, ``normalize_check``.
+        ``var``, ``params``, ``known``, ``support``, ``timeout``, ``normalize_check``,
+        ``covariates``.
 
     Returns
     -------
@@ -444,6 +446,13 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
     (1.0, 'score')
     """
     d = derivation if derivation is not None else derive(model, **model_options)
+    if hasattr(d, "covariates"):  # a conditional model: data are columns, not one sample
+        from .regression_fit import fit_conditional
+
+        if not isinstance(data, Mapping):
+            raise DataError("a conditional model takes a mapping of columns, "
+                            "{'y': responses, 'x': covariates}")
+        return fit_conditional(d, data, known_values=known_values)
     known = _known_values(d, known_values)
     try:
         arr = np.asarray(data, dtype=float)

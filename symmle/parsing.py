@@ -665,6 +665,8 @@ def _support(text: str, var: str, symbols: Mapping[str, sp.Symbol]) -> Support:
     words = " ".join(text.split()).lower()
     for prefix in (f"{var.lower()} in ", f"{var.lower()} ∈ "):
         words = words[len(prefix):] if words.startswith(prefix) else words
+    if words.startswith(f"{var.lower()} ") and words[len(var) + 1:] in _SUPPORT_WORDS:
+        words = words[len(var) + 1:]  # "y real", "x positive"
     if words in _SUPPORT_WORDS:
         return _SUPPORT_WORDS[words]
     parser = _Parser(text, tokens, symbols, where, forbidden=var)

@@ -137,7 +137,8 @@ def _context(d: "Derivation", detail: Detail) -> dict[str, Any]:
     words = {s.symbol.name: text(s.sum, names).replace("_i", "ᵢ")
              for s in d.log_likelihood.statistics}
     words.update({s.name: text(s, names) for s in (*m.params, *m.known)})
-    title = m.title or f"f({m.var} | {', '.join(p.name for p in m.params)}) = {m.density}"
+    title = m.title or (m.describe() if hasattr(m, "covariates") else  # f(y | x; θ)
+                        f"f({m.var} | {', '.join(p.name for p in m.params)}) = {m.density}")
     return {"title": title, "names": names, "steps": _visible(d.steps, detail),
             "warnings": [reason(w, words) for w in d.warnings], "detail": detail}
 

@@ -59,8 +59,9 @@ from . import (
     shifted_exponential,
     shifted_exponential_two,
 )
+from . import linear_regression, logistic_regression, poisson_regression
 
-__all__ = ["FAMILIES", "Family", "get", "names"]
+__all__ = ["FAMILIES", "CONDITIONAL_FAMILIES", "Family", "get", "names", "conditional_family"]
 
 FAMILIES: tuple[Family, ...] = (
     bernoulli.FAMILY,
@@ -101,6 +102,34 @@ FAMILIES: tuple[Family, ...] = (
     shifted_exponential.FAMILY,
     shifted_exponential_two.FAMILY,
 )
+
+
+# conditional models f(y | x, θ): derived by symmle.conditional, kept apart from the i.i.d.
+# catalog above (whose every entry ``derive`` and ``fit`` take as one sample)
+CONDITIONAL_FAMILIES: tuple[Family, ...] = (
+    linear_regression.FAMILY,
+    logistic_regression.FAMILY,
+    poisson_regression.FAMILY,
+)
+
+
+def conditional_family(name: str) -> Family | None:
+    """The conditional (regression) family called ``name``, or ``None``.
+
+    Examples
+    --------
+    >>> conditional_family("logistic_regression").covariates
+    ('x',)
+    >>> conditional_family("poisson") is None
+    True
+    """
+    if not isinstance(name, str) or len(name) > 100:
+        return None
+    key = _key(name)
+    for family in CONDITIONAL_FAMILIES:
+        if key in (_key(k) for k in (family.name, *family.aliases)):
+            return family
+    return None
 
 
 def _key(name: str) -> str:

@@ -40,6 +40,9 @@ class Family:
     constraints
         Joint restrictions of the parameter space beyond the domains, as strict inequalities
         (``("p1 + p2 < 1",)`` for probabilities on a simplex).
+    covariates
+        For a conditional model f(y | x, θ) (regression): the covariates, observed but not
+        modelled; ``var`` is then the response.
 
     Examples
     --------
@@ -60,3 +63,4 @@ class Family:
     aliases: tuple[str, ...] = ()
     latex_names: Mapping[str, str] = field(default_factory=dict)
     constraints: tuple[str, ...] = ()
+    covariates: tuple[str, ...] = ()
