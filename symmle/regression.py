@@ -463,7 +463,8 @@ def derive_conditional(model: Any, *, var: str | None = None,
     """
     with budget(timeout):
         return bounded(_derive, model, var, covariates, params, known, support, timeout,
-                       latex_names, seconds=timeout, what="the derivation")
+                       latex_names, seconds=timeout, what="the derivation",
+                       cpu=False)  # the wall-clock budget, as for derive
 
 
 def _derive(model: Any, var: str | None, covariates: Any, params: ParamSpec, known: ParamSpec,
