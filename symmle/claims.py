@@ -394,15 +394,17 @@ class _Latex:
         return f"{cmd}({body})"
 
     def extreme(self, cmd: str) -> str:
+        """``\\max_i x_i``, ``\\max\\{x_1, \\dots, x_n\\}`` → the order statistic;
+        ``\\max(a, b)`` of other expressions → Max(a, b)."""
         self.skip_space()
+        sub = None
         if self.text.startswith("_", self.i):
             self.i += 1
-            self.raw_group()
+            sub = self.raw_group()
         self.skip_space()
         start = self.i
         if self.at("\\{") or self.at("\\left") or self.at("(") or self.at("{"):
-            depth = 0
-            j = self.i
+            depth, j = 0, self.i
             while j < len(self.text):
                 if self.text[j] in "({[":
                     depth += 1
@@ -413,12 +415,43 @@ class _Latex:
                         break
                 j += 1
             inner = self.text[start:j]
+            listing = re.sub(r"\\(left|right|[{}]|l?dots|cdots|ldots)|[\s,(){}\[\]_]", "", inner)
+            if sub is None and not re.fullmatch(rf"({re.escape(self.var)}(i|1|2|n|\d)?)+",
+                                                listing or "-"):
+                return self.max_call(cmd)
             self.i = j
         else:
             inner = self.atom_only()
         if self.var not in inner:
             raise self.fail(f"\\{cmd} is only supported over the observations", start)
         return f"{self.var}_{cmd}"
+
+    def max_call(self, cmd: str) -> str:
+        """``\\max(a, b, ...)`` of expressions."""
+        if self.at("\\left"):
+            self.command()
+            self.skip_space()
+        if not self.text.startswith(("(", "\\{"), self.i):
+            raise self.fail(f"write \\{cmd}(a, b)")
+        self.i += 2 if self.text.startswith("\\{", self.i) else 1
+        args = []
+        while True:
+            args.append(self.expr(stop=("\\right", "\\}")))
+            self.skip_space()
+            if self.text.startswith(",", self.i):
+                self.i += 1
+                continue
+            break
+        if self.at("\\right"):
+            self.command()
+            self.skip_space()
+        if self.text.startswith("\\}", self.i):
+            self.i += 2
+        elif self.text.startswith(")", self.i):
+            self.i += 1
+        else:
+            raise self.fail("expected ')'")
+        return f"{cmd}({', '.join(args)})"
 
 
 def latex_to_plain(text: str, var: str = "x", where: str = "claim") -> str:
@@ -514,7 +547,7 @@ class _ClaimParser(parsing._Parser):
                 args.append(self.expression())
                 if self.expect(",", ")").text == ")":
                     break
-            if any(a.has(self.obs) for a in args):
+            if any(a.xreplace({s: 0 for s in a.atoms(Sum)}).has(self.obs) for a in args):
                 raise self.fail(f"write {name}({self.var.name}) for the sample {name}", tok.pos)
             return self.apply(tok.text if tok.text in parsing.FUNCTIONS else name, args, tok)
         body = self.expression()

@@ -1,0 +1,189 @@
+"""Numeric cross-checks of sample-notation expressions: random parameters, random samples.
+
+A claimed step is never judged by SymPy alone. :func:`points` draws parameter values inside
+their domains and samples inside the support at those values (several sample sizes, plus the
+extreme samples of a discrete support: all at the lowest value, all at the highest), and
+:class:`Evaluator` computes an expression in sample notation (``Sum(h(x[i]), (i, 1, n))``,
+``n``, ``x_min``, ``x_max``, the parameters) on them with NumPy.
+
+Examples
+--------
+>>> import sympy as sp
+>>> from symmle.notation import X, I, N
+>>> e = Evaluator(N / Sum(X[I], (I, 1, N)), [], sp.IndexedBase("x")[I], (None, None))
+>>> e(Point(np.array([1.0, 3.0]), {}))
+0.5
+"""
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+import sympy as sp
+from sympy import Sum
+
+from .model import Model
+from .notation import I, N, linearize
+from .probe import known_values
+
+__all__ = ["Point", "Evaluator", "points", "agree", "SIZES"]
+
+SIZES = (2, 3, 4, 5, 7, 10, 20, 50)
+RTOL = 1e-7
+
+
+@dataclass(frozen=True)
+class Point:
+    """A sample and a value for every parameter and known constant."""
+
+    sample: np.ndarray
+    values: dict[sp.Symbol, float] = field(default_factory=dict)
+    boundary: bool = False
+
+    def to_dict(self) -> dict:
+        return {"n": int(self.sample.size),
+                "sample": [round(float(v), 6) for v in self.sample],
+                "parameters": {s.name: round(float(v), 6) for s, v in self.values.items()}}
+
+
+def _modules() -> list:
+    try:
+        import scipy.special  # noqa: F401
+        return ["scipy", "numpy"]
+    except ImportError:  # pragma: no cover
+        return ["numpy"]
+
+
+class Evaluator:
+    """``expr`` (sample notation) as a function of a :class:`Point`; ``nan`` where undefined."""
+
+    def __init__(self, expr: sp.Expr, symbols: Sequence[sp.Symbol], obs: sp.Expr,
+                 stats: tuple[sp.Symbol | None, sp.Symbol | None]) -> None:
+        expr = linearize(sp.sympify(expr))
+        self.symbols = list(symbols)
+        t = sp.Dummy("t")
+        self.sums = []
+        table = {}
+        for k, s in enumerate(sorted(expr.atoms(Sum), key=sp.default_sort_key)):
+            body = s.function.xreplace({obs: t})
+            self.sums.append(sp.lambdify([t, *self.symbols], body, modules=_modules()))
+            table[s] = sp.Symbol(f"_S{k}")
+        outer = expr.xreplace(table)
+        lo, hi = stats
+        self.stat_syms = [lo or sp.Dummy(), hi or sp.Dummy()]
+        args = [*table.values(), N, *self.stat_syms, *self.symbols]
+        self.outer = sp.lambdify(args, outer, modules=_modules())
+
+    def __call__(self, p: Point) -> float:
+        vals = [p.values.get(s, math.nan) for s in self.symbols]
+        x = p.sample
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                sums = [float(np.sum(np.broadcast_to(f(x, *vals), x.shape))) for f in self.sums]
+                out = self.outer(*sums, x.size, float(x.min()), float(x.max()), *vals)
+                out = complex(out)
+            except (ArithmeticError, ValueError, TypeError, OverflowError):
+                return math.nan
+        if abs(out.imag) > 1e-9 * max(1.0, abs(out.real)):
+            return math.nan
+        return out.real
+
+
+def agree(a: float, b: float, rtol: float = RTOL) -> bool | None:
+    """Whether two values agree; ``None`` when neither is a finite number (uninformative)."""
+    fa, fb = math.isfinite(a), math.isfinite(b)
+    if not fa and not fb:
+        return None
+    if fa != fb:
+        return False
+    return abs(a - b) <= rtol * max(1.0, abs(a), abs(b))
+
+
+def _draw(lo: float, hi: float, integer: bool, rng: np.random.Generator) -> float:
+    if integer:
+        lo_i = math.ceil(lo) if math.isfinite(lo) else 0
+        hi_i = math.floor(hi) if math.isfinite(hi) else lo_i + 12
+        return float(rng.integers(lo_i, max(lo_i, hi_i) + 1))
+    if math.isfinite(lo) and math.isfinite(hi):
+        w = hi - lo
+        return float(rng.uniform(lo + 0.05 * w, hi - 0.05 * w))
+    if math.isfinite(lo):
+        return float(lo + 0.1 + rng.exponential(2.0))
+    if math.isfinite(hi):
+        return float(hi - 0.1 - rng.exponential(2.0))
+    return float(rng.normal(0.0, 2.0))
+
+
+def _float(e: sp.Expr) -> float:
+    try:
+        return float(sp.sympify(e))
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _draw_values(model: Model, rng: np.random.Generator) -> dict[sp.Symbol, float] | None:
+    values: dict[sp.Symbol, float] = {k: _float(v) for k, v in known_values(model).items()}
+    for p in model.params:
+        dom = model.domains[p]
+        lo, hi = _float(sp.sympify(dom.lower).subs(values)), _float(sp.sympify(dom.upper).subs(values))
+        if math.isnan(lo) or math.isnan(hi):
+            return None
+        values[p] = _draw(lo, hi, dom.integer, rng)
+    for c in getattr(model, "constraints", ()) or ():
+        if not _float(sp.sympify(c).subs(values)) > 0:
+            return None
+    return values
+
+
+def _draw_sample(model: Model, values: dict[sp.Symbol, float], n: int,
+                 rng: np.random.Generator) -> np.ndarray | None:
+    s = model.support.subs(values)
+    if s.kind == "finite":
+        vals = [_float(v) for v in s.values]
+        return rng.choice(np.array(vals), size=n)
+    lo, hi = _float(s.lower), _float(s.upper)
+    if s.kind == "integers":
+        lo = lo if math.isfinite(lo) else 0.0
+        span = hi - lo if math.isfinite(hi) else math.inf
+        draws = lo + np.minimum(rng.geometric(0.3, size=n) - 1, span)
+        return draws.astype(float)
+    return np.array([_draw(lo, hi, False, rng) for _ in range(n)])
+
+
+def points(model: Model, count: int = 16, seed: int = 0, boundary: bool = True) -> list[Point]:
+    """``count`` random points (parameters in their domains, a sample in the support at those
+    values, sizes cycling through ``SIZES``), and for a discrete support the samples at its
+    ends (all at the lowest value; all at the highest when finite).
+
+    Examples
+    --------
+    >>> from symmle.model import build_model
+    >>> ps = points(build_model("poisson"), count=3)
+    >>> [p.sample.size for p in ps], ps[-1].boundary
+    ([2, 3, 4, 3], True)
+    """
+    rng = np.random.default_rng(seed)
+    out: list[Point] = []
+    tries = 0
+    while len(out) < count and tries < 5 * count:
+        tries += 1
+        values = _draw_values(model, rng)
+        if values is None:
+            continue
+        sample = _draw_sample(model, values, SIZES[len(out) % len(SIZES)], rng)
+        if sample is not None and np.all(np.isfinite(sample)):
+            out.append(Point(sample, values))
+    if boundary and model.support.kind != "interval" and out:
+        base = out[0].values
+        s = model.support.subs(base)
+        lo = _float(s.values[0] if s.kind == "finite" else s.lower)
+        ends = [lo] + ([_float(s.values[-1] if s.kind == "finite" else s.upper)]
+                       if s.kind == "finite" or math.isfinite(_float(s.upper)) else [])
+        for end in ends:
+            if math.isfinite(end):
+                out.append(Point(np.full(3, end), base, boundary=True))
+    return out
