@@ -270,8 +270,10 @@ def _fmt(v: float) -> str:
     return "undefined" if not math.isfinite(v) else f"{v:.6g}"
 
 
-def _counterexample(p: Point, a: float, b: float) -> dict:
+def _counterexample(p: Point, a: float, b: float, kind: str = "") -> dict:
     out = p.to_dict()
+    if kind == "mle":  # an estimator depends on the sample only
+        out["parameters"] = {}
     out.update({"claimed": a if math.isfinite(a) else None,
                 "true": b if math.isfinite(b) else None})
     return out
@@ -408,7 +410,7 @@ def _judge(step: str, kind: str, p: sp.Symbol | None, claimed: sp.Expr, truth: s
                                f"your {what} is the root of the likelihood equation, but on "
                                f"samples where it leaves the parameter space the MLE is the "
                                f"boundary value: your claim {_fmt(a)}, the MLE {_fmt(b)}",
-                               claimed, clamp, _counterexample(where, a, b),
+                               claimed, clamp, _counterexample(where, a, b, kind),
                                "missing boundary case", source=text)
         if sym is None and num is not True:
             continue
@@ -458,7 +460,7 @@ def _judge(step: str, kind: str, p: sp.Symbol | None, claimed: sp.Expr, truth: s
     if slip is not None:
         msg += f". Most likely slip: {slip.name} ({slip.explain})"
     return StepVerdict(step, kind, p.name if p else None, "wrong", msg, claimed, truth,
-                       _counterexample(where, a, b) if where is not None else None,
+                       _counterexample(where, a, b, kind) if where is not None else None,
                        slip.name if slip else None, source=text)
 
 
