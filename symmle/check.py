@@ -191,10 +191,10 @@ def _symbolic(claim: sp.Expr, truth: sp.Expr, params: tuple, positive: bool,
               up_to_constant: bool = False) -> str | None:
     """'same', 'equivalent', 'constant' (differs by a parameter-free term) or None (unknown)."""
     def run() -> str | None:
+        if claim == truth:  # the same expression, after SymPy's automatic evaluation
+            return "same"
         a, table = to_symbols(claim, positive)
         b, table = to_symbols(truth, positive, table)
-        if sp.srepr(a) == sp.srepr(b):
-            return "same"
         diff = a - b
         for f in (sp.expand, sp.cancel, sp.simplify):
             d = f(diff)

@@ -575,6 +575,24 @@ def _plain_names(text: str, var: str) -> str:
     return text
 
 
+_LHS_COMMANDS = {"hat", "widehat", "ell", "partial", "frac", "dfrac", "mathcal", "mathrm",
+                 "log", "ln", "left", "right", "prime", "operatorname", "text", "nabla", "mid",
+                 "max", "arg", "operatorname", ",", ";", "!", " ", *_GREEK}
+_LHS_CHARS = re.compile(r"[A-Za-z0-9\\{}()_^,'\s|;:]*")
+
+
+def _check_lhs(lhs: str, text: str, where: str) -> None:
+    """The left-hand side of ``LHS = claim`` is a name (``\\hat\\theta``, ``\\ell(\\theta)``,
+    ``S(p)``, ``\\frac{\\partial\\ell}{\\partial\\mu}``); anything else is refused."""
+    if len(lhs) > 200 or not _LHS_CHARS.fullmatch(lhs.strip("$ ")):
+        raise _fail(f"the left-hand side '{lhs[:40]}' is not a name; write only the "
+                    "expression", text, 0, where)
+    for m in re.finditer(r"\\([A-Za-z]+|.)", lhs):
+        if m.group(1) not in _LHS_COMMANDS:
+            raise _fail(f"the LaTeX command '\\{m.group(1)}' is not supported", text,
+                        m.start(), where)
+
+
 def parse_claim(text: str, params: Sequence[sp.Symbol], var: sp.Symbol,
                 known: Sequence[sp.Symbol] = (), *, where: str = "claim",
                 order_stats: tuple[sp.Symbol, sp.Symbol] | None = None) -> sp.Expr:
@@ -612,7 +630,9 @@ def parse_claim(text: str, params: Sequence[sp.Symbol], var: sp.Symbol,
     if len(text) > MAX_LENGTH:
         raise ParseError(f"input too long ({len(text)} characters; at most {MAX_LENGTH})",
                          where=where)
-    _, rhs = split_assignment(text)
+    lhs, rhs = split_assignment(text)
+    if lhs is not None:
+        _check_lhs(lhs, text, where)
     if not rhs.strip():
         raise ParseError("empty claim", where=where)
     plain = latex_to_plain(rhs, var.name, where) if is_latex(rhs) else _plain_names(rhs, var.name)

@@ -146,11 +146,18 @@ def _draw_sample(model: Model, values: dict[sp.Symbol, float], n: int,
         vals = [_float(v) for v in s.values]
         return rng.choice(np.array(vals), size=n)
     lo, hi = _float(s.lower), _float(s.upper)
+    if not lo < hi:  # parameters that leave the support empty (a > b)
+        return None
     if s.kind == "integers":
         lo = lo if math.isfinite(lo) else 0.0
         span = hi - lo if math.isfinite(hi) else math.inf
         draws = lo + np.minimum(rng.geometric(0.3, size=n) - 1, span)
         return draws.astype(float)
+    if math.isfinite(lo) != math.isfinite(hi):  # a half-line: vary the scale between samples
+        scale = float(rng.choice([0.2, 0.5, 1.0, 2.0, 5.0]))
+        side = 1.0 if math.isfinite(lo) else -1.0
+        end = lo if math.isfinite(lo) else hi
+        return end + side * (0.02 * scale + rng.exponential(scale, size=n))
     return np.array([_draw(lo, hi, False, rng) for _ in range(n)])
 
 

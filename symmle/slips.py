@@ -127,6 +127,12 @@ def mutations(d, kind: str, p: sp.Symbol | None, claimed: sp.Expr) -> Iterator[M
     terms = _terms(truth)
     for t in terms:
         yield Mutation(SLIPS[1], "one term has the wrong sign", truth - 2 * t)
+    groups: dict = {}  # terms sharing a factor in the parameters: -n/(1-p) + Σx/(1-p)
+    for t in terms:
+        groups.setdefault(t.as_independent(*params, as_Add=False)[1], []).append(t)
+    for g in groups.values():
+        if 1 < len(g) < len(terms):
+            yield Mutation(SLIPS[1], "one term has the wrong sign", truth - 2 * sp.Add(*g))
     for t in terms:
         if t.has(N):
             yield Mutation(SLIPS[2], "a factor n is missing from one term",
