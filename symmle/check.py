@@ -26,7 +26,7 @@ Examples
 --------
 >>> r = check("exponential", mle={"lambda": r"\\frac{1}{\\bar{x}}"}, score=r"\\frac{n}{\\lambda} - \\sum_i x_i")
 >>> r.steps["score"].verdict, r.steps["mle"].verdict, r.all_correct
-('correct', 'equivalent', True)
+('correct', 'correct', True)
 >>> r = check("normal", mle={"mu": "xbar", "sigma2": "sum((x_i - xbar)^2)/(n-1)"})
 >>> r.steps["mle.sigma2"].verdict, r.steps["mle.sigma2"].slip
 ('wrong', '1/(n-1) for 1/n')
@@ -46,7 +46,7 @@ from .claims import parse_claim, split_assignment
 from .crosscheck import Evaluator, Point, agree, points
 from .derivation import Derivation, derive
 from .errors import DerivationTimeout, ModelSpecError, ParseError, SymmleError
-from .notation import I, N, linearize, order_statistics, to_symbols
+from .notation import I, N, order_statistics, to_symbols
 from .slips import Mutation, boundary_clamp, mutations
 
 __all__ = ["check", "CheckReport", "StepVerdict", "CORRECT_VERDICTS"]

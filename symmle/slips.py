@@ -19,8 +19,8 @@ Examples
 --------
 >>> import symmle
 >>> d = symmle.derive("exponential")
->>> [m.name for m in mutations(d, "mle", d.model.params[0], sp.Integer(1))][:3]
-['1/(n-1) for 1/n', '1/(n-1) for 1/n', '1/(n-1) for 1/n']
+>>> [m.name for m in mutations(d, "score", d.model.params[0], sp.Integer(1))][:4]
+['1/(n-1) for 1/n', '1/(n-1) for 1/n', '1/(n-1) for 1/n', 'a sign']
 """
 from __future__ import annotations
 
