@@ -235,6 +235,8 @@ class _Latex:
                 raise self.fail(f"unknown subscript '{sub}' of the observation {self.var}: "
                                 f"write {self.var}_i, {self.var}_{{(1)}} or {self.var}_{{(n)}}",
                                 pos)
+        if name and name.endswith("_hat") and re.fullmatch(r"[A-Za-z0-9]+", sub):
+            return f"{name[:-4]}{sub}_hat"  # \hat{x}_m
         if name and re.fullmatch(r"[A-Za-z0-9]+", sub):
             return f"{name}{sub}"
         raise self.fail(f"subscript '{sub}' is not supported here", pos)
@@ -315,10 +317,12 @@ class _Latex:
             return self.postfix(f"sqrt({self.group()})")
         if cmd in _HAT:
             inner = self.raw_group().lstrip("\\")
+            if re.fullmatch(r"\\?[A-Za-z]+_\{?[A-Za-z0-9]+\}?", inner):  # \hat{x_m}
+                inner = re.sub(r"[\\_{}]", "", inner)
             if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", inner):
                 raise self.fail(f"\\{cmd} is only supported over a parameter's name", start)
             inner = inner.replace("var", "") if inner.startswith("var") else inner
-            return self.postfix(f"{inner}_hat", None)
+            return self.postfix(f"{inner}_hat", f"{inner}_hat")
         if cmd in _BAR:
             inner = self.raw_group().lstrip("\\")
             if inner != self.var:

@@ -86,6 +86,8 @@ RIGHT = [
     ("weibull_scale", "mle", r"\left(\frac{1}{n}\sum_{i=1}^n x_i^k\right)^{1/k}", "correct"),
     ("negative_binomial", "mle", r"\frac{r}{r + \bar{x}}", "equivalent"),
     (BOUNDED_NORMAL, "mle", r"\max(\bar{x}, 0)", "equivalent"),
+    ("pareto", ("mle", "alpha"), r"\frac{n}{\sum_i \log x_i - n\log \hat{x}_m}", "equivalent"),
+    ("gamma", ("mle", "beta"), r"\hat\beta = \frac{\hat\alpha}{\bar{x}}", "correct"),
 ]
 
 WRONG = [  # (model, step, claim, expected slip or None)
@@ -191,10 +193,17 @@ def test_fisher_information_per_observation_or_for_n():
 
 
 def test_no_truth_to_compare_with_is_undetermined_not_right():
-    report = run("gamma", mle={"alpha": r"\bar{x}^2"})
-    assert report.steps["mle.alpha"].verdict == "undetermined"
+    report = run("uniform", fisher=r"n/\theta^2")
+    assert report.steps["fisher"].verdict == "undetermined"
     assert report.exit_code == ClaimUndetermined.exit_code
-    assert run("uniform", fisher=r"n/\theta^2").steps["fisher"].verdict == "undetermined"
+
+
+def test_no_closed_form_is_decided_against_the_numeric_fit():
+    right = run("gamma", mle={"beta": r"\frac{\hat\alpha}{\bar{x}}"}).steps["mle.beta"]
+    assert right.verdict == "correct" and "decided numerically" in right.message
+    wrong = run("gamma", mle={"alpha": r"\bar{x}^2"}).steps["mle.alpha"]
+    assert wrong.verdict == "wrong" and wrong.counterexample["true"] > 0
+    assert run("zero_truncated_poisson", mle=r"\bar{x}").steps["mle"].verdict == "wrong"
 
 
 def test_numeric_only_decision_is_said_plainly():
@@ -317,7 +326,7 @@ def test_hostile_claims_in_every_step(bad):
 def test_cli_exit_codes(capsys):
     assert cli.main(["check", "exponential", "--mle", r"1/\bar{x}"]) == 0
     assert cli.main(["check", "exponential", "--mle", r"(n-1)/\sum x_i"]) == 16
-    assert cli.main(["check", "gamma", "--mle", "alpha=xbar", "--mle", "beta=1"]) == 17
+    assert cli.main(["check", "uniform", "--fisher", "1/theta^2"]) == 17
     assert cli.main(["check", "exponential"]) == 2
     assert cli.main(["check", "normal", "--mle", "xbar"]) == 3  # which parameter?
     capsys.readouterr()
