@@ -393,3 +393,29 @@ def test_cli_bad_files(content, tmp_path, capsys):
     path.write_text(content)
     assert cli.main(["check", str(path)]) in (2, 16)
     assert "Traceback" not in capsys.readouterr().err
+
+
+# --- rendering ----------------------------------------------------------------------------------
+def test_latex_report_compiles_with_pdflatex(tmp_path):
+    import shutil
+    import subprocess
+
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex is not installed (.ci/run installs it)")
+    report = run("normal", log_likelihood=r"-\frac{n}{2}\log\sigma^2 - \frac{1}{2\sigma^2}"
+                 r"\sum(x_i-\mu)^2", score={"sigma2": r"-\frac{n}{\sigma} + \frac{1}{\sigma^3}"
+                                            r"\sum (x_i-\mu)^2"},
+                 mle={"mu": r"\bar x", "sigma2": r"\frac{1}{n-1}\sum (x_i-\bar x)^2"})
+    (tmp_path / "check.tex").write_text(report.to_latex(standalone=True), encoding="utf-8")
+    done = subprocess.run(["pdflatex", "-halt-on-error", "-interaction=nonstopmode", "check.tex"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:]
+
+
+def test_markdown_report_escapes_text_and_marks_the_first_wrong_step():
+    report = run("uniform", mle=r"2\bar{x}", log_likelihood=r"-n\log\theta")
+    md = report.to_markdown()
+    assert "### MLE: WRONG (the first wrong step)" in md
+    assert "support\\-dependent" in md or "support-dependent" in md
+    assert md.count("$") % 2 == 0
+    assert report.to_text().splitlines()[-1] == "First wrong step: MLE."
