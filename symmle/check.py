@@ -42,10 +42,10 @@ from typing import Any, Mapping
 import sympy as sp
 
 from .bounded import bounded
-from .claims import parse_claim, split_assignment
-from .crosscheck import Evaluator, Point, agree, points
+from .claims import claims_by_parameter, parse_claim
+from .crosscheck import Evaluator, Point, agree, compare as _numeric, points, same_sample_points
 from .derivation import Derivation, derive
-from .errors import DerivationTimeout, ModelSpecError, ParseError, SymmleError
+from .errors import DerivationTimeout, SymmleError
 from .notation import I, N, order_statistics, to_symbols
 from .slips import Mutation, boundary_clamp, mutations
 
@@ -145,47 +145,6 @@ class CheckReport:
         return self.to_markdown()
 
 
-# -- gathering the claims ------------------------------------------------------------------------
-def _param_name(lhs: str, names: list[str]) -> str | None:
-    """``\\hat\\theta``, ``\\hat{\\sigma}^2``, ``theta_hat``, ``theta`` → the parameter name."""
-    key = lhs
-    for junk in ("\\hat", "\\widehat", "^{2}", "^2", "_hat", "hat", "\\", "{", "}", "$", " ",
-                 "(", ")"):
-        key = key.replace(junk, "")
-    if key in names:
-        return key
-    if f"{key}2" in names and ("^2" in lhs or "^{2}" in lhs):
-        return f"{key}2"
-    return None
-
-
-def _keyed(value: str | Mapping[str, str] | None, what: str, names: list[str],
-           ) -> dict[str, str]:
-    """A claim per parameter: a mapping, ``NAME=EXPR``, or (one parameter) a bare expression."""
-    if value is None:
-        return {}
-    if isinstance(value, Mapping):
-        out = {}
-        for k, v in value.items():
-            name = _param_name(str(k), names)
-            if name is None:
-                raise ModelSpecError(f"{what}: '{k}' is not a parameter of the model "
-                                     f"({', '.join(names)})")
-            out[name] = v
-        return out
-    if not isinstance(value, str):
-        raise ParseError(f"{what}: expected a string, got {type(value).__name__}", where=what)
-    lhs, rhs = split_assignment(value)
-    if lhs is not None:
-        name = _param_name(lhs, names)
-        if name is not None:
-            return {name: rhs}
-    if len(names) != 1:
-        raise ModelSpecError(f"{what}: the model has parameters {', '.join(names)}; write "
-                             f"NAME=EXPR for each")
-    return {names[0]: value}
-
-
 # -- comparing -----------------------------------------------------------------------------------
 def _symbolic(claim: sp.Expr, truth: sp.Expr, params: tuple, positive: bool,
               up_to_constant: bool = False) -> str | None:
@@ -212,58 +171,6 @@ def _symbolic(claim: sp.Expr, truth: sp.Expr, params: tuple, positive: bool,
         raise
     except Exception:  # noqa: BLE001 - SymPy can fail in many ways on odd claims
         return None
-
-
-def _numeric(claim: Evaluator, truth: Evaluator, pts: list[Point], up_to_constant: bool = False,
-             ) -> tuple[bool | None, Point | None, float, float, int]:
-    """(agree?, first counterexample, claimed value, true value, informative points)."""
-    informative = 0
-    diffs: dict[int, float] = {}
-    for p in pts:
-        a, b = claim(p), truth(p)
-        if up_to_constant:
-            key = id(p.sample)
-            if not (math.isfinite(a) and math.isfinite(b)):
-                if agree(a, b) is False:
-                    return False, p, a, b, informative
-                continue
-            informative += 1
-            if key in diffs:
-                if agree(a - b, diffs[key], 1e-6 * (1 + abs(a) + abs(b))) is False:
-                    return False, p, a, b, informative
-            else:
-                diffs[key] = a - b
-            continue
-        ok = agree(a, b)
-        if ok is None:
-            continue
-        informative += 1
-        if not ok:
-            return False, p, a, b, informative
-    if informative < 3:
-        return None, None, math.nan, math.nan, informative
-    return True, None, math.nan, math.nan, informative
-
-
-def _same_sample_points(pts: list[Point], model) -> list[Point]:
-    """For a log-likelihood: each sample at three parameter values (its own and two more)."""
-    out = []
-    extra = points(model, count=2 * len(pts), seed=7, boundary=False)
-    for k, p in enumerate(pts):
-        out.append(p)
-        for q in extra[2 * k:2 * k + 2]:
-            if _in_support(model, p.sample, q.values):
-                out.append(Point(p.sample, q.values))
-    return out
-
-
-def _in_support(model, sample, values) -> bool:
-    s = model.support.subs(values)
-    try:
-        lo, hi = float(s.lower), float(s.upper)
-    except (TypeError, ValueError):
-        return False
-    return bool(sample.min() >= lo and sample.max() <= hi)
 
 
 def _fmt(v: float) -> str:
@@ -339,7 +246,7 @@ def check(model: Any, *, log_likelihood: str | None = None,
     if log_likelihood is not None:
         claims.append(("log_likelihood", "log_likelihood", None, log_likelihood))
     for kind, value in (("score", score), ("mle", mle), ("fisher", fisher)):
-        for pname, text in _keyed(value, kind, names).items():
+        for pname, text in claims_by_parameter(value, kind, names).items():
             step = kind if len(names) == 1 else f"{kind}.{pname}"
             claims.append((step, kind, pname, text))
     order = {"log_likelihood": 0, "score": 1, "mle": 2, "fisher": 3}
@@ -348,7 +255,7 @@ def check(model: Any, *, log_likelihood: str | None = None,
 
     symbols = [*params, *m.known]
     pts = points(m, seed=seed)
-    ll_pts = _same_sample_points(pts, m)
+    ll_pts = same_sample_points(pts, m)
 
     def ev(e: sp.Expr) -> Evaluator:
         return Evaluator(e, symbols, obs, stats)

@@ -42,10 +42,10 @@ from sympy import Sum
 
 from . import parsing
 from .claims_latex import _GREEK, _fail, is_latex, latex_to_plain
-from .errors import ParseError
+from .errors import ModelSpecError, ParseError
 from .notation import I, N, order_statistics
 
-__all__ = ["parse_claim", "latex_to_plain", "split_assignment", "is_latex", "MAX_LENGTH"]
+__all__ = ["parse_claim", "claims_by_parameter", "latex_to_plain", "split_assignment", "is_latex", "MAX_LENGTH"]
 
 MAX_LENGTH = parsing.MAX_LENGTH
 
@@ -237,3 +237,50 @@ def parse_claim(text: str, params: Sequence[sp.Symbol], var: sp.Symbol,
                          f"write sum({var.name}_i), {var.name}bar, max({var.name}) or "
                          f"min({var.name})", where=where)
     return expr
+
+
+# -- claims per parameter ------------------------------------------------------------------------
+def _param_name(lhs: str, names: list[str]) -> str | None:
+    """``\\hat\\theta``, ``\\hat{\\sigma}^2``, ``theta_hat``, ``theta`` → the parameter name."""
+    key = lhs
+    for junk in ("\\hat", "\\widehat", "^{2}", "^2", "_hat", "hat", "\\", "{", "}", "$", " ",
+                 "(", ")"):
+        key = key.replace(junk, "")
+    if key in names:
+        return key
+    if f"{key}2" in names and ("^2" in lhs or "^{2}" in lhs):
+        return f"{key}2"
+    return None
+
+
+def claims_by_parameter(value: str | Mapping[str, str] | None, what: str, names: list[str],
+           ) -> dict[str, str]:
+    """A claim per parameter: a mapping, ``NAME=EXPR``, or (one parameter) a bare expression.
+
+    Examples
+    --------
+    >>> claims_by_parameter(r"\\hat\\sigma^2 = xbar", "mle", ["mu", "sigma2"])
+    {'sigma2': 'xbar'}
+    """
+    if value is None:
+        return {}
+    if isinstance(value, Mapping):
+        out = {}
+        for k, v in value.items():
+            name = _param_name(str(k), names)
+            if name is None:
+                raise ModelSpecError(f"{what}: '{k}' is not a parameter of the model "
+                                     f"({', '.join(names)})")
+            out[name] = v
+        return out
+    if not isinstance(value, str):
+        raise ParseError(f"{what}: expected a string, got {type(value).__name__}", where=what)
+    lhs, rhs = split_assignment(value)
+    if lhs is not None:
+        name = _param_name(lhs, names)
+        if name is not None:
+            return {name: rhs}
+    if len(names) != 1:
+        raise ModelSpecError(f"{what}: the model has parameters {', '.join(names)}; write "
+                             f"NAME=EXPR for each")
+    return {names[0]: value}

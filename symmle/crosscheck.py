@@ -29,7 +29,7 @@ from .model import Model
 from .notation import I, N, linearize
 from .probe import known_values
 
-__all__ = ["Point", "Evaluator", "points", "agree", "SIZES"]
+__all__ = ["Point", "Evaluator", "points", "agree", "compare", "same_sample_points", "SIZES"]
 
 SIZES = (2, 3, 4, 5, 7, 10, 20, 50)
 RTOL = 1e-7
@@ -194,3 +194,57 @@ def points(model: Model, count: int = 16, seed: int = 0, boundary: bool = True) 
             if math.isfinite(end):
                 out.append(Point(np.full(3, end), base, boundary=True))
     return out
+
+
+def compare(claim: Evaluator, truth: Evaluator, pts: list[Point], up_to_constant: bool = False,
+             ) -> tuple[bool | None, Point | None, float, float, int]:
+    """Compare two evaluators on ``pts``: (agree?, first point where they differ, the two
+    values there, number of informative points). ``None`` when fewer than 3 points decide.
+    With ``up_to_constant`` the difference must be the same at every point of one sample."""
+    informative = 0
+    diffs: dict[int, float] = {}
+    for p in pts:
+        a, b = claim(p), truth(p)
+        if up_to_constant:
+            key = id(p.sample)
+            if not (math.isfinite(a) and math.isfinite(b)):
+                if agree(a, b) is False:
+                    return False, p, a, b, informative
+                continue
+            informative += 1
+            if key in diffs:
+                if agree(a - b, diffs[key], 1e-6 * (1 + abs(a) + abs(b))) is False:
+                    return False, p, a, b, informative
+            else:
+                diffs[key] = a - b
+            continue
+        ok = agree(a, b)
+        if ok is None:
+            continue
+        informative += 1
+        if not ok:
+            return False, p, a, b, informative
+    if informative < 3:
+        return None, None, math.nan, math.nan, informative
+    return True, None, math.nan, math.nan, informative
+
+
+def same_sample_points(pts: list[Point], model: Model) -> list[Point]:
+    """For a log-likelihood: each sample at three parameter values (its own and two more)."""
+    out = []
+    extra = points(model, count=2 * len(pts), seed=7, boundary=False)
+    for k, p in enumerate(pts):
+        out.append(p)
+        for q in extra[2 * k:2 * k + 2]:
+            if in_support(model, p.sample, q.values):
+                out.append(Point(p.sample, q.values))
+    return out
+
+
+def in_support(model: Model, sample: np.ndarray, values: dict) -> bool:
+    s = model.support.subs(values)
+    try:
+        lo, hi = float(s.lower), float(s.upper)
+    except (TypeError, ValueError):
+        return False
+    return bool(sample.min() >= lo and sample.max() <= hi)
