@@ -24,7 +24,8 @@ agree at every point, the step is accepted and the message says it was decided n
 
 Examples
 --------
->>> r = check("exponential", mle={"lambda": r"\\frac{1}{\\bar{x}}"}, score=r"\\frac{n}{\\lambda} - \\sum_i x_i")
+>>> r = check("exponential", mle={"lambda": r"\\frac{1}{\\bar{x}}"},
+...           score=r"\\frac{n}{\\lambda} - \\sum_i x_i")
 >>> r.steps["score"].verdict, r.steps["mle"].verdict, r.all_correct
 ('correct', 'correct', True)
 >>> r = check("normal", mle={"mu": "xbar", "sigma2": "sum((x_i - xbar)^2)/(n-1)"})
@@ -191,7 +192,8 @@ def check(model: Any, *, log_likelihood: str | None = None,
           score: str | Mapping[str, str] | None = None,
           mle: str | Mapping[str, str] | None = None,
           fisher: str | Mapping[str, str] | None = None, seed: int = 0,
-          derivation: Derivation | None = None, **model_kwargs: Any) -> CheckReport:
+          derivation: Derivation | None = None, timeout: float = 30.0,
+          **model_kwargs: Any) -> CheckReport:
     """Check a person's own derivation, step by step.
 
     Parameters
@@ -206,6 +208,9 @@ def check(model: Any, *, log_likelihood: str | None = None,
         message says which), a diagonal entry for several parameters.
     seed
         Seed of the random points of the numeric cross-check.
+    timeout
+        Seconds for the derivation, and again for judging the claims (each comparison is also
+        bounded by itself); a ``DerivationTimeout`` when they run out.
     **model_kwargs
         ``var``, ``params``, ``known``, ``support``, ``timeout``, ... as for ``derive``.
 
@@ -229,7 +234,7 @@ def check(model: Any, *, log_likelihood: str | None = None,
     16
     """
     started = time.perf_counter()
-    d = derivation or derive(model, **model_kwargs)
+    d = derivation or derive(model, timeout=timeout, **model_kwargs)
     m = d.model
     names = list(d.parameters)
     params = m.params
@@ -261,28 +266,32 @@ def check(model: Any, *, log_likelihood: str | None = None,
         return Evaluator(e, symbols, obs, stats)
 
     results: dict[str, StepVerdict] = {}
-    for step, kind, pname, text in claims:
-        claimed = parsed[step]
-        p = by_name.get(pname) if pname else None
-        truth, alt, note = _truth(d, kind, p)
-        if kind == "mle" and d.mle is None:
-            results[step] = _judge_fitted(step, p, claimed, d, ev, pts, text)
-            continue
-        if kind == "mle":  # other parameters' hats in the claim (β̂ = α̂/x̄) are their MLEs
-            others = {q: d.mle[q.name] for q in params if q != p}
-            if any(claimed.has(q) for q in others):
-                verdict = _judge(step, kind, p, claimed.xreplace(others), truth, alt, note, d,
-                                 positive, ev, pts, text)
-                results[step] = _replace(verdict, claimed=claimed)
+
+    def judge_all() -> None:
+        for step, kind, pname, text in claims:
+            claimed = parsed[step]
+            p = by_name.get(pname) if pname else None
+            truth, alt, note = _truth(d, kind, p)
+            if kind == "mle" and d.mle is None:
+                results[step] = _judge_fitted(step, p, claimed, d, ev, pts, text)
                 continue
-        if truth is None:
-            results[step] = StepVerdict(step, kind, pname, "undetermined",
-                                        f"symmle has no {STEP_NAMES[kind]} to compare with: "
-                                        f"{note}", claimed, source=text, decided_by="none")
-            continue
-        results[step] = _judge(step, kind, p, claimed, truth, alt, note, d, positive, ev,
-                               ll_pts if kind == "log_likelihood" else pts, text)
-    _follows(results, parsed, d, ev, pts)
+            if kind == "mle":  # other parameters' hats in the claim (β̂ = α̂/x̄): their MLEs
+                others = {q: d.mle[q.name] for q in params if q != p}
+                if any(claimed.has(q) for q in others):
+                    verdict = _judge(step, kind, p, claimed.xreplace(others), truth, alt, note, d,
+                                     positive, ev, pts, text)
+                    results[step] = _replace(verdict, claimed=claimed)
+                    continue
+            if truth is None:
+                results[step] = StepVerdict(step, kind, pname, "undetermined",
+                                            f"symmle has no {STEP_NAMES[kind]} to compare with: "
+                                            f"{note}", claimed, source=text, decided_by="none")
+                continue
+            results[step] = _judge(step, kind, p, claimed, truth, alt, note, d, positive, ev,
+                                   ll_pts if kind == "log_likelihood" else pts, text)
+        _follows(results, parsed, d, ev, pts)
+
+    bounded(judge_all, seconds=timeout, what="checking the claimed steps")
     notes = ()
     return CheckReport(d, results, time.perf_counter() - started, len(pts), notes)
 
@@ -445,7 +454,8 @@ def _follows(results: dict[str, StepVerdict], parsed: dict[str, sp.Expr], d: Der
     for step, v in list(results.items()):
         follows = None
         if v.kind == "score" and wrong_ll:
-            deriv = sp.diff(parsed["log_likelihood"], sp.Symbol(v.param, **_assumptions(d, v.param)))
+            param = sp.Symbol(v.param, **_assumptions(d, v.param))
+            deriv = sp.diff(parsed["log_likelihood"], param)
             if _numeric(ev(v.claimed), ev(deriv), pts)[0]:
                 follows = "it is the derivative of your log-likelihood, which is wrong"
             else:

@@ -45,7 +45,8 @@ from .claims_latex import _GREEK, _fail, is_latex, latex_to_plain
 from .errors import ModelSpecError, ParseError
 from .notation import I, N, order_statistics
 
-__all__ = ["parse_claim", "claims_by_parameter", "latex_to_plain", "split_assignment", "is_latex", "MAX_LENGTH"]
+__all__ = ["parse_claim", "claims_by_parameter", "latex_to_plain", "split_assignment",
+           "is_latex", "MAX_LENGTH"]
 
 MAX_LENGTH = parsing.MAX_LENGTH
 

@@ -419,3 +419,12 @@ def test_markdown_report_escapes_text_and_marks_the_first_wrong_step():
     assert "support\\-dependent" in md or "support-dependent" in md
     assert md.count("$") % 2 == 0
     assert report.to_text().splitlines()[-1] == "First wrong step: MLE."
+
+
+@pytest.mark.parametrize("claim", [r"\sum_i (x_i+\lambda)^{2000}", r"(\sum_i x_i + \lambda)^{2000}",
+                                   "exp(exp(exp(sum(x_i))))", r"\sum_i\sum_i\sum_i x_i"])
+def test_expensive_claims_are_bounded(claim):
+    started = time.perf_counter()
+    report = run("exponential", mle=claim, log_likelihood=claim)
+    assert {v.verdict for v in report.steps.values()} == {"wrong"}
+    assert time.perf_counter() - started < 20
