@@ -11,6 +11,7 @@ The pipeline, one module a stage: :mod:`~symmle.model` (with :mod:`~symmle.parsi
 from __future__ import annotations
 
 from . import errors, families, notation
+from .check import CheckReport, check
 from .derivation import Derivation, derive
 from .errors import SymmleError
 from .model import Model, build_model
@@ -18,5 +19,5 @@ from .numeric import FitResult, fit
 
 __version__ = "0.1.0"
 
-__all__ = ["derive", "fit", "build_model", "Derivation", "FitResult", "Model", "SymmleError",
+__all__ = ["derive", "fit", "check", "CheckReport", "build_model", "Derivation", "FitResult", "Model", "SymmleError",
            "errors", "families", "notation", "__version__"]

@@ -9,6 +9,10 @@
     symmle fit MODEL --data FILE [--column NAME] [same model options]
                      [--known NAME=VALUE]... [--format text|json] [-o FILE]
     symmle catalog [--format text|json] [-o FILE]
+    symmle check MODEL [same model options] [--log-likelihood EXPR] [--score [NAME=]EXPR]...
+                       [--mle [NAME=]EXPR]... [--fisher [NAME=]EXPR]... [--seed N]
+                       [--format text|json|md|latex] [--standalone] [-o FILE]
+    symmle check FILE.toml|FILE.yaml|FILE.json [--format ...]
     symmle --version
 
 MODEL is a catalog name (``symmle catalog`` lists them) or a density string such as
@@ -156,6 +160,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_output_options(catalog)
     catalog.set_defaults(run=_run_catalog)
+
+    from .check_cli import add_check_parser
+
+    add_check_parser(commands, _add_model_options, _add_output_options)
     return parser
 
 
@@ -479,6 +487,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     run: Callable[[argparse.Namespace], str] = args.run
     try:
         text = run(args)
+        status = 0
+        if isinstance(text, tuple):  # (output, exit status): 'check' reports a wrong step
+            text, status = text
         try:
             _emit(text, args.output, stdout, fmt == "json")
         except OSError as exc:
@@ -487,7 +498,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _report("error", "OutputError",
                     f"cannot write {args.output}: {exc.strerror or exc}", fmt, stdout, stderr)
             return EXIT_OUTPUT
-        return 0
+        return status
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # e.g. 'symmle catalog | head': the reader has gone, stop quietly

@@ -23,8 +23,10 @@ takes a code from 10 up::
     │   └── OutOfSupportError        15  an observation outside the support
     ├── NonIdentifiableError          7
     ├── DerivationTimeout             8
-    └── ConvergenceError              9
-        └── NoMaximumError           33  the likelihood has no maximum (separated data)
+    ├── ConvergenceError              9
+    │   └── NoMaximumError           33  the likelihood has no maximum (separated data)
+    └── ClaimWrong                   16  symmle check: a claimed step is wrong
+        └── ClaimUndetermined        17  symmle check: none wrong, one could not be decided
 """
 from __future__ import annotations
 
@@ -150,6 +152,20 @@ class NoMaximumError(ConvergenceError):
     parameters go to infinity (logistic regression on separated data)."""
 
     exit_code = 33
+
+
+class ClaimWrong(SymmleError, ValueError):
+    """``symmle check``: a claimed step of a hand derivation is wrong (the report says which,
+    with a counterexample). Used as an exit code; :func:`symmle.check` returns the report."""
+
+    exit_code = 16
+
+
+class ClaimUndetermined(ClaimWrong):
+    """``symmle check``: no claimed step is wrong but one could not be decided (symmle has no
+    closed form or Fisher information to compare it with)."""
+
+    exit_code = 17
 
 
 def caret(text: str, position: int) -> str:

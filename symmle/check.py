@@ -1,0 +1,493 @@
+"""``check``: which of a person's derivation steps are right, and where the first wrong one is.
+
+The verify stage of the pipeline. It takes a model and the steps someone wrote on paper (the
+log-likelihood, the score, the MLE, the Fisher information, any subset, in LaTeX or symmle's
+plain syntax), derives the truth with :func:`symmle.derive`, and gives each step a verdict:
+
+``correct``
+    the same expression as symmle's (after collecting the sums);
+``equivalent``
+    equal for every sample and parameter value but written in another form (the message shows
+    symmle's form);
+``correct_up_to_constant``
+    a log-likelihood that differs from the truth by a term free of the parameters;
+``wrong``
+    differs: with a counterexample (a sample and parameter values, both values) and, where one
+    of the known slips explains it, the slip (:mod:`symmle.slips`);
+``undetermined``
+    symmle has no truth to compare with (no closed form, information not applicable).
+
+Each verdict is decided symbolically (a bounded simplification of the difference) *and*
+cross-checked numerically at random parameter values and random samples in the support
+(:mod:`symmle.crosscheck`). When SymPy cannot simplify the difference to zero but the numbers
+agree at every point, the step is accepted and the message says it was decided numerically.
+
+Examples
+--------
+>>> r = check("exponential", mle={"lambda": r"\\frac{1}{\\bar{x}}"},
+...           score=r"\\frac{n}{\\lambda} - \\sum_i x_i")
+>>> r.steps["score"].verdict, r.steps["mle"].verdict, r.all_correct
+('correct', 'correct', True)
+>>> r = check("normal", mle={"mu": "xbar", "sigma2": "sum((x_i - xbar)^2)/(n-1)"})
+>>> r.steps["mle.sigma2"].verdict, r.steps["mle.sigma2"].slip
+('wrong', '1/(n-1) for 1/n')
+"""
+from __future__ import annotations
+
+import json
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import sympy as sp
+
+from .bounded import bounded
+from .claims import claims_by_parameter, parse_claim
+from .crosscheck import Evaluator, Point, agree, compare as _numeric, points, same_sample_points
+from .derivation import Derivation, derive
+from .errors import DerivationTimeout, SymmleError
+from .notation import I, N, order_statistics, to_symbols
+from .slips import Mutation, boundary_clamp, mutations
+
+__all__ = ["check", "CheckReport", "StepVerdict", "CORRECT_VERDICTS"]
+
+CORRECT_VERDICTS = ("correct", "equivalent", "correct_up_to_constant")
+SYMBOLIC_SECONDS = 3.0
+STEP_NAMES = {"log_likelihood": "log-likelihood", "score": "score", "mle": "MLE",
+              "fisher": "Fisher information"}
+
+
+@dataclass(frozen=True)
+class StepVerdict:
+    """The verdict on one claimed step."""
+
+    name: str
+    kind: str
+    param: str | None
+    verdict: str
+    message: str
+    claimed: sp.Expr
+    truth: sp.Expr | None = None
+    counterexample: dict | None = None
+    slip: str | None = None
+    decided_by: str = "symbolic and numeric"
+    follows: str | None = None
+    source: str = ""
+
+    @property
+    def correct(self) -> bool:
+        return self.verdict in CORRECT_VERDICTS
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"verdict": self.verdict, "message": self.message,
+                "counterexample": self.counterexample, "slip": self.slip,
+                "claimed": str(self.claimed), "truth": None if self.truth is None else
+                str(self.truth), "decided_by": self.decided_by, "follows": self.follows}
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """All verdicts, in the order log-likelihood → score → MLE → Fisher information.
+
+    ``exit_code`` is 0 when every claimed step is correct (or equivalent, or a log-likelihood
+    correct up to a constant), :class:`~symmle.errors.ClaimWrong`'s code when one is wrong, and
+    :class:`~symmle.errors.ClaimUndetermined`'s when none is wrong but one could not be decided.
+    """
+
+    derivation: Derivation
+    steps: dict[str, StepVerdict]
+    seconds: float = 0.0
+    points: int = 0
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def first_wrong(self) -> str | None:
+        return next((k for k, v in self.steps.items() if v.verdict == "wrong"), None)
+
+    @property
+    def all_correct(self) -> bool:
+        return all(v.correct for v in self.steps.values())
+
+    @property
+    def exit_code(self) -> int:
+        from .errors import ClaimUndetermined, ClaimWrong
+
+        if self.first_wrong:
+            return ClaimWrong.exit_code
+        return 0 if self.all_correct else ClaimUndetermined.exit_code
+
+    def to_dict(self) -> dict[str, Any]:
+        m = self.derivation.model
+        return {"model": m.name or str(m.density), "parameters": list(self.derivation.parameters),
+                "steps": {k: v.to_dict() for k, v in self.steps.items()},
+                "first_wrong": self.first_wrong, "all_correct": self.all_correct,
+                "random_points": self.points, "notes": list(self.notes)}
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def to_text(self) -> str:
+        from .render_check import render_check_text
+
+        return render_check_text(self)
+
+    def to_markdown(self) -> str:
+        from .render_check import render_check_markdown
+
+        return render_check_markdown(self)
+
+    def to_latex(self, standalone: bool = False) -> str:
+        from .render_check import render_check_latex
+
+        return render_check_latex(self, standalone=standalone)
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
+
+# -- comparing -----------------------------------------------------------------------------------
+def _symbolic(claim: sp.Expr, truth: sp.Expr, params: tuple, positive: bool,
+              up_to_constant: bool = False) -> str | None:
+    """'same', 'equivalent', 'constant' (differs by a parameter-free term) or None (unknown)."""
+    def run() -> str | None:
+        if claim == truth:  # the same expression, after SymPy's automatic evaluation
+            return "same"
+        a, table = to_symbols(claim, positive)
+        b, table = to_symbols(truth, positive, table)
+        diff = a - b
+        for f in (sp.expand, sp.cancel, sp.simplify):
+            d = f(diff)
+            if d == 0:
+                return "equivalent"
+            if up_to_constant and all(f(sp.diff(d, p)) == 0 for p in params):
+                return "constant"
+        return None
+
+    try:
+        return bounded(run, seconds=SYMBOLIC_SECONDS, what="comparing the claim")
+    except DerivationTimeout:
+        return None
+    except SymmleError:
+        raise
+    except Exception:  # noqa: BLE001 - SymPy can fail in many ways on odd claims
+        return None
+
+
+def _fmt(v: float) -> str:
+    return "undefined" if not math.isfinite(v) else f"{v:.6g}"
+
+
+def _counterexample(p: Point, a: float, b: float, kind: str = "") -> dict:
+    out = p.to_dict()
+    if kind == "mle":  # an estimator depends on the sample only
+        out["parameters"] = {}
+    out.update({"claimed": a if math.isfinite(a) else None,
+                "true": b if math.isfinite(b) else None})
+    return out
+
+
+# -- the public function -------------------------------------------------------------------------
+def check(model: Any, *, log_likelihood: str | None = None,
+          score: str | Mapping[str, str] | None = None,
+          mle: str | Mapping[str, str] | None = None,
+          fisher: str | Mapping[str, str] | None = None, seed: int = 0,
+          derivation: Derivation | None = None, timeout: float = 30.0,
+          **model_kwargs: Any) -> CheckReport:
+    """Check a person's own derivation, step by step.
+
+    Parameters
+    ----------
+    model
+        What :func:`symmle.derive` takes: a catalog name, a density string, ...
+    log_likelihood, score, mle, fisher
+        The claimed steps (any subset), each in LaTeX (``r"\\frac{n}{\\sum_i x_i}"``) or plain
+        syntax (``"n/sum(x_i)"``). ``score``, ``mle`` and ``fisher`` take a mapping parameter
+        name → claim, or ``"NAME=EXPR"``, or a bare expression for a one-parameter model;
+        ``fisher`` is per observation or for the n observations (either is accepted, the
+        message says which), a diagonal entry for several parameters.
+    seed
+        Seed of the random points of the numeric cross-check.
+    timeout
+        Seconds for the derivation, and again for judging the claims (each comparison is also
+        bounded by itself); a ``DerivationTimeout`` when they run out.
+    **model_kwargs
+        ``var``, ``params``, ``known``, ``support``, ``timeout``, ... as for ``derive``.
+
+    Returns
+    -------
+    CheckReport
+
+    Raises
+    ------
+    ParseError
+        A claim outside the accepted syntax (with the position).
+    SymmleError
+        Whatever ``derive`` raises for the model.
+
+    Examples
+    --------
+    >>> r = check("poisson", mle=r"\\hat\\lambda = \\frac{\\sum_{i=1}^n x_i}{n-1}")
+    >>> r.steps["mle"].verdict, r.steps["mle"].slip
+    ('wrong', '1/(n-1) for 1/n')
+    >>> r.exit_code
+    16
+    """
+    started = time.perf_counter()
+    d = derivation or derive(model, timeout=timeout, **model_kwargs)
+    m = d.model
+    names = list(d.parameters)
+    params = m.params
+    by_name = {p.name: p for p in params}
+    stats = (d.solution.support.order_statistics if d.solution.support is not None
+             else order_statistics(m.var))
+    obs = sp.IndexedBase(m.var.name)[I]
+    positive = bool(m.support.lower.is_nonnegative) if m.support.lower.is_finite else False
+
+    def parse(text: Any, where: str) -> sp.Expr:
+        return parse_claim(text, params, m.var, m.known, where=where, order_stats=stats)
+
+    claims: list[tuple[str, str, str | None, str]] = []
+    if log_likelihood is not None:
+        claims.append(("log_likelihood", "log_likelihood", None, log_likelihood))
+    for kind, value in (("score", score), ("mle", mle), ("fisher", fisher)):
+        for pname, text in claims_by_parameter(value, kind, names).items():
+            step = kind if len(names) == 1 else f"{kind}.{pname}"
+            claims.append((step, kind, pname, text))
+    order = {"log_likelihood": 0, "score": 1, "mle": 2, "fisher": 3}
+    claims.sort(key=lambda c: (order[c[1]], names.index(c[2]) if c[2] else -1))
+    parsed = {step: parse(text, step.replace("_", "-")) for step, _, _, text in claims}
+
+    symbols = [*params, *m.known]
+    pts = points(m, seed=seed)
+    ll_pts = same_sample_points(pts, m)
+
+    def ev(e: sp.Expr) -> Evaluator:
+        return Evaluator(e, symbols, obs, stats)
+
+    results: dict[str, StepVerdict] = {}
+
+    def judge_all() -> None:
+        for step, kind, pname, text in claims:
+            claimed = parsed[step]
+            p = by_name.get(pname) if pname else None
+            truth, alt, note = _truth(d, kind, p)
+            if kind == "mle" and d.mle is None:
+                results[step] = _judge_fitted(step, p, claimed, d, ev, pts, text)
+                continue
+            if kind == "mle":  # other parameters' hats in the claim (β̂ = α̂/x̄): their MLEs
+                others = {q: d.mle[q.name] for q in params if q != p}
+                if any(claimed.has(q) for q in others):
+                    verdict = _judge(step, kind, p, claimed.xreplace(others), truth, alt, note, d,
+                                     positive, ev, pts, text)
+                    results[step] = _replace(verdict, claimed=claimed)
+                    continue
+            if truth is None:
+                results[step] = StepVerdict(step, kind, pname, "undetermined",
+                                            f"symmle has no {STEP_NAMES[kind]} to compare with: "
+                                            f"{note}", claimed, source=text, decided_by="none")
+                continue
+            results[step] = _judge(step, kind, p, claimed, truth, alt, note, d, positive, ev,
+                                   ll_pts if kind == "log_likelihood" else pts, text)
+        _follows(results, parsed, d, ev, pts)
+
+    bounded(judge_all, seconds=timeout, what="checking the claimed steps")
+    notes = ()
+    return CheckReport(d, results, time.perf_counter() - started, len(pts), notes)
+
+
+def _truth(d: Derivation, kind: str, p: sp.Symbol | None,
+           ) -> tuple[sp.Expr | None, dict[str, sp.Expr], str]:
+    """The truth, alternatives accepted as correct (name → expr), and a note."""
+    if kind == "log_likelihood":
+        return d.log_likelihood_sample, {}, ""
+    j = d.model.params.index(p)
+    if kind == "score":
+        if d.method.get(p.name) == "support":
+            return d.score[j], {}, "the support depends on this parameter, so the score " \
+                "holds only where the likelihood is positive"
+        return d.score[j], {}, ""
+    if kind == "mle":
+        if d.mle is None:
+            return None, {}, f"no closed form ({d.solution.reason})"
+        return d.mle[p.name], {}, ""
+    info = d.fisher_information
+    if info is None:
+        return None, {}, d.information.reason or "the Fisher information was not derived"
+    return info[j, j], {"for the n observations": N * info[j, j]}, "per observation"
+
+
+def _judge(step: str, kind: str, p: sp.Symbol | None, claimed: sp.Expr, truth: sp.Expr,
+           alt: dict[str, sp.Expr], note: str, d: Derivation, positive: bool, ev, pts: list[Point],
+           text: str) -> StepVerdict:
+    params = d.model.params
+    what = STEP_NAMES[kind] + (f" of {p.name}" if p is not None and len(params) > 1 else "")
+    up = kind == "log_likelihood"
+    ce = ev(claimed)
+    candidates = [(note, truth)] + list(alt.items())
+    for label, t in candidates:
+        sym = _symbolic(claimed, t, params, positive, up_to_constant=up)
+        te = ev(t)
+        clamp = boundary_clamp(d, p) if kind == "mle" else None
+        num, where, a, b, k = _numeric(ce, ev(clamp) if clamp is not None else te, pts, up)
+        if sym is not None and num is False and clamp is not None:
+            # right formula, but the root leaves the parameter space on this sample
+            return StepVerdict(step, kind, p.name if p else None, "wrong",
+                               f"your {what} is the root of the likelihood equation, but on "
+                               f"samples where it leaves the parameter space the MLE is the "
+                               f"boundary value: your claim {_fmt(a)}, the MLE {_fmt(b)}",
+                               claimed, clamp, _counterexample(where, a, b, kind),
+                               "missing boundary case", source=text)
+        if sym is None and num is not True:
+            continue
+        if sym is not None and num is False:
+            return StepVerdict(step, kind, p.name if p else None, "undetermined",
+                               f"SymPy finds your {what} equal to symmle's, but the numbers "
+                               f"differ ({_fmt(a)} vs {_fmt(b)}); please report this",
+                               claimed, t, _counterexample(where, a, b), source=text)
+        decided = "symbolic and numeric" if sym and num else "symbolic" if sym else "numeric"
+        form = f" ({label})" if label and kind == "fisher" else ""
+        if sym == "same":
+            verdict, msg = "correct", f"your {what} is right{form}"
+        elif sym == "constant" or (up and sym is None):
+            verdict = "correct_up_to_constant"
+            msg = (f"your {what} is right up to an additive constant (a term free of the "
+                   f"parameters, which does not change the MLE)")
+            if sym is None:
+                verdict = "correct_up_to_constant" if not _numeric(ce, te, pts)[0] else "equivalent"
+                msg = msg if verdict != "equivalent" else f"your {what} is right"
+        else:
+            verdict = "equivalent"
+            msg = f"your {what} is right{form}, in another form than symmle's"
+        if sym is None:
+            msg += (f"; SymPy could not simplify the difference to zero, so this was decided "
+                    f"numerically: the two agree at {k} random samples and parameter values")
+        elif num is None:
+            msg += "; the numeric cross-check found too few points where both are defined"
+        return StepVerdict(step, kind, p.name if p else None, verdict, msg, claimed, t,
+                           decided_by=decided, source=text)
+    # wrong: a counterexample against the main truth, and the slip that explains it
+    te = ev(truth)
+    clamp = boundary_clamp(d, p) if kind == "mle" else None
+    target = ev(clamp) if clamp is not None else te
+    num, where, a, b, k = _numeric(ce, target, pts, up)
+    if num is None:
+        return StepVerdict(step, kind, p.name if p else None, "undetermined",
+                           f"SymPy could not decide whether your {what} equals symmle's, and "
+                           f"the two are defined together at only {k} random points", claimed,
+                           truth, source=text, decided_by="none")
+    slip = _slip(claimed, d, kind, p, ev, pts, up)
+    msg = f"your {what} is wrong"
+    if where is not None:
+        msg += (f": with n = {where.sample.size}"
+                + (f" and {', '.join(f'{s.name} = {v:.4g}' for s, v in where.values.items())}"
+                   if kind != "mle" else "")
+                + f", yours gives {_fmt(a)} but the {what} is {_fmt(b)}")
+    if slip is not None:
+        msg += f". Most likely slip: {slip.name} ({slip.explain})"
+    return StepVerdict(step, kind, p.name if p else None, "wrong", msg, claimed, truth,
+                       _counterexample(where, a, b, kind) if where is not None else None,
+                       slip.name if slip else None, source=text)
+
+
+FIT_SAMPLES = 8
+
+
+def _judge_fitted(step: str, p: sp.Symbol, claimed: sp.Expr, d: Derivation, ev,
+                  pts: list[Point], text: str) -> StepVerdict:
+    """An MLE without closed form: compare the claim with ``symmle.fit`` on random samples
+    (the other parameters' hats in the claim taken at their fitted values)."""
+    from .numeric import fit
+
+    agree_at = 0
+    ce = ev(claimed)
+    for point in [q for q in pts if not q.boundary][:FIT_SAMPLES]:
+        known = {k.name: v for k, v in point.values.items() if k in d.model.known}
+        try:
+            est = fit(d.model, point.sample, known_values=known or None, derivation=d).estimates
+        except SymmleError:
+            continue
+        values = {**point.values, **{q: float(est[q.name]) for q in d.model.params}}
+        at = Point(point.sample, values)
+        a, b = ce(at), values[p]
+        ok = agree(a, b, 1e-4)
+        if ok is False:
+            return StepVerdict(step, "mle", p.name, "wrong",
+                               f"your MLE of {p.name} is wrong: with n = {point.sample.size}, "
+                               f"yours gives {_fmt(a)} but maximising the likelihood "
+                               f"numerically gives {_fmt(b)} (symmle has no closed form)",
+                               claimed, None, _counterexample(at, a, b, "mle"),
+                               decided_by="numeric", source=text)
+        agree_at += ok is True
+    if agree_at < 3:
+        return StepVerdict(step, "mle", p.name, "undetermined",
+                           f"symmle has no closed form for the MLE of {p.name} "
+                           f"({d.solution.reason}), and the numeric fit decided too few samples",
+                           claimed, source=text, decided_by="none")
+    return StepVerdict(step, "mle", p.name, "correct",
+                       f"your MLE of {p.name} agrees with the numerically maximised likelihood "
+                       f"on {agree_at} random samples (to 1e-4); symmle has no closed form, so "
+                       f"this was decided numerically", claimed, decided_by="numeric",
+                       source=text)
+
+
+def _slip(claimed: sp.Expr, d: Derivation, kind: str, p: sp.Symbol | None, ev, pts, up: bool,
+          ) -> Mutation | None:
+    ce = ev(claimed)
+    for mut in mutations(d, kind, p, claimed):
+        if mut.expr is None:
+            return mut
+        try:
+            me = ev(mut.expr)
+        except Exception:  # noqa: BLE001 - a mutation that does not compile explains nothing
+            continue
+        if _numeric(ce, me, pts, up)[0]:
+            return mut
+    return None
+
+
+def _follows(results: dict[str, StepVerdict], parsed: dict[str, sp.Expr], d: Derivation, ev,
+             pts: list[Point]) -> None:
+    """For a step after a wrong one: whether it follows from the person's (wrong) claim."""
+    params = d.model.params
+    wrong_ll = "log_likelihood" in results and results["log_likelihood"].verdict == "wrong"
+    for step, v in list(results.items()):
+        follows = None
+        if v.kind == "score" and wrong_ll:
+            param = sp.Symbol(v.param, **_assumptions(d, v.param))
+            deriv = sp.diff(parsed["log_likelihood"], param)
+            if _numeric(ev(v.claimed), ev(deriv), pts)[0]:
+                follows = "it is the derivative of your log-likelihood, which is wrong"
+            else:
+                follows = "it is not the derivative of your log-likelihood either"
+        if v.kind == "mle":
+            score_step = "score" if len(params) == 1 else f"score.{v.param}"
+            sv = results.get(score_step)
+            if sv is not None and sv.verdict == "wrong":
+                subs = {}
+                for q in params:
+                    other = results.get("mle" if len(params) == 1 else f"mle.{q.name}")
+                    subs[q] = other.claimed if other is not None else \
+                        (d.mle or {}).get(q.name, q)
+                at = sv.claimed.xreplace(subs)
+                if _numeric(ev(at), ev(sp.Integer(0)), [p for p in pts if not p.boundary])[0]:
+                    follows = "it solves your score equation, but your score is wrong"
+                else:
+                    follows = "it does not solve your score equation either"
+        if follows and v.verdict == "wrong":
+            results[step] = _replace(v, follows=follows,
+                                     message=f"{v.message}. {follows[0].upper()}{follows[1:]}")
+        elif follows and v.verdict in CORRECT_VERDICTS and "solves" not in follows \
+                and "derivative of" not in follows:
+            results[step] = _replace(v, follows=follows)
+
+
+def _assumptions(d: Derivation, name: str) -> dict:
+    p = next(q for q in d.model.params if q.name == name)
+    return p.assumptions0
+
+
+def _replace(v: StepVerdict, **changes: Any) -> StepVerdict:
+    import dataclasses
+
+    return dataclasses.replace(v, **changes)

@@ -1,0 +1,196 @@
+"""The ``symmle check`` subcommand: flags, and the file form (TOML, YAML or JSON).
+
+::
+
+    symmle check MODEL [model options] [--log-likelihood EXPR] [--score [NAME=]EXPR]...
+                       [--mle [NAME=]EXPR]... [--fisher [NAME=]EXPR]... [--seed N]
+                       [--format text|json|md|latex] [--standalone] [-o FILE]
+    symmle check FILE.toml
+
+The exit status is 0 when every claimed step is right, 16 (:class:`~symmle.errors.ClaimWrong`)
+when one is wrong, 17 (:class:`~symmle.errors.ClaimUndetermined`) when none is wrong but one
+could not be decided, and an error's code otherwise.
+
+A check file holds the model and the claims::
+
+    model = "exponential"            # or a density string, with support = "..."
+    # params = ["theta:positive"]    known = ["mu:real"]    var = "x"
+    [claims]
+    log_likelihood = 'n \\log\\lambda - \\lambda \\sum_{i=1}^n x_i'
+    mle = '\\hat\\lambda = 1/\\bar{x}'
+    # score, fisher; for several parameters a table: mle = {mu = "xbar", sigma2 = "..."}
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from typing import Any, Callable
+
+from .errors import ParseError
+
+__all__ = ["add_check_parser", "read_check_file", "MAX_FILE_BYTES"]
+
+MAX_FILE_BYTES = 1_000_000
+FILE_SUFFIXES = (".toml", ".yaml", ".yml", ".json")
+_MODEL_KEYS = {"model", "var", "params", "known", "support", "timeout"}
+_CLAIM_KEYS = {"log_likelihood", "score", "mle", "fisher"}
+
+
+def add_check_parser(commands: Any, add_model_options: Callable, add_output_options: Callable,
+                     ) -> None:
+    check = commands.add_parser(
+        "check", allow_abbrev=False, help="check a derivation done by hand, step by step",
+        description="Check claimed steps of a derivation of the MLE of MODEL (LaTeX or plain "
+                    "syntax): each gets a verdict; a wrong one a counterexample and the most "
+                    "likely slip. MODEL may also be a .toml, .yaml or .json file holding the "
+                    "model and the claims. Exit status: 0 when every claimed step is right, "
+                    "16 when one is wrong, 17 when one could not be decided.")
+    add_model_options(check, fitting=False)
+    claims = check.add_argument_group("claimed steps (any subset)")
+    claims.add_argument("--log-likelihood", metavar="EXPR", dest="log_likelihood", default=None,
+                        help=r"the log-likelihood, e.g. 'n\log\lambda - \lambda\sum_i x_i'")
+    claims.add_argument("--score", metavar="[NAME=]EXPR", action="append", default=[],
+                        help="the score (NAME=EXPR for each parameter of a model with several)")
+    claims.add_argument("--mle", metavar="[NAME=]EXPR", action="append", default=[],
+                        help=r"the MLE, e.g. 'lambda=1/\bar{x}'; repeat for each parameter")
+    claims.add_argument("--fisher", metavar="[NAME=]EXPR", action="append", default=[],
+                        help="the Fisher information, per observation or for n observations "
+                             "(NAME=EXPR: a diagonal entry)")
+    claims.add_argument("--seed", type=int, default=0,
+                        help="seed of the random points of the numeric cross-check")
+    add_output_options(check, rendering=True)
+    check.set_defaults(run=run_check)
+
+
+def _claim_value(values: list[str], what: str) -> str | dict[str, str] | None:
+    """One bare claim stays a string; several (or NAME=EXPR forms) are passed as a list."""
+    if not values:
+        return None
+    if len(values) == 1:
+        return values[0]
+    return _Several(values)
+
+
+class _Several(list):
+    """Repeated ``--score NAME=EXPR`` flags, resolved by :func:`symmle.check` one by one."""
+
+
+def read_check_file(path: str) -> dict[str, Any]:
+    """Read a check file: a table with ``model`` (and model options) and ``claims``.
+
+    Raises
+    ------
+    ParseError
+        The file is missing, too large, not valid TOML/YAML/JSON, or has unknown keys.
+    """
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_FILE_BYTES:
+            raise ParseError(f"{path}: the check file is too large ({size} bytes; at most "
+                             f"{MAX_FILE_BYTES})")
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        raise ParseError(f"{path}: cannot read the check file ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ParseError(f"{path}: the check file is not UTF-8 text") from None
+    try:
+        if path.endswith(".toml"):
+            try:
+                import tomllib
+            except ImportError:  # Python 3.10
+                import tomli as tomllib  # type: ignore[no-redef]
+            data = tomllib.loads(text)
+        elif path.endswith(".json"):
+            data = json.loads(text)
+        else:
+            try:
+                import yaml
+            except ImportError:
+                raise ParseError(f"{path}: reading YAML needs PyYAML (pip install pyyaml); "
+                                 "or write the file as TOML") from None
+            data = yaml.safe_load(text)
+    except ParseError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any syntax error of the file format
+        raise ParseError(f"{path}: not a valid check file ({type(exc).__name__}: "
+                         f"{str(exc)[:200]})") from None
+    if not isinstance(data, dict) or "model" not in data:
+        raise ParseError(f"{path}: the check file needs a 'model' key and a 'claims' table")
+    claims = data.get("claims", {})
+    unknown = (set(data) - _MODEL_KEYS - {"claims"}) | (
+        set(claims) - _CLAIM_KEYS if isinstance(claims, dict) else set())
+    if not isinstance(claims, dict) or unknown:
+        raise ParseError(f"{path}: unknown keys {sorted(map(str, unknown))}; the model keys are "
+                         f"{sorted(_MODEL_KEYS)} and the claims {sorted(_CLAIM_KEYS)}")
+    for key, value in [*data.items(), *claims.items()]:
+        if key == "claims":
+            continue
+        ok = isinstance(value, (str, int, float)) or (
+            isinstance(value, list) and all(isinstance(v, str) for v in value)) or (
+            isinstance(value, dict) and all(isinstance(v, str) for v in value.values()))
+        if not ok:
+            raise ParseError(f"{path}: '{key}' must be a string, a list of strings or a table "
+                             "of strings")
+    return data
+
+
+def run_check(args: argparse.Namespace) -> tuple[str, int]:
+    from .check import check
+    from .cli import _known, _model_kwargs
+
+    if args.standalone and args.format != "latex":
+        raise ParseError("--standalone goes with --format latex")
+    known, _ = _known(args.known, values_allowed=False)
+    kwargs = _model_kwargs(args, known)
+    claims: dict[str, Any] = {
+        "log_likelihood": args.log_likelihood,
+        "score": _claim_value(args.score, "score"),
+        "mle": _claim_value(args.mle, "mle"),
+        "fisher": _claim_value(args.fisher, "fisher"),
+    }
+    model = args.model
+    if model.endswith(FILE_SUFFIXES) and os.path.isfile(model):
+        data = read_check_file(model)
+        model = data["model"]
+        from .cli import _params
+
+        for key in ("var", "support", "timeout"):
+            if key in data:
+                kwargs[key] = data[key]
+        for key in ("params", "known"):
+            if key in data:
+                value = data[key]
+                kwargs[key] = _params(value) if isinstance(value, list) else value
+        file_claims = data.get("claims", {})
+        for key, value in file_claims.items():
+            if claims.get(key) is None:
+                claims[key] = value
+    for key, value in list(claims.items()):
+        if isinstance(value, _Several):
+            merged: dict[str, str] = {}
+            from .claims import split_assignment
+
+            for item in value:
+                lhs, rhs = split_assignment(item)
+                if lhs is None:
+                    raise ParseError(f"--{key.replace('_', '-')}: with several values, write "
+                                     f"NAME=EXPR for each ('{item[:40]}')")
+                merged[lhs] = rhs
+            claims[key] = merged
+    if all(v is None for v in claims.values()):
+        raise ParseError("nothing to check: give at least one of --log-likelihood, --score, "
+                         "--mle, --fisher (or a 'claims' table in the file)")
+    report = check(model, seed=args.seed, **claims, **kwargs)
+    if args.format == "json":
+        out = report.to_json()
+    elif args.format == "md":
+        out = report.to_markdown()
+    elif args.format == "latex":
+        out = report.to_latex(standalone=args.standalone)
+    else:
+        out = report.to_text()
+    return out, report.exit_code

@@ -1,0 +1,462 @@
+"""Translate the LaTeX people write for a claimed step into symmle's plain claim syntax.
+
+A small recursive-descent scanner, not SymPy's ``parse_latex``: it knows ``\\frac``, ``\\sum``
+and ``\\prod`` with the limits i = 1..n, ``\\log``/``\\ln``/``\\exp``, ``\\sqrt``, ``\\bar{x}``,
+``\\overline{x}``, ``x_i``, ``x_{(1)}``, ``x_{(n)}``, ``\\max_i x_i``, ``\\min``, ``\\hat\\theta``,
+Greek letters, ``^{...}``, ``\\left( \\right)``, ``\\cdot``, spacing commands and implicit
+multiplication, and refuses every other command with its position (``\\input``,
+``\\write18``, ``\\def``, ...). Its output goes to the whitelist parser of :mod:`symmle.claims`;
+nothing here builds SymPy objects. Length and nesting are bounded before any recursion.
+"""
+from __future__ import annotations
+
+import re
+
+from . import parsing
+from .errors import ParseError
+
+__all__ = ["latex_to_plain", "is_latex", "MAX_LENGTH", "MAX_DEPTH"]
+
+MAX_LENGTH = parsing.MAX_LENGTH
+MAX_DEPTH = parsing.MAX_DEPTH
+
+_GREEK = ("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda "
+          "mu nu xi rho sigma varsigma tau phi varphi chi psi omega Gamma Delta Theta Lambda Xi "
+          "Phi Psi Omega").split()
+_FUNCS = {"log": "log", "ln": "log", "exp": "exp", "sqrt": None, "Gamma": "gamma",
+          "psi": "digamma", "sin": "sin", "cos": "cos", "tan": "tan", "operatorname": None}
+_SPACES = {",", ";", ":", "!", "quad", "qquad", " ", "displaystyle", "textstyle", "left",
+           "right", "bigl", "bigr", "Bigl", "Bigr", "big", "Big", "limits"}
+_TIMES = {"cdot", "times", "ast"}
+_HAT = {"hat", "widehat", "tilde", "widetilde"}
+_BAR = {"bar", "overline"}
+_FRAC = {"frac", "dfrac", "tfrac"}
+_SUBS_MAX = {"(n)", "n", "max", "\\max", "(N)"}
+_SUBS_MIN = {"(1)", "1", "min", "\\min"}
+
+
+def is_latex(text: str) -> bool:
+    """Whether ``text`` looks like LaTeX (a backslash, a brace, or ``$`` delimiters)."""
+    return any(c in text for c in "\\{}$")
+
+
+def _fail(message: str, text: str, pos: int | None, where: str) -> ParseError:
+    at = "" if pos is None else f" at position {pos}"
+    return ParseError(f"{message}{at}", text=text, position=pos, where=where)
+
+
+class _Latex:
+    """Recursive-descent translator of a LaTeX subset into plain syntax (depth counted)."""
+
+    def __init__(self, text: str, var: str, where: str) -> None:
+        self.text, self.var, self.where = text, var, where
+        self.i, self.depth = 0, 0
+
+    # -- scanning ------------------------------------------------------------------------------
+    def fail(self, message: str, pos: int | None = None) -> ParseError:
+        return _fail(message, self.text, self.i if pos is None else pos, self.where)
+
+    def skip_space(self) -> None:
+        while self.i < len(self.text):
+            if self.text[self.i].isspace() or self.text[self.i] == "~":
+                self.i += 1
+            elif self.text.startswith("\\", self.i) and self.peek_command() in _SPACES - {
+                    "left", "right"}:
+                self.command()
+            else:
+                break
+
+    def peek_command(self) -> str:
+        m = re.compile(r"\\([A-Za-z]+|.)").match(self.text, self.i)
+        return m.group(1) if m else ""
+
+    def command(self) -> str:
+        m = re.compile(r"\\([A-Za-z]+|.)", re.S).match(self.text, self.i)
+        if not m:
+            raise self.fail("a lone backslash")
+        self.i = m.end()
+        return m.group(1)
+
+    def at(self, s: str) -> bool:
+        self.skip_space()
+        return self.text.startswith(s, self.i)
+
+    # -- grammar: expr := term (('+'|'-') term)* ; a term is a run of factors --------------------
+    def translate(self) -> str:
+        out = self.expr(stop=())
+        self.skip_space()
+        if self.i < len(self.text):
+            raise self.fail(f"unexpected '{self.text[self.i]}'")
+        return out
+
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.fail(f"input nested too deeply (more than {MAX_DEPTH} levels)")
+
+    def expr(self, stop: tuple[str, ...]) -> str:
+        self.enter()
+        parts = [self.term(stop)]
+        while True:
+            self.skip_space()
+            if self.i < len(self.text) and self.text[self.i] in "+-":
+                parts.append(self.text[self.i])
+                self.i += 1
+                parts.append(self.term(stop))
+            else:
+                break
+        self.depth -= 1
+        return " ".join(parts)
+
+    def ends_term(self, stop: tuple[str, ...]) -> bool:
+        self.skip_space()
+        if self.i >= len(self.text):
+            return True
+        rest = self.text[self.i:]
+        if rest[0] in "+-)]}=,|" or any(rest.startswith(s) for s in stop):
+            return True
+        return rest.startswith(("\\right", "\\}", "\\rbrace", "\\rangle"))
+
+    def term(self, stop: tuple[str, ...]) -> str:
+        self.skip_space()
+        out = ""
+        if self.i < len(self.text) and self.text[self.i] in "+-":  # a sign
+            out = self.text[self.i]
+            self.i += 1
+        factors: list[str] = []
+        ops: list[str] = []
+        while not self.ends_term(stop):
+            if self.text[self.i] in "*/":
+                if not factors or ops[-1:] == ["pending"]:
+                    raise self.fail(f"unexpected '{self.text[self.i]}'")
+                ops.append(self.text[self.i])
+                self.i += 1
+                ops.append("pending")
+                continue
+            if self.text.startswith("\\", self.i) and self.peek_command() in _TIMES:
+                self.command()
+                ops.append("*")
+                ops.append("pending")
+                continue
+            f = self.factor(stop)
+            if factors and ops[-1:] != ["pending"]:
+                ops.append("*")  # implicit multiplication
+            elif ops[-1:] == ["pending"]:
+                ops.pop()
+            factors.append(f)
+        if not factors:
+            raise self.fail("expected an expression")
+        if ops[-1:] == ["pending"]:
+            raise self.fail("expected an expression after the operator")
+        ops = [o for o in ops if o != "pending"]
+        text = factors[0]
+        for op, f in zip(ops, factors[1:]):
+            text += f" {op} {f}"
+        return f"{out}({text})" if out else text
+
+    def group(self) -> str:
+        """A ``{...}`` group, as a parenthesised expression."""
+        self.skip_space()
+        if not self.text.startswith("{", self.i):
+            return self.atom_only()
+        self.i += 1
+        self.enter()
+        inner = self.expr(stop=())
+        self.skip_space()
+        if not self.text.startswith("}", self.i):
+            raise self.fail("expected '}'")
+        self.i += 1
+        self.depth -= 1
+        return f"({inner})"
+
+    def raw_group(self) -> str:
+        """The source text of a ``{...}`` group or of one character/command (for subscripts)."""
+        self.skip_space()
+        if self.text.startswith("{", self.i):
+            depth, j = 0, self.i
+            while j < len(self.text):
+                if self.text[j] == "{":
+                    depth += 1
+                elif self.text[j] == "}":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                j += 1
+            else:
+                raise self.fail("unbalanced '{'")
+            body = self.text[self.i + 1:j]
+            self.i = j + 1
+            return re.sub(r"\s+", "", body)
+        if self.text.startswith("\\", self.i):
+            return "\\" + self.command()
+        if self.i >= len(self.text):
+            raise self.fail("expected a subscript")
+        self.i += 1
+        return self.text[self.i - 1]
+
+    def atom_only(self) -> str:
+        """One atom with its sub- and superscripts (the argument of ``\\log x_i``)."""
+        return self.factor(stop=(), single=True)
+
+    def postfix(self, base: str, name: str | None = None) -> str:
+        """Subscripts and superscripts after an atom."""
+        while True:
+            self.skip_space()
+            if self.text.startswith("_", self.i):
+                self.i += 1
+                sub = self.raw_group()
+                base = self.subscript(base, name, sub)
+                name = None
+            elif self.text.startswith("^", self.i):
+                self.i += 1
+                self.skip_space()
+                if self.text.startswith("{", self.i):
+                    exp = self.group()
+                else:
+                    exp = self.atom_only()
+                base = f"({base})**({exp})"
+                name = None
+            elif self.text.startswith("!", self.i):
+                self.i += 1
+                base = f"({base})!"
+            else:
+                return base
+
+    def subscript(self, base: str, name: str | None, sub: str) -> str:
+        pos = self.i
+        if name == self.var:
+            if sub in ("i", "j", "k"):
+                return f"{self.var}[i]"
+            if sub in _SUBS_MAX:
+                return f"{self.var}_max"
+            if sub in _SUBS_MIN:
+                return f"{self.var}_min"
+            if not re.fullmatch(r"[A-Za-z]+", sub):
+                raise self.fail(f"unknown subscript '{sub}' of the observation {self.var}: "
+                                f"write {self.var}_i, {self.var}_{{(1)}} or {self.var}_{{(n)}}",
+                                pos)
+        if name and name.endswith("_hat") and re.fullmatch(r"[A-Za-z0-9]+", sub):
+            return f"{name[:-4]}{sub}_hat"  # \hat{x}_m
+        if name and re.fullmatch(r"[A-Za-z0-9]+", sub):
+            return f"{name}{sub}"
+        raise self.fail(f"subscript '{sub}' is not supported here", pos)
+
+    def factor(self, stop: tuple[str, ...], single: bool = False) -> str:
+        self.skip_space()
+        if self.i >= len(self.text):
+            raise self.fail("unexpected end of input")
+        ch = self.text[self.i]
+        start = self.i
+        if ch.isdigit() or ch == ".":
+            m = re.compile(r"[0-9]*\.?[0-9]+").match(self.text, self.i)
+            if not m:
+                raise self.fail("malformed number")
+            self.i = m.end()
+            return self.postfix(m.group())
+        if ch.isascii() and ch.isalpha():
+            self.i += 1
+            return self.postfix(ch, ch)
+        if ch in parsing.GREEK:
+            self.i += 1
+            return self.postfix(parsing.GREEK[ch], parsing.GREEK[ch])
+        if ch in "({[":
+            close = {"(": ")", "{": "}", "[": "]"}[ch]
+            self.i += 1
+            self.enter()
+            inner = self.expr(stop=())
+            self.skip_space()
+            if not self.text.startswith(close, self.i) and not self.at("\\right"):
+                raise self.fail(f"expected '{close}'")
+            if self.text.startswith("\\right", self.i):
+                self.command()
+                self.skip_space()
+                self.i += 1
+            else:
+                self.i += 1
+            self.depth -= 1
+            return self.postfix(f"({inner})")
+        if ch != "\\":
+            raise self.fail(f"unexpected character {ch!r}")
+        cmd = self.command()
+        if cmd in ("left", "right"):
+            self.skip_space()
+            if self.text.startswith("\\", self.i):
+                self.command()
+            else:
+                self.i += 1
+            if cmd == "right":
+                raise self.fail("unmatched \\right", start)
+            self.enter()
+            inner = self.expr(stop=("\\right",))
+            if not self.at("\\right"):
+                raise self.fail("expected \\right")
+            self.command()
+            self.skip_space()
+            if self.text.startswith("\\", self.i):
+                self.command()
+            else:
+                self.i += 1
+            self.depth -= 1
+            return self.postfix(f"({inner})")
+        if cmd in _GREEK:
+            name = cmd.replace("var", "") if cmd.startswith("var") else cmd
+            return self.postfix(name, name)
+        if cmd == "pi":
+            return self.postfix("pi")
+        if cmd == "infty":
+            return "oo"
+        if cmd == "ell":
+            return self.postfix("ell", "ell")
+        if cmd in _FRAC:
+            num = self.group()
+            den = self.group()
+            return self.postfix(f"({num})/({den})")
+        if cmd == "sqrt":
+            if self.at("["):
+                raise self.fail("\\sqrt[k]{...} is not supported; write (...)^{1/k}")
+            return self.postfix(f"sqrt({self.group()})")
+        if cmd in _HAT:
+            inner = self.raw_group().lstrip("\\")
+            if re.fullmatch(r"\\?[A-Za-z]+_\{?[A-Za-z0-9]+\}?", inner):  # \hat{x_m}
+                inner = re.sub(r"[\\_{}]", "", inner)
+            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", inner):
+                raise self.fail(f"\\{cmd} is only supported over a parameter's name", start)
+            inner = inner.replace("var", "") if inner.startswith("var") else inner
+            return self.postfix(f"{inner}_hat", f"{inner}_hat")
+        if cmd in _BAR:
+            inner = self.raw_group().lstrip("\\")
+            if inner != self.var:
+                raise self.fail(f"\\{cmd} is only supported over the observation "
+                                f"'{self.var}'", start)
+            return self.postfix(f"{self.var}bar")
+        if cmd in ("sum", "prod"):
+            return self.big_operator(cmd, stop)
+        if cmd in ("max", "min"):
+            return self.extreme(cmd)
+        if cmd in _FUNCS and cmd not in ("sqrt", "operatorname"):
+            return self.function(_FUNCS[cmd])
+        if cmd == "operatorname":
+            name = self.raw_group()
+            if name not in ("log", "ln", "exp"):
+                raise self.fail(f"\\operatorname{{{name}}} is not supported", start)
+            return self.function("log" if name == "ln" else name)
+        raise self.fail(f"the LaTeX command '\\{cmd}' is not supported", start)
+
+    def function(self, name: str) -> str:
+        self.skip_space()
+        if self.text.startswith("^", self.i):
+            raise self.fail(f"write (\\{name} ...)^k rather than \\{name}^k")
+        if self.at("(") or self.at("\\left") or self.at("{") or self.at("["):
+            arg = self.factor(stop=(), single=True)
+        else:
+            arg = self.atom_only()
+        return f"{name}({arg})"
+
+    def big_operator(self, cmd: str, stop: tuple[str, ...]) -> str:
+        self.skip_space()
+        limits = []
+        while self.text.startswith(("_", "^"), self.i):
+            self.i += 1
+            limits.append(self.raw_group())
+            self.skip_space()
+        for lim in limits:
+            if lim not in ("i", "i=1", "n", "{i=1}", "1\\lei\\len", "i\\in[n]"):
+                raise self.fail(f"\\{cmd} limits '{lim}': only sums over i = 1, ..., n are "
+                                "supported")
+        self.enter()
+        body = self.term(stop)
+        self.depth -= 1
+        return f"{cmd}({body})"
+
+    def extreme(self, cmd: str) -> str:
+        """``\\max_i x_i``, ``\\max\\{x_1, \\dots, x_n\\}`` → the order statistic;
+        ``\\max(a, b)`` of other expressions → Max(a, b)."""
+        self.skip_space()
+        sub = None
+        if self.text.startswith("_", self.i):
+            self.i += 1
+            sub = self.raw_group()
+        self.skip_space()
+        start = self.i
+        if self.at("\\{") or self.at("\\left") or self.at("(") or self.at("{"):
+            depth, j = 0, self.i
+            while j < len(self.text):
+                if self.text[j] in "({[":
+                    depth += 1
+                elif self.text[j] in ")}]":
+                    depth -= 1
+                    if depth <= 0:
+                        j += 1
+                        break
+                j += 1
+            inner = self.text[start:j]
+            listing = re.sub(r"\\(left|right|[{}]|l?dots|cdots|ldots)|[\s,(){}\[\]_]", "", inner)
+            if sub is None and not re.fullmatch(rf"({re.escape(self.var)}(i|1|2|n|\d)?)+",
+                                                listing or "-"):
+                return self.max_call(cmd)
+            self.i = j
+        else:
+            inner = self.atom_only()
+        if self.var not in inner:
+            raise self.fail(f"\\{cmd} is only supported over the observations", start)
+        return f"{self.var}_{cmd}"
+
+    def max_call(self, cmd: str) -> str:
+        """``\\max(a, b, ...)`` of expressions."""
+        if self.at("\\left"):
+            self.command()
+            self.skip_space()
+        if not self.text.startswith(("(", "\\{"), self.i):
+            raise self.fail(f"write \\{cmd}(a, b)")
+        self.i += 2 if self.text.startswith("\\{", self.i) else 1
+        args = []
+        while True:
+            args.append(self.expr(stop=("\\right", "\\}")))
+            self.skip_space()
+            if self.text.startswith(",", self.i):
+                self.i += 1
+                continue
+            break
+        if self.at("\\right"):
+            self.command()
+            self.skip_space()
+        if self.text.startswith("\\}", self.i):
+            self.i += 2
+        elif self.text.startswith(")", self.i):
+            self.i += 1
+        else:
+            raise self.fail("expected ')'")
+        return f"{cmd}({', '.join(args)})"
+
+
+def latex_to_plain(text: str, var: str = "x", where: str = "claim") -> str:
+    """Translate a LaTeX claim into symmle's plain claim syntax (no SymPy involved).
+
+    Examples
+    --------
+    >>> latex_to_plain(r"\\frac{1}{\\bar{x}}")
+    '((1))/((xbar))'
+    >>> latex_to_plain(r"n\\log\\lambda - \\lambda\\sum_{i=1}^n x_i")
+    'n * log(lambda) - lambda * sum(x[i])'
+    >>> try:
+    ...     latex_to_plain(r"\\input{/etc/passwd}")
+    ... except ParseError as err:
+    ...     print(err.message.splitlines()[0])
+    claim: the LaTeX command '\\input' is not supported at position 0
+    """
+    if not isinstance(text, str):
+        raise ParseError(f"expected a string, got {type(text).__name__}", where=where)
+    if len(text) > MAX_LENGTH:
+        raise ParseError(f"input too long ({len(text)} characters; at most {MAX_LENGTH})",
+                         where=where)
+    depth = peak = 0
+    for ch in text:  # refuse deep nesting before any recursion
+        depth += ch in "({["
+        depth -= ch in ")}]"
+        peak = max(peak, depth)
+    if peak > MAX_DEPTH:
+        raise ParseError(f"input nested too deeply (more than {MAX_DEPTH} levels)", where=where)
+    stripped = text.strip().strip("$").strip()
+    if stripped.startswith("\\[") and stripped.endswith("\\]"):
+        stripped = stripped[2:-2]
+    return _Latex(stripped, var, where).translate()

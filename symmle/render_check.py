@@ -1,0 +1,93 @@
+"""Rendering of a :class:`~symmle.check.CheckReport`: plain text, and Markdown and LaTeX through
+the templates ``markdown/check.md.j2`` and ``latex/check.tex.j2`` (the feedback a teacher can
+paste under a student's answer). The context is prepared here; the templates only loop.
+
+Examples
+--------
+>>> from symmle.check import check
+>>> r = check("poisson", mle="sum(x_i)/(n-1)")
+>>> print(render_check_text(r).splitlines()[1])
+  MLE: WRONG (the first wrong step)
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .latex import names_of, text
+from .render import environment
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .check import CheckReport
+
+__all__ = ["render_check_text", "render_check_markdown", "render_check_latex"]
+
+VERDICT_WORDS = {"correct": "right", "equivalent": "right (another form)",
+                 "correct_up_to_constant": "right up to an additive constant",
+                 "wrong": "WRONG", "undetermined": "not decided"}
+
+
+def _label(v) -> str:
+    from .check import STEP_NAMES
+
+    base = STEP_NAMES[v.kind]
+    return f"{base} of {v.param}" if v.param and "." in v.name else base
+
+
+def _context(r: "CheckReport") -> dict[str, Any]:
+    d = r.derivation
+    names = names_of(d.model.latex_names)
+    steps = []
+    for key, v in r.steps.items():
+        ce = v.counterexample
+        steps.append({
+            "label": _label(v), "key": key, "verdict": VERDICT_WORDS.get(v.verdict, v.verdict),
+            "wrong": v.verdict == "wrong", "first": key == r.first_wrong,
+            "message": v.message, "claimed": v.claimed, "truth": v.truth,
+            "show_truth": v.truth is not None and v.verdict != "correct",
+            "slip": v.slip, "decided_by": v.decided_by,
+            "counterexample": None if ce is None else {
+                "sample": ", ".join(f"{x:g}" for x in ce["sample"]),
+                "parameters": ", ".join(f"{k} = {x:g}" for k, x in ce["parameters"].items()),
+                "claimed": "undefined" if ce["claimed"] is None else f"{ce['claimed']:.6g}",
+                "true": "undefined" if ce["true"] is None else f"{ce['true']:.6g}",
+                "n": str(ce["n"])},
+        })
+    title = d.model.title or d.model.describe()
+    return {"title": title, "names": names, "steps": steps, "all_correct": r.all_correct,
+            "first_wrong": r.first_wrong, "points": str(r.points)}
+
+
+def render_check_markdown(r: "CheckReport") -> str:
+    """The report as Markdown with ``$…$`` math."""
+    return environment().get_template("markdown/check.md.j2").render(_context(r))
+
+
+def render_check_latex(r: "CheckReport", standalone: bool = False) -> str:
+    """The report as a LaTeX fragment (amsmath, amssymb), or a whole document."""
+    name = "latex/check_standalone.tex.j2" if standalone else "latex/check.tex.j2"
+    return environment().get_template(name).render(_context(r))
+
+
+def render_check_text(r: "CheckReport") -> str:
+    """The report as plain text, one paragraph per claimed step."""
+    names = names_of(r.derivation.model.latex_names)
+    ctx = _context(r)
+    lines = [f"Checking a derivation: {ctx['title']}"]
+    for s in ctx["steps"]:
+        first = " (the first wrong step)" if s["first"] else ""
+        lines.append(f"  {s['label']}: {s['verdict']}{first}")
+        lines.append(f"    yours:   {text(s['claimed'], names)}")
+        if s["show_truth"]:
+            lines.append(f"    symmle:  {text(s['truth'], names)}")
+        lines.append(f"    {s['message']}")
+        ce = s["counterexample"]
+        if ce:
+            lines.append(f"    counterexample: sample ({ce['sample']})"
+                         + (f", {ce['parameters']}" if ce["parameters"] else "")
+                         + f": yours {ce['claimed']}, true {ce['true']}")
+        if s["slip"]:
+            lines.append(f"    most likely slip: {s['slip']}")
+    lines.append("All claimed steps are right." if r.all_correct else
+                 f"First wrong step: {_label(r.steps[r.first_wrong])}." if r.first_wrong else
+                 "Some steps could not be decided.")
+    return "\n".join(lines) + "\n"
