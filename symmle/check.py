@@ -291,7 +291,7 @@ def check(model: Any, *, log_likelihood: str | None = None,
                                    ll_pts if kind == "log_likelihood" else pts, text)
         _follows(results, parsed, d, ev, pts)
 
-    bounded(judge_all, seconds=timeout, what="checking the claimed steps")
+    bounded(judge_all, seconds=timeout, what="checking the claimed steps", cpu=False)  # wall budget
     notes = ()
     return CheckReport(d, results, time.perf_counter() - started, len(pts), notes)
 
