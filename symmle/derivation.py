@@ -271,7 +271,7 @@ def derive(model: Any, *, var: str | None = None, params: ParamSpec = None,
            known: ParamSpec = None, support: "str | Support | None" = None,
            functions: Sequence[str | sp.Expr] | None = None, timeout: float = 30.0,
            normalize_check: bool = True, latex_names: Mapping[str, str] | None = None,
-           ) -> Derivation:
+           constraints: Sequence[str] | None = None) -> Derivation:
     """Derive the maximum likelihood estimator of a model, with its checks.
 
     Parameters
@@ -288,6 +288,10 @@ def derive(model: Any, *, var: str | None = None, params: ParamSpec = None,
         by what is left of it, and a step that runs out degrades to a stated weaker result.
     normalize_check
         Reject densities that are negative or not normalised (``False``: warn instead).
+    constraints
+        Equality constraints on the parameters (``["p1 + p2 + p3 = 1"]``). With them, a vector
+        observation (``var="x1,x2,x3"``) or a vector family (``"multinomial"``) the derivation
+        is a :class:`symmle.constrained.VectorDerivation` (Lagrange multipliers).
 
     Returns
     -------
@@ -303,6 +307,12 @@ def derive(model: Any, *, var: str | None = None, params: ParamSpec = None,
     >>> d.mle["theta"]
     -n/Sum(log(x[i]), (i, 1, n))
     """
+    from .vector_api import derive_request, vector_request
+
+    if vector_request(model, var, constraints):
+        return derive_request(model, var=var, params=params, known=known, support=support,
+                              constraints=constraints, timeout=timeout,
+                              normalize_check=normalize_check)
     with budget(timeout):
         # every long SymPy call inside is bounded on its own and degrades to a weaker result;
         # this outer bound is the last line of defence for the calls that are not

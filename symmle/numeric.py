@@ -366,7 +366,9 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
     derivation
         A derivation of the same model to reuse (skips deriving again).
     **model_options
-        ``var``, ``params``, ``known``, ``support``, ``timeout``, ``normalize_check``.
+        ``var``, ``params``, ``known``, ``support``, ``timeout``, ``normalize_check``,
+        ``constraints`` (a vector model: ``data`` is then a mapping component → values or an
+        array with one row per observation; see :mod:`symmle.vector_fit`).
 
     Returns
     -------
@@ -385,6 +387,13 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
     >>> r.estimates["lambda"], r.method["lambda"]
     (1.0, 'score')
     """
+    from .constrained import VectorDerivation
+    from .vector_api import fit_request, vector_request
+
+    if isinstance(derivation, VectorDerivation) or (derivation is None and vector_request(
+            model, model_options.get("var"), model_options.get("constraints"))):
+        return fit_request(model, data, known_values=known_values, derivation=derivation,
+                           **model_options)
     d = derivation if derivation is not None else derive(model, **model_options)
     known = _known_values(d, known_values)
     try:

@@ -39,6 +39,13 @@ class VectorFitResult(FitResult):
     known: dict[str, float]
     constraints: tuple[str, ...]
 
+    def to_text(self) -> str:
+        lines = super().to_text().splitlines()
+        lines = [ln for ln in lines if not ln.startswith("converged:")]
+        if self.constraints:
+            lines.insert(1, "constraints: " + "; ".join(self.constraints))
+        return "\n".join(lines) + "\n"
+
     def to_dict(self) -> dict[str, Any]:
         out = super().to_dict()
         out["known"] = dict(self.known)
