@@ -118,7 +118,7 @@ class VectorLikelihood:
             parts = []
             for part in (num, den):
                 other = sp.factor(part.subs(last, value))
-                parts.append(other if sp.count_ops(other) < sp.count_ops(part) else part)
+                parts.append(other if sp.count_ops(other) <= sp.count_ops(part) else part)
             expr = parts[0] / parts[1]
         return expr
 
@@ -266,14 +266,30 @@ class VectorDerivation(RenderMixin):
 
     @functools.cached_property
     def standard_errors_(self) -> dict[sp.Symbol, sp.Expr] | None:
+        """√[G (n I(φ))⁻¹ Gᵀ]_jj in the parameters when the expected information is known
+        (evaluate at θ̂), else from the observed information at θ̂ in the statistics."""
+        ll, vm = self.log_likelihood, self.model
+        g = sp.Matrix([[sp.diff(self.elimination.get(p, p), q) for q in self.free]
+                       for p in vm.params])
+        if self.expected is not None:
+            try:
+                cov = bounded(lambda: (g * (N * self.expected).inv(method="LU") * g.T).applyfunc(
+                    lambda e: sp.factor(sp.cancel(e.xreplace(self.elimination)))),
+                    seconds=10.0, what="the standard errors")
+                back = {q: p for p, q in zip(vm.params, vm.params)}
+                return {p: sp.sqrt(_in_params(cov[k, k], self.elimination, back))
+                        for k, p in enumerate(vm.params)}
+            except (DerivationTimeout, ValueError, ZeroDivisionError):
+                pass
         if self.observed_covariance is None:
             return None
-        ll = self.log_likelihood
-        out = {}
-        for k, p in enumerate(self.model.params):
-            var = ll.simplify(self.observed_covariance[k, k])
-            out[p] = sp.sqrt(var)
-        return out
+        return {p: sp.sqrt(ll.simplify(self.observed_covariance[k, k]))
+                for k, p in enumerate(vm.params)}
+
+    @property
+    def standard_errors_source(self) -> str:
+        """Where the standard errors come from (``expected`` or ``observed`` information)."""
+        return "expected" if self.expected is not None else "observed"
 
     @property
     def standard_errors(self) -> dict[str, sp.Expr] | None:
@@ -321,6 +337,7 @@ class VectorDerivation(RenderMixin):
             "fisher_information_reason": self.expected_reason,
             "standard_errors": None if self.standard_errors is None else
             {k: str(v) for k, v in self.standard_errors.items()},
+            "standard_errors_from": self.standard_errors_source,
             "second_order": {"verdict": self.second_order.verdict,
                              "reason": self.second_order.reason},
             "checks": [c.to_dict() for c in self.checks],
@@ -338,6 +355,16 @@ class VectorDerivation(RenderMixin):
 
     def __str__(self) -> str:
         return self.to_text()
+
+
+def _in_params(e: sp.Expr, elim: Mapping, back: Mapping) -> sp.Expr:
+    """Write ``e`` with the eliminated parameters back where they are shorter
+    (1 − p1 − p2 → p3)."""
+    e = sp.factor(e)
+    for p, v in elim.items():
+        for sign in (1, -1):
+            e = e.subs(sign * v, sign * p)
+    return sp.factor(e)
 
 
 def _equation_text(c: sp.Expr) -> str:
@@ -539,14 +566,49 @@ def _expected_information(ll: VectorLikelihood, elim: Mapping, free: Sequence[sp
         sol = bounded(sp.solve, eqs, mus, dict=True, seconds=5.0, what="E[h(X)]")
     except (DerivationTimeout, NotImplementedError):
         sol = []
+    how = "E[h_k(X)] from the score identity and the support's equations"
     if len(sol) != 1 or set(sol[0]) != set(mus):
-        return None, ("the score identity E[∂ log f/∂θ] = 0 and the support's equations do not "
-                      "determine the expectations of the statistics; the standard errors come "
-                      "from the observed information")
+        means = _multinomial_means(ll, elim)
+        if means is None:
+            return None, ("the score identity E[∂ log f/∂θ] = 0 and the support's equations do "
+                          "not determine the expectations of the statistics; the standard errors "
+                          "come from the observed information")
+        sol = [{mu: means[k] for k, mu in enumerate(mus)}]
+        how = ("the pmf is multinomial, m!/(x₁!⋯x_k!)·Π q_j(θ)^x_j with Σ q_j = 1 and "
+               "x₁ + ⋯ + x_k = m, so E[x_j] = m·q_j(θ)")
     hess = -sp.hessian(per, free).xreplace(sol[0])
     info = bounded(lambda: hess.applyfunc(lambda e: sp.factor(sp.cancel(e))), seconds=5.0,
                    what="the Fisher information")
-    return info, "E[h_k(X)] from the score identity and the support's equations"
+    return info, how
+
+
+def _multinomial_means(ll: VectorLikelihood, elim: Mapping) -> list[sp.Expr] | None:
+    """E[x_j] = m·q_j(θ) when log f = log(m!/Π x_j!) + Σ_j x_j·log q_j(θ) with Σ_j q_j = 1 on the
+    constraint surface and x₁ + ⋯ + x_k = m on the support; else ``None``."""
+    vm = ll.model
+    if [s.h for s in ll.statistics] != list(vm.vars) or ll.theta_free != 0:
+        return None
+    total = [e for e in vm.equations if sp.expand(e - sp.Add(*vm.vars)).free_symbols.isdisjoint(
+        vm.vars)]
+    if not total:
+        return None
+    m = sp.expand(sp.Add(*vm.vars) - total[0])
+    c = ll.constant.function.xreplace(
+        {sp.IndexedBase(v.name)[ll.constant.limits[0][0]]: v for v in vm.vars}) \
+        if ll.constant != 0 else sp.Integer(0)
+    # c(x) = log(m!/Π x_j!) + Σ a_j x_j: the a_j belong to the probabilities (2 in 2p(1 − p))
+    rest = sp.expand(c - sp.log(sp.factorial(m)) + sp.Add(*[sp.log(sp.factorial(v))
+                                                            for v in vm.vars]))
+    if not rest.is_polynomial(*vm.vars) or sp.Poly(rest, *vm.vars).total_degree() > 1 \
+            or rest.xreplace({v: 0 for v in vm.vars}) != 0:
+        return None
+    qs = [sp.exp(g + rest.coeff(v)).xreplace(elim) for (g, _), v in zip(ll.collected, vm.vars)]
+    try:
+        ok = bounded(lambda: sp.simplify(sp.Add(*qs) - 1) == 0, seconds=5.0,
+                     what="the multinomial form")
+    except DerivationTimeout:
+        return None
+    return [m * q for q in qs] if ok else None
 
 
 def derive_vector(density: Any, *, var: str, params: ParamSpec = None, known: ParamSpec = None,
