@@ -71,6 +71,11 @@ class VectorModel:
         return self.component.discrete
 
     @property
+    def var(self) -> sp.Tuple:
+        """The observation as a tuple of its components (for titles and formulas)."""
+        return sp.Tuple(*self.vars)
+
+    @property
     def var_domains(self) -> dict[sp.Symbol, Domain]:
         """Each component's domain (its support's hull), for proving signs."""
         s = self.component
