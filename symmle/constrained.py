@@ -209,7 +209,6 @@ class VectorDerivation(RenderMixin):
     free: tuple[sp.Symbol, ...]
     hessian_free: sp.Matrix
     second_order: Check
-    observed_covariance: sp.Matrix | None  # per sample, at the MLE, in statistics
     expected: sp.Matrix | None  # per observation, free parameters
     expected_reason: str
     checks: tuple[Check, ...] = ()
@@ -223,6 +222,16 @@ class VectorDerivation(RenderMixin):
     @property
     def closed_form(self) -> bool:
         return self.solution is not None
+
+    @functools.cached_property
+    def observed_covariance(self) -> sp.Matrix | None:
+        """G J⁻¹ Gᵀ at the MLE, in the statistics (J the observed information in the free
+        parameters, G = ∂θ/∂φ); ``None`` without a closed form or when it is too slow."""
+        if self.solution is None:
+            return None
+        at = {p: self.solution[p] for p in self.free}
+        return _observed_covariance(self.model, self.hessian_free, at, self.elimination,
+                                    self.free)
 
     @property
     def constrained(self) -> bool:
@@ -273,7 +282,7 @@ class VectorDerivation(RenderMixin):
                        for p in vm.params])
         if self.expected is not None:
             try:
-                cov = bounded(lambda: (g * (N * self.expected).inv(method="LU") * g.T).applyfunc(
+                cov = bounded(lambda: (g * (N * self.expected).inv(method="ADJ") * g.T).applyfunc(
                     lambda e: sp.factor(sp.cancel(e.xreplace(self.elimination)))),
                     seconds=10.0, what="the standard errors")
                 back = {q: p for p, q in zip(vm.params, vm.params)}
@@ -517,6 +526,8 @@ def _check_identifiable(ll: VectorLikelihood, elim: Mapping, free: Sequence[sp.S
         return
     if null:
         v = null[0]
+        dens = [sp.fraction(sp.together(c))[1] for c in v]
+        v = (v * sp.lcm(dens) if len(dens) > 1 else v * dens[0]).applyfunc(sp.factor)
         direction = sp.Add(*[c * sp.Symbol(f"d{p.name}") for c, p in zip(v, free)])
         raise NonIdentifiableError(
             "the model is not identifiable: the likelihood is flat along the direction "
@@ -538,11 +549,13 @@ def _second_order(ll: VectorLikelihood, h: sp.Matrix, at: Mapping, free: Sequenc
         signed = minor if k % 2 == 0 else -minor
         verdicts.append(signed.is_positive)
     if all(v is True for v in verdicts):
+        where = (" in the free parameters (the constraints solved for the others)"
+                 if set(free) != set(ll.model.params) else "")
+        surface = " on the constraint surface" if where else ""
         return Check("second_order", "proven",
-                     "the Hessian of ℓ in the free parameters (the constraints solved for the "
-                     "others) is negative definite at the solution: its leading principal minors "
-                     "alternate in sign, starting negative, for every sample with positive "
-                     "statistics; the solution is a maximum on the constraint surface")
+                     f"the Hessian of ℓ{where} is negative definite at the solution: its leading "
+                     "principal minors alternate in sign, starting negative, for every sample "
+                     f"with positive statistics; the solution is a maximum{surface}")
     if any(v is False for v in verdicts):
         return Check("second_order", "disproven", "the Hessian at the solution is not negative "
                      "definite: the stationary point is not a maximum")
@@ -692,14 +705,12 @@ def _derive_vector(density: Any, var: str, params: ParamSpec, known: ParamSpec,
     if solution is not None:
         at = {p: solution[p] for p in free}
         order = _second_order(ll, hfree, at, free)
-        cov = _observed_covariance(vm, hfree, at, elim, free)
     else:
         order = Check("second_order", "undetermined", "no closed-form solution to check")
-        cov = None
     expected, why = _expected_information(ll, elim, free)
     checks.append(order)
     return VectorDerivation(vm, ll, lams, lagrangian, stationarity, solution, reason, elim, free,
-                            hfree, order, cov, expected, why, tuple(checks), tuple(warnings))
+                            hfree, order, expected, why, tuple(checks), tuple(warnings))
 
 
 def _inside(vm: VectorModel, ll: VectorLikelihood, sol: Mapping) -> bool:
@@ -733,7 +744,7 @@ def _observed_covariance(vm: VectorModel, hfree: sp.Matrix, at: Mapping, elim: M
     try:
         def compute() -> sp.Matrix:
             j = (-hfree.xreplace(at)).applyfunc(sp.cancel)
-            jinv = j.inv(method="LU").applyfunc(sp.cancel)
+            jinv = j.inv(method="ADJ").applyfunc(sp.cancel)
             g = sp.Matrix([[sp.diff(elim.get(p, p), q) for q in free] for p in vm.params])
             return (g * jinv * g.T).applyfunc(sp.cancel)
         return bounded(compute, seconds=10.0, what="the observed information")

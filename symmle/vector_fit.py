@@ -145,6 +145,28 @@ def _check_support(d: VectorDerivation, arr: np.ndarray, known: Mapping[sp.Symbo
                                 f"is outside the support {vm.describe_support()}")
 
 
+def _numeric_standard_errors(d: VectorDerivation, theta: Mapping[sp.Symbol, float],
+                             values: Mapping[sp.Symbol, float]) -> dict[str, float | None]:
+    """√diag(G J⁻¹ Gᵀ) at θ̂, numerically: J = −∂²ℓ/∂φ² in the free parameters, G = ∂θ/∂φ."""
+    vm = d.model
+    free = list(d.free)
+    h = sp.lambdify(free, d.hessian_free.xreplace(dict(values)).tolist(), "math")
+    g = sp.lambdify(free, [[sp.diff(d.elimination.get(p, p), q) for q in free]
+                           for p in vm.params], "math")
+    phi = [theta[q] for q in free]
+    try:
+        j = -np.array(h(*phi), dtype=float).reshape(len(free), len(free))
+        gm = np.array(g(*phi), dtype=float).reshape(len(vm.params), len(free))
+        cov = gm @ np.linalg.inv(j) @ gm.T
+    except (ValueError, ZeroDivisionError, OverflowError, np.linalg.LinAlgError):
+        return {}
+    out: dict[str, float | None] = {}
+    for k, p in enumerate(vm.params):
+        v = float(cov[k, k])
+        out[p.name] = math.sqrt(v) if v >= 0 and math.isfinite(v) else None
+    return out
+
+
 def fit_vector(d: VectorDerivation, data: Any, *,
                known_values: Mapping[str, float] | None = None) -> VectorFitResult:
     """Estimates, standard errors and ℓ(θ̂) of a vector model from its observations.
@@ -196,10 +218,8 @@ def fit_vector(d: VectorDerivation, data: Any, *,
         warnings.append(f"the estimate of {', '.join(edge)} is on the boundary of the parameter "
                         "space (a category with no observations): no standard error there")
     ses: dict[str, float | None] = {p.name: None for p in vm.params}
-    if d.observed_covariance is not None and not edge:
-        for k, p in enumerate(vm.params):
-            v = float(sp.sympify(d.observed_covariance[k, k]).xreplace(values))
-            ses[p.name] = math.sqrt(v) if v >= 0 and math.isfinite(v) else None
+    if not edge:
+        ses.update(_numeric_standard_errors(d, theta, {**stats, N: n, **known}))
     try:
         lfun = sp.lambdify([*vm.params, *stats], ll.expr.xreplace({N: n, **known}), "math")
         value = float(lfun(*theta.values(), *stats.values()))

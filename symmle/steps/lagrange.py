@@ -37,6 +37,32 @@ class Lagrangian(sp.Function):
     def _sympystr(self, printer: Any) -> str:
         return "ℒ(%s)" % ", ".join(printer._print(a) for a in self.args)
 
+    _symmle_text = _sympystr
+
+
+class Equation(sp.Function):
+    """``lhs = rhs`` inside prose (``Eq`` would print as ``Eq(lhs, rhs)`` in plain text)."""
+
+    nargs = 2
+
+    def _latex(self, printer: Any) -> str:
+        return f"{printer._print(self.args[0])} = {printer._print(self.args[1])}"
+
+    def _symmle_text(self, printer: Any) -> str:
+        return f"{printer._print(self.args[0])} = {printer._print(self.args[1])}"
+
+
+class Partial(sp.Function):
+    """∂ℒ/∂θ: the partial derivative of the Lagrangian (first argument) in the second."""
+
+    nargs = 2
+
+    def _latex(self, printer: Any) -> str:
+        return r"\frac{\partial \mathcal{L}}{\partial %s}" % printer._print(self.args[1])
+
+    def _symmle_text(self, printer: Any) -> str:
+        return "∂ℒ/∂%s" % printer._print(self.args[1])
+
 
 def _join(items: list[Any]) -> list[Any]:
     out: list[Any] = []
@@ -47,9 +73,9 @@ def _join(items: list[Any]) -> list[Any]:
     return out
 
 
-def _equation(c: sp.Expr) -> sp.Eq:
+def _equation(c: sp.Expr) -> Equation:
     const = sp.Add(*[t for t in sp.Add.make_args(c) if t.is_number])
-    return sp.Eq(c - const, -const, evaluate=False)
+    return Equation(c - const, -const)
 
 
 def _indexed(vm: Any, expr: sp.Expr) -> sp.Expr:
@@ -65,11 +91,11 @@ def build_vector_steps(d: "VectorDerivation") -> tuple[Step, ...]:
     text: list[Any] = [f"{vm.title}: the " if vm.title else "The ",
                        "probability mass function" if vm.discrete else "density",
                        " of one observation, the vector ", obs, ", on the support where ",
-                       *_join([sp.Eq(e + sp.Add(*[t for t in sp.Add.make_args(e)
+                       *_join([Equation(e + sp.Add(*[t for t in sp.Add.make_args(e)
                                                   if not t.free_symbols & set(vm.vars)]) * -1,
                                      -sp.Add(*[t for t in sp.Add.make_args(e)
                                                if not t.free_symbols & set(vm.vars)]),
-                                     evaluate=False) for e in vm.equations]),
+                                     ) for e in vm.equations]),
                        " and each component lies in ",
                        vm.component.describe("").replace("in ", "", 1).strip(), "; with ",
                        *_join([sp.Contains(p, vm.domains[p].as_set(), evaluate=False)
@@ -112,7 +138,7 @@ def _lagrange_steps(d: "VectorDerivation", collected: sp.Expr) -> list[Step]:
     vm, ll = d.model, d.log_likelihood
     lams = d.multiplier_symbols
     lag = Lagrangian(*vm.params, *lams)
-    penalty = sp.Add(*[sp.Mul(lam, _equation(c).rhs - _equation(c).lhs, evaluate=False)
+    penalty = sp.Add(*[sp.Mul(lam, _equation(c).args[1] - _equation(c).args[0])
                        for lam, c in zip(lams, vm.constraints)])
     out = [Step(
         "lagrangian", "The Lagrangian",
@@ -121,9 +147,9 @@ def _lagrange_steps(d: "VectorDerivation", collected: sp.Expr) -> list[Step]:
          "multiplier for each constraint (the sum of the log factorials, free of the parameters, "
          "is left out):"),
         (Block((eq(lag, collected + penalty),)),))]
-    rows = tuple(eq(sp.Derivative(lag, p), ll.to_sample(e), 0)
+    rows = tuple(eq(Partial(lag, p), ll.to_sample(e), 0)
                  for p, e in zip(vm.params, d.stationarity[:len(vm.params)]))
-    rows += tuple(eq(sp.Derivative(lag, lam), -c, 0) for lam, c in zip(lams, vm.constraints))
+    rows += tuple(eq(Partial(lag, lam), -c, 0) for lam, c in zip(lams, vm.constraints))
     out.append(Step(
         "stationarity", "The stationarity equations",
         ("At a maximum on the constraint set the gradient of ℒ vanishes, in the parameters and "
@@ -143,8 +169,8 @@ def _lagrange_steps(d: "VectorDerivation", collected: sp.Expr) -> list[Step]:
                             ("Solve each equation for its parameter:",)))
         if len(lams) == 1:
             c = vm.constraints[0]
-            blocks.append(Block((eq(ll.to_sample(_equation(c).lhs.xreplace(
-                {p: v[0] for p, v in each.items()})), _equation(c).rhs),),
+            blocks.append(Block((eq(ll.to_sample(_equation(c).args[0].xreplace(
+                {p: v[0] for p, v in each.items()})), _equation(c).args[1]),),
                 ("Put them into the constraint:",)))
     lam_rows = []
     for lam in lams:
@@ -155,9 +181,9 @@ def _lagrange_steps(d: "VectorDerivation", collected: sp.Expr) -> list[Step]:
     note: tuple = ("so",)
     if ll.identities:
         note = ("so, since every observation satisfies ",
-                *_join([sp.Eq(sp.Add(*[t for t in sp.Add.make_args(e) if t.has(*vm.vars)]),
+                *_join([Equation(sp.Add(*[t for t in sp.Add.make_args(e) if t.has(*vm.vars)]),
                               -sp.Add(*[t for t in sp.Add.make_args(e) if not t.has(*vm.vars)]),
-                              evaluate=False) for e in vm.equations]), ",")
+                              ) for e in vm.equations]), ",")
     blocks.append(Block(tuple(lam_rows), note))
     out.append(Step("multiplier", "The multiplier",
                     ("Eliminate the parameters to find the multiplier.",), tuple(blocks)))
@@ -201,7 +227,7 @@ def _second_order(d: "VectorDerivation") -> Step:
     blocks = []
     if d.elimination:
         text += ["On the constraint set, write ",
-                 *_join([sp.Eq(p, v, evaluate=False) for p, v in d.elimination.items()]),
+                 *_join([Equation(p, v) for p, v in d.elimination.items()]),
                  "; ℓ is then a function of the free parameters ", *_join(list(d.free)),
                  ", and a maximum needs its Hessian negative definite at the solution. "]
     else:
@@ -244,7 +270,7 @@ def _insight(d: "VectorDerivation") -> tuple[Any, ...]:
     vm = d.model
     if vm.constraints and d.multipliers:
         lam = d.multiplier_symbols[0]
-        return ("The multiplier ", sp.Eq(hat(lam), d.multipliers[lam.name], evaluate=False),
+        return ("The multiplier ", Equation(hat(lam), d.multipliers[lam.name]),
                 " is the rate at which the maximised log-likelihood would grow if the "
                 "constraint were relaxed; each estimate is a share of the total, and the "
                 "estimates satisfy the constraint by construction.")
