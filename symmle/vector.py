@@ -13,7 +13,7 @@ Examples
 ...                         support="x1 + x2 = m, x1, x2 in {0,1,...,m}",
 ...                         constraints=["p1 + p2 = 1"])
 >>> vm.vars, vm.constraints, vm.equations
-((x1, x2), (p1 + p2 - 1,), (x1 + x2 - m,))
+((x1, x2), (p1 + p2 - 1,), (-m + x1 + x2,))
 """
 from __future__ import annotations
 
@@ -209,7 +209,7 @@ def build_vector_model(density: Any, *, var: str, params: ParamSpec = None,
     --------
     >>> vm = build_vector_model("p1**x1*p2**x2", var="x1,x2", support="x1 + x2 = 1, x1, x2 in {0,1}",
     ...                         constraints=["p1 + p2 = 1"])
-    >>> vm.params, vm.notes[0][:40]
+    >>> vm.params, vm.notes[0][:39]
     ((p1, p2), "the domain of parameter 'p1' was not gi")
     """
     if not isinstance(density, str):
