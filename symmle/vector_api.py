@@ -25,7 +25,7 @@ def vector_request(model: Any, var: str | None, constraints: Sequence[str] | Non
     """Whether a request is for the vector machinery (see the module docstring)."""
     if isinstance(model, (VectorModel, VectorFamily)):
         return True
-    if is_vector_spec(var) or any("=" in str(c) for c in constraints or ()):
+    if is_vector_spec(var) or constraints:
         return True
     return isinstance(model, str) and get_vector(model) is not None
 
