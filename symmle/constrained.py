@@ -536,10 +536,45 @@ def _check_identifiable(ll: VectorLikelihood, elim: Mapping, free: Sequence[sp.S
 
 
 def _second_order(ll: VectorLikelihood, h: sp.Matrix, at: Mapping, free: Sequence[sp.Symbol],
-                  ) -> Check:
+                  elim: Mapping | None = None) -> Check:
     """Leading principal minors of the Hessian in the free parameters at the solution."""
     if not free:
         return Check("second_order", "proven", "no free parameter")
+    if _concave(ll, elim, free):
+        where = " in the free parameters" if set(free) != set(ll.model.params) else ""
+        return Check("second_order", "proven",
+                     f"ℓ{where} is a sum of nonnegative multiples (the statistics are counts) of "
+                     "logarithms of affine functions, so it is concave, and the stationary point "
+                     "is its global maximum" + (" on the constraint surface" if where else ""))
+    try:
+        return _minors(ll, h, at, free)
+    except DerivationTimeout:
+        return Check("second_order", "undetermined", "the minors of the Hessian at the solution "
+                     "were not found within the time bound")
+
+
+def _concave(ll: VectorLikelihood, elim: Mapping, free: Sequence[sp.Symbol]) -> bool:
+    """Whether every term of ℓ in the free parameters is c·log(a(φ)) with c ≥ 0 (a count
+    statistic or n times a positive number) and a(φ) affine: then ℓ is concave."""
+    parts = [(g, s.symbol) for (g, _), s in zip(ll.collected, ll.statistics)]
+    parts.append((ll.theta_free, N))
+    for g, weight in parts:
+        if not weight.is_positive:
+            return False
+        for term in sp.Add.make_args(sp.expand(sp.expand_log(g.xreplace(dict(elim or {})),
+                                                             force=False))):
+            if not term.free_symbols & set(free):
+                continue
+            coeff, rest = term.as_independent(*free, as_Add=False)
+            if not (isinstance(rest, sp.log) and coeff.is_nonnegative
+                    and rest.args[0].is_polynomial(*free)
+                    and sp.Poly(rest.args[0], *free).total_degree() <= 1):
+                return False
+    return True
+
+
+def _minors(ll: VectorLikelihood, h: sp.Matrix, at: Mapping, free: Sequence[sp.Symbol],
+            ) -> Check:
     hat = bounded(lambda: h.xreplace(at).applyfunc(lambda e: sp.factor(sp.cancel(e))),
                   seconds=10.0, what="the second-order check")
     verdicts = []
@@ -704,7 +739,7 @@ def _derive_vector(density: Any, var: str, params: ParamSpec, known: ParamSpec,
     hfree = sp.hessian(lfree, free)
     if solution is not None:
         at = {p: solution[p] for p in free}
-        order = _second_order(ll, hfree, at, free)
+        order = _second_order(ll, hfree, at, free, elim)
     else:
         order = Check("second_order", "undetermined", "no closed-form solution to check")
     expected, why = _expected_information(ll, elim, free)

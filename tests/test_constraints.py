@@ -59,7 +59,7 @@ def slsqp(neg_ll, k: int, start=None, bounds=None):
 # --- symbolic forms against the textbook ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("k", [2, 3, 4])
+@pytest.mark.parametrize("k", [2, 3, 4, 5])
 def test_multinomial_lagrange_any_number_of_categories(k):
     d = derive_vector(**multinomial(k))
     assert isinstance(d, VectorDerivation) and d.closed_form
