@@ -70,8 +70,11 @@ def test_multinomial_lagrange_any_number_of_categories(k):
     assert d.second_order.verdict == "proven"
     # Var(p̂_j) = p_j(1 − p_j)/(n m)
     p1 = d.model.params[0]
-    var = (d.standard_errors_[p1] ** 2).xreplace(d.elimination)
-    assert sp.simplify(var - p1 * (1 - p1) / (N * M)) == 0
+    # the symbolic inverse is bounded in time: with many categories it may be left out (null)
+    assert d.standard_errors_ is not None or k > 3
+    if d.standard_errors_ is not None:
+        var = (d.standard_errors_[p1] ** 2).xreplace(d.elimination)
+        assert sp.simplify(var - p1 * (1 - p1) / (N * M)) == 0
     # the Lagrangian is ℓ + λ(1 − Σ p) and its stationarity equations include the constraint
     lam = d.multiplier_symbols[0]
     assert sp.expand(d.lagrangian - d.log_likelihood.expr - lam * (1 - sum(d.model.params))) == 0
@@ -241,3 +244,25 @@ def test_syntax_errors_in_vector_specs(capsys):
     status, _, err = run(capsys, "derive", "p1**x1*p2**x2", "--var", "x1,x2",
                          "--constraint", "p1 + p2 = 1", "--support", "x1 + x2 = 1")
     assert status == ParseError.exit_code
+
+
+def test_trinomial_and_categorical_fits_agree_with_slsqp():
+    d = derive_vector("m!/(x1!*x2!*x3!)*theta**x1*theta**x2*(1-2*theta)**x3", var="x1,x2,x3",
+                      params=["theta:(0, 1/2)"], known=["m:positive integer"],
+                      support="x1 + x2 + x3 = m, x1, x2, x3 in {0,1,...,m}")
+    x = np.random.default_rng(11).multinomial(4, [0.3, 0.3, 0.4], size=250)
+    r = fit_vector(d, x)
+    c = x.sum(axis=0)
+    ref = optimize.minimize(lambda t: -((c[0] + c[1]) * np.log(t[0]) + c[2] * np.log(1 - 2 * t[0])),
+                            [0.25], method="SLSQP", bounds=[(1e-9, 0.5 - 1e-9)],
+                            options={"ftol": 1e-15}).x[0]
+    assert abs(r.estimates["theta"] - ref) < 1e-6
+    cat = derive_vector("p1**x1*p2**x2*p3**x3", var="x1,x2,x3",
+                        params=["p1:(0, 1)", "p2:(0, 1)", "p3:(0, 1)"],
+                        support="x1 + x2 + x3 = 1, x1, x2, x3 in {0, 1}",
+                        constraints=["p1 + p2 + p3 = 1"])
+    onehot = np.random.default_rng(5).multinomial(1, [0.5, 0.2, 0.3], size=300)
+    r = fit_vector(cat, {"x1": onehot[:, 0], "x2": onehot[:, 1], "x3": onehot[:, 2]})
+    t = onehot.sum(axis=0)
+    ref = slsqp(lambda p: -np.sum(t * np.log(p)), 3)
+    assert np.max(np.abs(np.array([r.estimates[f"p{j}"] for j in (1, 2, 3)]) - ref)) < 1e-6
