@@ -65,7 +65,8 @@ def _add_model_options(parser: argparse.ArgumentParser, *, fitting: bool) -> Non
     )
     group = parser.add_argument_group("model options")
     group.add_argument("--var", metavar="NAME", default=None,
-                       help="the observation variable (default: x)")
+                       help="the observation variable (default: x); names separated by commas "
+                            "(x1,x2,x3) for a vector observation")
     group.add_argument("--param", metavar="NAME[:DOMAIN]", action="append", default=[],
                        help="an unknown parameter and its domain, e.g. theta:positive or "
                             "'p:(0, 1)'; repeat for each (default: every other name in the "
@@ -85,6 +86,9 @@ def _add_model_options(parser: argparse.ArgumentParser, *, fitting: bool) -> Non
     group.add_argument("--support", metavar="S", default=None,
                        help="the support of the variable, e.g. '0 < x < 1', 'x > 0', "
                             "'{0, 1, 2, ...}' (required with a density string)")
+    group.add_argument("--constraint", metavar="EQUATION", action="append", default=[],
+                       help="an equality constraint on the parameters, e.g. "
+                            "'p1 + p2 + p3 = 1' (Lagrange multipliers); repeatable")
     group.add_argument("--timeout", metavar="SECONDS", type=_positive_seconds, default=30.0,
                        help="time bound for each long symbolic step (default: 30)")
     group.add_argument("--no-normalize-check", dest="normalize_check", action="store_false",
@@ -305,6 +309,7 @@ def _model_kwargs(args: argparse.Namespace, known: dict[str, str | None] | None)
         "support": args.support,
         "timeout": args.timeout,
         "normalize_check": args.normalize_check,
+        **({"constraints": args.constraint} if args.constraint else {}),
     }
 
 
@@ -348,6 +353,13 @@ def _run_fit(args: argparse.Namespace) -> str:
                            known_values=values or None, **{**_model_kwargs(args, known),
                                                            "var": args.var})
         return result.to_json() if args.format == "json" else result.to_text()
+
+    from .vector_api import vector_request
+
+    if vector_request(args.model, args.var, args.constraint):
+        from .vector_cli import run_fit_vector
+
+        return run_fit_vector(args, _model_kwargs(args, known), values)
     data = read_data(args.data, column=args.column)
     try:
         result = symmle.fit(args.model, data, known_values=values or None,

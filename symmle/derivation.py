@@ -272,7 +272,7 @@ def derive(model: Any, *, var: str | None = None, params: ParamSpec = None,
            functions: Sequence[str | sp.Expr] | None = None, timeout: float = 30.0,
            normalize_check: bool = True, latex_names: Mapping[str, str] | None = None,
            covariates: Sequence[str] | str | None = None,
-           ) -> Derivation:
+           constraints: Sequence[str] | None = None) -> Derivation:
     """Derive the maximum likelihood estimator of a model, with its checks.
 
     Parameters
@@ -293,6 +293,10 @@ def derive(model: Any, *, var: str | None = None, params: ParamSpec = None,
         For a conditional model f(y | x, θ) (regression): the covariates; ``var`` is then the
         response (default ``y``). A conditional catalog family (``"linear_regression"``) needs
         none. The result is a :class:`~symmle.regression.ConditionalDerivation`.
+    constraints
+        Equality constraints on the parameters (``["p1 + p2 + p3 = 1"]``). With them, a vector
+        observation (``var="x1,x2,x3"``) or a vector family (``"multinomial"``) the derivation
+        is a :class:`symmle.constrained.VectorDerivation` (Lagrange multipliers).
 
     Returns
     -------
@@ -320,6 +324,13 @@ def derive(model: Any, *, var: str | None = None, params: ParamSpec = None,
         return derive_conditional(model, var=var, covariates=covariates, params=params,
                                   known=known, support=support, timeout=timeout,
                                   latex_names=latex_names)  # type: ignore[return-value]
+
+    from .vector_api import derive_request, vector_request
+
+    if vector_request(model, var, constraints):
+        return derive_request(model, var=var, params=params, known=known, support=support,
+                              constraints=constraints, timeout=timeout,
+                              normalize_check=normalize_check)
     with budget(timeout):
         # every long SymPy call inside is bounded on its own and degrades to a weaker result;
         # this outer bound is the last line of defence for the calls that are not

@@ -160,7 +160,11 @@ class TexPrinter(LatexPrinter):
         return self.name(name)
 
     def _print_Indexed(self, expr: sp.Indexed) -> str:
-        return "%s_{%s}" % (self.name(expr.base.name), ",".join(map(self._print, expr.indices)))
+        base, index = self.name(expr.base.name), ",".join(map(self._print, expr.indices))
+        sub = re.fullmatch(r"(.+?)_\{?([^{}_]+)\}?", base)  # x_{1}[i] is x_{1,i}, not x_{1}_{i}
+        if sub:
+            return "%s_{%s,%s}" % (sub.group(1), sub.group(2), index)
+        return "%s_{%s}" % (base, index)
 
     def ordered(self, expr: sp.Add) -> list[sp.Expr]:
         """The terms of a sum in print order, led by a positive term when there is one."""

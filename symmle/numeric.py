@@ -426,7 +426,8 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
         A derivation of the same model to reuse (skips deriving again).
     **model_options
         ``var``, ``params``, ``known``, ``support``, ``timeout``, ``normalize_check``,
-        ``covariates``.
+        ``covariates``; ``constraints`` (a vector model: ``data`` is then a mapping component → values or an
+        array with one row per observation; see :mod:`symmle.vector_fit`).
 
     Returns
     -------
@@ -445,6 +446,13 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
     >>> r.estimates["lambda"], r.method["lambda"]
     (1.0, 'score')
     """
+    from .constrained import VectorDerivation
+    from .vector_api import fit_request, vector_request
+
+    if isinstance(derivation, VectorDerivation) or (derivation is None and vector_request(
+            model, model_options.get("var"), model_options.get("constraints"))):
+        return fit_request(model, data, known_values=known_values, derivation=derivation,
+                           **model_options)
     d = derivation if derivation is not None else derive(model, **model_options)
     if hasattr(d, "covariates"):  # a conditional model: data are columns, not one sample
         from .regression_fit import fit_conditional
