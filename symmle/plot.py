@@ -94,11 +94,12 @@ def _range(estimate: float, se: float | None, lower: float, upper: float) -> tup
     else:
         half = SPAN_REL * abs(estimate) or 1.0
     lo, hi = estimate - half, estimate + half
-    # an open end of the domain is approached, not reached: ℓ is often -∞ there
+    # an open end of the domain is approached, not reached (ℓ is often -∞ there), and not so
+    # closely that its fall towards -∞ hides the shape around θ̂
     if lo <= lower:
-        lo = lower + 0.02 * (estimate - lower) if estimate > lower else lower
+        lo = lower + 0.1 * (estimate - lower) if estimate > lower else lower
     if hi >= upper:
-        hi = upper - 0.02 * (upper - estimate) if estimate < upper else upper
+        hi = upper - 0.1 * (upper - estimate) if estimate < upper else upper
     return lo, hi
 
 
