@@ -6,6 +6,7 @@
                         [--support S] [--g EXPR]... [--timeout SECONDS] [--no-normalize-check]
                         [--format text|json|md|latex] [--standalone]
                         [--detail full|brief] [-o FILE]
+                        [--data FILE [--column NAME] --plot]
     symmle fit MODEL --data FILE [--column NAME] [same model options]
                      [--known NAME=VALUE]... [--format text|json] [-o FILE]
     symmle catalog [--format text|json] [-o FILE]
@@ -141,6 +142,17 @@ def build_parser() -> argparse.ArgumentParser:
                         help="a function of the parameters whose MLE is wanted too (by "
                              "invariance), e.g. 'exp(-lambda)'; repeatable")
     _add_output_options(derive, rendering=True)
+    sample = derive.add_argument_group("plot")
+    sample.add_argument("--plot", action="store_true",
+                        help="with --data: a last section drawing the log-likelihood of the "
+                             "sample around the estimate, one slice per parameter (pgfplots "
+                             "with --format latex; with --format md an SVG FILE-loglik.svg "
+                             "beside -o FILE.md, through matplotlib: pip install "
+                             "'symmle[plot]')")
+    sample.add_argument("--data", metavar="FILE", default=None,
+                        help="with --plot: the sample, in the formats 'symmle fit' reads")
+    sample.add_argument("--column", metavar="NAME", default=None,
+                        help="with --data: the column to read from a CSV with several columns")
     derive.set_defaults(run=_run_derive)
 
     fit = commands.add_parser(
@@ -321,6 +333,7 @@ def _run_derive(args: argparse.Namespace) -> str:
 
     if args.standalone and args.format != "latex":
         raise ParseError("--standalone goes with --format latex")
+    _check_plot_options(args)
     known, _ = _known(args.known, values_allowed=False)
     kwargs = _model_kwargs(args, known)
     if args.covariate:
@@ -332,11 +345,66 @@ def _run_derive(args: argparse.Namespace) -> str:
         return derivation.to_text()
     from . import render
 
+    plot = _plot(derivation, args) if args.plot else None
     if args.format == "md":
-        return render.render_markdown(derivation, detail=args.detail)
+        svg = None
+        if plot is not None:
+            from .plot import svg_path, write_svg
+
+            target = svg_path(args.output)
+            try:
+                write_svg(plot, target)
+            except OSError as exc:
+                raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
+            svg = target.name  # beside the Markdown file: linked by its name
+        return render.render_markdown(derivation, detail=args.detail, plot=plot, svg=svg)
     if args.format == "latex":
-        return render.render_latex(derivation, detail=args.detail, standalone=args.standalone)
+        return render.render_latex(derivation, detail=args.detail, standalone=args.standalone,
+                                   plot=plot)
     return render.render_text(derivation, detail=args.detail)
+
+
+class OutputError(SymmleError, OSError):
+    """A file symmle writes besides its output (the SVG of --plot) could not be written."""
+
+    exit_code = EXIT_OUTPUT
+
+
+def _check_plot_options(args: argparse.Namespace) -> None:
+    """--plot, --data and --column go together, before any time is spent deriving."""
+    if args.column is not None and args.data is None:
+        raise ParseError("--column goes with --data FILE")
+    if args.data is not None and not args.plot:
+        raise ParseError("--data goes with --plot in derive (to estimate from data without a "
+                         "derivation, use 'symmle fit MODEL --data FILE')")
+    if not args.plot:
+        return
+    if args.data is None:
+        raise ParseError("--plot draws the log-likelihood of a sample: give it with --data FILE")
+    if args.format not in ("md", "latex"):
+        raise ParseError("--plot goes with --format latex (pgfplots) or --format md (an SVG)")
+    if args.covariate:
+        raise ParseError("--plot draws the log-likelihood of one sample; it does not go with "
+                         "--covariate")
+    if args.format == "md":
+        if args.output in (None, "-"):
+            raise ParseError("--format md --plot writes the figure to an SVG file beside the "
+                             "Markdown file: give -o FILE.md (the SVG is FILE-loglik.svg)")
+        from .plot import MISSING_MATPLOTLIB, MissingExtraError, have_matplotlib
+
+        if not have_matplotlib():
+            raise MissingExtraError(MISSING_MATPLOTLIB)
+
+
+def _plot(derivation: Any, args: argparse.Namespace) -> Any:
+    from .data import read_data
+    from .plot import loglik_slices
+
+    data = read_data(args.data, column=args.column)
+    try:
+        return loglik_slices(derivation, data)
+    except DataError as exc:
+        raise _in_file(exc, args.data, args.column) from None
 
 
 def _run_fit(args: argparse.Namespace) -> str:

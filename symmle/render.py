@@ -31,6 +31,7 @@ from .latex import GREEK, Factors, Terms, TexPrinter, names_of, tex, text
 
 if TYPE_CHECKING:  # pragma: no cover
     from .derivation import Derivation
+    from .plot import LikelihoodPlot
     from .steps import Step
 
 __all__ = ["environment", "template_dir", "render_markdown", "render_latex", "render_text",
@@ -140,19 +141,65 @@ def _context(d: "Derivation", detail: Detail) -> dict[str, Any]:
     title = m.title or (m.describe() if hasattr(m, "covariates") else  # f(y | x; θ)
                         f"f({m.var} | {', '.join(p.name for p in m.params)}) = {m.density}")
     return {"title": title, "names": names, "steps": _visible(d.steps, detail),
-            "warnings": [reason(w, words) for w in d.warnings], "detail": detail}
+            "warnings": [reason(w, words) for w in d.warnings], "detail": detail, "plot": None}
 
 
-def render_markdown(d: "Derivation", detail: Detail = "full") -> str:
-    """The derivation as Markdown with ``$…$`` and ``$$…$$`` math (GitHub, KaTeX)."""
-    return environment().get_template("markdown/derivation.md.j2").render(_context(d, detail))
+def _num(v: float) -> str:
+    """A number as pgfplots reads it: 8 significant digits, no thousands separators."""
+    return f"{float(v):.8g}"
 
 
-def render_latex(d: "Derivation", detail: Detail = "full", standalone: bool = False) -> str:
+def _plot_context(d: "Derivation", plot: "LikelihoodPlot", number: int,
+                  svg: str | None = None) -> dict[str, Any]:
+    """What plot.tex.j2 and plot.md.j2 show: per parameter its symbol and the points (x, ℓ)
+    as strings, θ̂ and the ends of the dashed line that marks it."""
+    import numpy as np
+
+    curves = []
+    for c in plot.curves:
+        peak = float(c.values[int(np.argmin(np.abs(c.grid - c.estimate)))])
+        curves.append({"symbol": d.model.symbol(c.name),
+                       "points": [(_num(x), _num(y)) for x, y in zip(c.grid, c.values)],
+                       "estimate": _num(c.estimate), "peak": _num(peak),
+                       "bottom": _num(float(np.min(c.values)))})
+    several = len(plot.curves) > 1
+    words = (f"The log-likelihood of the sample (n = {plot.n}), drawn "
+             + ("along each parameter with the others held at their estimates, "
+                if several else "")
+             + "within 4 standard errors of the estimate (50% of its size where there is no "
+               "standard error) and inside the parameter space. The dashed line and the dot "
+               f"mark the estimate, where ℓ = {plot.log_likelihood:.6g}.")
+    return {"number": number, "text": words, "curves": curves, "svg": svg}
+
+
+def render_markdown(d: "Derivation", detail: Detail = "full",
+                    plot: "LikelihoodPlot | None" = None, svg: str | None = None) -> str:
+    """The derivation as Markdown with ``$…$`` and ``$$…$$`` math (GitHub, KaTeX).
+
+    With ``plot`` (from :func:`symmle.plot.loglik_slices`) and ``svg``, the name of the SVG file
+    that :func:`symmle.plot.write_svg` draws it into, a last section links the figure:
+    ``![log-likelihood](svg)``."""
+    ctx = _context(d, detail)
+    if plot is not None:
+        if svg is None:
+            raise ValueError("a plot in Markdown is an SVG file: give svg=, its name")
+        ctx["plot"] = _plot_context(d, plot, len(ctx["steps"]) + 1, svg)
+    return environment().get_template("markdown/derivation.md.j2").render(ctx)
+
+
+def render_latex(d: "Derivation", detail: Detail = "full", standalone: bool = False,
+                 plot: "LikelihoodPlot | None" = None) -> str:
     """The derivation as LaTeX: a fragment to ``\\input`` into a document that loads amsmath and
-    amssymb, or with ``standalone=True`` a complete document for pdflatex."""
+    amssymb, or with ``standalone=True`` a complete document for pdflatex.
+
+    With ``plot`` (from :func:`symmle.plot.loglik_slices`), a last section "The log-likelihood
+    of the sample" draws ℓ around θ̂ with pgfplots, the coordinates inline: the fragment then
+    needs ``\\usepackage{pgfplots}`` too (the standalone document loads it)."""
     name = "latex/standalone.tex.j2" if standalone else "latex/derivation.tex.j2"
-    return environment().get_template(name).render(_context(d, detail))
+    ctx = _context(d, detail)
+    if plot is not None:
+        ctx["plot"] = _plot_context(d, plot, len(ctx["steps"]) + 1)
+    return environment().get_template(name).render(ctx)
 
 
 def _prose(parts: tuple, names: dict[str, str]) -> str:
@@ -320,13 +367,34 @@ class RenderMixin:
     """``to_markdown``, ``to_latex`` and Jupyter's ``_repr_markdown_``/``_repr_latex_`` for
     :class:`~symmle.derivation.Derivation` (``class Derivation(RenderMixin)``)."""
 
-    def to_markdown(self, detail: Detail = "full") -> str:
+    def to_markdown(self, detail: Detail = "full", plot: "LikelihoodPlot | None" = None,
+                    svg: str | None = None) -> str:
         """The derivation as Markdown (see :func:`render_markdown`)."""
-        return render_markdown(self, detail)  # type: ignore[arg-type]
+        return render_markdown(self, detail, plot, svg)  # type: ignore[arg-type]
 
-    def to_latex(self, detail: Detail = "full", standalone: bool = False) -> str:
+    def to_latex(self, detail: Detail = "full", standalone: bool = False,
+                 plot: "LikelihoodPlot | None" = None) -> str:
         """The derivation as LaTeX (see :func:`render_latex`)."""
-        return render_latex(self, detail, standalone)  # type: ignore[arg-type]
+        return render_latex(self, detail, standalone, plot)  # type: ignore[arg-type]
+
+    def plot_data(self, data: Any, known_values: Mapping[str, float] | None = None,
+                  ) -> "LikelihoodPlot":
+        """ℓ of a sample around θ̂, one slice per parameter (see
+        :func:`symmle.plot.loglik_slices`); pass it to ``to_latex(plot=...)``.
+
+        Examples
+        --------
+        >>> from symmle import derive
+        >>> d = derive("poisson")
+        >>> plot = d.plot_data([1, 2, 3, 4])
+        >>> plot.curves[0].estimate
+        2.5
+        >>> "The log-likelihood of the sample" in d.to_latex(plot=plot)
+        True
+        """
+        from .plot import loglik_slices
+
+        return loglik_slices(self, data, known_values=known_values)  # type: ignore[arg-type]
 
     def _repr_markdown_(self) -> str:
         return repr_markdown(self)  # type: ignore[arg-type]
