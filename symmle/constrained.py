@@ -690,7 +690,8 @@ def derive_vector(density: Any, *, var: str, params: ParamSpec = None, known: Pa
     """
     with budget(timeout):
         return bounded(_derive_vector, density, var, params, known, support, tuple(constraints),
-                       normalize_check, model, seconds=timeout, what="the derivation")
+                       normalize_check, model, seconds=timeout, what="the derivation",
+                       cpu=False)  # the wall-clock budget, as for derive
 
 
 def _derive_vector(density: Any, var: str, params: ParamSpec, known: ParamSpec,
