@@ -24,7 +24,6 @@ Examples
 from __future__ import annotations
 
 import functools
-import json
 import random
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
@@ -352,18 +351,6 @@ class VectorDerivation(RenderMixin):
             "checks": [c.to_dict() for c in self.checks],
             "warnings": list(self.warnings),
         }
-
-    def to_json(self, indent: int | None = 2) -> str:
-        """The derivation as JSON (see :meth:`to_dict`)."""
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
-
-    def to_text(self) -> str:
-        from .render import render_text
-
-        return render_text(self)  # type: ignore[arg-type]
-
-    def __str__(self) -> str:
-        return self.to_text()
 
 
 def _in_params(e: sp.Expr, elim: Mapping, back: Mapping) -> sp.Expr:

@@ -6,7 +6,6 @@ that runs out of time degrades to a stated, weaker result rather than failing th
 from __future__ import annotations
 
 import functools
-import json
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
@@ -190,20 +189,6 @@ class Derivation(RenderMixin):
             "checks": [c.to_dict() for c in self.checks],
             "warnings": list(self.warnings),
         }
-
-    def to_json(self, indent: int | None = 2) -> str:
-        """The derivation as JSON (keys: ``parameters``, ``closed_form``, ``mle``, ``method``,
-        ``fisher_information``, ``second_order``, ``warnings`` and more)."""
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
-
-    def to_text(self) -> str:
-        """A plain-text account of the derivation, step by step."""
-        from .render import render_text
-
-        return render_text(self)
-
-    def __str__(self) -> str:
-        return self.to_text()
 
 
 def _update(d: "Derivation", information: sp.Matrix) -> dict[str, sp.Expr] | None:

@@ -15,7 +15,6 @@ x*(y - exp(b0 + b1*x))
 from __future__ import annotations
 
 import functools
-import json
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
@@ -183,19 +182,6 @@ class ConditionalDerivation(RenderMixin):
             "checks": [c.to_dict() for c in self.checks],
             "warnings": list(self.warnings),
         }
-
-    def to_json(self, indent: int | None = 2) -> str:
-        """The derivation as JSON (see :meth:`to_dict`)."""
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
-
-    def to_text(self) -> str:
-        """A plain-text account of the derivation, step by step."""
-        from .render import render_text
-
-        return render_text(self)  # type: ignore[arg-type]
-
-    def __str__(self) -> str:
-        return self.to_text()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -364,8 +364,24 @@ def escape_md(value: Any) -> str:
 
 
 class RenderMixin:
-    """``to_markdown``, ``to_latex`` and Jupyter's ``_repr_markdown_``/``_repr_latex_`` for
-    :class:`~symmle.derivation.Derivation` (``class Derivation(RenderMixin)``)."""
+    """``to_markdown``, ``to_latex``, ``to_text``, ``to_json`` (of the class's ``to_dict``)
+    and Jupyter's ``_repr_markdown_``/``_repr_latex_`` for the derivations:
+    :class:`~symmle.derivation.Derivation` (``class Derivation(RenderMixin)``), the conditional
+    and the vector ones."""
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The derivation as JSON (the keys of ``to_dict``: ``parameters``, ``closed_form``,
+        ``mle``, ``method``, ``fisher_information``, ``second_order``, ``warnings`` and more)."""
+        import json
+
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)  # type: ignore[attr-defined]
+
+    def to_text(self) -> str:
+        """A plain-text account of the derivation, step by step."""
+        return render_text(self)  # type: ignore[arg-type]
+
+    def __str__(self) -> str:
+        return self.to_text()
 
     def to_markdown(self, detail: Detail = "full", plot: "LikelihoodPlot | None" = None,
                     svg: str | None = None) -> str:
