@@ -19,6 +19,7 @@ from .information import Information, expected_information, invariance, standard
 from .likelihood import LogLikelihood, log_likelihood
 from .model import Model, ParamSpec, build_model
 from .normalization import check_density
+from .notation import realify
 from .render import RenderMixin
 from .solve import Solution, solve_likelihood
 from .spaces import Support
@@ -343,7 +344,7 @@ def _derive(model: Any, var: str | None, params: ParamSpec, known: ParamSpec,
     solution = solve_likelihood(ll, seconds=min(10.0, timeout / 3))
     if not solution.closed_form:
         warnings.append(f"no closed form: {solution.reason}")
-    hessian = sp.hessian(ll.expr, ll.params)
+    hessian = sp.hessian(ll.expr, ll.params).applyfunc(realify)
     order = second_order(ll, solution, hessian, seconds=min(5.0, timeout / 6))
     if order.verdict == "disproven":
         warnings.append("the root of the likelihood equations is not a maximum: "

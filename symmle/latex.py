@@ -408,6 +408,36 @@ class _TextPrinter(StrPrinter):
     def _print_PlusMinus(self, expr: PlusMinus) -> str:
         return f"{self._print(expr.args[0])} ± {self._print(expr.args[1])}"
 
+    def _print_Equality(self, expr: sp.Eq) -> str:  # Eq(λ̂, x̄) → λ̂ = x̄ in prose
+        return f"{self._print(expr.lhs)} = {self._print(expr.rhs)}"
+
+    def _print_Contains(self, expr: sp.Contains) -> str:
+        x, where = expr.args
+        if isinstance(where, sp.Range) and where.step == 1 and where.sup is sp.oo:
+            shown = "{" + f"{self._print(where.inf)}, {self._print(where.inf + 1)}, ...}}"
+        elif isinstance(where, sp.Range) and where.step == 1:
+            shown = "{" + f"{self._print(where.start)}, ..., {self._print(where.stop - 1)}}}"
+        elif isinstance(where, sp.FiniteSet):
+            shown = "{" + ", ".join(self._print(a) for a in where.args) + "}"
+        elif isinstance(where, sp.Interval):
+            left = "(" if where.left_open else "["
+            right = ")" if where.right_open else "]"
+            shown = f"{left}{self._print(where.inf)}, {self._print(where.sup)}{right}"
+        else:
+            shown = self._print(where)
+        return f"{self._print(x)} ∈ {shown}"
+
+    def _print_Subs(self, expr: sp.Subs) -> str:  # f(θ) at θ = θ̂
+        body, old, new = expr.args
+        at = ", ".join(f"{self._print(o)} = {self._print(n)}" for o, n in zip(old, new))
+        return f"{self._print(body)} at {at}"
+
+    def _print_Infinity(self, expr: Any) -> str:
+        return "∞"
+
+    def _print_NegativeInfinity(self, expr: Any) -> str:
+        return "-∞"
+
     def _print_Terms(self, expr: Terms) -> str:
         out = []
         for k, t in enumerate(expr.args):

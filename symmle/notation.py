@@ -40,7 +40,31 @@ def order_statistics(var: sp.Symbol, assumptions: dict | None = None) -> tuple[s
     return (sp.Symbol(f"{var.name}_min", **assumptions),
             sp.Symbol(f"{var.name}_max", **assumptions))
 
-__all__ = ["X", "I", "N", "order_statistics", "sample_sum", "linearize", "equivalent", "atomic_sums", "to_symbols"]
+__all__ = ["X", "I", "N", "order_statistics", "sample_sum", "linearize", "equivalent", "atomic_sums", "to_symbols",
+           "realify"]
+
+
+def realify(expr: sp.Expr) -> sp.Expr:
+    """Observations are real: SymPy, not knowing that ``x[i]`` is, differentiates |θ − x_i| to
+    (θ − re(x_i))·sign(θ − x_i)/(θ − x_i). Here re(x_i) → x_i, im(x_i) → 0, the derivative of a
+    sign → 0 (almost everywhere), and each sum's body is cancelled: −sign(θ − x_i)/b.
+
+    Examples
+    --------
+    >>> mu, b = sp.symbols("mu b", positive=True)
+    >>> realify(sp.diff(Sum(-sp.Abs(mu - X[I]) / b, (I, 1, N)), mu))
+    Sum(-sign(mu - x[i])/b, (i, 1, n))
+    """
+    if not expr.has(sp.re, sp.im, sp.Derivative):
+        return expr
+    expr = expr.replace(lambda a: isinstance(a, sp.re) and isinstance(a.args[0], sp.Indexed),
+                        lambda a: a.args[0])
+    expr = expr.replace(lambda a: isinstance(a, sp.im) and isinstance(a.args[0], sp.Indexed),
+                        lambda a: sp.Integer(0))
+    expr = expr.replace(lambda a: isinstance(a, sp.Derivative) and isinstance(a.expr, sp.sign),
+                        lambda a: sp.Integer(0))
+    return expr.replace(lambda a: isinstance(a, Sum), lambda a: Sum(sp.cancel(a.function),
+                                                                    *a.limits))
 
 
 def sample_sum(h: sp.Expr, var: "sp.Symbol | tuple[sp.Symbol, ...]") -> sp.Expr:

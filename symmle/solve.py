@@ -17,7 +17,7 @@ from . import probe
 from .bounded import bounded
 from .errors import DerivationTimeout, UnsupportedModelError
 from .likelihood import LogLikelihood
-from .notation import N
+from .notation import N, realify
 from .spaces import prove_sign
 from .support import SupportSolution, solve_support
 
@@ -80,7 +80,7 @@ def solve_likelihood(ll: LogLikelihood, seconds: float = 10.0) -> Solution:
     """
     model = ll.model
     params = ll.params
-    score = tuple(sp.diff(ll.expr, p) for p in params)
+    score = tuple(realify(sp.diff(ll.expr, p)) for p in params)
     if model.support_depends_on_params:
         return _solve_with_support(ll, score, seconds)
     if ll.nonseparable:

@@ -96,3 +96,29 @@ def test_a_doubled_gumbel_is_refused_even_when_mpmath_cannot_finish() -> None:
     fine = build_model("exp(-((z-loc)+exp(-(z-loc))))", support="-oo < z < oo", var="z",
                        params={"loc": "real"})
     assert check_density(fine, seconds=0.02).verdict in ("proven", "undetermined")
+
+
+def test_plain_text_shows_no_sympy_constructors() -> None:
+    text = symmle.derive("poisson").to_text()
+    for raw in ("Eq(", "Contains(", "Subs(", "Range("):
+        assert raw not in text, raw
+    assert "λ̂ = x̄" in text and "x ∈ {0, 1, ...}" in text
+    assert "x ∈ {0, ..., m}" in symmle.derive("binomial").to_text()
+
+
+def test_the_laplace_score_is_real_and_agrees_with_a_finite_difference() -> None:
+    from symmle.notation import I, N, X
+
+    d = symmle.derive("laplace")
+    mu, b = d.model.params
+    want = sp.Sum(-sp.sign(mu - X[I]) / b, (I, 1, N))
+    assert d.score[0] == want and not d.score[0].has(sp.re, sp.im)
+    x = np.random.default_rng(4).laplace(0.3, 1.2, size=41)
+    m0, b0, h = 0.1234, 1.1, 1e-7  # mu between observations: l is linear there
+
+    def ell(m: float) -> float:
+        return float(-x.size * np.log(2 * b0) - np.sum(np.abs(x - m)) / b0)
+
+    score = float(-np.sum(np.sign(m0 - x)) / b0)
+    assert score == pytest.approx((ell(m0 + h) - ell(m0 - h)) / (2 * h), rel=1e-6)
+    assert all(not e.has(sp.re, sp.im, sp.Derivative) for e in d.hessian)

@@ -23,7 +23,7 @@ import sympy as sp
 
 from ..latex import ELL, Factors, Indicator, Terms, Times, bar, hat, names_of, text as text_of
 from ..likelihood import expand_log_proven, var_domain
-from ..notation import I, N, atomic_sums, equivalent, linearize
+from ..notation import I, N, atomic_sums, equivalent, linearize, realify
 from ..spaces import prove_sign
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -77,6 +77,8 @@ def dl(c: "Context", p: sp.Symbol, order: int = 1) -> sp.Derivative:
 
 def pull(expr: sp.Expr) -> sp.Expr:
     """Constant factors out of every sum, with the data term leading with a plus sign."""
+    expr = realify(expr)
+
     def one(s: sp.Sum) -> sp.Expr:
         body = sp.factor_terms(s.function)
         outside, inside = [], []
