@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["MomentStart", "moment_start"]
 
-SECONDS = 3.0  # per moment, and for solving the moment equations
+SECONDS = 2.0  # CPU seconds per moment, and for solving the moment equations (first fit only)
 
 
 @dataclass(frozen=True)

@@ -234,12 +234,12 @@ def _moment_starts(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, fl
     """The method-of-moments estimates inside the parameter space (usually one), computed
     from the sample moments; the symbolic solution is derived once per derivation."""
     from .bounded import remaining
-    from .moments import moment_start
+    from .moments import SECONDS, moment_start
 
     cache = d.__dict__
     if "_moment_fns" not in cache:
         fns = []
-        if remaining() > 2 * 3.0:  # never at the cost of the caller's time budget
+        if remaining() > 3 * SECONDS:  # never at the cost of the caller's time budget
             start = moment_start(d)
             args = [*start.moments, *d.model.known]
             for root in start.roots:
