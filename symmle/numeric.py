@@ -426,8 +426,9 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
         A derivation of the same model to reuse (skips deriving again).
     **model_options
         ``var``, ``params``, ``known``, ``support``, ``timeout``, ``normalize_check``,
-        ``covariates``; ``constraints`` (a vector model: ``data`` is then a mapping component → values or an
-        array with one row per observation; see :mod:`symmle.vector_fit`).
+        ``covariates``; ``constraints`` (a vector model: ``data`` is then a mapping
+        component → values or an array with one row per observation; see
+        :mod:`symmle.vector_fit`).
 
     Returns
     -------
