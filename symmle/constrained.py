@@ -34,7 +34,7 @@ from .bounded import bounded, budget
 from .checks import Check
 from .errors import (DerivationTimeout, NonIdentifiableError, NormalizationError,
                      UnsupportedModelError)
-from .likelihood import expand_log_proven
+from .likelihood import SampleNotation, expand_log_proven
 from .model import ParamSpec
 from .notation import I, N
 from .render import RenderMixin
@@ -60,7 +60,7 @@ class VectorStatistic:
 
 
 @dataclass(frozen=True)
-class VectorLikelihood:
+class VectorLikelihood(SampleNotation):
     """ℓ(θ) of an i.i.d. sample of vectors, in sufficient-statistic form (see module doc)."""
 
     model: VectorModel
@@ -70,18 +70,6 @@ class VectorLikelihood:
     collected: tuple[tuple[sp.Expr, sp.Expr], ...]
     theta_free: sp.Expr
     constant: sp.Expr
-
-    @property
-    def params(self) -> tuple[sp.Symbol, ...]:
-        return self.model.params
-
-    def to_sample(self, expr: sp.Expr) -> sp.Expr:
-        """Every statistic symbol in ``expr`` replaced by its sum over the sample."""
-        return sp.sympify(expr).xreplace({s.symbol: s.sum for s in self.statistics})
-
-    @property
-    def sample_expr(self) -> sp.Expr:
-        return self.to_sample(self.expr) + self.constant
 
     @functools.cached_property
     def identities(self) -> tuple[sp.Expr, ...]:

@@ -38,8 +38,28 @@ class Statistic:
         return sample_sum(self.h, self.var)
 
 
+class SampleNotation:
+    """``params``, ``to_sample`` and ``sample_expr`` for a log-likelihood in sufficient-statistic
+    form with ``model``, ``expr``, ``statistics`` (each with ``symbol`` and ``sum``) and
+    ``constant``: :class:`LogLikelihood` and the vector one of :mod:`symmle.constrained`."""
+
+    @property
+    def params(self) -> tuple[sp.Symbol, ...]:
+        return self.model.params  # type: ignore[attr-defined]
+
+    def to_sample(self, expr: sp.Expr) -> sp.Expr:
+        """Replace every statistic symbol in ``expr`` by its sum over the sample."""
+        return sp.sympify(expr).xreplace({s.symbol: s.sum
+                                          for s in self.statistics})  # type: ignore[attr-defined]
+
+    @property
+    def sample_expr(self) -> sp.Expr:
+        """ℓ(θ) in sample notation, constants included."""
+        return self.to_sample(self.expr) + self.constant  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
-class LogLikelihood:
+class LogLikelihood(SampleNotation):
     """ℓ(θ) of an i.i.d. sample.
 
     Attributes
@@ -76,18 +96,6 @@ class LogLikelihood:
     def separable(self) -> bool:
         return not self.nonseparable
 
-    @property
-    def params(self) -> tuple[sp.Symbol, ...]:
-        return self.model.params
-
-    def to_sample(self, expr: sp.Expr) -> sp.Expr:
-        """Replace every statistic symbol in ``expr`` by its sum over the sample."""
-        return sp.sympify(expr).xreplace({s.symbol: s.sum for s in self.statistics})
-
-    @property
-    def sample_expr(self) -> sp.Expr:
-        """ℓ(θ) in sample notation, constants included."""
-        return self.to_sample(self.expr) + self.constant
 
 
 def var_domain(model: Model) -> Domain:

@@ -381,8 +381,7 @@ def checks(c: Context) -> Any:
         if chk.name == "boundary" and chk.detail is not None:  # the condition as mathematics
             parts = (list(chk.detail.args) if isinstance(chk.detail, sp.And)
                      else [chk.detail])
-            joined = [piece for k, cond in enumerate(sorted(parts, key=sp.default_sort_key))
-                      for piece in ((" and ", cond) if k else (cond,))]
+            joined = join(sorted(parts, key=sp.default_sort_key))
             text += [f" Boundary ({chk.verdict}): the root is the MLE only when it lies inside "
                      "the parameter space, ", *joined, "; on a sample where this fails the "
                      "likelihood keeps increasing toward the boundary, and the MLE is the "

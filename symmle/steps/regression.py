@@ -21,20 +21,12 @@ import sympy as sp
 from ..latex import ELL, INFO, LIK, SE, Factors, Given, Terms, hat
 from ..notation import I, N
 from .base import Block, Line, Step, eq
+from .forms import join
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..regression import ConditionalDerivation
 
 __all__ = ["build_regression_steps"]
-
-
-def _join(items: list[Any], last: str = " and ") -> list[Any]:
-    out: list[Any] = []
-    for k, item in enumerate(items):
-        if k:
-            out.append(last if k == len(items) - 1 else ", ")
-        out.append(item)
-    return out
 
 
 def _indexed(d: "ConditionalDerivation", e: sp.Expr) -> sp.Expr:
@@ -65,10 +57,10 @@ def _model(d: "ConditionalDerivation") -> Step:
     text: list[Any] = [f"{m.title}: the " if m.title else "The ",
                        "probability mass function" if m.discrete else "density",
                        " of the response ", m.var, " given the covariate" +
-                       ("s " if len(covs) > 1 else " "), *_join(covs),
+                       ("s " if len(covs) > 1 else " "), *join(covs),
                        " (observed, not modelled), on the support ",
                        sp.Contains(m.var, m.support.as_set(), evaluate=False), ", with ",
-                       *_join([sp.Contains(p, m.domains[p].as_set(), evaluate=False)
+                       *join([sp.Contains(p, m.domains[p].as_set(), evaluate=False)
                                for p in m.params]), "."]
     if m.parameterization:
         text.append(f" Parameterization: {m.parameterization.rstrip('.')}.")
@@ -99,7 +91,7 @@ def _log_likelihood(d: "ConditionalDerivation") -> Step:
                        "turns the product into a sum."]
     if ll.statistics:
         text += [" The data enter the terms that separate only through ",
-                 *_join([s.sum for s in ll.statistics]), "."]
+                 *join([s.sum for s in ll.statistics]), "."]
     if ll.nonseparable:
         text.append(" The other terms mix the parameters with each observation's covariates and "
                     "stay sums over i.")
@@ -116,7 +108,7 @@ def _least_squares(d: "ConditionalDerivation") -> Step | None:
     coefs = [s for s in m.params if s.name in sq["coefficients"]]
     line = eq(ELL(*m.params), Terms(sq["weight"] * sq["rss"], rest_total))
     rss = sp.Function("RSS")(*coefs)
-    text = ("Only the first term involves ", *_join(coefs), ", with a negative factor: for any "
+    text = ("Only the first term involves ", *join(coefs), ", with a negative factor: for any "
             "value of the other parameters, maximising ℓ over them is minimising the residual sum "
             "of squares — the MLE of the coefficients is the least-squares fit.")
     return Step("least_squares", "Maximum likelihood as least squares", text,
