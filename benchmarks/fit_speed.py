@@ -33,8 +33,13 @@ true values, and in one run, in this one process, the script times
 The measurements of one family are interleaved (symmle, (a), (c), symmle, (a), (c), ...) so that
 a change in the load of a shared machine affects all three alike, and the process is pinned to
 one core where the system allows it. Only the ratios are meant to be compared; the absolute
-times depend on the machine. The data are float64 for all three (drawn once, converted once,
-not timed). Warnings from SciPy's optimisers are silenced.
+times depend on the machine. The data are the same array for all three (drawn once, converted
+once, not timed): float64, except for a discrete model, whose counts are int64 as NumPy's samplers
+give them (``--float-counts`` gives them as float64; symmle then pays for checking that they are
+whole numbers). Warnings from SciPy's optimisers are silenced.
+
+``symmle.fit`` computes ℓ(θ̂) when ``log_likelihood`` is first read, not before; "+ℓ/(c)" is the
+ratio to the floor of a fit whose ℓ is read (timed in the same interleaved loop).
 
 The table gives, per model: whether symmle found a closed form, n, symmle's fit time (median)
 and first-call time, the derive time, (a) with the ratio symmle/(a) (≤ 1 is the target), (b)
@@ -467,7 +472,8 @@ def _check_floor(case: Case, d: Any, x: np.ndarray) -> str | None:
     return None
 
 
-def run_case(case: Case, n: int, seed: int, generic: bool, generic_repeat: int) -> dict:
+def run_case(case: Case, n: int, seed: int, generic: bool, generic_repeat: int,
+             float_counts: bool = False) -> dict:
     import sympy.core.cache
 
     import symmle
@@ -480,6 +486,7 @@ def run_case(case: Case, n: int, seed: int, generic: bool, generic_repeat: int) 
     rng = np.random.default_rng(seed)
     x = np.ascontiguousarray(case.sample(rng, n), dtype=np.float64)
     row["n"] = n = int(x.size)
+    row["dtype"] = "float64"
 
     # derive, once, with a cold SymPy cache
     d = None
@@ -487,6 +494,9 @@ def run_case(case: Case, n: int, seed: int, generic: bool, generic_repeat: int) 
     try:
         row["derive_s"], d = _timed(lambda: symmle.derive(case.model, **case.options))
         row["closed_form"] = bool(d.closed_form)
+        if d.model.discrete and not float_counts:
+            x = x.astype(np.int64)  # counts, as NumPy's samplers give them: for all three
+            row["dtype"] = "int64"
     except Exception as exc:  # noqa: BLE001 - report and go on
         row["error"] = f"derive: {_error(exc)}"
         row["message"] = str(exc).split("\n")[0]
@@ -515,6 +525,8 @@ def run_case(case: Case, n: int, seed: int, generic: bool, generic_repeat: int) 
     jobs: dict[str, Callable[[], Any]] = {}
     if result is not None:
         jobs["symmle"] = fit
+        # ℓ(θ̂) is computed when it is first read: the fit with it read, timed as well
+        jobs["symmle_ll"] = lambda: fit().log_likelihood
     if case.scipy_fit is not None:
         jobs["scipy"] = lambda: case.scipy_fit(x)
     if case.floor is not None:
@@ -611,6 +623,8 @@ def run_case(case: Case, n: int, seed: int, generic: bool, generic_repeat: int) 
             row["ratio_b0"] = row["generic_start_ms"] / s
         if row.get("floor_ms"):
             row["ratio_c"] = s / row["floor_ms"]
+            if row.get("symmle_ll_ms"):
+                row["ratio_c_with_ll"] = row["symmle_ll_ms"] / row["floor_ms"]
     return row
 
 
@@ -681,7 +695,7 @@ def _f(value: Any, fmt: str, width: int) -> str:
 HEADER = (f"{'model':<24} {'cf':>3} {'n':>8} {'fit ms':>8} {'1st ms':>8} {'derive s':>8} "
           f"{'(a) ms':>9} {'sym/(a)':>8} {'(b) ms*':>9} {'(b)/sym':>8} {'(b0) ms*':>8} "
           f"{'(b0)/sym':>8} {'(c) ms':>7} "
-          f"{'sym/(c)':>8} {'Δℓ sym-sci':>11}  (a) is")
+          f"{'sym/(c)':>8} {'+ℓ/(c)':>7} {'Δℓ sym-sci':>11}  (a) is")
 
 
 def _line(r: dict) -> str:
@@ -711,9 +725,10 @@ def _line(r: dict) -> str:
     ratio_b0 = _f(r.get("ratio_b0"), ".0f", 8) if "ratio_b0" in r else f"{'':>8}"
     c = _f(r.get("floor_ms"), ".2f", 7) if r.get("floor_ms") else f"{'n/a':>7}"
     ratio_c = _f(r.get("ratio_c"), ".2f", 8)
+    ratio_cl = _f(r.get("ratio_c_with_ll"), ".2f", 7)
     dll = _f(r.get("ll_difference"), "+.3g", 11)
     what = r["scipy"] + (" †" if r["scipy_is_closed_form_stand_in"] else "")
-    return f"{head}{mid} {a} {ratio_a} {b} {ratio_b} {b0} {ratio_b0} {c} {ratio_c} {dll}  {what}"
+    return f"{head}{mid} {a} {ratio_a} {b} {ratio_b} {b0} {ratio_b0} {c} {ratio_c} {ratio_cl} {dll}  {what}"
 
 
 def _verdict(met: bool | None) -> str:
@@ -794,6 +809,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="(b): median of K calls (default: 1; each takes seconds)")
     parser.add_argument("--n", type=int, default=1_000_000, help="observations (default: 10⁶)")
     parser.add_argument("--seed", type=int, default=20240601, help="random seed")
+    parser.add_argument("--float-counts", action="store_true",
+                        help="give discrete data to all three as float64 (default: int64)")
     parser.add_argument("--check", action="store_true",
                         help="exit 1 when a target is not met or a model fails")
     args = parser.parse_args(argv)
@@ -832,7 +849,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"(catalog families this benchmark does not know yet: {', '.join(missing)})")
     rows = []
     for case in cases:
-        row = run_case(case, args.n, args.seed, generic, args.generic_repeat)
+        row = run_case(case, args.n, args.seed, generic, args.generic_repeat, args.float_counts)
         rows.append(row)
         if not args.json:
             print(_line(row), flush=True)

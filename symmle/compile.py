@@ -12,6 +12,7 @@ are touched again only for terms that do not separate.
 from __future__ import annotations
 
 import math
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import mpmath
@@ -123,15 +124,24 @@ EXTRA = {
 
 
 def prepare(expr: Any) -> Any:
-    """log(factorial(.)), log(gamma(.)) → loggamma (no overflow); DiracDelta → 0 (derivatives of
+    """log(factorial(.)), log(gamma(.)), log(binomial(.)) → loggamma (no overflow); DiracDelta → 0 (derivatives of
     |x − θ| are taken almost everywhere)."""
     if not isinstance(expr, sp.Basic):
         return expr
     expr = expr.replace(sp.DiracDelta, lambda *args: sp.Integer(0))
+    # unevaluated: for an integer argument SymPy turns loggamma(x + 1) back into log(gamma(x + 1)),
+    # which overflows for x > 170 (a Poisson count of 200)
     expr = expr.replace(lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.factorial),
-                        lambda e: sp.loggamma(e.args[0].args[0] + 1))
+                        lambda e: sp.loggamma(e.args[0].args[0] + 1, evaluate=False))
+    expr = expr.replace(lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.binomial),
+                        lambda e: _log_binomial(*e.args[0].args))
     return expr.replace(lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.gamma),
-                        lambda e: sp.loggamma(e.args[0].args[0]))
+                        lambda e: sp.loggamma(e.args[0].args[0], evaluate=False))
+
+
+def _log_binomial(m: sp.Expr, k: sp.Expr) -> sp.Expr:
+    lg = lambda a: sp.loggamma(a, evaluate=False)  # noqa: E731
+    return lg(m + 1) - lg(k + 1) - lg(m - k + 1)
 
 
 def numpy_fn(args: Sequence[sp.Symbol], expr: Any) -> Callable:
@@ -233,8 +243,11 @@ class Compiled:
         self.order_statistics = (list(d.solution.support.order_statistics)
                                  if d.solution.support is not None else [])
         self.mle = None
+        self.mle_uses: set[sp.Symbol] = set()  # the statistics a closed form needs
         if d.solution.mle is not None:
             args = [*stat_syms, N, *known, *self.order_statistics]
+            self.mle_uses = set().union(*(sp.sympify(d.solution.mle[p]).free_symbols
+                                          for p in params)) & set(args)
             self.mle = sp.lambdify(args, [prepare(d.solution.mle[p]) for p in params],
                                    modules=[EXTRA, "mpmath"])
         self.information = None
@@ -258,31 +271,77 @@ def reduce(data: np.ndarray, discrete: bool) -> tuple[np.ndarray, np.ndarray | N
         return data, None
     lo, hi = data.min(), data.max()
     if hi - lo < 1_000_000:
-        counts = np.bincount((data - lo).astype(np.int64))
+        counts = np.bincount(np.asarray(data - lo, dtype=np.int64))
         values = np.flatnonzero(counts) + lo
         return values.astype(float), counts[counts > 0].astype(float)
     values, counts = np.unique(data, return_counts=True)
-    return values, counts.astype(float)
+    return values.astype(float), counts.astype(float)
 
 
 class Problem:
-    """ℓ, its gradient and Hessian at numeric θ for one data set."""
+    """ℓ, its gradient and Hessian at numeric θ for one data set.
+
+    Everything is computed on first use: a closed-form estimate needs only the statistics it
+    uses (:meth:`statistic`), so the reduction of discrete data to counts per value, the other
+    statistics and the constants (Σ log xᵢ! for the Poisson) are left until ℓ itself is asked
+    for. Integer data (``dtype`` int or bool) are kept as they are until a float is needed.
+    """
 
     def __init__(self, comp: Compiled, data: np.ndarray, known: Sequence[float],
                  discrete: bool, data_sum: float | None = None) -> None:
         self.comp, self.n, self.known = comp, int(data.size), list(known)
-        self.values, self.counts = reduce(data, discrete)
-        with np.errstate(divide="ignore"):
-            self.term_arg = np.log(self.values) if comp.terms_in_log else self.values
+        self.data, self.discrete, self.data_sum = data, discrete, data_sum
         self._last: tuple | None = None
-        reuse = data_sum is not None and self.counts is None  # Σxᵢ already computed
-        self.statistics = {sym: data_sum if reuse and same else self._total(fn(self.values, *known))
-                           for (sym, fn), same in zip(comp.statistics, comp.identity)}
-        self.base = [*self.statistics.values(), self.n, *known]
-        self.constant = 0.0
-        for fn, coeff in comp.constants:
-            self.constant += (self._total(fn(self.values, *known)) if fn is not None
-                              else float(coeff(self.n, *known)))
+        self._statistics: dict[sp.Symbol, float] = {}
+
+    @cached_property
+    def _reduced(self) -> tuple[np.ndarray, np.ndarray | None]:
+        return reduce(self.data, self.discrete)
+
+    @property
+    def values(self) -> np.ndarray:
+        """The distinct values (discrete data) or the data as floats."""
+        return np.asarray(self._reduced[0], dtype=float)
+
+    @property
+    def counts(self) -> np.ndarray | None:
+        return self._reduced[1]
+
+    def statistic(self, sym: sp.Symbol) -> float:
+        """T = Σ h(xᵢ) for the statistic named ``sym``: Σxᵢ from the data check when given,
+        else one pass over the counts per value if discrete data were already reduced, or over
+        the data."""
+        if sym not in self._statistics:
+            j = [s for s, _ in self.comp.statistics].index(sym)
+            fn = self.comp.statistics[j][1]
+            if self.comp.identity[j] and self.data_sum is not None:
+                value = self.data_sum
+            else:
+                value = self._total(fn(self.values, *self.known))
+            self._statistics[sym] = value
+        return self._statistics[sym]
+
+    @property
+    def statistics(self) -> dict[sp.Symbol, float]:
+        return {sym: self.statistic(sym) for sym, _ in self.comp.statistics}
+
+    @cached_property
+    def base(self) -> list[float]:
+        return [*self.statistics.values(), self.n, *self.known]
+
+    @cached_property
+    def constant(self) -> float:
+        """The terms of ℓ free of θ (Σ log xᵢ!, −n/2 log 2π, ...)."""
+        total = 0.0
+        for fn, coeff in self.comp.constants:
+            total += (self._total(fn(self.values, *self.known)) if fn is not None
+                      else float(coeff(self.n, *self.known)))
+        return total
+
+    @cached_property
+    def term_arg(self) -> np.ndarray:
+        with np.errstate(divide="ignore"):
+            return np.log(self.values) if self.comp.terms_in_log else self.values
 
     def _total(self, vals: Any) -> float:
         vals = np.broadcast_to(np.asarray(vals, dtype=float), self.values.shape)

@@ -31,6 +31,28 @@ RANKING = 1000  # observations used to rank the grid of starting values
 __all__ = ["FitResult", "fit"]
 
 
+class _OnFirstUse:
+    """A dataclass field whose value may be given as a function of no arguments, called on
+    first access and then kept (its closure, which holds the data, is released). ℓ(θ̂) is
+    such a field: a closed-form estimate needs only its own statistics, and the rest of ℓ
+    (every other statistic, Σ log xᵢ!, ...) is computed only when it is read."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            raise AttributeError(self.slot)  # no class-level default: the field is required
+        value = obj.__dict__[self.slot]
+        if callable(value):
+            value = value()
+            obj.__dict__[self.slot] = value
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__[self.slot] = value
+
+
 @dataclass(frozen=True)
 class FitResult:
     """Estimates from data.
@@ -42,7 +64,9 @@ class FitResult:
     standard_errors
         Parameter name → asymptotic standard error, or ``None`` where it cannot be computed.
     log_likelihood
-        ℓ(θ̂), constants included.
+        ℓ(θ̂), constants included; computed on first access for a closed form (from the data,
+        which the result keeps until then; a :class:`DataError` is raised if they were changed
+        in between).
     method
         Parameter name → ``"score"`` (closed form) or ``"numeric"`` (Newton).
     converged
@@ -63,7 +87,7 @@ class FitResult:
 
     estimates: dict[str, float]
     standard_errors: dict[str, float | None]
-    log_likelihood: float
+    log_likelihood: float = _OnFirstUse()  # type: ignore[assignment]
     method: dict[str, str]
     converged: bool
     n: int
@@ -132,13 +156,66 @@ def _known_values(d: Derivation, known_values: Mapping[str, float] | None) -> di
             value = float(given.pop(k.name))
         except (TypeError, ValueError):
             raise ModelSpecError(f"the value of {k.name!r} must be a number") from None
-        if not math.isfinite(value) or d.model.domains[k].contains(sp.Float(value)) is False:
+        if not math.isfinite(value) or not _known_inside(d, k, value):
             raise ModelSpecError(f"{k.name} = {value:g} is outside its domain "
                                  f"{d.model.domains[k].describe()}")
         out[k] = value
     if given:
         raise ModelSpecError(f"{sorted(given)[0]!r} is not a known constant of this model")
     return out
+
+
+def _as_array(data: Any, discrete: bool) -> np.ndarray:
+    """The data as a NumPy array: integers (and booleans) stay integers for a discrete model,
+    which makes the check that they are whole numbers free; anything else becomes float."""
+    if isinstance(data, np.ndarray) and discrete and data.dtype.kind in "biu":
+        return data.astype(np.int64) if data.dtype.kind == "b" else data
+    try:
+        return np.asarray(data, dtype=float)
+    except (TypeError, ValueError):
+        raise DataError("the data must be numbers") from None
+
+
+def _memo(d: Derivation, key: tuple, compute: Any) -> Any:
+    """``compute()`` kept on the derivation under ``key``: the SymPy work that depends only on
+    the known constants' values (a bounded table: a fit loop over many values stays small)."""
+    table = d.__dict__.setdefault("_fit_memo", {})
+    if key not in table:
+        if len(table) > 256:
+            table.clear()
+        table[key] = compute()
+    return table[key]
+
+
+def _known_inside(d: Derivation, k: sp.Symbol, value: float) -> bool:
+    return _memo(d, ("domain", k, value),
+                 lambda: d.model.domains[k].contains(sp.Float(value)) is not False)
+
+
+def _finite_values(supp: Any) -> np.ndarray | None:
+    """A finite support's values, or ``None`` when it is consecutive integers (then checked as
+    a range of whole numbers: a min and a max, not a search in a set)."""
+    if supp.kind != "finite":
+        return None
+    values = np.array(sorted(float(v) for v in supp.values))
+    whole = np.array_equal(values, np.floor(values))
+    return None if whole and np.all(np.diff(values) == 1) else values
+
+
+def _sum_and_range(data: np.ndarray) -> tuple[float, float | None, float | None]:
+    """Σxᵢ, and for integers a value no observation is below (the minimum, or 0) and the
+    maximum, which the sum needs: an integer sum is exact and fast, but wraps around on
+    overflow. Read as unsigned, a negative integer is huge, so one pass gives the maximum and
+    whether every x >= 0."""
+    if data.dtype.kind not in "iu":
+        return float(np.sum(data)), None, None
+    top = float(data.view(np.dtype(f"u{data.dtype.itemsize}")).max())
+    if top < 2.0 ** (8 * data.dtype.itemsize - 1):
+        below = 0.0
+    else:
+        below, top = float(data.min()), float(data.max())
+    big = max(abs(below), abs(top)) * data.size >= 2.0 ** 62
+    return float(np.sum(data, dtype=float) if big else data.sum()), below, top
 
 
 def _check_data(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float]) -> float:
@@ -149,30 +226,36 @@ def _check_data(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float
         raise DataError(f"the data must be one-dimensional, not of shape {data.shape}")
     if data.size == 0:
         raise EmptyDataError("no observations: the data are empty")
-    total = float(np.sum(data))
+    total, below, top = _sum_and_range(data)
     if not math.isfinite(total):  # NaN and inf propagate (or the sum overflows)
         bad = np.flatnonzero(~np.isfinite(data))
         if bad.size:
             raise NonNumericDataError(f"observation {bad[0] + 1} is {data[bad[0]]}: every "
                                       "observation must be a finite number")
     m = d.model
-    supp = m.support.subs({k: sp.Float(v) for k, v in known.items()})
+    supp = _memo(d, ("support", *known.items()),
+                 lambda: m.support.subs({k: sp.Float(v) for k, v in known.items()}))
     if supp.free_symbols:
         return total
-    if supp.kind == "finite":
-        outside = ~np.isin(data, np.array([float(v) for v in supp.values]))
-    else:
-        lo, hi = float(supp.lower), float(supp.upper)
+    allowed = _memo(d, ("values", *known.items()), lambda: _finite_values(supp))
+    if allowed is not None:
+        outside = ~np.isin(data, allowed)
+    else:  # an interval, the integers in one, or a finite set of consecutive integers
+        lo, hi = ((float(min(supp.values)), float(max(supp.values))) if supp.kind == "finite"
+                  else (float(supp.lower), float(supp.upper)))
         open_lo = supp.kind == "interval" and supp.left_open
         open_hi = supp.kind == "interval" and supp.right_open
         inside = True  # an infinite end needs no pass over the data (finiteness is checked)
+        def above_lo(first: float) -> bool:
+            return first > lo or (first == lo and not open_lo)
         if math.isfinite(lo):
-            first = float(data.min())
-            inside = first > lo or (first == lo and not open_lo)
+            inside = above_lo(below) if below is not None and above_lo(below) else (
+                above_lo(float(data.min())))
         if inside and math.isfinite(hi):
-            last = float(data.max())
+            last = top if top is not None else float(data.max())
             inside = last < hi or (last == hi and not open_hi)
-        if inside and (supp.kind == "interval" or np.array_equal(data, np.floor(data))):
+        if inside and (supp.kind == "interval" or data.dtype.kind in "iu"
+                       or np.array_equal(data, np.floor(data))):
             return total
         outside = (data < lo) | (data > hi) | ((data == lo) & open_lo) | ((data == hi) & open_hi)
         if supp.kind != "interval":
@@ -227,6 +310,18 @@ def _boundary(d: Derivation, prob: Problem, estimates: dict[str, float]
                    "log-likelihood increases all the way to it (the score points outward), so "
                    "the interior condition of the derivation fails and the MLE is the boundary "
                    "value; no Wald standard error there")
+
+
+def _deferred(prob: Problem, data: np.ndarray, theta: Sequence[float]) -> Any:
+    """ℓ(θ̂) as a function called on first access (see :class:`FitResult`), guarded against
+    data changed in the meantime by their sum (computed anyway by the data check)."""
+    def value() -> float:
+        if prob.data_sum is not None and _sum_and_range(data)[0] != prob.data_sum:
+            raise DataError("the data array was changed after fit: the log-likelihood is "
+                            "computed on first access; read it before changing the data, or "
+                            "fit a copy")
+        return prob.value(theta) + prob.constant
+    return value
 
 
 def _moment_starts(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float]
@@ -463,10 +558,7 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
                             "{'y': responses, 'x': covariates}")
         return fit_conditional(d, data, known_values=known_values)
     known = _known_values(d, known_values)
-    try:
-        arr = np.asarray(data, dtype=float)
-    except (TypeError, ValueError):
-        raise DataError("the data must be numbers") from None
+    arr = _as_array(data, d.model.discrete)
     total = _check_data(d, arr, known)
     n = int(arr.size)
     comp = compiled(d)
@@ -474,9 +566,12 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
     warnings: list[str] = []
     names = [p.name for p in d.model.params]
     if comp.mle is not None:
-        values = [*prob.statistics.values(), n, *known.values()]
-        if comp.order_statistics:  # x_min, x_max
-            values += [float(np.min(arr)), float(np.max(arr))]
+        # only the statistics the estimator uses: the others (and the constants) wait for ℓ
+        values = [prob.statistic(sym) if sym in comp.mle_uses else math.nan
+                  for sym, _ in comp.statistics]
+        values += [n, *known.values()]
+        for sym, fn in zip(comp.order_statistics, (np.min, np.max)):  # x_min, x_max
+            values.append(float(fn(arr)) if sym in comp.mle_uses else math.nan)
         try:
             estimates = {k: float(v) for k, v in zip(names, comp.mle(*values))}
         except (TypeError, ValueError, ZeroDivisionError, OverflowError):
@@ -486,7 +581,7 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
         method = dict(d.method)
         if converged and _in_domain(d, theta):
             ses = _standard_errors(d, prob, theta, known, n)
-            value = prob.value(theta) + prob.constant
+            value = _deferred(prob, arr, theta)
         else:
             value, note = _boundary(d, prob, estimates)
             if note is None:

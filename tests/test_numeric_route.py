@@ -3,6 +3,8 @@ terms evaluated in log x. Each checked symbolically where it is symbolic, and nu
 mpmath and SciPy."""
 from __future__ import annotations
 
+import math
+
 import mpmath
 import numpy as np
 import pytest
@@ -12,6 +14,7 @@ from scipy import optimize, stats
 import symmle
 from symmle.compile import compiled, polygamma
 from symmle.moments import moment_start
+from symmle.numeric import fit
 
 
 @pytest.mark.parametrize("k", [0, 1, 2, 3])
@@ -122,3 +125,71 @@ def test_the_laplace_score_is_real_and_agrees_with_a_finite_difference() -> None
     score = float(-np.sum(np.sign(m0 - x)) / b0)
     assert score == pytest.approx((ell(m0 + h) - ell(m0 - h)) / (2 * h), rel=1e-6)
     assert all(not e.has(sp.re, sp.im, sp.Derivative) for e in d.hessian)
+
+
+# --- lazy ℓ, integer data, large counts ------------------------------------------------------
+
+def test_large_counts_keep_their_log_factorials_finite():
+    # log(x!) became log(gamma(x + 1)) for integer x and overflowed beyond x = 170
+    from scipy import stats
+
+    x = np.array([200.0, 210.0, 187.0])
+    r = fit("poisson", x)
+    assert r.log_likelihood == pytest.approx(stats.poisson(x.mean()).logpmf(x).sum(), rel=1e-12)
+    r = fit("binomial", x, known_values={"m": 1000})
+    p = x.mean() / 1000
+    assert r.log_likelihood == pytest.approx(stats.binom(1000, p).logpmf(x).sum(), rel=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.int8, np.uint16, np.float64])
+def test_integer_data_fit_as_their_float_values(dtype):
+    x = np.random.default_rng(3).poisson(3.0, 500)
+    want = fit("poisson", x.astype(float))
+    got = fit("poisson", x.astype(dtype))
+    assert got.estimates == want.estimates
+    assert got.standard_errors == want.standard_errors
+    assert got.log_likelihood == pytest.approx(want.log_likelihood, rel=1e-14)
+
+
+def test_boolean_data_are_bernoulli_counts():
+    x = np.array([True, False, True, True])
+    assert fit("bernoulli", x).estimates["p"] == 0.75
+
+
+@pytest.mark.parametrize("values, problem", [
+    ([0, 1, -1], "observation 3 (value -1)"),
+    ([0, 2, 1], "observation 2 (value 2)"),
+    ([-2**62, 1], "observation 1"),
+])
+def test_integer_data_outside_the_support_are_named(values, problem):
+    from symmle.errors import OutOfSupportError
+
+    with pytest.raises(OutOfSupportError, match=problem.replace("(", r"\(").replace(")", r"\)")):
+        fit("bernoulli", np.array(values, dtype=np.int64))
+
+
+def test_an_integer_sum_that_would_wrap_around_is_taken_in_floats():
+    x = np.array([2**62, 2**62, 2**62], dtype=np.int64)  # Σ wraps around in int64
+    assert fit("poisson", x).estimates["lambda"] == pytest.approx(2.0**62)
+
+
+def test_the_log_likelihood_is_computed_on_first_use_and_guarded():
+    from symmle.errors import DataError
+
+    x = np.random.default_rng(4).poisson(2.0, 1000).astype(float)
+    r = fit("poisson", x)
+    assert "_log_likelihood" in r.__dict__ and callable(r.__dict__["_log_likelihood"])
+    value = r.log_likelihood
+    assert isinstance(r.__dict__["_log_likelihood"], float)  # kept; the data are let go
+    assert value == pytest.approx(float(np.sum(x * np.log(x.mean()) - x.mean()
+                                               - [math.lgamma(v + 1) for v in x])), rel=1e-12)
+    later = fit("poisson", x)
+    x[0] += 1  # the data changed before ℓ was read: an error, not a wrong ℓ
+    with pytest.raises(DataError, match="changed after fit"):
+        later.log_likelihood
+
+
+def test_fit_results_compare_by_value_with_the_lazy_field():
+    x = [1.0, 2.0, 4.0]
+    assert fit("poisson", x) == fit("poisson", np.array(x))
+    assert "log_likelihood=" in repr(fit("poisson", x))
