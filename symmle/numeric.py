@@ -218,10 +218,13 @@ def _sum_and_range(data: np.ndarray) -> tuple[float, float | None, float | None]
     return float(np.sum(data, dtype=float) if big else data.sum()), below, top
 
 
-def _check_data(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float]) -> float:
+def _check_data(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float],
+                seen: dict[str, float] | None = None) -> float:
     """Finite numbers inside the support; fast when they are (a sum, a min and a max), and
     the first offending observation located only when there is one. Returns Σxᵢ (the
-    finiteness test), which is also a sufficient statistic of many models."""
+    finiteness test), which is also a sufficient statistic of many models; the minimum and
+    maximum, where they were computed, go into ``seen`` (order statistics of the MLE)."""
+    seen = {} if seen is None else seen
     if data.ndim != 1:
         raise DataError(f"the data must be one-dimensional, not of shape {data.shape}")
     if data.size == 0:
@@ -241,19 +244,27 @@ def _check_data(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float
     if allowed is not None:
         outside = ~np.isin(data, allowed)
     else:  # an interval, the integers in one, or a finite set of consecutive integers
-        lo, hi = ((float(min(supp.values)), float(max(supp.values))) if supp.kind == "finite"
-                  else (float(supp.lower), float(supp.upper)))
+        lo, hi = _memo(d, ("ends", *known.items()), lambda: (
+            (float(min(supp.values)), float(max(supp.values))) if supp.kind == "finite"
+            else (float(supp.lower), float(supp.upper))))
         open_lo = supp.kind == "interval" and supp.left_open
         open_hi = supp.kind == "interval" and supp.right_open
         inside = True  # an infinite end needs no pass over the data (finiteness is checked)
+
         def above_lo(first: float) -> bool:
             return first > lo or (first == lo and not open_lo)
         if math.isfinite(lo):
-            inside = above_lo(below) if below is not None and above_lo(below) else (
-                above_lo(float(data.min())))
+            if below is not None and above_lo(below):
+                inside = True
+            else:
+                seen["min"] = float(data.min())
+                inside = above_lo(seen["min"])
+        if top is not None:
+            seen["max"] = top
         if inside and math.isfinite(hi):
-            last = top if top is not None else float(data.max())
-            inside = last < hi or (last == hi and not open_hi)
+            if "max" not in seen:
+                seen["max"] = float(data.max())
+            inside = seen["max"] < hi or (seen["max"] == hi and not open_hi)
         if inside and (supp.kind == "interval" or data.dtype.kind in "iu"
                        or np.array_equal(data, np.floor(data))):
             return total
@@ -408,6 +419,11 @@ def _newton(d: Derivation, prob: Problem, start: Sequence[float], max_iter: int 
         # rounding noise of a sum of 10^6 terms (logistic never stopped at 1e-10)
         if newton_ok and np.all(np.abs(g) * scale_se < 1e-8):
             return theta, True, it
+        if newton_ok and np.all(np.abs(step) < 1e-4 * scale_se) and _in_domain(d, theta + step):
+            # a step below 1e-4 standard errors inside the region where the Hessian is negative
+            # definite: Newton converges quadratically, so the error after it is of order
+            # 1e-8 standard errors, the test above; take it without another pass over the data
+            return theta + step, True, it
         t = 1.0
         while t > 1e-14:
             cand = theta + t * step
@@ -496,6 +512,9 @@ def _standard_errors(d: Derivation, prob: Problem | None, theta: Sequence[float]
         matrix = -prob.derivatives(theta)[2]
     if matrix is None or not np.all(np.isfinite(matrix)):
         return {p.name: None for p in params}
+    if matrix.shape == (1, 1):  # one parameter: no LAPACK call for a reciprocal
+        v = matrix[0, 0]
+        return {params[0].name: math.sqrt(1 / v) if v > 0 else None}
     try:
         cov = np.linalg.inv(matrix)
     except np.linalg.LinAlgError:
@@ -559,7 +578,8 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
         return fit_conditional(d, data, known_values=known_values)
     known = _known_values(d, known_values)
     arr = _as_array(data, d.model.discrete)
-    total = _check_data(d, arr, known)
+    seen: dict[str, float] = {}  # the minimum and maximum, where the data check computed them
+    total = _check_data(d, arr, known, seen)
     n = int(arr.size)
     comp = compiled(d)
     prob = Problem(comp, arr, list(known.values()), d.model.discrete, data_sum=total)
@@ -570,8 +590,10 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
         values = [prob.statistic(sym) if sym in comp.mle_uses else math.nan
                   for sym, _ in comp.statistics]
         values += [n, *known.values()]
-        for sym, fn in zip(comp.order_statistics, (np.min, np.max)):  # x_min, x_max
-            values.append(float(fn(arr)) if sym in comp.mle_uses else math.nan)
+        for sym, key in zip(comp.order_statistics, ("min", "max")):  # x_min, x_max
+            if sym in comp.mle_uses and key not in seen:
+                seen[key] = float(np.min(arr) if key == "min" else np.max(arr))
+            values.append(seen.get(key, math.nan))
         try:
             estimates = {k: float(v) for k, v in zip(names, comp.mle(*values))}
         except (TypeError, ValueError, ZeroDivisionError, OverflowError):
@@ -642,9 +664,8 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
         _, ok, its, theta, _ = best
     if not ok:
         warnings.append("the numeric maximisation did not converge")
-    value = prob.value(theta)
     estimates = {k: float(v) for k, v in zip(names, theta)}
     ses = _standard_errors(d, prob, theta, known, n)
-    return FitResult(estimates, ses, value + prob.constant, d.method, bool(ok), n, its,
+    return FitResult(estimates, ses, _deferred(prob, arr, theta), d.method, bool(ok), n, its,
                      {k: float(v) for k, v in zip(names, start)}, tuple(warnings), d,
                      start_method)
