@@ -193,3 +193,24 @@ def test_fit_results_compare_by_value_with_the_lazy_field():
     x = [1.0, 2.0, 4.0]
     assert fit("poisson", x) == fit("poisson", np.array(x))
     assert "log_likelihood=" in repr(fit("poisson", x))
+
+
+@pytest.mark.parametrize("family, draw", [
+    ("logistic", lambda rng: rng.logistic(1.0, 2.0, 1001)),
+    ("weibull", lambda rng: 2.0 * rng.weibull(1.5, 1001)),
+    ("negative_binomial", lambda rng: rng.negative_binomial(5, 0.4, 1001)),
+    ("zero_truncated_poisson", lambda rng: 1 + rng.poisson(2.0, 1001)),
+])
+def test_sums_in_chunks_equal_the_sums_at_once(monkeypatch, family, draw):
+    import symmle.compile
+
+    x = draw(np.random.default_rng(5))
+    known = {"r": 5.0} if family == "negative_binomial" else None
+    d = symmle.derive(family)
+    monkeypatch.setattr(symmle.compile, "CHUNK", 10**9)
+    whole = fit(family, x, derivation=d, known_values=known)
+    monkeypatch.setattr(symmle.compile, "CHUNK", 64)  # 16 blocks, the last one short
+    chunked = fit(family, x, derivation=d, known_values=known)
+    for k, v in whole.estimates.items():
+        assert chunked.estimates[k] == pytest.approx(v, rel=1e-10)
+    assert chunked.log_likelihood == pytest.approx(whole.log_likelihood, rel=1e-12)
