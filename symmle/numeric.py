@@ -238,8 +238,8 @@ def _check_data(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float
     m = d.model
     supp = _memo(d, ("support", *known.items()),
                  lambda: m.support.subs({k: sp.Float(v) for k, v in known.items()}))
-    if supp.free_symbols:
-        return total
+    if _memo(d, ("moves", *known.items()), lambda: bool(supp.free_symbols)):
+        return total  # a support that moves with θ: the order statistics decide
     allowed = _memo(d, ("values", *known.items()), lambda: _finite_values(supp))
     if allowed is not None:
         outside = ~np.isin(data, allowed)
@@ -282,12 +282,9 @@ def _check_data(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float
 
 
 def _in_domain(d: Derivation, theta: Sequence[float]) -> bool:
-    for p, v in zip(d.model.params, theta):
-        dom = d.model.domains[p]
-        lo, hi = float(dom.lower), float(dom.upper)
-        if not (lo < v < hi):
-            return False
-    return True
+    ends = _memo(d, ("domain ends",), lambda: [
+        (float(d.model.domains[p].lower), float(d.model.domains[p].upper)) for p in d.model.params])
+    return all(lo < v < hi for (lo, hi), v in zip(ends, theta))
 
 
 def _on_edge(d: Derivation, name: str, value: float) -> bool:
@@ -561,13 +558,14 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
     >>> r.estimates["lambda"], r.method["lambda"]
     (1.0, 'score')
     """
-    from .constrained import VectorDerivation
-    from .vector_api import fit_request, vector_request
+    if not isinstance(derivation, Derivation):  # (one sample: no vector model to look for)
+        from .constrained import VectorDerivation
+        from .vector_api import fit_request, vector_request
 
-    if isinstance(derivation, VectorDerivation) or (derivation is None and vector_request(
-            model, model_options.get("var"), model_options.get("constraints"))):
-        return fit_request(model, data, known_values=known_values, derivation=derivation,
-                           **model_options)
+        if isinstance(derivation, VectorDerivation) or (derivation is None and vector_request(
+                model, model_options.get("var"), model_options.get("constraints"))):
+            return fit_request(model, data, known_values=known_values, derivation=derivation,
+                               **model_options)
     d = derivation if derivation is not None else derive(model, **model_options)
     if hasattr(d, "covariates"):  # a conditional model: data are columns, not one sample
         from .regression_fit import fit_conditional
