@@ -18,6 +18,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from .median import reduced_likelihood
 from .notation import N
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -230,13 +231,38 @@ class Compiled:
                 self.constants.append((numpy_fn([x, *known], _body(c, x)), None))
             elif c != 0:
                 self.constants.append((None, numpy_fn([N, *known], c)))
-        self.order_statistics = (list(d.solution.support.order_statistics)
-                                 if d.solution.support is not None else [])
+        # order statistics by kind: fit computes each from the data ("min", "max", "median")
+        self.order_statistics: list[tuple[sp.Symbol, str]] = []
+        if d.solution.support is not None:
+            self.order_statistics += list(zip(d.solution.support.order_statistics,
+                                              ("min", "max")))
+        self.median_of: list[sp.Symbol] = []  # the parameters estimated by the median
+        if d.solution.median is not None:
+            self.order_statistics.append((d.solution.median.median, "median"))
+            self.median_of = list(d.solution.median.estimates)
+        order_syms = [s for s, _ in self.order_statistics]
         self.mle = None
+        # sums over the sample inside a closed form (Σ|xᵢ − x̃| once the median is known):
+        # one pass over the data each, after the order statistics
+        self.data_sums: list[Callable] = []
+        self.value_at_mle = None  # ℓ at θ̂ without another pass over the data (median rule)
         if d.solution.mle is not None:
-            args = [*stat_syms, N, *known, *self.order_statistics]
-            self.mle = sp.lambdify(args, [prepare(d.solution.mle[p]) for p in params],
+            exprs = [d.solution.mle[p] for p in params]
+            reduced = None
+            if d.solution.median is not None:
+                reduced = reduced_likelihood(ll, d.solution.median)
+            inner = {s for e in exprs for s in e.atoms(sp.Sum)}
+            if reduced is not None:
+                inner |= set(reduced[1].values())
+            inner = sorted(inner, key=sp.default_sort_key)
+            table = {s: sp.Symbol(f"_data_sum{k}") for k, s in enumerate(inner)}
+            self.data_sums = [numpy_fn([x, *known, *order_syms], _body(s, x)) for s in inner]
+            args = [*stat_syms, N, *known, *order_syms, *table.values()]
+            self.mle = sp.lambdify(args, [prepare(e.xreplace(table)) for e in exprs],
                                    modules=[EXTRA, "mpmath"])
+            if reduced is not None:
+                value = reduced[0].xreplace({k: table[v] for k, v in reduced[1].items()})
+                self.value_at_mle = numpy_fn([*params, *args], value)
         self.information = None
         if d.fisher_information is not None:
             self.information = sp.lambdify([*params, *known], prepare(d.fisher_information.tolist()),
@@ -283,6 +309,20 @@ class Problem:
         for fn, coeff in comp.constants:
             self.constant += (self._total(fn(self.values, *known)) if fn is not None
                               else float(coeff(self.n, *known)))
+
+    def total(self, fn: Callable, *args: float, block: int = 65536) -> float:
+        """Σᵢ fn(xᵢ, *args) over the data set (counts weigh distinct values), in blocks: the
+        temporaries of a block stay in cache and are reused, where whole-array temporaries of
+        10⁶ observations cost fresh pages on every call."""
+        if self.values.size <= block:
+            return self._total(fn(self.values, *args))
+        out = 0.0
+        for start in range(0, self.values.size, block):
+            part = self.values[start:start + block]
+            vals = np.broadcast_to(np.asarray(fn(part, *args), dtype=float), part.shape)
+            weights = None if self.counts is None else self.counts[start:start + block]
+            out += float(vals @ weights if weights is not None else vals.sum())
+        return out
 
     def _total(self, vals: Any) -> float:
         vals = np.broadcast_to(np.asarray(vals, dtype=float), self.values.shape)

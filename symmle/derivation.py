@@ -13,7 +13,7 @@ import sympy as sp
 
 from . import guards, parsing
 from .bounded import bounded, budget
-from .checks import Check, interior_condition, second_order
+from .checks import Check, interior_condition, median_variance, second_order
 from .errors import DerivationTimeout, ModelSpecError, NonIdentifiableError
 from .information import Information, expected_information, invariance, standard_errors
 from .likelihood import LogLikelihood, log_likelihood
@@ -363,6 +363,9 @@ def _derive(model: Any, var: str | None, params: ParamSpec, known: ParamSpec,
     interior = interior_condition(ll, solution)
     if interior is not None:
         checks.append(interior)
+    spread = median_variance(ll, solution, info.expected, seconds=min(5.0, timeout / 6))
+    if spread is not None:
+        checks.append(spread)
     return Derivation(m, ll, solution, hessian, order, info, ses, transforms, tuple(checks),
                       tuple(warnings))
 
