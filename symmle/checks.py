@@ -189,7 +189,8 @@ def _median_order(ll: LogLikelihood, solution: Solution, domains: dict, seconds:
     root for the other parameters (written in their estimates), with x̃ in place."""
     rule = solution.median
     mus = ", ".join(f"{p} = {v}" for p, v in rule.estimates.items())
-    reasons = [f"{mus} maximises l in {', '.join(map(str, rule.estimates))} for every value of "
+    reasons = [f"{mus} maximises the log-likelihood in {', '.join(map(str, rule.estimates))} "
+               "for every value of "
                "the other parameters (Σ|x[i] - " + ", ".join(map(str, rule.estimates))
                + "| is convex and smallest at the sample median)"]
     rest = [p for p in ll.params if p not in rule.estimates]
@@ -353,8 +354,9 @@ def median_variance(ll: LogLikelihood, solution: Solution, info: sp.Matrix | Non
             continue
         j = list(ll.params).index(mu)
         same = inverse is not None and sp.simplify(inverse[j, j] - avar) == 0
-        parts.append(f"{mu} is the median of the model (P(X < {mu}) = 1/2), and the sample median "
-                     f"is asymptotically normal with variance 1/(4n f({mu})²) = {avar}/n"
+        parts.append(f"the sample median is asymptotically normal about the median of the model "
+                     f"with variance 1/(4n f²) at that median; P(X < {mu}) = 1/2, so that median "
+                     f"is {mu}, and the variance is 1/(4n f({mu})²) = {avar}/n"
                      + (f", which is [n I]⁻¹ for {mu}: the standard error from the information "
                         "is the median's own" if same else
                         f"; [n I]⁻¹ for {mu} was not shown to equal it"))

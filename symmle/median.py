@@ -109,8 +109,9 @@ def median_rule(ll: LogLikelihood) -> MedianSolution | None:
     if mu in model.support.free_symbols:
         return None
     med = median_statistic(x)
-    why = (f"{mu} enters l only through -({c})*Σ|{x.name}[i] - {mu}|, and {c} > 0 on the "
-           f"parameter space, so for every value of the other parameters maximising l in {mu} "
+    why = (f"the log-likelihood depends on {mu} only through -({c})*Σ|{x.name}[i] - {mu}|, and "
+           f"{c} > 0 on the parameter space, so for every value of the other parameters "
+           f"maximising it in {mu} "
            f"is minimising Σ|{x.name}[i] - {mu}|. That sum is not differentiable at the "
            f"observations (the score equation in {mu} is not used); its one-sided derivative in "
            f"{mu} is (the number of {x.name}[i] < {mu}) - (the number of {x.name}[i] > {mu}), "
