@@ -127,6 +127,12 @@ def median_rule(ll: LogLikelihood) -> MedianSolution | None:
     return MedianSolution({mu: med}, c, {mu: why}, med)
 
 
+def _pull_number(e: sp.Abs) -> sp.Expr:
+    """|k·u| → |k|·|u| for a number k: Σ|2x̃ − 2x_i| is 2·Σ|x̃ − x_i|."""
+    coeff, rest = sp.factor_terms(e.args[0]).as_coeff_Mul()
+    return abs(coeff) * sp.Abs(rest) if coeff not in (1, -1) and coeff != 0 else e
+
+
 def reduced_likelihood(ll: LogLikelihood, rule: MedianSolution
                        ) -> tuple[sp.Expr, dict[sp.Symbol, sp.Sum]] | None:
     """ℓ with μ̂ = x̃ in place, every sum over the sample replaced by a symbol ``_D0``, ...
@@ -143,7 +149,8 @@ def reduced_likelihood(ll: LogLikelihood, rule: MedianSolution
     (-_D0/b - n*log(b), {_D0: Sum(Abs(x_med - x[i]), (i, 1, n))})
     """
     params = set(ll.params)
-    lin = linearize(ll.expr.xreplace(rule.estimates))
+    lin = linearize(ll.expr.xreplace(rule.estimates).replace(
+        lambda e: isinstance(e, sp.Abs), _pull_number))
     sums = sorted(lin.atoms(sp.Sum), key=sp.default_sort_key)
     if any(s.function.free_symbols & params for s in sums):
         return None
