@@ -7,7 +7,8 @@ gradient and Hessian (in θ and the statistics), the per-observation terms that 
 (value, gradient and Hessian in one fused function with common subexpressions shared), and the
 Fisher information. A :class:`Problem` then binds one data set: the data are reduced to the
 statistics in one pass (discrete data to counts per value, by ``bincount``), and the raw data
-are touched again only for terms that do not separate.
+are touched again only for terms that do not separate, and for sums inside a closed form that
+depend on an order statistic (Σ|xᵢ − x̃| once the median x̃ is known).
 """
 from __future__ import annotations
 

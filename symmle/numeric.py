@@ -2,7 +2,9 @@
 
 The data are reduced once to the sufficient statistics T_k = Σ h_k(x_i) (NumPy; discrete data
 through their distinct values and counts). A closed-form MLE is then one compiled expression of
-the statistics. Without one, a damped Newton iteration on ℓ runs from the best of a grid of
+the statistics, and of the order statistics it uses (min, max, or the median by an exact O(n)
+selection) with any sum that involves them (Σ|xᵢ − x̃| for the Laplace scale: one more pass).
+Without one, a damped Newton iteration on ℓ runs from the best of a grid of
 starting values scaled to the data, keeping every iterate inside the parameter space, on the
 statistics for the separable part and on the raw data only for terms that do not separate.
 Standard errors come from the expected information at θ̂ where it is known in closed form, else
