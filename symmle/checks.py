@@ -18,7 +18,6 @@ from sympy.matrices.exceptions import MatrixError
 from .bounded import bounded
 from .errors import DerivationTimeout
 from .likelihood import LogLikelihood
-from .median import reduced_likelihood
 from .solve import Solution, _probe_values
 from .spaces import Domain, prove_sign
 
@@ -196,13 +195,12 @@ def _median_order(ll: LogLikelihood, solution: Solution, domains: dict, seconds:
     rest = [p for p in ll.params if p not in rule.estimates]
     if not rest:
         return Check("second_order", "proven", reasons[0] + ": the global maximum")
-    reduced = reduced_likelihood(ll, rule)
-    if reduced is None or solution.mle is None:  # pragma: no cover - solve found a root
+    if rule.reduced is None or solution.mle is None:  # pragma: no cover - solve found a root
         return Check("second_order", "undetermined", reasons[0])
-    expr = reduced[0]
+    expr = rule.reduced
     score = [sp.diff(expr, p) for p in rest]
     hessian = sp.hessian(expr, rest)
-    stats = [*reduced[1], *(s.symbol for s in ll.statistics)]
+    stats = [*rule.sums, *(s.symbol for s in ll.statistics)]
     in_hat = _in_terms_of_estimate(stats, len(rest), score, hessian, seconds)
     verdict, minors = None, []
     if in_hat is not None:
@@ -337,23 +335,30 @@ def median_variance(ll: LogLikelihood, solution: Solution, info: sp.Matrix | Non
             inverse = bounded(info.inv, seconds=seconds, what="inverting the information")
         except (DerivationTimeout, ValueError, ZeroDivisionError):
             inverse = None
+    def zero(e: sp.Expr) -> bool:
+        try:
+            return bounded(sp.simplify, e, seconds=seconds, what="simplifying") == 0
+        except DerivationTimeout:
+            return False
+
     parts, verdict = [], "proven"
     for mu in rule.estimates:
         at = model.density.xreplace({x: mu})
-        avar = sp.factor(sp.cancel(1 / (4 * at ** 2)))
         try:
+            avar = bounded(lambda: sp.factor(sp.cancel(1 / (4 * at ** 2))), seconds=seconds,
+                           what="1/(4 f(μ)²)")
             half = bounded(sp.integrate, model.density.xreplace({x: z + mu}), (z, -sp.oo, 0),
                            seconds=seconds, what=f"P(X < {mu})")
-            is_median = sp.simplify(half - sp.Rational(1, 2)) == 0
+            is_median = zero(half - sp.Rational(1, 2))
         except (DerivationTimeout, NotImplementedError, ValueError, TypeError):
-            is_median = False
+            avar, is_median = None, False
         if not is_median:
             verdict = "undetermined"
             parts.append(f"P(X < {mu}) = 1/2 was not shown, so the asymptotic variance of the "
                          f"median is not known to be 1/(4n f({mu})²)")
             continue
         j = list(ll.params).index(mu)
-        same = inverse is not None and sp.simplify(inverse[j, j] - avar) == 0
+        same = inverse is not None and zero(inverse[j, j] - avar)
         parts.append(f"the sample median is asymptotically normal about the median of the model "
                      f"with variance 1/(4n f²) at that median; P(X < {mu}) = 1/2, so that median "
                      f"is {mu}, and the variance is 1/(4n f({mu})²) = {avar}/n"

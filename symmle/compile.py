@@ -19,7 +19,6 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from .median import reduced_likelihood
 from .notation import N
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -249,9 +248,8 @@ class Compiled:
         self.value_at_mle = None  # ℓ at θ̂ without another pass over the data (median rule)
         if d.solution.mle is not None:
             exprs = [d.solution.mle[p] for p in params]
-            reduced = None
-            if d.solution.median is not None:
-                reduced = reduced_likelihood(ll, d.solution.median)
+            rule = d.solution.median
+            reduced = None if rule is None or rule.reduced is None else (rule.reduced, rule.sums)
             inner = {s for e in exprs for s in e.atoms(sp.Sum)}
             if reduced is not None:
                 inner |= set(reduced[1].values())

@@ -19,7 +19,7 @@ condition.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sympy as sp
 
@@ -44,12 +44,17 @@ class MedianSolution:
         Parameter → the argument, one sentence.
     median
         The ``x_med`` symbol.
+    reduced, sums
+        ℓ with μ̂ = x̃ in place and every sum over the sample a symbol, and the table from those
+        symbols back to the sums (see :func:`reduced_likelihood`); set by the solve stage.
     """
 
     estimates: dict[sp.Symbol, sp.Symbol]
     coefficient: sp.Expr
     reasons: dict[sp.Symbol, str]
     median: sp.Symbol
+    reduced: sp.Expr | None = None
+    sums: dict[sp.Symbol, sp.Sum] = field(default_factory=dict)
 
 
 def _abs_location(term: sp.Expr, x: sp.Symbol, params: tuple[sp.Symbol, ...]

@@ -9,7 +9,7 @@ numeric stage: it never guesses.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sympy as sp
 
@@ -91,8 +91,7 @@ def solve_likelihood(ll: LogLikelihood, seconds: float = 10.0) -> Solution:
     if model.support_depends_on_params:
         return _solve_with_support(ll, score, seconds)
     if ll.nonseparable:
-        rule = median_rule(ll)
-        found = _solve_with_median(ll, score, rule, seconds) if rule is not None else None
+        found = _solve_with_median(ll, score, seconds)
         if found is not None:
             return found
         terms = ", ".join(str(t) for t in ll.nonseparable[:2])
@@ -164,14 +163,22 @@ def _solve_with_support(ll: LogLikelihood, score: tuple, seconds: float) -> Solu
                     support=sup)
 
 
-def _solve_with_median(ll: LogLikelihood, score: tuple, rule: MedianSolution,
-                       seconds: float) -> Solution | None:
-    """μ̂ = x̃ (the sample median), then the other parameters from their likelihood equations
-    with x̃ in place; ``None`` when those have no unique closed-form root in the space."""
-    reduced = reduced_likelihood(ll, rule)
-    if reduced is None:
+def _solve_with_median(ll: LogLikelihood, score: tuple, seconds: float) -> Solution | None:
+    """μ̂ = x̃ (the sample median) where :func:`~symmle.median.median_rule` applies, then the
+    other parameters from their likelihood equations with x̃ in place; ``None`` when the rule
+    does not apply, the others have no unique closed-form root in the space, or the time runs
+    out (the caller then reports no closed form)."""
+    def recognise() -> MedianSolution | None:
+        rule = median_rule(ll)
+        reduced = None if rule is None else reduced_likelihood(ll, rule)
+        return None if reduced is None else replace(rule, reduced=reduced[0], sums=reduced[1])
+    try:
+        rule = bounded(recognise, seconds=min(seconds, 5.0), what="the median rule")
+    except DerivationTimeout:
         return None
-    expr, back = reduced
+    if rule is None:
+        return None
+    expr, back = rule.reduced, rule.sums
     rest = [p for p in ll.params if p not in rule.estimates]
     mle: dict[sp.Symbol, sp.Expr] = dict(rule.estimates)
     reason = "; ".join(rule.reasons.values())
