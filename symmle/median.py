@@ -101,6 +101,8 @@ def median_rule(ll: LogLikelihood) -> MedianSolution | None:
         return None
     (mu, c), = found.items()
     dom = model.domains[mu]
+    if dom.integer:  # the midpoint of two middle observations need not be a value of μ
+        return None
     c = sp.factor(sp.cancel(c))
     domains = {s: model.domains[s] for s in (*params, *model.known)}
     if mu in c.free_symbols or prove_sign(c, domains, "positive") is not True:

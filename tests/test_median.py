@@ -116,6 +116,8 @@ def test_the_rule_is_structural_not_keyed_to_the_family(density, b_hat):
     ("exp(-abs(x-mu)/b - mu**2)/(2*b)", {"mu": "real", "b": "positive"}, False),
     # c of no fixed sign on the parameter space
     ("exp(-abs(x-mu)*b)/2", {"mu": "real", "b": "real"}, False),
+    # an integer location: the midpoint of the two middle observations need not be one
+    ("exp(-abs(x-m)/b)/(2*b)", {"m": "integer", "b": "positive"}, False),
     ("cauchy", None, True),
 ])
 def test_the_rule_does_not_apply(density, params, normalize_check):
