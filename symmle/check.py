@@ -47,7 +47,7 @@ from .claims import claims_by_parameter, parse_claim
 from .crosscheck import Evaluator, Point, agree, compare as _numeric, points, same_sample_points
 from .derivation import Derivation, derive
 from .errors import DerivationTimeout, SymmleError
-from .notation import I, N, order_statistics, to_symbols
+from .notation import I, N, median_statistic, order_statistics, to_symbols
 from .slips import Mutation, boundary_clamp, mutations
 
 __all__ = ["check", "CheckReport", "StepVerdict", "CORRECT_VERDICTS"]
@@ -241,11 +241,14 @@ def check(model: Any, *, log_likelihood: str | None = None,
     by_name = {p.name: p for p in params}
     stats = (d.solution.support.order_statistics if d.solution.support is not None
              else order_statistics(m.var))
+    median = (d.solution.median.median if d.solution.median is not None
+              else median_statistic(m.var))
     obs = sp.IndexedBase(m.var.name)[I]
     positive = bool(m.support.lower.is_nonnegative) if m.support.lower.is_finite else False
 
     def parse(text: Any, where: str) -> sp.Expr:
-        return parse_claim(text, params, m.var, m.known, where=where, order_stats=stats)
+        return parse_claim(text, params, m.var, m.known, where=where, order_stats=stats,
+                           median=median)
 
     claims: list[tuple[str, str, str | None, str]] = []
     if log_likelihood is not None:
@@ -263,7 +266,7 @@ def check(model: Any, *, log_likelihood: str | None = None,
     ll_pts = same_sample_points(pts, m)
 
     def ev(e: sp.Expr) -> Evaluator:
-        return Evaluator(e, symbols, obs, stats)
+        return Evaluator(e, symbols, obs, (*stats, median))
 
     results: dict[str, StepVerdict] = {}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Literal, Mapping
+from typing import Literal, Mapping, Sequence
 
 import sympy as sp
 from sympy.matrices.exceptions import MatrixError
@@ -102,6 +102,8 @@ def second_order(ll: LogLikelihood, solution: Solution, hessian: sp.Matrix,
     stat_syms = [s.symbol for s in ll.statistics]
     if solution.support is not None:
         return _support_order(ll, solution, domains)
+    if solution.median is not None:
+        return _median_order(ll, solution, domains, seconds)
     if ll.nonseparable:
         return Check("second_order", "undetermined",
                      "the Hessian involves every observation separately; the fit checks it "
@@ -123,7 +125,7 @@ def second_order(ll: LogLikelihood, solution: Solution, hessian: sp.Matrix,
                      "ℓ could not be shown to be concave and there is no closed-form root; the "
                      "fit checks the Hessian numerically at the estimate", hessian)
     at_root = hessian.xreplace(solution.mle)
-    in_hat = _in_terms_of_estimate(ll, solution.score, hessian, seconds)
+    in_hat = _in_terms_of_estimate(stat_syms, len(params), solution.score, hessian, seconds)
     if in_hat is not None:
         try:
             verdict, minors = bounded(_negative_definite, in_hat, domains, model.simplices, seconds=seconds,
@@ -180,17 +182,62 @@ def _support_order(ll: LogLikelihood, solution: Solution, domains: dict) -> Chec
     return Check("second_order", verdict, "; ".join(reasons))
 
 
-def _in_terms_of_estimate(ll: LogLikelihood, score: tuple[sp.Expr, ...], hessian: sp.Matrix,
-                          seconds: float) -> sp.Matrix | None:
+def _median_order(ll: LogLikelihood, solution: Solution, domains: dict, seconds: float
+                  ) -> Check:
+    """For a location estimated by the median: the convexity argument in μ, then ℓ'' < 0 at the
+    root for the other parameters (written in their estimates), with x̃ in place."""
+    rule = solution.median
+    mus = ", ".join(f"{p} = {v}" for p, v in rule.estimates.items())
+    reasons = [f"{mus} maximises the log-likelihood in {', '.join(map(str, rule.estimates))} "
+               "for every value of "
+               "the other parameters (Σ|x[i] - " + ", ".join(map(str, rule.estimates))
+               + "| is convex and smallest at the sample median)"]
+    rest = [p for p in ll.params if p not in rule.estimates]
+    if not rest:
+        return Check("second_order", "proven", reasons[0] + ": the global maximum")
+    if rule.reduced is None or solution.mle is None:  # pragma: no cover - solve found a root
+        return Check("second_order", "undetermined", reasons[0])
+    expr = rule.reduced
+    score = [sp.diff(expr, p) for p in rest]
+    hessian = sp.hessian(expr, rest)
+    stats = [*rule.sums, *(s.symbol for s in ll.statistics)]
+    in_hat = _in_terms_of_estimate(stats, len(rest), score, hessian, seconds)
+    verdict, minors = None, []
+    if in_hat is not None:
+        try:
+            verdict, minors = bounded(_negative_definite, in_hat, domains, ll.model.simplices,
+                                      seconds=seconds, what="the second-order check")
+        except DerivationTimeout:
+            verdict = None
+    names = [p.name for p in rest]
+    hats = ", ".join(f"{p}_hat" for p in names)
+    space = " and ".join(f"{p}_hat in {ll.model.domains[p].describe()}" for p in rest)
+    if verdict is True:
+        where = (f"at the root, written in {hats}, since {space}, with {mus} in place: a strict "
+                 "local maximum" + (", and the only critical point on an interval, so the "
+                                    "global maximum" if len(rest) == 1 else ""))
+        return Check("second_order", "proven",
+                     reasons[0] + "; " + _describe_minors(names, minors, where),
+                     minors[0] if len(minors) == 1 else in_hat)
+    if verdict is False:
+        return Check("second_order", "disproven",
+                     reasons[0] + f"; but with {mus} in place the Hessian in "
+                     f"{', '.join(names)} at the root is not negative definite (minors "
+                     f"{minors})", in_hat)
+    return Check("second_order", "undetermined",
+                 reasons[0] + f"; the sign of the Hessian in {', '.join(names)} at the root "
+                 "was not decided", in_hat)
+
+
+def _in_terms_of_estimate(stat_syms: list[sp.Symbol], k: int, score: Sequence[sp.Expr],
+                          hessian: sp.Matrix, seconds: float) -> sp.Matrix | None:
     """The Hessian at a root of the score, written in θ̂ instead of the statistics.
 
     ℓ is linear in the statistics, so the likelihood equations are linear in them: solve them
     for as many statistics as there are parameters and substitute (T = nθ̂ for the Poisson).
     The parameter symbols then stand for θ̂, and their domains decide the sign.
     """
-    stat_syms = [st.symbol for st in ll.statistics]
     in_score = [t for t in stat_syms if any(t in e.free_symbols for e in score)]
-    k = len(ll.params)
     best = None
     for combo in itertools.combinations(in_score, min(k, len(in_score))):
         try:
@@ -266,3 +313,58 @@ def interior_condition(ll: LogLikelihood, solution: Solution) -> Check | None:
                  + " and ".join(parts) + "; on a sample where this fails the likelihood keeps "
                  "increasing toward the boundary, and the MLE is the boundary value",
                  sp.And(*conditions, evaluate=False) if len(conditions) > 1 else conditions[0])
+
+
+def median_variance(ll: LogLikelihood, solution: Solution, info: sp.Matrix | None,
+                    seconds: float = 5.0) -> Check | None:
+    """For μ̂ = x̃: is the Wald standard error from [n I(θ)]⁻¹ the median's own?
+
+    The sample median is asymptotically normal about the population median m with variance
+    1/(4n f(m)²). When μ is the median of the model (P(X < μ) = 1/2, proven by integration)
+    and 1/(4 f(μ)²) equals [I(θ)⁻¹]_μμ, the standard error the fit reports for μ̂ is that of
+    the median itself: proven. ``None`` when no parameter is a median.
+    """
+    rule = solution.median
+    if rule is None:
+        return None
+    model = ll.model
+    x, z = model.var, sp.Symbol("_z", real=True)
+    inverse = None
+    if info is not None:
+        try:
+            inverse = bounded(info.inv, seconds=seconds, what="inverting the information")
+        except (DerivationTimeout, ValueError, ZeroDivisionError):
+            inverse = None
+    def zero(e: sp.Expr) -> bool:
+        try:
+            return bounded(sp.simplify, e, seconds=seconds, what="simplifying") == 0
+        except DerivationTimeout:
+            return False
+
+    parts, verdict = [], "proven"
+    for mu in rule.estimates:
+        at = model.density.xreplace({x: mu})
+        try:
+            avar = bounded(lambda: sp.factor(sp.cancel(1 / (4 * at ** 2))), seconds=seconds,
+                           what="1/(4 f(μ)²)")
+            half = bounded(sp.integrate, model.density.xreplace({x: z + mu}), (z, -sp.oo, 0),
+                           seconds=seconds, what=f"P(X < {mu})")
+            is_median = zero(half - sp.Rational(1, 2))
+        except (DerivationTimeout, NotImplementedError, ValueError, TypeError):
+            avar, is_median = None, False
+        if not is_median:
+            verdict = "undetermined"
+            parts.append(f"P(X < {mu}) = 1/2 was not shown, so the asymptotic variance of the "
+                         f"median is not known to be 1/(4n f({mu})²)")
+            continue
+        j = list(ll.params).index(mu)
+        same = inverse is not None and zero(inverse[j, j] - avar)
+        parts.append(f"the sample median is asymptotically normal about the median of the model "
+                     f"with variance 1/(4n f²) at that median; P(X < {mu}) = 1/2, so that median "
+                     f"is {mu}, and the variance is 1/(4n f({mu})²) = {avar}/n"
+                     + (f", which is [n I]⁻¹ for {mu}: the standard error from the information "
+                        "is the median's own" if same else
+                        f"; [n I]⁻¹ for {mu} was not shown to equal it"))
+        if not same:
+            verdict = "undetermined"
+    return Check("median_variance", verdict, "; ".join(parts))

@@ -16,6 +16,8 @@ written                                read as
 ``\\max_i x_i``, ``x_{(n)}``,          the largest observation, ``x_max``
 ``max(x)``, ``x_max``
 ``\\min_i x_i``, ``x_{(1)}``, ...      the smallest observation, ``x_min``
+``\\tilde{x}``, ``median(x)``,         the sample median, ``x_med``
+``x_med``
 ``\\hat\\theta``, ``theta_hat``        ``theta`` (the name of an estimate)
 ``n``                                  the sample size
 =====================================  ================================================
@@ -43,7 +45,7 @@ from sympy import Sum
 from . import parsing
 from .claims_latex import _GREEK, _fail, is_latex, latex_to_plain
 from .errors import ModelSpecError, ParseError
-from .notation import I, N, order_statistics
+from .notation import I, N, median_statistic, order_statistics
 
 __all__ = ["parse_claim", "claims_by_parameter", "latex_to_plain", "split_assignment",
            "is_latex", "MAX_LENGTH"]
@@ -79,6 +81,7 @@ class _ClaimParser(parsing._Parser):
                  var: sp.Symbol, obs: sp.Expr, stats: tuple[sp.Symbol, sp.Symbol]) -> None:
         super().__init__(text, tokens, symbols, where)
         self.var, self.obs, self.stats = var, obs, stats
+        self.median = symbols[f"{var.name}_med"]
 
     def name(self, tok: parsing.Token) -> sp.Expr:
         name, call = tok.text, self.peek().is_op("(")
@@ -91,21 +94,25 @@ class _ClaimParser(parsing._Parser):
             self.expect("]")
             return self.obs
         if call and name in ("sum", "Sum", "prod", "Prod", "product", "Product", "mean",
-                             "max", "Max", "min", "Min"):
+                             "max", "Max", "min", "Min", "median"):
             return self.sample_call(tok)
         return super().name(tok)
 
     def sample_call(self, tok: parsing.Token) -> sp.Expr:
         self.take()  # "("
         name = tok.text.lower()
-        if name in ("max", "min", "mean"):
+        if name in ("max", "min", "mean", "median"):
             start = self.peek()
             if start.kind == "name" and start.text == self.var.name and self.peek(1).is_op(")"):
                 self.take()
                 self.take()
                 if name == "mean":
                     return Sum(self.obs, (I, 1, N)) / N
+                if name == "median":
+                    return self.median
                 return self.stats[1] if name == "max" else self.stats[0]
+            if name == "median":
+                raise self.fail(f"write median({self.var.name}) for the sample median", tok.pos)
             args = []
             while True:
                 args.append(self.expression())
@@ -159,7 +166,8 @@ def _check_lhs(lhs: str, text: str, where: str) -> None:
 
 def parse_claim(text: str, params: Sequence[sp.Symbol], var: sp.Symbol,
                 known: Sequence[sp.Symbol] = (), *, where: str = "claim",
-                order_stats: tuple[sp.Symbol, sp.Symbol] | None = None) -> sp.Expr:
+                order_stats: tuple[sp.Symbol, sp.Symbol] | None = None,
+                median: sp.Symbol | None = None) -> sp.Expr:
     """Parse one claimed expression (LaTeX or plain) into symmle's sample notation.
 
     Parameters
@@ -173,6 +181,8 @@ def parse_claim(text: str, params: Sequence[sp.Symbol], var: sp.Symbol,
         The observation symbol.
     order_stats
         The ``(x_min, x_max)`` symbols to use (the derivation's, with its assumptions).
+    median
+        The ``x_med`` symbol to use (the derivation's).
 
     Raises
     ------
@@ -211,6 +221,7 @@ def parse_claim(text: str, params: Sequence[sp.Symbol], var: sp.Symbol,
     for alias in ("bar", "_bar", "mean"):
         symbols[f"{var.name}{alias}"] = mean
     symbols.update({f"{var.name}_max": stats[1], f"{var.name}_min": stats[0],
+                    f"{var.name}_med": median or median_statistic(var),
                     f"{var.name}_i": obs, var.name: var})
     for k, s in list(symbols.items()):  # sigma^2 written as sigma2's square root
         if k.endswith("2") and k[:-1] not in symbols and isinstance(s, sp.Symbol) \
@@ -235,8 +246,8 @@ def parse_claim(text: str, params: Sequence[sp.Symbol], var: sp.Symbol,
     outside = expr.xreplace({s: sp.Integer(0) for s in expr.atoms(Sum)})
     if outside.has(obs) or outside.has(var):
         raise ParseError(f"the observation {var.name}_i (or {var.name}) appears outside a sum; "
-                         f"write sum({var.name}_i), {var.name}bar, max({var.name}) or "
-                         f"min({var.name})", where=where)
+                         f"write sum({var.name}_i), {var.name}bar, max({var.name}), "
+                         f"min({var.name}) or median({var.name})", where=where)
     return expr
 
 

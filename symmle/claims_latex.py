@@ -317,6 +317,8 @@ class _Latex:
             return self.postfix(f"sqrt({self.group()})")
         if cmd in _HAT:
             inner = self.raw_group().lstrip("\\")
+            if cmd in ("tilde", "widetilde") and inner == self.var:  # \tilde{x}: the median
+                return self.postfix(f"{self.var}_med")
             if re.fullmatch(r"\\?[A-Za-z]+_\{?[A-Za-z0-9]+\}?", inner):  # \hat{x_m}
                 inner = re.sub(r"[\\_{}]", "", inner)
             if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", inner):

@@ -7,7 +7,8 @@ gradient and Hessian (in θ and the statistics), the per-observation terms that 
 (value, gradient and Hessian in one fused function with common subexpressions shared), and the
 Fisher information. A :class:`Problem` then binds one data set: the data are reduced to the
 statistics in one pass (discrete data to counts per value, by ``bincount``), and the raw data
-are touched again only for terms that do not separate.
+are touched again only for terms that do not separate, and for sums inside a closed form that
+depend on an order statistic (Σ|xᵢ − x̃| once the median x̃ is known).
 """
 from __future__ import annotations
 
@@ -252,16 +253,44 @@ class Compiled:
                 self.constants.append((numpy_fn([x, *known], _body(c, x)), None))
             elif c != 0:
                 self.constants.append((None, numpy_fn([N, *known], c)))
-        self.order_statistics = (list(d.solution.support.order_statistics)
-                                 if d.solution.support is not None else [])
+        # order statistics by kind: fit computes each from the data ("min", "max", "median")
+        self.order_statistics: list[tuple[sp.Symbol, str]] = []
+        if d.solution.support is not None:
+            self.order_statistics += list(zip(d.solution.support.order_statistics,
+                                              ("min", "max")))
+        self.median_of: list[sp.Symbol] = []  # the parameters estimated by the median
+        if d.solution.median is not None:
+            self.order_statistics.append((d.solution.median.median, "median"))
+            self.median_of = list(d.solution.median.estimates)
+        order_syms = [s for s, _ in self.order_statistics]
         self.mle = None
+        # sums over the sample inside a closed form (Σ|xᵢ − x̃| once the median is known):
+        # one pass over the data each, after the order statistics
+        self.data_sums: list[Callable] = []
+        self.value_at_mle = None  # ℓ at θ̂ without another pass over the data (median rule)
         self.mle_uses: set[sp.Symbol] = set()  # the statistics a closed form needs
         if d.solution.mle is not None:
-            args = [*stat_syms, N, *known, *self.order_statistics]
-            self.mle_uses = set().union(*(sp.sympify(d.solution.mle[p]).free_symbols
-                                          for p in params)) & set(args)
-            self.mle = sp.lambdify(args, [prepare(d.solution.mle[p]) for p in params],
+            exprs = [d.solution.mle[p] for p in params]
+            rule = d.solution.median
+            reduced = None if rule is None or rule.reduced is None else (rule.reduced, rule.sums)
+            inner = {s for e in exprs for s in e.atoms(sp.Sum)}
+            if reduced is not None:
+                inner |= set(reduced[1].values())
+            inner = sorted(inner, key=sp.default_sort_key)
+            table = {s: sp.Symbol(f"_data_sum{k}") for k, s in enumerate(inner)}
+            self.data_sums = [numpy_fn([x, *known, *order_syms], _body(s, x)) for s in inner]
+            args = [*stat_syms, N, *known, *order_syms, *table.values()]
+            body = [e.xreplace(table) for e in exprs]
+            # what the estimate (and, for the median rule, ℓ at it) needs from the data
+            used = [*body, *(_body(s, x) for s in inner)]
+            if reduced is not None:
+                used.append(reduced[0])
+            self.mle_uses = set().union(*(sp.sympify(e).free_symbols for e in used)) & set(args)
+            self.mle = sp.lambdify(args, [prepare(e) for e in body],
                                    modules=[EXTRA, "mpmath"])
+            if reduced is not None:
+                value = reduced[0].xreplace({k: table[v] for k, v in reduced[1].items()})
+                self.value_at_mle = numpy_fn([*params, *args], value)
         self.information = None
         if d.fisher_information is not None:
             self.information = sp.lambdify([*params, *known], prepare(d.fisher_information.tolist()),
@@ -377,6 +406,10 @@ class Problem:
             rows.append(row)
         sums = np.sum(rows, axis=0)
         return float(sums[0]) if single else sums
+
+    def total(self, fn: Callable, *args: float) -> float:
+        """Σᵢ fn(xᵢ, *args) over the data set, in blocks (see :meth:`_sums`)."""
+        return self._sums(fn, self.values, *args)
 
     def value(self, theta: Sequence[float]) -> float:
         last = self._last

@@ -4,7 +4,7 @@ A claimed step is never judged by SymPy alone. :func:`points` draws parameter va
 their domains and samples inside the support at those values (several sample sizes, plus the
 extreme samples of a discrete support: all at the lowest value, all at the highest), and
 :class:`Evaluator` computes an expression in sample notation (``Sum(h(x[i]), (i, 1, n))``,
-``n``, ``x_min``, ``x_max``, the parameters) on them with NumPy.
+``n``, ``x_min``, ``x_max``, ``x_med``, the parameters) on them with NumPy.
 
 Examples
 --------
@@ -61,13 +61,15 @@ class Evaluator:
     """``expr`` (sample notation) as a function of a :class:`Point`; ``nan`` where undefined."""
 
     def __init__(self, expr: sp.Expr, symbols: Sequence[sp.Symbol], obs: sp.Expr,
-                 stats: tuple[sp.Symbol | None, sp.Symbol | None]) -> None:
+                 stats: Sequence[sp.Symbol | None]) -> None:
+        """``stats``: the ``x_min`` and ``x_max`` symbols, and optionally ``x_med`` (the sample
+        median); ``None`` where the expression has none."""
         # Sums are evaluated innermost first, each as NumPy over the sample, without expanding
         # anything (Σ (x_i + λ)^2000 costs no more than Σ x_i).
         expr = sp.sympify(expr)
         self.symbols = list(symbols)
-        lo, hi = stats
-        self.stat_syms = [lo or sp.Dummy(), hi or sp.Dummy()]
+        lo, hi, med = (*stats, None)[:3]
+        self.stat_syms = [lo or sp.Dummy(), hi or sp.Dummy(), med or sp.Dummy()]
         t = sp.Dummy("t")
         base = obs.base if isinstance(obs, sp.Indexed) else obs
         self.sums: list = []  # (function, how many earlier sums it takes)
@@ -92,7 +94,7 @@ class Evaluator:
     def __call__(self, p: Point) -> float:
         vals = [p.values.get(s, math.nan) for s in self.symbols]
         x = p.sample
-        common = [x.size, float(x.min()), float(x.max()), *vals]
+        common = [x.size, float(x.min()), float(x.max()), float(np.median(x)), *vals]
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:

@@ -13,7 +13,7 @@ import sympy as sp
 
 from . import guards, parsing
 from .bounded import bounded, budget
-from .checks import Check, interior_condition, second_order
+from .checks import Check, interior_condition, median_variance, second_order
 from .errors import DerivationTimeout, ModelSpecError, NonIdentifiableError
 from .information import Information, expected_information, invariance, standard_errors
 from .likelihood import LogLikelihood, log_likelihood
@@ -180,9 +180,7 @@ class Derivation(RenderMixin):
                             str(self.log_likelihood.to_sample(t.estimate)),
                             "standard_error": None if t.standard_error is None else
                             str(t.standard_error)} for t in self.transforms],
-            "order_statistics": None if self.solution.support is None else {
-                str(s): f"{'min' if k == 0 else 'max'}_i {m.var.name}[i]"
-                for k, s in enumerate(self.solution.support.order_statistics)},
+            "order_statistics": _order_statistics(self.solution, m.var.name),
             "newton_update": None if self.newton_update is None else
             {k: str(v) for k, v in self.newton_update.items()},
             "fisher_scoring_update": None if self.fisher_scoring_update is None else
@@ -190,6 +188,18 @@ class Derivation(RenderMixin):
             "checks": [c.to_dict() for c in self.checks],
             "warnings": list(self.warnings),
         }
+
+
+def _order_statistics(solution: Solution, var: str) -> dict[str, str] | None:
+    """The order statistics the closed form uses, named: ``x_min``, ``x_max``, ``x_med``."""
+    out = {}
+    if solution.support is not None:
+        out.update({str(s): f"{'min' if k == 0 else 'max'}_i {var}[i]"
+                    for k, s in enumerate(solution.support.order_statistics)})
+    if solution.median is not None:
+        out[str(solution.median.median)] = (f"median_i {var}[i] (the midpoint of the two middle "
+                                            "observations for even n)")
+    return out or None
 
 
 def _update(d: "Derivation", information: sp.Matrix) -> dict[str, sp.Expr] | None:
@@ -363,6 +373,9 @@ def _derive(model: Any, var: str | None, params: ParamSpec, known: ParamSpec,
     interior = interior_condition(ll, solution)
     if interior is not None:
         checks.append(interior)
+    spread = median_variance(ll, solution, info.expected, seconds=min(5.0, timeout / 6))
+    if spread is not None:
+        checks.append(spread)
     return Derivation(m, ll, solution, hessian, order, info, ses, transforms, tuple(checks),
                       tuple(warnings))
 

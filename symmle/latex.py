@@ -4,7 +4,7 @@ A derivation's mathematics is SymPy objects in sample notation (``Sum(x[i], (i, 
 ``IndexedBase("x")``) plus a few display-only names that this module defines and prints:
 
 * :func:`hat` (``p_hat`` → p̂), :func:`bar` (``x_bar`` → x̄) and the order statistics the engine
-  names ``x_min``/``x_max`` (x₍₁₎, x₍ₙ₎);
+  names ``x_min``/``x_max`` (x₍₁₎, x₍ₙ₎) and ``x_med`` (the sample median, x̃);
 * :data:`LIK`, :data:`ELL`, :data:`INFO`, :data:`SE` — L(θ), ℓ(θ), I(θ), se(θ̂) — and
   :class:`Given` for f(x | θ), :class:`PlusMinus` for a ± b and :class:`Indicator` for 1{…};
 * derivatives of ℓ print as dℓ/dθ (∂ when there are several parameters).
@@ -157,6 +157,8 @@ class TexPrinter(LatexPrinter):
         order = _order_statistic(name)
         if order and order[0] not in self.names and name not in self.names:
             return rf"{self.name(order[0])}_{{({order[1]})}}"
+        if name.endswith("_med") and len(name) > 4 and name not in self.names:
+            return rf"\tilde{{{self.name(name[:-4])}}}"
         return self.name(name)
 
     def _print_Indexed(self, expr: sp.Indexed) -> str:
@@ -370,6 +372,8 @@ class _TextPrinter(StrPrinter):
         order = _order_statistic(name)
         if order and name not in self.names:
             return f"{order[0]}_({order[1]})"
+        if name.endswith("_med") and len(name) > 4 and name not in self.names:
+            return _unicode_name(name[:-4], self.names) + "\u0303"
         return _unicode_name(name, self.names)
 
     def _print_Indexed(self, expr: sp.Indexed) -> str:

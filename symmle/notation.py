@@ -40,7 +40,20 @@ def order_statistics(var: sp.Symbol, assumptions: dict | None = None) -> tuple[s
     return (sp.Symbol(f"{var.name}_min", **assumptions),
             sp.Symbol(f"{var.name}_max", **assumptions))
 
-__all__ = ["X", "I", "N", "order_statistics", "sample_sum", "linearize", "equivalent", "atomic_sums", "to_symbols",
+def median_statistic(var: sp.Symbol, assumptions: dict | None = None) -> sp.Symbol:
+    """The symbol for the sample median of the observations, named ``x_med`` after the
+    observation variable (printed x̃): the middle order statistic for odd n, the midpoint of the
+    two middle ones for even n.
+
+    Examples
+    --------
+    >>> median_statistic(sp.Symbol("x"))
+    x_med
+    """
+    return sp.Symbol(f"{var.name}_med", **(assumptions or {"real": True}))
+
+
+__all__ = ["X", "I", "N", "order_statistics", "median_statistic", "sample_sum", "linearize", "equivalent", "atomic_sums", "to_symbols",
            "realify"]
 
 

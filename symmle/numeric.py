@@ -2,7 +2,9 @@
 
 The data are reduced once to the sufficient statistics T_k = Σ h_k(x_i) (NumPy; discrete data
 through their distinct values and counts). A closed-form MLE is then one compiled expression of
-the statistics. Without one, a damped Newton iteration on ℓ runs from the best of a grid of
+the statistics, and of the order statistics it uses (min, max, or the median by an exact O(n)
+selection) with any sum that involves them (Σ|xᵢ − x̃| for the Laplace scale: one more pass).
+Without one, a damped Newton iteration on ℓ runs from the best of a grid of
 starting values scaled to the data, keeping every iterate inside the parameter space, on the
 statistics for the separable part and on the raw data only for terms that do not separate.
 Standard errors come from the expected information at θ̂ where it is known in closed form, else
@@ -68,7 +70,9 @@ class FitResult:
         which the result keeps until then; a :class:`DataError` is raised if they were changed
         in between).
     method
-        Parameter name → ``"score"`` (closed form) or ``"numeric"`` (Newton).
+        Parameter name → ``"score"`` (closed form from the likelihood equations),
+        ``"support"`` (an order statistic), ``"median"`` (the sample median),
+        ``"boundary"`` or ``"numeric"`` (Newton, or Nelder–Mead where ℓ is not smooth).
     converged
         Whether the numeric route converged (always True for a closed form that is finite).
     n
@@ -132,7 +136,7 @@ class FitResult:
             se = self.standard_errors.get(k)
             lines.append(f"{k:<12} {v:>16.10g} {'n/a' if se is None else format(se, '.6g'):>14}"
                          f"  {self.method[k]}")
-        if not all(m == "score" for m in self.method.values()):
+        if not all(m in ("score", "median") for m in self.method.values()):
             lines.append(f"converged: {self.converged} after {self.iterations} iterations")
         if self.start is not None:
             start = ", ".join(f"{k} = {v:.6g}" for k, v in self.start.items())
@@ -520,6 +524,70 @@ def _standard_errors(d: Derivation, prob: Problem | None, theta: Sequence[float]
             for j, p in enumerate(params)}
 
 
+def _middle(data: np.ndarray, ranks: list[int]) -> list[float]:
+    """The order statistics of the given 0-based ranks (near the middle), O(n) without a sort
+    or a partition of the whole sample: a strided subsample brackets the middle, one pass counts
+    the observations below the bracket and keeps those inside it, and only those few are
+    partitioned. Exact whatever the data (sorted, tied, ...): when the bracket misses a rank,
+    the whole sample is partitioned instead."""
+    n = data.size
+    if n > 50_000:
+        sub = np.sort(data[:: n // 10_000])
+        m = sub.size
+        half = int(4 * math.sqrt(m)) + 1  # the middle rank is within ±2 sd of m/2 all but ~1e-15
+        a = sub[max(0, m // 2 - half)]
+        b = sub[min(m - 1, m // 2 + half)]
+        below = int(np.count_nonzero(data < a))
+        inside = data[(data >= a) & (data <= b)]
+        local = [r - below for r in ranks]
+        if all(0 <= r < inside.size for r in local):
+            part = np.partition(inside, local)
+            return [float(part[r]) for r in local]
+    part = np.partition(data, ranks)
+    return [float(part[r]) for r in ranks]
+
+
+def _median(data: np.ndarray) -> tuple[float, float, float]:
+    """The sample median and the two middle order statistics (equal for odd n).
+
+    Examples
+    --------
+    >>> _median(np.array([3.0, 1.0, 2.0])), _median(np.array([4.0, 1.0, 3.0, 2.0]))
+    ((2.0, 2.0, 2.0), (2.5, 2.0, 3.0))
+    """
+    k = data.size // 2
+    if data.size % 2:
+        mid, = _middle(data, [k])
+        return mid, mid, mid
+    lo, hi = _middle(data, [k - 1, k])
+    return lo + (hi - lo) / 2, lo, hi
+
+
+def _order_statistics(comp: Any, data: np.ndarray, warnings: list[str],
+                      seen: dict[str, float]) -> list[float]:
+    """The values of the closed form's order statistics (min, max, median), in its order (NaN
+    for one it does not use); the data check's min and max (``seen``) are reused; a median that
+    is not unique (even n, two different middle values) is noted."""
+    out = []
+    for sym, kind in comp.order_statistics:
+        if sym not in comp.mle_uses:
+            out.append(math.nan)
+        elif kind in ("min", "max"):
+            if kind not in seen:
+                seen[kind] = float(np.min(data) if kind == "min" else np.max(data))
+            out.append(seen[kind])
+        else:
+            mid, lo, hi = _median(data)
+            out.append(mid)
+            if lo != hi:
+                names = " and ".join(p.name for p in comp.median_of)
+                warnings.append(f"the MLE of {names} is not unique: n is even, and every value "
+                                f"between the two middle observations ({lo:.10g} and "
+                                f"{hi:.10g}) maximises the likelihood; their midpoint, the "
+                                "sample median, is reported")
+    return out
+
+
 def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = None,
         derivation: Derivation | None = None, **model_options: Any) -> FitResult:
     """Estimate the parameters of a model from data.
@@ -588,10 +656,9 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
         values = [prob.statistic(sym) if sym in comp.mle_uses else math.nan
                   for sym, _ in comp.statistics]
         values += [n, *known.values()]
-        for sym, key in zip(comp.order_statistics, ("min", "max")):  # x_min, x_max
-            if sym in comp.mle_uses and key not in seen:
-                seen[key] = float(np.min(arr) if key == "min" else np.max(arr))
-            values.append(seen.get(key, math.nan))
+        order = _order_statistics(comp, arr, warnings, seen)
+        values += order
+        values += [prob.total(fn, *known.values(), *order) for fn in comp.data_sums]
         try:
             estimates = {k: float(v) for k, v in zip(names, comp.mle(*values))}
         except (TypeError, ValueError, ZeroDivisionError, OverflowError):
@@ -601,7 +668,10 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
         method = dict(d.method)
         if converged and _in_domain(d, theta):
             ses = _standard_errors(d, prob, theta, known, n)
-            value = _deferred(prob, arr, theta)
+            if comp.value_at_mle is not None:  # from the statistics: no pass over the data
+                value = float(comp.value_at_mle(*theta, *values)) + prob.constant
+            else:
+                value = _deferred(prob, arr, theta)
         else:
             value, note = _boundary(d, prob, estimates)
             if note is None:

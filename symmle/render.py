@@ -313,7 +313,7 @@ _TEX_MATH = {
     "Π": r"\Pi", "∏": r"\prod", "≥": r"\geq", "≤": r"\leq", "≠": r"\neq", "∞": r"\infty",
     "→": r"\to", "⇒": r"\Rightarrow", "∈": r"\in", "·": r"\cdot", "×": r"\times",
     "√": r"\surd", "≈": r"\approx", "±": r"\pm", "−": "-", "⁴": "^{4}", "∇": r"\nabla", "∫": r"\int", "\ue000": "^{-1}", "\ue001": "_{(n)}", "\ue002": "_{(1)}",
-    "²": "^{2}", "³": "^{3}", "ᵢ": "_{i}", "ₙ": "_{n}", "₁": "_{1}",
+    "²": "^{2}", "³": "^{3}", "ᵢ": "_{i}", "ₙ": "_{n}", "₁": "_{1}", "ᵀ": "^{T}",
     **{v: "\\" + k + " " for k, v in GREEK.items()},
 }
 _TEX_TEXT = {"…": r"\ldots{}", "’": "'", "‘": "`", "“": "``", "”": "''", "—": "---", "–": "--",
@@ -327,12 +327,22 @@ def escape_tex(value: Any) -> str:
     --------
     >>> print(escape_tex("p_hat in (0, 1) & 50% — ℓ'' < 0 for θ̂ ≥ 0"))
     p\\_hat in (0, 1) \\& 50\\% --- $\\ell$'' $<$ 0 for $\\hat{\\theta}$ $\\geq$ 0
+    >>> print(escape_tex("x̃ the sample median"))
+    $\\tilde{x}$ the sample median
     """
     tokens: list[list] = []  # [is_math, text]
     value = str(value).replace("⁻¹", "\ue000").replace("₍ₙ₎", "\ue001").replace("₍₁₎", "\ue002")
     for ch in value:
         if ch == "\u0302" and tokens and tokens[-1][0]:  # combining circumflex: θ̂
             tokens[-1][1] = rf"\hat{{{tokens[-1][1].strip()}}}"
+            continue
+        if ch == "\u0303" and tokens and tokens[-1][1][-1:].isalpha():  # combining tilde: x̃
+            last = tokens[-1][1][-1]
+            tokens[-1][1] = tokens[-1][1][:-1]
+            if tokens[-1][0]:
+                tokens[-1][1] += rf"\tilde{{{last}}}"
+            else:
+                tokens.append([True, rf"\tilde{{{last}}}"])
             continue
         if ch in _TEX_MATH:
             piece, math = _TEX_MATH[ch], True

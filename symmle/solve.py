@@ -9,7 +9,7 @@ numeric stage: it never guesses.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sympy as sp
 
@@ -17,6 +17,7 @@ from . import probe
 from .bounded import bounded
 from .errors import DerivationTimeout, UnsupportedModelError
 from .likelihood import LogLikelihood
+from .median import MedianSolution, median_rule, reduced_likelihood
 from .notation import N, realify
 from .spaces import prove_sign
 from .support import SupportSolution, solve_support
@@ -35,7 +36,9 @@ class Solution:
     mle
         Parameter → closed form in statistic symbols, or ``None`` when there is none.
     method
-        Parameter → ``"score"`` (solved from the likelihood equations) or ``"numeric"``.
+        Parameter → ``"score"`` (solved from the likelihood equations), ``"support"`` (an
+        order statistic, from a support that moves), ``"median"`` (the sample median, see
+        :mod:`symmle.median`) or ``"numeric"``.
     closed_form
         Whether every parameter has a closed form.
     reason
@@ -48,6 +51,9 @@ class Solution:
         Closed forms of some parameters in terms of the others (β̂ = α̂/x̄ for the gamma).
     support
         For a support that moves with the parameters: the order-statistic estimates and why.
+    median
+        For a location that enters ℓ only through −c(θ)·Σ|x_i − μ|: μ̂ = x̃ and why. The other
+        closed forms may then hold sums over the sample that involve x̃ (Σ|x_i − x̃|).
     """
 
     score: tuple[sp.Expr, ...]
@@ -59,6 +65,7 @@ class Solution:
     rejected: tuple[tuple[dict, str], ...] = ()
     profile: dict[sp.Symbol, sp.Expr] = field(default_factory=dict)
     support: "SupportSolution | None" = None
+    median: "MedianSolution | None" = None
 
 
 def _no_closed_form(ll: LogLikelihood, score: tuple, reason: str,
@@ -84,6 +91,9 @@ def solve_likelihood(ll: LogLikelihood, seconds: float = 10.0) -> Solution:
     if model.support_depends_on_params:
         return _solve_with_support(ll, score, seconds)
     if ll.nonseparable:
+        found = _solve_with_median(ll, score, seconds)
+        if found is not None:
+            return found
         terms = ", ".join(str(t) for t in ll.nonseparable[:2])
         return _no_closed_form(
             ll, score,
@@ -151,6 +161,44 @@ def _solve_with_support(ll: LogLikelihood, score: tuple, seconds: float) -> Solu
     ordered = {p: mle[p] for p in ll.params}
     return Solution(score, ordered, {p: method[p] for p in ll.params}, True, reason,
                     support=sup)
+
+
+def _solve_with_median(ll: LogLikelihood, score: tuple, seconds: float) -> Solution | None:
+    """μ̂ = x̃ (the sample median) where :func:`~symmle.median.median_rule` applies, then the
+    other parameters from their likelihood equations with x̃ in place; ``None`` when the rule
+    does not apply, the others have no unique closed-form root in the space, or the time runs
+    out (the caller then reports no closed form)."""
+    def recognise() -> MedianSolution | None:
+        rule = median_rule(ll)
+        reduced = None if rule is None else reduced_likelihood(ll, rule)
+        return None if reduced is None else replace(rule, reduced=reduced[0], sums=reduced[1])
+    try:
+        rule = bounded(recognise, seconds=min(seconds, 5.0), what="the median rule")
+    except DerivationTimeout:
+        return None
+    if rule is None:
+        return None
+    expr, back = rule.reduced, rule.sums
+    rest = [p for p in ll.params if p not in rule.estimates]
+    mle: dict[sp.Symbol, sp.Expr] = dict(rule.estimates)
+    reason = "; ".join(rule.reasons.values())
+    if rest:
+        equations = [sp.numer(sp.together(sp.diff(expr, p))) for p in rest]
+        try:
+            roots = bounded(sp.solve, equations, rest, dict=True, seconds=seconds,
+                            what="solving the likelihood equations with the median in place")
+        except (DerivationTimeout, NotImplementedError, ValueError, TypeError):
+            return None
+        kept = [r for r in roots if set(r) == set(rest)
+                and _reject(ll, {**rule.estimates, **r}) is None]
+        if len(kept) != 1:
+            return None
+        mle.update({p: kept[0][p].xreplace(back) for p in rest})
+        reason += ("; then " + ", ".join(str(p) for p in rest) + " from the likelihood "
+                   f"equation(s) with {' and '.join(f'{p} = {v}' for p, v in rule.estimates.items())}"
+                   " in place")
+    method = {p: "median" if p in rule.estimates else "score" for p in ll.params}
+    return Solution(score, {p: mle[p] for p in ll.params}, method, True, reason, median=rule)
 
 
 def _special_functions(score: tuple) -> str:

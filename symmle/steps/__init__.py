@@ -116,10 +116,15 @@ def _score(c: dp.Context) -> list[Step]:
     out = [Step("score", "The score" if one else "The score (gradient)", text, blocks)]
     eqs = tuple(eq(c.score[p], 0) for p in c.params if p in c.equations)
     if eqs:
-        why = ("An interior maximum of a differentiable function is a critical point: set the "
-               "score to zero" + ("." if one else ", one equation per parameter."))
+        why: tuple = ("An interior maximum of a differentiable function is a critical point: set "
+                      "the score to zero" + ("." if one else ", one equation per parameter."),)
+        if c.median_solution is not None and eqs:
+            why = ("An interior maximum of a differentiable function is a critical point: set "
+                   "the score in ", *dp.join([p for p in c.params if p in c.equations]),
+                   " to zero (in ", *dp.join([p for p in c.params if p not in c.equations]),
+                   ", ℓ has a corner at every observation: that parameter is treated below).")
         out.append(Step("equations", "The likelihood equation" + ("" if len(eqs) == 1 else "s"),
-                        (why,), (Block(eqs),)))
+                        why, (Block(eqs),)))
     return out
 
 
@@ -137,6 +142,9 @@ def _result(c: dp.Context) -> list[Step]:
         text += ["; " if len(text) > 1 else ", with ", s, " = ",
                  "min" if s == c.x_min else "max", " x", "ᵢ", " the ",
                  "smallest" if s == c.x_min else "largest", " observation"]
+    if any(f.has(c.x_med) for forms in c.mle_forms.values() for f in forms):
+        text += ["; " if len(text) > 1 else ", with ", c.x_med, " the sample median (the "
+                 "middle observation for odd n, the midpoint of the two middle ones for even n)"]
     return [Step("result", "The maximum likelihood estimator" + ("" if len(lines) == 1 else "s"),
                  (*text, "."), (Block(lines),))]
 

@@ -220,6 +220,9 @@ class Context:
         self.support_solution = sup
         self.x_min, self.x_max = sup.order_statistics if sup is not None else (
             sp.Symbol(f"{m.var.name}_min"), sp.Symbol(f"{m.var.name}_max"))
+        self.median_solution = getattr(d.solution, "median", None)
+        self.x_med = (self.median_solution.median if self.median_solution is not None
+                      else sp.Symbol(f"{m.var.name}_med", real=True))
         self.indicators = self._indicators()
         self._terms()
         self._ell()
@@ -228,7 +231,8 @@ class Context:
         self.words = {s.symbol.name: text_of(s.sum, self.names).replace("_i", "ᵢ")
                       for s in d.log_likelihood.statistics}
         self.words.update({s.name: text_of(s, self.names) for s in (*m.params, *m.known)})
-        self.words.update({self.x_min.name: f"{m.var.name}₍₁₎", self.x_max.name: f"{m.var.name}₍ₙ₎"})
+        self.words.update({self.x_min.name: f"{m.var.name}₍₁₎", self.x_max.name: f"{m.var.name}₍ₙ₎",
+                           self.x_med.name: f"{m.var.name}\u0303"})
         self.moves: list = []
         self.mle: dict[sp.Symbol, sp.Expr] | None = None
         self.mle_forms: dict[sp.Symbol, list[sp.Expr]] = {}

@@ -130,11 +130,15 @@ def solve_all(c: Context) -> None:
     d, sol = c.d, c.d.solution
     targets = d.mle or {}
     support = {} if c.support_solution is None else dict(c.support_solution.estimates)
-    c.equations = {p for p in c.params if p not in support}
+    median = {} if c.median_solution is None else dict(c.median_solution.estimates)
+    c.equations = {p for p in c.params if p not in support and p not in median}
     values: dict[sp.Symbol, sp.Expr] = {}
     blocks: list[Block] = []
     for p, est in support.items():
         blocks.append(support_block(c, p, est))
+        values[p] = est
+    for p, est in median.items():
+        blocks.extend(median_blocks(c, p, est))
         values[p] = est
     if sol.mle is None:
         c.moves = [no_closed_form(c, blocks)]
@@ -152,6 +156,10 @@ def solve_all(c: Context) -> None:
         forms = with_bar(c, root)
         note: Prose = ("Solve for ", p, ":") if len(c.params) == 1 else (
             "From the equation for ", p, ":")
+        if median:  # the likelihood equation of the others holds at μ = x̃
+            note = ("From the likelihood equation for ", p, ", with ",
+                    *join([sp.Eq(hat(q), v, evaluate=False) for q, v in median.items()]),
+                    " in place:")
         lines = [(n, line) for n, line in moves] + [((), eq(hat(p), *forms))]
         blocks.extend(_group(lines, note))
         values[p] = forms[-1]
@@ -163,10 +171,23 @@ def solve_all(c: Context) -> None:
                                    + " together:",)))
         values.update({q: targets[q.name] for q in remaining})
     c.mle = {p: plain(values[p]) for p in c.params}
-    c.mle_forms = {p: with_bar(c, targets[p.name]) if p in support else
+    c.mle_forms = {p: with_bar(c, targets[p.name]) if p in support or p in median else
                    with_bar(c, _best(values[p], targets[p.name])) for p in c.params}
     c.uses_bar = any(any(f.has(c.xbar) for f in forms) for forms in c.mle_forms.values())
-    if not c.equations:
+    if median:
+        heading = ("The maximum in " + ", ".join(text_of(p, c.names) for p in median)
+                   + ": the sample median" + (", then the likelihood equation"
+                                              + ("s" if len(c.equations) > 1 else "")
+                                              if c.equations else ""))
+        names = ", ".join(text_of(p, c.names) for p in median)
+        rest = [p for p in c.params if p in c.equations]
+        why = (f"As a function of {names}, ℓ has a corner at every observation, so the score "
+               f"equation in {names} is not the tool: ℓ is maximised in {names} directly"
+               + (", for every value of " + ", ".join(text_of(p, c.names) for p in rest)
+                  + "; then the likelihood equation" + ("s" if len(rest) > 1 else "") + " of "
+                  + ", ".join(text_of(p, c.names) for p in rest) + ", with that estimate in "
+                  "place." if rest else "."))
+    elif not c.equations:
         heading, why = "The maximum over the feasible set", (
             "The likelihood is zero outside the feasible set and monotone on it, so the maximum "
             "is at its end: the score equation is not used.")
@@ -224,6 +245,36 @@ def support_block(c: Context, p: sp.Symbol, estimate: sp.Expr) -> Any:
     return Block(lines, note)
 
 
+def median_blocks(c: Context, mu: sp.Symbol, estimate: sp.Expr) -> list[Block]:
+    """μ̂ = x̃: the sum of absolute deviations, its one-sided derivative, and its minimum."""
+    rule = c.median_solution
+    coef = rule.coefficient
+    dev = sp.Sum(sp.Abs(c.xi - mu), (I, 1, N))
+    others = [p for p in c.params if p != mu]
+    note: list[Any] = ["ℓ depends on ", mu, " only through ", sp.Mul(-coef, dev)]
+    if not coef.is_number:
+        note += [", and ", sp.StrictGreaterThan(coef, 0, evaluate=False),
+                 " on the parameter space"]
+    note += [", so " if not others else ", so for every value of ", *join(others),
+             ", " if others else "", "maximising ℓ in ", mu, " is minimising ", dev,
+             ". This sum has a corner at every observation, where it is not differentiable; "
+             "its one-sided derivatives in ", mu, " are the number of observations below ", mu,
+             " minus the number above it (the right-hand derivative counts an observation "
+             "equal to ", mu, " as below, the left-hand one as above):"]
+    slope = Line(sp.Derivative(dev, mu), (("=", sp.Sum(sp.sign(mu - c.xi), (I, 1, N))),))
+    after: list[Any] = [
+        "Between observations this is negative while fewer than half of them lie below ", mu,
+        " and positive once more than half do, so the sum decreases up to the sample median ",
+        c.x_med, " and increases after it. For odd n the minimum is the middle observation; "
+        "for even n the sum is the same at every point between the two middle observations, "
+        "and by convention their midpoint is taken:"]
+    dom = c.model.domains[mu]
+    if sp.sympify(dom.lower) != -sp.oo or sp.sympify(dom.upper) != sp.oo:
+        after[-1] = after[-1][:-1] + " (when it lies in the parameter space of "
+        after += [mu, "; otherwise at the end nearest to it, see the boundary check):"]
+    return [Block((slope,), tuple(note)), Block((eq(hat(mu), estimate),), tuple(after))]
+
+
 def no_closed_form(c: Context, blocks: list) -> Any:
     """The equations kept, a profile where one exists, and the Newton update."""
     d, sol = c.d, c.d.solution
@@ -266,6 +317,8 @@ def second_order(c: Context) -> list:
     chk, d = c.d.second_order, c.d
     hats = {p: hat(p) for p in c.params}
     score_params = [p for p in c.params if p in c.equations]
+    if c.median_solution is not None:
+        return _median_second_order(c, score_params)
     if not score_params:
         return []
     if c.moving:
@@ -323,6 +376,46 @@ def second_order(c: Context) -> list:
     return [Step("second_order", "Second-order check: the Hessian", text, tuple(blocks))]
 
 
+def _median_second_order(c: Context, rest: list[sp.Symbol]) -> list:
+    """ℓ(x̃, θ') is the maximum over μ for every θ': the check is on that function of θ'."""
+    chk = c.d.second_order
+    median = c.median_solution.estimates
+    mus = join(list(median))
+    if not rest:
+        restricted = any(sp.sympify(c.model.domains[p].lower) != -sp.oo
+                         or sp.sympify(c.model.domains[p].upper) != sp.oo for p in median)
+        text = ("The sum of absolute deviations is convex in ", *mus, " and smallest at the "
+                "median, so ", *join([sp.Eq(hat(p), v, evaluate=False) for p, v in median.items()]),
+                " is the global maximum of ℓ" + (" when it lies in the parameter space" if
+                                                  restricted else "")
+                + "; no second derivative is needed (ℓ has none at the observations).")
+        return [Step("second_order", "Second-order check", text)]
+    lead: tuple = ("For every value of ", *join(rest), ", ℓ is largest in ", *mus, " at the "
+                   "median, so the maximum of ℓ is the maximum of ",
+                   ELL(*[median.get(p, p) for p in c.params]), " over ", *join(rest),
+                   ", a differentiable function")
+    if chk.verdict == "proven" and len(rest) == 1:
+        text: tuple = (*lead, ". Its second derivative is negative at the root of the likelihood "
+                       "equation, the only critical point on an interval, so the root is the "
+                       "global maximum.")
+    else:
+        text = (*lead, "; ", reason(chk.reason.split("; ", 1)[-1], c.words).rstrip(".") + ".")
+    blocks = []
+    if len(rest) == 1:
+        p = rest[0]
+        at = {q: v for q, v in median.items()}
+        blocks.append(Block(chain(dl(c, p, 2), [pull(c.second[p].xreplace(at))]),
+                            ("With ", *join([sp.Eq(q, v, evaluate=False) for q, v in at.items()]),
+                             " in place:")))
+        if chk.verdict == "proven" and chk.detail is not None and not isinstance(
+                chk.detail, sp.MatrixBase):
+            blocks.append(Block((Line(sp.Subs(dl(c, p, 2), p, hat(p)),
+                                      (("=", signed(c, chk.detail.xreplace({p: hat(p)}))),
+                                       ("<", 0))),),
+                                ("At the root, where the likelihood equation holds:",)))
+    return [Step("second_order", "Second-order check", text, tuple(blocks))]
+
+
 def _boundary(c: Context) -> list:
     """What happens when the data put the estimate on the edge of the parameter space."""
     sol, ll = c.d.solution, c.d.log_likelihood
@@ -373,6 +466,17 @@ def checks(c: Context) -> Any:
         text: list[Any] = ["The support ", support, " moves with the parameters, so L is not "
                            "differentiable there: the support parameters come from the "
                            "indicator above, not from the score."]
+    elif c.median_solution is not None:
+        smooth = [p for p in c.params if p in c.equations]
+        text = ["The support ", support, " does not depend on the parameters. "]
+        if smooth:
+            text += ["ℓ is differentiable in ", *join(smooth), " on the open parameter space, "
+                     "so an interior maximum in ", *join(smooth), " is a critical point; in "]
+        else:
+            text += ["In "]
+        text += [*join(list(c.median_solution.estimates)), ", ℓ has a corner at every "
+                 "observation, which is why that estimate comes from the one-sided derivatives "
+                 "and not from the score."]
     else:
         text = ["The support ", support, " does not depend on the parameters, so ℓ is "
                 "differentiable on the open parameter space and an interior maximum is a "
@@ -398,6 +502,18 @@ def insight(c: Context) -> tuple:
         return ("There is no closed form: the MLE is a root of the likelihood equations found "
                 "numerically, and the fit reports it with its standard error.",)
     total = sp.Sum(c.xi, (I, 1, N))
+    if c.median_solution is not None:
+        mus = list(c.median_solution.estimates)
+        out: list[Any] = ["The MLE of ", *join(mus), " is the sample median ", c.x_med,
+                          ", not the mean: absolute deviations are minimised by the median as "
+                          "squared deviations are by the mean, so a single wild observation "
+                          "moves it little."]
+        mad = sp.Sum(sp.Abs(c.xi - c.x_med), (I, 1, N)) / N
+        spread = [p for p in c.params if p not in mus and equivalent(c.mle[p], mad)]
+        if spread:
+            out += [" And ", *join([hat(p) for p in spread]), " is the mean absolute deviation "
+                    "about the median."]
+        return tuple(out)
     mean = [p for p in c.params if equivalent(c.mle[p], total / N)]
     for p in c.params:
         v = c.mle[p]
