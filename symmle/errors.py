@@ -149,7 +149,8 @@ class ConvergenceError(SymmleError, ArithmeticError):
 
 class NoMaximumError(ConvergenceError):
     """The MLE does not exist: the log-likelihood increases towards its supremum as the
-    parameters go to infinity (logistic regression on separated data)."""
+    parameters go to infinity (logistic regression on separated data), or grows without bound
+    towards the edge of the parameter space (σ² → 0 when every observation is equal)."""
 
     exit_code = 33
 

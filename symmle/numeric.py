@@ -25,7 +25,7 @@ import sympy as sp
 from .compile import EXTRA, Problem, compiled, prepare
 from .derivation import Derivation, derive
 from .errors import (ConvergenceError, DataError, EmptyDataError, ModelSpecError,
-                     NonNumericDataError, OutOfSupportError)
+                     NoMaximumError, NonNumericDataError, OutOfSupportError)
 
 SUBSAMPLE = 4000  # observations used to compare starting values when terms do not separate
 RANKING = 1000  # observations used to rank the grid of starting values
@@ -316,6 +316,17 @@ def _boundary(d: Derivation, prob: Problem, estimates: dict[str, float]
     nearer = prob.value(theta + eps / 10 * inward)
     if not (math.isfinite(near) and math.isfinite(nearer) and nearer >= near):
         return math.nan, None
+    nearest = prob.value(theta + eps / 100 * inward)
+    if (math.isfinite(nearest) and nearest - nearer > 0.5 * (nearer - near)
+            and nearest - nearer > 1e-6 * (1 + abs(nearest))):
+        # ℓ gains as much per decade closer as before (log growth, as for σ² → 0 when every
+        # observation is equal): it has no finite supremum, so there is no MLE
+        names = ", ".join(f"{p.name} → {estimates[p.name]:g}" for p in edge)
+        raise NoMaximumError(
+            f"no MLE for this sample: the log-likelihood grows without bound as {names} (it "
+            f"gains {nearest - nearer:.3g} each time the distance to the boundary is divided "
+            "by 10); the sample is degenerate for this model (for example, every observation "
+            "equal, or too few observations)")
     limit = nearer + (nearer - near) / 9  # the limit of a linear-in-distance approach
     names = ", ".join(f"{p.name} = {estimates[p.name]:g}" for p in edge)
     return limit, (f"the estimate {names} is on the boundary of the parameter space: the "

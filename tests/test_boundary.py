@@ -63,3 +63,25 @@ def test_interior_sample_keeps_the_score_method():
     r = symmle.fit("bernoulli", [0, 1, 1])
     assert r.method == {"p": "score"} and r.estimates["p"] == pytest.approx(2 / 3)
     assert r.standard_errors["p"] == pytest.approx(np.sqrt((2 / 3) * (1 / 3) / 3))
+
+
+@pytest.mark.parametrize("family, data, known, name", [
+    ("normal", [2.0, 2.0, 2.0], None, "sigma2"),
+    ("normal_variance", [1.5, 1.5], {"mu": 1.5}, "sigma2"),
+    ("laplace", [1.0, 1.0, 1.0], None, "b"),
+])
+def test_an_unbounded_likelihood_has_no_mle(family, data, known, name):
+    # every observation equal: ℓ → +∞ as the scale → 0, so the boundary value is not an MLE
+    from symmle.errors import NoMaximumError
+
+    with pytest.raises(NoMaximumError, match=f"grows without bound as {name} → 0"):
+        symmle.fit(family, data, known_values=known)
+
+
+@pytest.mark.parametrize("family, data, value", [
+    ("bernoulli", [1, 1, 1], 0.0), ("poisson", [0, 0, 0, 0], 0.0),
+])
+def test_a_bounded_boundary_maximum_is_still_reported(family, data, value):
+    r = symmle.fit(family, data)
+    assert r.log_likelihood == pytest.approx(value, abs=1e-9)
+    assert "boundary" in r.method.values()
