@@ -223,27 +223,44 @@ def _sum_and_range(data: np.ndarray) -> tuple[float, float | None, float | None]
 
 
 def _check_data(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float],
-                seen: dict[str, float] | None = None) -> float:
+                seen: dict[str, float] | None = None, need_sum: bool = True) -> float | None:
     """Finite numbers inside the support; fast when they are (a sum, a min and a max), and
     the first offending observation located only when there is one. Returns Σxᵢ (the
     finiteness test), which is also a sufficient statistic of many models; the minimum and
-    maximum, where they were computed, go into ``seen`` (order statistics of the MLE)."""
+    maximum, where they were computed, go into ``seen`` (order statistics of the MLE). With
+    ``need_sum=False`` (an estimator that does not use Σxᵢ: x_min, x_max, Σ log xᵢ), a finite
+    minimum and maximum show that every observation is finite (NaN makes both NaN), and
+    ``None`` is returned instead of a sum nobody needs."""
     seen = {} if seen is None else seen
     if data.ndim != 1:
         raise DataError(f"the data must be one-dimensional, not of shape {data.shape}")
     if data.size == 0:
         raise EmptyDataError("no observations: the data are empty")
+    if not need_sum and data.dtype.kind == "f":
+        first, last = float(data.min()), float(data.max())
+        if math.isfinite(first) and math.isfinite(last):
+            seen.update(min=first, max=last)
+            _check_support(d, data, known, seen, None, None)
+            return None
     total, below, top = _sum_and_range(data)
     if not math.isfinite(total):  # NaN and inf propagate (or the sum overflows)
         bad = np.flatnonzero(~np.isfinite(data))
         if bad.size:
             raise NonNumericDataError(f"observation {bad[0] + 1} is {data[bad[0]]}: every "
                                       "observation must be a finite number")
+    _check_support(d, data, known, seen, below, top)
+    return total
+
+
+def _check_support(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float],
+                   seen: dict[str, float], below: float | None, top: float | None) -> None:
+    """The observations, known to be finite, inside the support (see :func:`_check_data`):
+    ``below`` is a value no observation is below, ``top`` the maximum, where known."""
     m = d.model
     supp = _memo(d, ("support", *known.items()),
                  lambda: m.support.subs({k: sp.Float(v) for k, v in known.items()}))
     if _memo(d, ("moves", *known.items()), lambda: bool(supp.free_symbols)):
-        return total  # a support that moves with θ: the order statistics decide
+        return  # a support that moves with θ: the order statistics decide
     allowed = _memo(d, ("values", *known.items()), lambda: _finite_values(supp))
     if allowed is not None:
         outside = ~np.isin(data, allowed)
@@ -261,7 +278,8 @@ def _check_data(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float
             if below is not None and above_lo(below):
                 inside = True
             else:
-                seen["min"] = float(data.min())
+                if "min" not in seen:
+                    seen["min"] = float(data.min())
                 inside = above_lo(seen["min"])
         if top is not None:
             seen["max"] = top
@@ -271,7 +289,7 @@ def _check_data(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float
             inside = seen["max"] < hi or (seen["max"] == hi and not open_hi)
         if inside and (supp.kind == "interval" or data.dtype.kind in "iu"
                        or np.array_equal(data, np.floor(data))):
-            return total
+            return
         outside = (data < lo) | (data > hi) | ((data == lo) & open_lo) | ((data == hi) & open_hi)
         if supp.kind != "interval":
             outside |= data != np.floor(data)
@@ -282,7 +300,6 @@ def _check_data(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float
             f"observation {k + 1} (value {data[k]:g}) is outside the support "
             f"{supp.describe(m.var.name)}" + (f" ({where.size} observations in all)"
                                               if where.size > 1 else ""))
-    return total
 
 
 def _in_domain(d: Derivation, theta: Sequence[float]) -> bool:
@@ -335,11 +352,20 @@ def _boundary(d: Derivation, prob: Problem, estimates: dict[str, float]
                    "value; no Wald standard error there")
 
 
-def _deferred(prob: Problem, data: np.ndarray, theta: Sequence[float]) -> Any:
+def _deferred(prob: Problem, data: np.ndarray, theta: Sequence[float],
+              seen: Mapping[str, float]) -> Any:
     """ℓ(θ̂) as a function called on first access (see :class:`FitResult`), guarded against
-    data changed in the meantime by their sum (computed anyway by the data check)."""
+    data changed in the meantime by their sum, or their minimum and maximum when the data
+    check did not need the sum (computed anyway by the data check)."""
+    def fingerprint() -> tuple:
+        if prob.data_sum is not None:
+            return (_sum_and_range(data)[0],)
+        return tuple(float(f(data)) for k, f in (("min", np.min), ("max", np.max)) if k in seen)
+    before = ((prob.data_sum,) if prob.data_sum is not None
+              else tuple(seen[k] for k in ("min", "max") if k in seen))
+
     def value() -> float:
-        if prob.data_sum is not None and _sum_and_range(data)[0] != prob.data_sum:
+        if fingerprint() != before:
             raise DataError("the data array was changed after fit: the log-likelihood is "
                             "computed on first access; read it before changing the data, or "
                             "fit a copy")
@@ -656,9 +682,11 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
     known = _known_values(d, known_values)
     arr = _as_array(data, d.model.discrete)
     seen: dict[str, float] = {}  # the minimum and maximum, where the data check computed them
-    total = _check_data(d, arr, known, seen)
-    n = int(arr.size)
     comp = compiled(d)
+    need_sum = comp.mle is None or any(
+        sym in comp.mle_uses for (sym, _), same in zip(comp.statistics, comp.identity) if same)
+    total = _check_data(d, arr, known, seen, need_sum)
+    n = int(arr.size)
     prob = Problem(comp, arr, list(known.values()), d.model.discrete, data_sum=total)
     warnings: list[str] = []
     names = [p.name for p in d.model.params]
@@ -682,7 +710,7 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
             if comp.value_at_mle is not None:  # from the statistics: no pass over the data
                 value = float(comp.value_at_mle(*theta, *values)) + prob.constant
             else:
-                value = _deferred(prob, arr, theta)
+                value = _deferred(prob, arr, theta, seen)
         else:
             value, note = _boundary(d, prob, estimates)
             if note is None:
@@ -745,6 +773,6 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
         warnings.append("the numeric maximisation did not converge")
     estimates = {k: float(v) for k, v in zip(names, theta)}
     ses = _standard_errors(d, prob, theta, known, n)
-    return FitResult(estimates, ses, _deferred(prob, arr, theta), d.method, bool(ok), n, its,
+    return FitResult(estimates, ses, _deferred(prob, arr, theta, seen), d.method, bool(ok), n, its,
                      {k: float(v) for k, v in zip(names, start)}, tuple(warnings), d,
                      start_method)

@@ -6,6 +6,7 @@ import time
 import numpy as np
 import pytest
 
+import symmle
 from symmle.data import read_data, read_table
 from symmle.errors import DataError, SymmleError
 
@@ -259,3 +260,16 @@ def test_a_bad_value_at_the_end_of_a_million_lines_is_located_quickly(million):
     with pytest.raises(DataError, match=r"line 1000001: not a number: 'oops'"):
         read_data(folder / "bad.txt")
     assert time.perf_counter() - start < 10
+
+
+@pytest.mark.parametrize("family, bad", [
+    ("shifted_exponential", np.inf), ("shifted_exponential", np.nan), ("uniform_ab", -np.inf),
+    ("power", np.nan), ("pareto", np.inf),
+])
+def test_non_finite_data_are_named_when_the_estimator_needs_no_sum(family, bad):
+    # these estimators use x_min, x_max or Σ log x, not Σx: finiteness comes from the min and max
+    from symmle.errors import NonNumericDataError
+
+    x = np.array([0.5, 0.7, bad, 0.2]) + (1.5 if family == "pareto" else 0.0)
+    with pytest.raises(NonNumericDataError, match="observation 3 is"):
+        symmle.fit(family, x)
