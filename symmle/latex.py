@@ -397,6 +397,12 @@ class _TextPrinter(StrPrinter):
         return f"Π {self.parenthesize(expr.function, 100)}"
 
     def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
+        base = expr.base
+        if isinstance(base, sp.Symbol) and expr.exp not in (sp.S.Half, -sp.S.Half, -1) and (
+                self._print(base)[-1:] in "⁰¹²³⁴⁵⁶⁷⁸⁹"):
+            # σ² squared is (σ²)^2, not σ²^2
+            shown = super()._print_Pow(sp.Pow(sp.Dummy("BASE"), expr.exp), rational)
+            return shown.replace("**", "^").replace("_BASE", f"({self._print(base)})")
         return super()._print_Pow(expr, rational).replace("**", "^")
 
     def _print_Function(self, expr: sp.Function) -> str:

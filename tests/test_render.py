@@ -245,3 +245,13 @@ def test_text_format_lists_every_step():
     out = render.render_text(derive_example("poisson"))
     assert "λ̂ = Σ x_i/n = x̄" in out
     assert out.count("\n1. ") == 1 and "Insight" in out
+
+
+def test_text_squares_a_superscripted_symbol_in_parentheses():
+    from symmle.latex import text
+
+    s2, mu = sp.Symbol("sigma2", positive=True), sp.Symbol("mu")
+    names = {"sigma2": r"\sigma^{2}"}
+    assert text(1 / (2 * s2 ** 2), names) == "1/(2*(σ²)^2)"
+    assert text(mu ** 2 * s2 ** 3, names) == "μ^2*(σ²)^3"
+    assert text(1 / s2, names) == "1/σ²" and text(sp.sqrt(s2), names) == "sqrt(σ²)"
