@@ -238,28 +238,28 @@ def million(tmp_path_factory):
 
 def test_a_million_lines_is_fast(million):
     folder, values = million
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: the wall clock of a shared machine is its load
     got = read_data(folder / "big.txt")
-    seconds = time.perf_counter() - start
+    seconds = time.process_time() - start
     np.testing.assert_array_equal(got, values)
     assert seconds < 5, f"reading 10^6 lines took {seconds:.2f} s"
 
 
 def test_a_million_csv_rows_is_fast(million):
     folder, values = million
-    start = time.perf_counter()
+    start = time.process_time()
     got = read_data(folder / "big.csv", column="x")
-    seconds = time.perf_counter() - start
+    seconds = time.process_time() - start
     np.testing.assert_array_equal(got, values)
     assert seconds < 5, f"reading 10^6 CSV rows took {seconds:.2f} s"
 
 
 def test_a_bad_value_at_the_end_of_a_million_lines_is_located_quickly(million):
     folder, _ = million
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(DataError, match=r"line 1000001: not a number: 'oops'"):
         read_data(folder / "bad.txt")
-    assert time.perf_counter() - start < 10
+    assert time.process_time() - start < 10
 
 
 @pytest.mark.parametrize("family, bad", [
