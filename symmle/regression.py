@@ -4,6 +4,10 @@ model → ℓ(θ) = Σᵢ log f(yᵢ | xᵢ, θ) → score → normal (likelihoo
 the Newton/IRLS update where there is none → second-order check → Fisher information given the
 covariates, Σᵢ I(θ; xᵢ), and standard errors. Every long SymPy call is bounded.
 
+A Gaussian linear regression with three or more covariates (four or more coefficients) is not
+solved in the sums: it is derived in matrix form, y = Xβ + ε and β̂ = (XᵀX)⁻¹Xᵀy
+(:mod:`symmle.regression_matrix`), and ``ConditionalDerivation.matrix_form`` is true.
+
 Examples
 --------
 >>> d = derive_conditional("poisson_regression")
