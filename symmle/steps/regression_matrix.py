@@ -113,11 +113,12 @@ def _matrix_form(d: "ConditionalDerivation") -> Step:
                   ("so that, with independent errors εᵢ ~ N(0, ", dz.variance, "),",))
     ell = Block((eq(_ell(dz), _with_rss(a, b, dz.rss())),),
                 ("and the sum of squared residuals is the squared length of y − Xβ:",))
-    what = "1 for the intercept, then the covariates" if dz.intercept else "the covariates"
     text = (f"With {dz.k} coefficients the equations are best written with matrices (solved in "
             "the sums, by Cramer's rule, they fill pages). Row i of the design matrix X holds "
-            f"what multiplies each coefficient in the mean of observation i ({what}); y stacks "
-            "the responses and β the coefficients.")
+            "what multiplies each coefficient in the mean of observation i (",
+            *join(list(dz.columns), ", "), " at xᵢ",
+            ", the 1 for the intercept" if dz.intercept else "",
+            "); y stacks the responses and β the coefficients.")
     return Step("matrix_form", "The model in matrix form", text, (defs, model, ell))
 
 
@@ -135,7 +136,7 @@ def _score(d: "ConditionalDerivation") -> Step:
             q, ". Row j of Xᵀ(y − Xβ) is Σᵢ xᵢⱼ(yᵢ − μᵢ): the residuals weighted by the j-th "
             "column of X.")
     return Step("score", "The score (gradient)", text,
-                (Block((eq(dz.rss(), expand),)), Block(lines)))
+                (Block((eq(dz.rss(), expand),), brief=False), Block(lines)))
 
 
 def _sums(d: "ConditionalDerivation") -> Block | None:
@@ -149,7 +150,7 @@ def _sums(d: "ConditionalDerivation") -> Block | None:
     gram = sp.ImmutableMatrix(dz.k, dz.k, lambda a, b: total(dz.columns[a] * dz.columns[b]))
     xty = sp.ImmutableMatrix([[total(c * d.model.var)] for c in dz.columns])
     return Block((eq(dz.gram(), gram), eq(_mm(dz.X.T, dz.y), xty)),
-                 ("where the entries are sums over the observations:",))
+                 ("where the entries are sums over the observations:",), brief=False)
 
 
 def _equations(d: "ConditionalDerivation") -> Step:
