@@ -485,15 +485,15 @@ def _derive(model: Any, var: str | None, covariates: Any, params: ParamSpec, kno
     ll = conditional_log_likelihood(cm)
     raw_scores = [sp.diff(ll.log_density, p) for p in cm.params]
     check_identifiable(cm, raw_scores)
-    mean = _mean(cm, raw_scores)
-    summands = _summand_forms(cm, ll.log_density, mean)
     score = tuple(sp.diff(ll.expr, p) for p in cm.params)
     from .regression_matrix import derive_matrix, linear_design, use_matrix_form
 
     squares = _least_squares(cm, ll, None)
     design = None if squares is None else linear_design(cm, ll, squares)
     if use_matrix_form(design):  # no solve in the sums: it would not finish (module docstring)
-        return derive_matrix(cm, ll, design, squares, score, summands, mean, warnings)
+        return derive_matrix(cm, ll, design, squares, score, warnings)
+    mean = _mean(cm, raw_scores)
+    summands = _summand_forms(cm, ll.log_density, mean)
     mle, reason = _solve(ll, score, seconds=min(10.0, timeout / 3))
     if mle is None:
         warnings.append(f"no closed form: {reason}")

@@ -179,15 +179,22 @@ def use_matrix_form(design: LinearDesign | None) -> bool:
 
 
 def derive_matrix(cm: ConditionalModel, ll: ConditionalLogLikelihood, design: LinearDesign,
-                  squares: dict[str, Any], score: tuple, summands: tuple, mean: sp.Expr | None,
+                  squares: dict[str, Any], score: tuple,
                   warnings: list[str]) -> "ConditionalDerivation":
     """The derivation of a Gaussian linear model in matrix form: no symbolic solve, every
-    result a short matrix expression; the information matrix in the sums (cheap: ℓ is a
-    quadratic in β)."""
+    result a short matrix expression; the mean, each observation's score and the information
+    matrix read off the design, without simplifying (ℓ is a quadratic in β)."""
     from .regression import ConditionalDerivation
 
     params = cm.params
     v, q = design.variance, design.scale
+    mean = sp.expand(cm.var - design.residual)
+    # log f = −r²/(2v) − log(2πv)/2 unexpanded: its derivatives are short as they come
+    compact = -design.residual ** 2 / (2 * v) - sp.log(2 * sp.pi * v) / 2
+    by_coef = {b: sp.Mul(z / v, cm.var - mean) for b, z in zip(design.coefficients,
+                                                                design.columns)}
+    summands = tuple(by_coef[p] if p in by_coef else sp.diff(compact, p)
+                     for p in params)
     bh = design.estimator()
     rss_hat = design.rss(design.beta_hat)
     v_hat = sp.MatMul(sp.Integer(1) / N, *rss_hat.args, evaluate=False)
@@ -197,8 +204,6 @@ def derive_matrix(cm: ConditionalModel, ll: ConditionalLogLikelihood, design: Li
     mle[q] = v_hat_entry if design.power == 1 else sp.sqrt(v_hat_entry)
     mle = {p: mle[p] for p in params}
     H = sp.hessian(ll.expr, params)
-    # log f = −r²/(2v) − log(2πv)/2 unexpanded: its Hessian is short without simplifying
-    compact = -design.residual ** 2 / (2 * v) - sp.log(2 * sp.pi * v) / 2
     H_summand = sp.hessian(compact, params)
     # I(β, v): −∂²ℓ/∂β∂βᵀ = XᵀX/v = Σᵢ zᵢzᵢᵀ/v; the cross terms −Xᵀ(y − Xβ)·(dv/dq)/v² have
     # expectation 0; for the noise parameter n·(dv/dq)²/(2v²) (n/(2σ⁴) for σ²)
