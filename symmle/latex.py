@@ -525,10 +525,12 @@ class _TextPrinter(StrPrinter):
             return super()._print_Derivative(expr)
         d = "∂" if len(expr.expr.args) > 1 else "d"
         total = sum(k for _, k in expr.variable_count)
-        below = " ".join(f"{d}{self._print(v)} {d}{self._print(v)}ᵀ"
-                         if isinstance(v, sp.MatrixSymbol) and k == 2 else
-                         f"{d}{self._print(v)}" + (str(k).translate(_SUPERSCRIPTS) if k > 1 else "")
-                         for v, k in expr.variable_count)
+        def one(v: sp.Basic, k: int) -> str:
+            name = self._print(v)
+            if isinstance(v, sp.MatrixSymbol) and k == 2:  # ∂²ℓ/∂β ∂βᵀ
+                return f"{d}{name} {d}{name}ᵀ"
+            return f"{d}{name}" + (str(k).translate(_SUPERSCRIPTS) if k > 1 else "")
+        below = " ".join(one(v, k) for v, k in expr.variable_count)
         return f"{d}{str(total).translate(_SUPERSCRIPTS) if total > 1 else ''}ℓ/{below}"
 
     def _print_UnevaluatedExpr(self, expr: sp.UnevaluatedExpr) -> str:
