@@ -80,10 +80,20 @@ class ConditionalModel:
         return (self.base.var, *self.covariates)
 
     def describe(self) -> str:
-        """One line: ``f(y | x; b0, b1) = ...``."""
-        given = ", ".join(s.name for s in self.params)
-        cov = ", ".join(c.name for c in self.covariates)
-        return f"f({self.var} | {cov}; {given}) = {self.density}"
+        """One line: ``f(y | x; β₀, β₁) = ...``, in the model's names (σ² for ``sigma2``).
+
+        Examples
+        --------
+        >>> build_conditional("exp(-(y - b*x)**2/2)/sqrt(2*pi)", var="y", covariates=["x"],
+        ...                   params={"b": "real"}, support="real").describe()
+        'f(y | x; b) = sqrt(2)*exp(-(y - b*x)^2/2)/(2*sqrt(pi))'
+        """
+        from .latex import names_of, text
+
+        names = names_of(self.latex_names)
+        given = ", ".join(text(s, names) for s in self.params)
+        cov = ", ".join(text(c, names) for c in self.covariates)
+        return f"f({text(self.var, names)} | {cov}; {given}) = {text(self.density, names)}"
 
 
 def _covariate_names(covariates: Sequence[str] | str | None) -> list[str]:

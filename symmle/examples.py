@@ -40,6 +40,9 @@ class Example:
     kind: str  # "catalog", "homework" or "regression"
     params: dict[str, str] = field(default_factory=dict)
     support: str | None = None
+    var: str | None = None
+    covariates: tuple[str, ...] = ()
+    latex_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def seed(self) -> bool:
@@ -72,6 +75,14 @@ REGRESSION = [
     Example("logistic_regression", "logistic_regression", "Logistic regression", "regression"),
     Example("poisson_regression", "poisson_regression", "Poisson regression, log link",
             "regression"),
+    # three covariates: the matrix form y = Xβ + ε (symmle.regression_matrix)
+    Example("multiple_linear_regression",
+            "exp(-(y - b0 - b1*x1 - b2*x2 - b3*x3)**2/(2*sigma2))/sqrt(2*pi*sigma2)",
+            "Multiple linear regression, three covariates (matrix form)", "regression",
+            {"b0": "real", "b1": "real", "b2": "real", "b3": "real", "sigma2": "positive"},
+            "real", "y", ("x1", "x2", "x3"),
+            {"b0": r"\beta_{0}", "b1": r"\beta_{1}", "b2": r"\beta_{2}", "b3": r"\beta_{3}",
+             "sigma2": r"\sigma^{2}"}),
 ]
 EXAMPLES: tuple[Example, ...] = (*_catalog(), *HOMEWORK, *REGRESSION)
 
@@ -86,7 +97,9 @@ def derive_example(folder: str) -> Any:
 
     ex = next(e for e in EXAMPLES if e.folder == folder)
     try:
-        d = derive(ex.model, params=ex.params or None, support=ex.support, timeout=120.0)
+        d = derive(ex.model, params=ex.params or None, support=ex.support, timeout=120.0,
+                   var=ex.var, covariates=list(ex.covariates) or None,
+                   latex_names=ex.latex_names or None)
     except SymmleError as exc:
         return exc
     if ex.kind == "regression" or not hasattr(d, "hessian"):  # their checks are deterministic

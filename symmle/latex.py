@@ -34,13 +34,15 @@ from sympy.printing.str import StrPrinter
 
 from .notation import I, N
 
-__all__ = ["TexPrinter", "GREEK", "LIK", "ELL", "INFO", "SE", "Given", "Terms", "Factors",
-           "Times", "PlusMinus", "Indicator", "hat", "bar", "tex", "text", "plain", "names_of"]
+__all__ = ["TexPrinter", "GREEK", "LIK", "ELL", "INFO", "SE", "VDOTS", "Given", "Terms",
+           "Factors", "Times", "PlusMinus", "Indicator", "hat", "bar", "tex", "text", "plain",
+           "names_of"]
 
 LIK = sp.Function("L")
 ELL = sp.Function("ell")
 INFO = sp.Function("I")
 SE = sp.Function("se")
+VDOTS = sp.Symbol("vdots")  # ⋮ in a displayed matrix (the rows of X from i = 1 to n)
 
 
 class Given(sp.Function):
@@ -77,6 +79,29 @@ class Indicator(sp.Function):
     """The indicator 1{condition} of a relation."""
 
     nargs = 1
+
+
+def _negative(t: sp.Basic) -> bool:
+    """Whether a term prints with a leading minus (a matrix product by its scalar factor)."""
+    if isinstance(t, sp.MatMul):
+        return bool(t.as_coeff_matrices()[0].could_extract_minus_sign())
+    return bool(t.could_extract_minus_sign())
+
+
+def _negate(t: sp.Basic) -> sp.Basic:
+    if isinstance(t, sp.MatMul):
+        coeff, mats = t.as_coeff_matrices()
+        return sp.MatMul(-coeff, *mats, evaluate=False) if -coeff != 1 else \
+            sp.MatMul(*mats, evaluate=False)
+    return -t
+
+
+def _lead_positive(terms: list) -> list:
+    lead = next((t for t in terms if not _negative(t)), None)
+    if lead is not None and _negative(terms[0]):
+        terms.remove(lead)
+        terms.insert(0, lead)
+    return terms
 
 
 def hat(symbol: sp.Symbol) -> sp.Symbol:
@@ -159,6 +184,8 @@ class TexPrinter(LatexPrinter):
             return rf"{self.name(order[0])}_{{({order[1]})}}"
         if name.endswith("_med") and len(name) > 4 and name not in self.names:
             return rf"\tilde{{{self.name(name[:-4])}}}"
+        if expr == VDOTS:
+            return r"\vdots"
         return self.name(name)
 
     def _print_Indexed(self, expr: sp.Indexed) -> str:
@@ -278,8 +305,8 @@ class TexPrinter(LatexPrinter):
     def _print_Terms(self, expr: Terms, exp: str | None = None) -> str:
         out = []
         for k, t in enumerate(expr.args):
-            if k and t.could_extract_minus_sign():
-                out.append("- " + self._join([-t]))
+            if k and _negative(t):
+                out.append("- " + self._join([_negate(t)]))
             else:
                 out.append(("+ " if k else "") + self._print(t))
         return " ".join(out)
@@ -303,6 +330,10 @@ class TexPrinter(LatexPrinter):
         below, total = [], 0
         for v, k in expr.variable_count:
             name = self._print(v)
+            if isinstance(v, sp.MatrixSymbol) and k == 2:  # ∂²ℓ/∂β∂βᵀ: the Hessian block
+                below.append(rf"{d} {name} \, {d} {name}^{{T}}")
+                total += k
+                continue
             if "^" in name:
                 name = rf"({name})"
             below.append(rf"{d} {name}" + (f"^{{{k}}}" if k > 1 else ""))
@@ -313,6 +344,37 @@ class TexPrinter(LatexPrinter):
     def _print_UnevaluatedExpr(self, expr: sp.UnevaluatedExpr) -> str:
         inner = self._print(expr.args[0])
         return rf"\left({inner}\right)" if isinstance(expr.args[0], sp.Add) else inner
+
+    # -- matrices of the regression's matrix form: bold X, y, β; y − Xβ with y first ----------
+    def _print_MatrixSymbol(self, expr: sp.MatrixSymbol, style: str = "plain") -> str:
+        name = expr.name
+        hat_ = name.endswith("_hat")
+        name = name[:-4] if hat_ else name
+        out = rf"\boldsymbol{{\{name}}}" if name in GREEK else rf"\mathbf{{{self.name(name)}}}"
+        return rf"\hat{{{out}}}" if hat_ else out
+
+    def _print_BlockMatrix(self, expr: Any) -> str:
+        def one(b: Any) -> str:
+            if isinstance(b, sp.MatrixBase) and b.shape == (1, 1):
+                return self._print(b[0, 0])
+            return self._print(b)
+        rows = [" & ".join(one(b) for b in row) for row in expr.blocks.tolist()]
+        return r"\left[\begin{matrix}" + r" \\ ".join(rows) + r"\end{matrix}\right]"
+
+    def _print_MatAdd(self, expr: sp.MatAdd) -> str:
+        terms = _lead_positive(list(expr.args))
+        out = []
+        for k, t in enumerate(terms):
+            if _negative(t):
+                out.append("- " + self._print(_negate(t)))
+            else:
+                out.append(("+ " if k else "") + self._print(t))
+        return " ".join(out)
+
+    def _print_MatrixElement(self, expr: Any) -> str:
+        parent = self._print(expr.parent)
+        i, j = (self._print(a) for a in expr.indices)
+        return rf"\left[{parent}\right]_{{{i}{j}}}"
 
 
 _HEADS = {"H": "H", "grad": r"\nabla\ell", "L": "L", "ell": r"\ell", "I": r"\mathcal{I}", "se": r"\operatorname{se}"}
@@ -369,6 +431,8 @@ class _TextPrinter(StrPrinter):
             return base[0] + "\u0302" + base[1:]
         if name.endswith("_bar"):
             return _unicode_name(name[:-4], self.names) + "\u0304"
+        if expr == VDOTS:
+            return "⋮"
         order = _order_statistic(name)
         if order and name not in self.names:
             return f"{order[0]}_({order[1]})"
@@ -398,9 +462,9 @@ class _TextPrinter(StrPrinter):
 
     def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
         base = expr.base
-        if isinstance(base, sp.Symbol) and expr.exp not in (sp.S.Half, -sp.S.Half, -1) and (
-                self._print(base)[-1:] in "⁰¹²³⁴⁵⁶⁷⁸⁹"):
-            # σ² squared is (σ²)^2, not σ²^2
+        if expr.exp not in (sp.S.Half, -sp.S.Half, -1) and (isinstance(base, sp.Sum) or (
+                isinstance(base, sp.Symbol) and self._print(base)[-1:] in "⁰¹²³⁴⁵⁶⁷⁸⁹")):
+            # σ² squared is (σ²)^2, not σ²^2; (Σ x_i)^2, not Σ x_i^2
             shown = super()._print_Pow(sp.Pow(sp.Dummy("BASE"), expr.exp), rational)
             return shown.replace("**", "^").replace("_BASE", f"({self._print(base)})")
         return super()._print_Pow(expr, rational).replace("**", "^")
@@ -451,8 +515,8 @@ class _TextPrinter(StrPrinter):
     def _print_Terms(self, expr: Terms) -> str:
         out = []
         for k, t in enumerate(expr.args):
-            if k and t.could_extract_minus_sign():
-                out.append("- " + self.parenthesize(-t, 40))
+            if k and _negative(t):
+                out.append("- " + self.parenthesize(_negate(t), 40))
             else:
                 out.append(("+ " if k else "") + self.parenthesize(t, 40 if k else 0))
         return " ".join(out)
@@ -471,12 +535,72 @@ class _TextPrinter(StrPrinter):
             return super()._print_Derivative(expr)
         d = "∂" if len(expr.expr.args) > 1 else "d"
         total = sum(k for _, k in expr.variable_count)
-        below = " ".join(f"{d}{self._print(v)}" + (str(k).translate(_SUPERSCRIPTS) if k > 1 else "")
-                         for v, k in expr.variable_count)
+        def one(v: sp.Basic, k: int) -> str:
+            name = self._print(v)
+            if isinstance(v, sp.MatrixSymbol) and k == 2:  # ∂²ℓ/∂β ∂βᵀ
+                return f"{d}{name} {d}{name}ᵀ"
+            return f"{d}{name}" + (str(k).translate(_SUPERSCRIPTS) if k > 1 else "")
+        below = " ".join(one(v, k) for v, k in expr.variable_count)
         return f"{d}{str(total).translate(_SUPERSCRIPTS) if total > 1 else ''}ℓ/{below}"
 
     def _print_UnevaluatedExpr(self, expr: sp.UnevaluatedExpr) -> str:
         return f"({self._print(expr.args[0])})"
+
+    # -- matrices of the regression's matrix form: Xᵀ(y − Xβ), (XᵀX)⁻¹ ---------------------------
+    def _print_MatrixSymbol(self, expr: sp.MatrixSymbol) -> str:
+        if expr.name.endswith("_hat"):
+            base = _unicode_name(expr.name[:-4], self.names)
+            return base[0] + "\u0302" + base[1:]
+        return _unicode_name(expr.name, self.names)
+
+    def _matrix_factor(self, e: Any) -> str:
+        out = self._print(e)
+        return f"({out})" if isinstance(e, (sp.MatAdd, sp.MatMul)) else out
+
+    def _print_MatMul(self, expr: sp.MatMul) -> str:
+        coeff, mats = expr.as_coeff_matrices()
+        body = "".join(self._matrix_factor(m) for m in mats)
+        if coeff == 1:
+            return body
+        if coeff == -1:
+            return "-" + body
+        sign = "-" if coeff.could_extract_minus_sign() else ""
+        coeff = -coeff if sign else coeff
+        if coeff.is_Number:
+            return f"{sign}{self._print(coeff)}{body}"
+        num, den = sp.fraction(coeff)
+        shown = self._print(coeff) if den == 1 else \
+            f"{self.parenthesize(num, 50)}/{self.parenthesize(den, 50)}"
+        return f"{sign}({shown})·{body}"
+
+    def _print_MatAdd(self, expr: sp.MatAdd) -> str:
+        terms = _lead_positive(list(expr.args))
+        out = []
+        for k, t in enumerate(terms):
+            if _negative(t):
+                out.append("- " + self._print(_negate(t)))
+            else:
+                out.append(("+ " if k else "") + self._print(t))
+        return " ".join(out)
+
+    def _print_Transpose(self, expr: Any) -> str:
+        return self._matrix_factor(expr.arg) + "ᵀ"
+
+    def _print_Inverse(self, expr: Any) -> str:
+        return self._matrix_factor(expr.arg) + "⁻¹"
+
+    def _print_MatrixElement(self, expr: Any) -> str:
+        i, j = (self._print(a) for a in expr.indices)
+        return f"[{self._print(expr.parent)}]_{i}{j}"
+
+    def _print_ZeroMatrix(self, expr: Any) -> str:
+        return "0"
+
+    def _print_BlockMatrix(self, expr: Any) -> str:
+        rows = expr.blocks.tolist()
+        one = (lambda b: self._print(b[0, 0]) if isinstance(b, sp.MatrixBase)
+               and b.shape == (1, 1) else self._print(b))
+        return "[" + "; ".join(", ".join(one(b) for b in row) for row in rows) + "]"
 
 
 def text(obj: Any, names: Mapping[str, str] | None = None) -> str:

@@ -4,6 +4,10 @@ model → ℓ(θ) = Σᵢ log f(yᵢ | xᵢ, θ) → score → normal (likelihoo
 the Newton/IRLS update where there is none → second-order check → Fisher information given the
 covariates, Σᵢ I(θ; xᵢ), and standard errors. Every long SymPy call is bounded.
 
+A Gaussian linear regression with three or more covariates (four or more coefficients) is not
+solved in the sums: it is derived in matrix form, y = Xβ + ε and β̂ = (XᵀX)⁻¹Xᵀy
+(:mod:`symmle.regression_matrix`), and ``ConditionalDerivation.matrix_form`` is true.
+
 Examples
 --------
 >>> d = derive_conditional("poisson_regression")
@@ -62,6 +66,7 @@ class ConditionalDerivation(RenderMixin):
     least_squares: dict[str, Any] | None
     checks: tuple[Check, ...] = ()
     warnings: tuple[str, ...] = ()
+    design: Any = None  # a LinearDesign when derived in matrix form (y = Xβ + ε)
 
     # -- the fixed vocabulary ------------------------------------------------------------------
     @property
@@ -75,6 +80,12 @@ class ConditionalDerivation(RenderMixin):
     @property
     def closed_form(self) -> bool:
         return self.mle_symbols is not None
+
+    @property
+    def matrix_form(self) -> bool:
+        """Whether the derivation is in matrix form, β̂ = (XᵀX)⁻¹Xᵀy (Gaussian linear
+        regression with many coefficients; :mod:`symmle.regression_matrix`)."""
+        return self.design is not None
 
     @property
     def mle(self) -> dict[str, sp.Expr] | None:
@@ -181,7 +192,20 @@ class ConditionalDerivation(RenderMixin):
             "irls": (not self.closed_form) and self.irls,
             "checks": [c.to_dict() for c in self.checks],
             "warnings": list(self.warnings),
+            "matrix_form": None if self.design is None else _matrix_dict(self.design),
         }
+
+
+def _matrix_dict(dz: Any) -> dict[str, Any]:
+    """The matrix form in plain data: the design's columns and the textbook formulas."""
+    return {"design_columns": [str(c) for c in dz.columns],
+            "coefficients": [b.name for b in dz.coefficients],
+            "model": f"{dz.model.var.name} = X*beta + epsilon",
+            "normal_equations": "X.T*X*beta = X.T*" + dz.model.var.name,
+            "estimator": str(dz.estimator()),
+            "variance": f"{dz.variance} = RSS/n",
+            "covariance": f"{dz.variance}*(X.T*X)**(-1)",
+            "condition": "X has full column rank"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -461,9 +485,15 @@ def _derive(model: Any, var: str | None, covariates: Any, params: ParamSpec, kno
     ll = conditional_log_likelihood(cm)
     raw_scores = [sp.diff(ll.log_density, p) for p in cm.params]
     check_identifiable(cm, raw_scores)
+    score = tuple(sp.diff(ll.expr, p) for p in cm.params)
+    from .regression_matrix import derive_matrix, linear_design, use_matrix_form
+
+    squares = _least_squares(cm, ll, None)
+    design = None if squares is None else linear_design(cm, ll, squares)
+    if use_matrix_form(design):  # no solve in the sums: it would not finish (module docstring)
+        return derive_matrix(cm, ll, design, squares, score, warnings)
     mean = _mean(cm, raw_scores)
     summands = _summand_forms(cm, ll.log_density, mean)
-    score = tuple(sp.diff(ll.expr, p) for p in cm.params)
     mle, reason = _solve(ll, score, seconds=min(10.0, timeout / 3))
     if mle is None:
         warnings.append(f"no closed form: {reason}")

@@ -95,6 +95,44 @@ def _check_flat(d: ConditionalDerivation, grad: Any, y: np.ndarray, xs: list,
         f"or there are fewer observations ({y.size}) than parameters ({len(params)}))")
 
 
+def _design_matrix(d: ConditionalDerivation, y: np.ndarray, xs: list) -> np.ndarray:
+    """X: one row per observation, one column per coefficient (ones for an intercept)."""
+    dz = d.design
+    fn = numpy_fn(list(d.model.covariates), list(dz.columns))
+    with np.errstate(all="ignore"):
+        cols = [np.broadcast_to(np.asarray(c, dtype=float), y.shape) for c in fn(*xs)]
+    return np.column_stack(cols)
+
+
+def _check_design(d: ConditionalDerivation, X: np.ndarray) -> None:
+    """X must have full column rank: otherwise its null space is a flat direction of ℓ."""
+    v = flat_direction(X, tol=1e-10)
+    if v is None:
+        return
+    coefs = d.design.coefficients
+    raise NonIdentifiableError(
+        f"the model is not identifiable from these data: the design matrix X does not have full "
+        f"column rank, so the likelihood is flat along the direction "
+        f"{describe_direction(v, coefs)} (the covariates are collinear or constant, or there "
+        f"are fewer observations ({X.shape[0]}) than coefficients ({len(coefs)}))")
+
+
+def _least_squares_fit(d: ConditionalDerivation, y: np.ndarray, xs: list) -> np.ndarray:
+    """β̂ = argmin ‖y − Xβ‖² by ``numpy.linalg.lstsq`` (an orthogonal factorisation of X, not
+    (XᵀX)⁻¹), then σ̂² = RSS/n (σ̂ = √(RSS/n) for a standard-deviation parameter)."""
+    dz = d.design
+    X = _design_matrix(d, y, xs)
+    beta, *_ = np.linalg.lstsq(X, y, rcond=None)
+    rss = float(np.sum((y - X @ beta) ** 2))
+    if not rss > 0:
+        raise NonIdentifiableError("the closed-form estimate is not finite on these data "
+                                   "(a residual sum of squares of 0: the fit is exact)")
+    variance = rss / y.size
+    values = dict(zip(dz.coefficients, beta))
+    values[dz.scale] = variance if dz.power == 1 else math.sqrt(variance)
+    return np.array([float(values[p]) for p in d.model.params])
+
+
 def _start(d: ConditionalDerivation) -> np.ndarray:
     out = []
     for p in d.model.params:
@@ -253,9 +291,14 @@ def fit_conditional(model: Any, data: Mapping[str, Any], *, var: str | None = No
     _check_data(d, y, {k: values[k.name] for k in m.known})  # type: ignore[arg-type]
     prob = _Problem(d, y, xs, known_list)
     start = _start(d)
+    if d.design is not None:
+        _check_design(d, _design_matrix(d, y, xs))
     _check_flat(d, prob.g, y, xs, [start, start + 0.37], known_list)
     iterations, converged = 0, True
-    if d.closed_form:
+    if d.design is not None:  # matrix form: least squares on the design matrix
+        theta = _least_squares_fit(d, y, xs)
+        method = "score"
+    elif d.closed_form:
         stats = d.log_likelihood.statistics
         args = [*m.data_symbols]
         totals = {}

@@ -255,3 +255,12 @@ def test_text_squares_a_superscripted_symbol_in_parentheses():
     assert text(1 / (2 * s2 ** 2), names) == "1/(2*(σ²)^2)"
     assert text(mu ** 2 * s2 ** 3, names) == "μ^2*(σ²)^3"
     assert text(1 / s2, names) == "1/σ²" and text(sp.sqrt(s2), names) == "sqrt(σ²)"
+
+
+def test_text_squares_a_sum_in_parentheses():
+    from symmle.latex import text
+
+    x, i, n = sp.IndexedBase("x"), sp.Symbol("i", integer=True), sp.Symbol("n", integer=True)
+    total = sp.Sum(x[i], (i, 1, n))
+    assert text(total ** 2) == "(Σ x_i)^2"
+    assert text(sp.Sum(x[i] ** 2, (i, 1, n))) == "Σ x_i^2"

@@ -44,7 +44,12 @@ def _vector(values: list[sp.Expr]) -> sp.ImmutableMatrix:
 
 
 def build_regression_steps(d: "ConditionalDerivation") -> tuple[Step, ...]:
-    """The steps in textbook order (see the module docstring)."""
+    """The steps in textbook order (see the module docstring); in matrix form for a Gaussian
+    linear regression with many coefficients (:mod:`symmle.steps.regression_matrix`)."""
+    if d.design is not None:
+        from .regression_matrix import build_matrix_steps
+
+        return build_matrix_steps(d)
     steps = [_model(d), _likelihood(d), _log_likelihood(d), _least_squares(d), _score(d),
              _equations(d), _result(d), _newton(d), _second_order(d), _information(d),
              _insight(d)]
