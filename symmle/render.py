@@ -315,6 +315,15 @@ _TEX_MATH = {
     "√": r"\surd", "≈": r"\approx", "±": r"\pm", "−": "-", "⁴": "^{4}", "∇": r"\nabla", "∫": r"\int", "\ue000": "^{-1}", "\ue001": "_{(n)}", "\ue002": "_{(1)}",
     "²": "^{2}", "³": "^{3}", "ᵢ": "_{i}", "ₙ": "_{n}", "₁": "_{1}", "ᵀ": "^{T}",
     **{v: "\\" + k + " " for k, v in GREEK.items()},
+    # the rest of the superscripts and subscripts the steps write (xᵢⱼ, ‖Xv‖², ℒ, x₁ + ⋯ + xₖ)
+    **{c: "^{" + t + "}" for c, t in zip("⁰¹⁵⁶⁷⁸⁹⁺⁽⁾ʲʳʸˣᵃᵇᵏᵐ", "0156789+()jryxabkm")},
+    **{c: "_{" + t + "}" for c, t in zip("₀₂₃₄₅₆₇₈₉₊₋₍₎ⱼₘₖₗₚₛₜ", "023456789+-()jmklpst")},
+    "⁻": "^{-}", "‖": r"\|", "ℒ": r"\mathcal{L}", "⋯": r"\cdots", "⋮": r"\vdots", "⋅": r"\cdot",
+    "←": r"\leftarrow", "ℝ": r"\mathbb{R}", "÷": r"\div", "½": r"\tfrac{1}{2}", "µ": r"\mu ",
+    "∝": r"\propto", "∼": r"\sim", "≡": r"\equiv", "∀": r"\forall", "⊤": "^{T}",
+    "ŷ": r"\hat{y}", "ȳ": r"\bar{y}", "Δ": r"\Delta ", "Θ": r"\Theta ", "Λ": r"\Lambda ",
+    "Ξ": r"\Xi ", "Φ": r"\Phi ", "Ψ": r"\Psi ", "Ω": r"\Omega ", "ι": r"\iota ",
+    "ϑ": r"\vartheta ", "ϕ": r"\phi ", "ϵ": r"\epsilon ", "ς": r"\varsigma ",
 }
 _TEX_TEXT = {"…": r"\ldots{}", "’": "'", "‘": "`", "“": "``", "”": "''", "—": "---", "–": "--",
              "\u00a0": "~"}
@@ -336,6 +345,14 @@ def escape_tex(value: Any) -> str:
         if ch == "\u0302" and tokens and tokens[-1][0]:  # combining circumflex: θ̂
             tokens[-1][1] = rf"\hat{{{tokens[-1][1].strip()}}}"
             continue
+        if ch == "\u0304" and tokens and tokens[-1][1][-1:].isalpha():  # combining macron: x̄
+            last = tokens[-1][1][-1]
+            tokens[-1][1] = tokens[-1][1][:-1]
+            if tokens[-1][0]:
+                tokens[-1][1] += rf"\bar{{{last}}}"
+            else:
+                tokens.append([True, rf"\bar{{{last}}}"])
+            continue
         if ch == "\u0303" and tokens and tokens[-1][1][-1:].isalpha():  # combining tilde: x̃
             last = tokens[-1][1][-1]
             tokens[-1][1] = tokens[-1][1][:-1]
@@ -356,7 +373,16 @@ def escape_tex(value: Any) -> str:
             tokens[-1][1] += piece
         else:
             tokens.append([math, piece])
-    return "".join(f"${t.strip()}$" if m else t for m, t in tokens)
+    return "".join(f"${_join_scripts(t.strip())}$" if m else t for m, t in tokens)
+
+
+def _join_scripts(math: str) -> str:
+    """xᵢⱼ and x¹⁰ as one script each (x_{ij}, x^{10}): two in a row are a LaTeX error."""
+    for mark in "_^":
+        pattern = re.compile(re.escape(mark) + r"\{([^{}]*)\}" + re.escape(mark) + r"\{([^{}]*)\}")
+        while pattern.search(math):
+            math = pattern.sub(mark + r"{\1\2}", math)
+    return math
 
 
 _MD_SPECIALS = re.compile(r"([\\`*_{}\[\]<>#|$~])")

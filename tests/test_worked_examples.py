@@ -177,3 +177,19 @@ def test_every_markdown_math_span_renders_with_katex(tmp_path):
     assert len(spans) > 500
     errors = run_katex(spans, tmp_path)
     assert not errors, "\n".join(f"{e['where']}: {e['error']}" for e in errors[:10])
+
+
+def test_no_character_of_the_prose_is_lost_in_latex():
+    """escape_tex writes "?" for a character it cannot typeset: every non-ASCII character of
+    the Markdown examples' prose must have a LaTeX form."""
+    from symmle.render import escape_tex
+
+    folder = Path(__file__).resolve().parent.parent / "worked_examples"
+    chars = {c for f in folder.glob("*/derivation.md") for c in f.read_text(encoding="utf-8")
+             if ord(c) >= 128}
+    lost = sorted(c for c in chars if "?" in escape_tex(c) and c not in "\u0302\u0303\u0304")
+    assert not lost, f"no LaTeX form for {lost}"
+    tex = {f.parent.name: f.read_text(encoding="utf-8") for f in folder.glob("*/derivation.tex")}
+    md = {f.parent.name: f.read_text(encoding="utf-8") for f in folder.glob("*/derivation.md")}
+    assert all(tex[k].count("?") <= md[k].count("?") for k in tex), \
+        [k for k in tex if tex[k].count("?") > md[k].count("?")]
