@@ -161,8 +161,12 @@ def _newton(prob: _Problem, start: np.ndarray) -> tuple[np.ndarray, bool, int]:
         except np.linalg.LinAlgError:
             newton_ok = False
         if newton_ok:
-            # the Newton decrement g·(−H)⁻¹g: ℓ(φ̂) − ℓ(φ) to second order
+            # the Newton decrement g·(−H)⁻¹g is twice ℓ(φ̂) − ℓ(φ) to second order: once it
+            # is at rounding level, one last full step (quadratic convergence) finishes
             if float(g @ step) < 1e-12 * max(1.0, abs(value)):
+                last = phi + step
+                if prob.value(last) >= value - 1e-12 * max(1.0, abs(value)):
+                    phi = last
                 return phi, True, it
         else:
             step = g / np.maximum(np.abs(np.diag(h)), 1e-12)
