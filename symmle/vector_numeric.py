@@ -242,7 +242,9 @@ def maximise(d: "VectorDerivation", statistics: Mapping[sp.Symbol, float], n: in
         phi, ok, its = _newton(prob, s)
         runs.append((prob.value(phi), ok, its, phi, s))
     good = [r for r in runs if r[1]] or runs
-    best = max(good, key=lambda r: r[0])
+    top = max(r[0] for r in good)
+    # the first (best-started) run that reaches the top, not whichever rounding favours
+    best = next(r for r in good if r[0] >= top - 1e-9 * (1 + abs(top)))
     others = [r for r in good if r[1] and best[1]
               and float(np.max(np.abs(r[3] - best[3]) / (1 + np.abs(best[3])))) > 1e-6]
     if others:
