@@ -37,9 +37,12 @@ class Example:
     folder: str
     model: str
     title: str
-    kind: str  # "catalog", "homework" or "regression"
+    kind: str  # "catalog", "homework", "regression" or "vector"
     params: dict[str, str] = field(default_factory=dict)
     support: str | None = None
+    var: str | None = None
+    known: dict[str, str] = field(default_factory=dict)
+    constraints: tuple[str, ...] = ()
 
     @property
     def seed(self) -> bool:
@@ -73,7 +76,17 @@ REGRESSION = [
     Example("poisson_regression", "poisson_regression", "Poisson regression, log link",
             "regression"),
 ]
-EXAMPLES: tuple[Example, ...] = (*_catalog(), *HOMEWORK, *REGRESSION)
+# vector observations whose MLE has no closed form: the derivation says why and gives the
+# equations that fit solves numerically
+VECTOR = [
+    Example("abo_blood_groups",
+            "m!/(x1!*x2!*x3!*x4!)*(p**2+2*p*r)**x1*(q**2+2*q*r)**x2*(2*p*q)**x3*(r**2)**x4",
+            "ABO blood groups: phenotypes A, B, AB, O with p² + 2pr, q² + 2qr, 2pq, r²", "vector",
+            {"p": "(0, 1)", "q": "(0, 1)", "r": "(0, 1)"},
+            "x1 + x2 + x3 + x4 = m, x1, x2, x3, x4 in {0,1,...,m}", var="x1,x2,x3,x4",
+            known={"m": "positive integer"}, constraints=("p + q + r = 1",)),
+]
+EXAMPLES: tuple[Example, ...] = (*_catalog(), *HOMEWORK, *REGRESSION, *VECTOR)
 
 
 @functools.lru_cache(maxsize=None)
@@ -86,9 +99,14 @@ def derive_example(folder: str) -> Any:
 
     ex = next(e for e in EXAMPLES if e.folder == folder)
     try:
-        d = derive(ex.model, params=ex.params or None, support=ex.support, timeout=120.0)
+        extra = {"var": ex.var, "known": ex.known or None,
+                 "constraints": list(ex.constraints)} if ex.var else {}
+        d = derive(ex.model, params=ex.params or None, support=ex.support, timeout=120.0,
+                   **extra)
     except SymmleError as exc:
         return exc
+    if ex.kind == "vector":  # a density typed in has no title of its own: the example's
+        return dataclasses.replace(d, model=dataclasses.replace(d.model, title=ex.title))
     if ex.kind == "regression" or not hasattr(d, "hessian"):  # their checks are deterministic
         return d
     # derive() bounds the density check by 0.75 s, so under load its verdict can change from run

@@ -261,3 +261,18 @@ def test_cli_fit_abo_json_keeps_the_vector_fit_keys(tmp_path, capsys):
     assert got["method"] == {"p": "numeric", "q": "numeric", "r": "numeric"}
     assert abs(got["estimates"]["p"] - 0.21359) < 1e-5
     assert got["known"] == {"m": 521.0}
+
+
+def test_abo_symbolic_expected_standard_errors_match_the_numeric_ones(abo):
+    """The derivation's se(θ̂) from the expected information (a formula in p, q, r, m, n) at the
+    numeric estimates is within 0.2% of the observed-information standard errors."""
+    assert abo.standard_errors_source == "expected"
+    r = fit_vector(abo, [ABO_COUNTS])
+    values = {s: r.estimates[s.name] for s in abo.model.params}
+    values.update({abo.model.known[0]: sum(ABO_COUNTS), sp.Symbol("n", integer=True,
+                                                                   positive=True): 1})
+    from symmle.notation import N
+    values[N] = 1
+    for p, formula in abo.standard_errors_.items():
+        got = float(formula.xreplace(values))
+        assert math.isclose(got, r.standard_errors[p.name], rel_tol=2e-3), (p, got)
