@@ -70,6 +70,7 @@ class VectorLikelihood(SampleNotation):
     collected: tuple[tuple[sp.Expr, sp.Expr], ...]
     theta_free: sp.Expr
     constant: sp.Expr
+    notes: tuple[str, ...] = ()  # assumptions made to separate log f (reported as warnings)
 
     @functools.cached_property
     def identities(self) -> tuple[sp.Expr, ...]:
@@ -134,6 +135,7 @@ def vector_log_likelihood(vm: VectorModel) -> VectorLikelihood:
     """
     domains = {**vm.domains, **vm.var_domains}
     logf = expand_log_proven(sp.log(vm.density), domains, positive_argument=True)
+    logf, notes = _probed_powers(vm, logf)
     logf = sp.expand(logf, log=False, power_base=False, power_exp=False)
     params, xs = set(vm.params), set(vm.vars)
     g0, const = sp.Integer(0), sp.Integer(0)
@@ -168,7 +170,39 @@ def vector_log_likelihood(vm: VectorModel) -> VectorLikelihood:
     constant = sp.Sum(const.xreplace({v: sp.IndexedBase(v.name)[I] for v in vm.vars}), (I, 1, N)) \
         if const != 0 else sp.Integer(0)
     return VectorLikelihood(vm, logf, expr, stats, tuple((groups[s.h], s.h) for s in stats), g0,
-                            constant)
+                            constant, notes)
+
+
+def _probed_powers(vm: VectorModel, logf: sp.Expr) -> tuple[sp.Expr, tuple[str, ...]]:
+    """``log(b(θ)**h(x))`` → ``h(x)·log b(θ)`` where SymPy could not prove b > 0 but b, a
+    category probability such as 1 − e^(−t) − t·e^(−t), is positive at every probe point of
+    the parameter space (on the constraint surface); the assumption is returned as a note."""
+    params, xs = set(vm.params), set(vm.vars)
+    found = [e for e in logf.atoms(sp.log) if isinstance(e.args[0], sp.Pow)
+             and e.args[0].base.free_symbols & params and not e.args[0].base.free_symbols & xs
+             and e.args[0].exp.free_symbols & xs and not e.args[0].exp.free_symbols & params]
+    if not found:
+        return logf, ()
+    try:
+        elim, free = _elimination(vm)
+    except UnsupportedModelError:
+        return logf, ()
+    points = _probe_points(vm, elim, free, count=20, seed=3)
+    known = _known_probe(vm)
+    notes, table = [], {}
+    for e in found:
+        base = e.args[0].base.xreplace(known)
+        try:
+            values = [complex(base.xreplace(pt).evalf()) for pt in points]
+        except (TypeError, ValueError):
+            continue
+        if len(values) >= 10 and all(abs(v.imag) < 1e-12 and v.real > 0 for v in values):
+            table[e] = e.args[0].exp * sp.log(e.args[0].base)
+            notes.append(f"log(({e.args[0].base})**{e.args[0].exp}) was written "
+                         f"{e.args[0].exp}*log({e.args[0].base}): SymPy did not prove "
+                         f"{e.args[0].base} > 0, but it is at {len(values)} probe points of the "
+                         "parameter space")
+    return logf.xreplace(table), tuple(notes)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -721,6 +755,7 @@ def _derive_vector(density: Any, var: str, params: ParamSpec, known: ParamSpec,
             raise
         warnings.append(f"{exc} (accepted because the normalization check is off)")
     ll = vector_log_likelihood(vm)
+    warnings.extend(ll.notes)
     _check_identifiable(ll, elim, free)
     lams = _multiplier_symbols(vm) if vm.constraints else ()
     if vm.constraints:

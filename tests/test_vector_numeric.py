@@ -276,3 +276,34 @@ def test_abo_symbolic_expected_standard_errors_match_the_numeric_ones(abo):
     for p, formula in abo.standard_errors_.items():
         got = float(formula.xreplace(values))
         assert math.isclose(got, r.standard_errors[p.name], rel_tol=2e-3), (p, got)
+
+
+# --- a transcendental likelihood equation, no constraint --------------------------------------
+
+CENSORED = dict(model="m!/(x1!*x2!*x3!)*exp(-t)**x1*(t*exp(-t))**x2*(1-exp(-t)-t*exp(-t))**x3",
+                var="x1,x2,x3", params=["t:positive"], known=["m:positive integer"],
+                support="x1 + x2 + x3 = m, x1, x2, x3 in {0,1,...,m}")
+
+
+def test_poisson_counts_grouped_as_0_1_and_more_have_no_closed_form():
+    """Poisson counts recorded only as 0, 1 or ≥ 2: the likelihood equation
+    −T₀ + T₁(1/t − 1) + T₂·t e^(−t)/(1 − e^(−t) − t e^(−t)) = 0 is transcendental."""
+    d = derive_request(**CENSORED)
+    assert not d.closed_form and d.reduced_degrees is None and not d.model.constraints
+    assert any("SymPy did not prove" in w and "probe points" in w for w in d.warnings)
+    text = d.to_text()
+    assert "There is no closed form" in text and "It is not polynomial in t" in text
+    assert "dℓ/dt = " in text
+    counts = np.array([30.0, 40.0, 50.0])
+
+    def nll(t):
+        return -float(counts @ np.log([math.exp(-t), t * math.exp(-t),
+                                       1 - math.exp(-t) - t * math.exp(-t)]))
+    ref = optimize.minimize_scalar(nll, bounds=(1e-6, 20), method="bounded",
+                                   options={"xatol": 1e-12}).x
+    r = fit_vector(d, {"x1": [30], "x2": [40], "x3": [50]})
+    assert r.converged and r.method == {"t": "numeric"}
+    assert math.isclose(r.estimates["t"], ref, abs_tol=1e-7)
+    h = 1e-4
+    second = (nll(ref + h) - 2 * nll(ref) + nll(ref - h)) / h ** 2
+    assert math.isclose(r.standard_errors["t"], 1 / math.sqrt(second), rel_tol=1e-4)

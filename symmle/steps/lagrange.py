@@ -254,6 +254,11 @@ def _no_closed_form(d: "VectorDerivation") -> Step:
                  f"{_words(degrees)} in {names}, with coefficients that depend on the data; the "
                  "estimate is the root inside the parameter space where ℓ is largest, and no "
                  "formula for it was found. "]
+    else:
+        note += [f"{'It is' if len(free) == 1 else 'They are'} not polynomial in {names} (a "
+                 "parameter appears inside a "
+                 "transcendental function as well as outside it), and SymPy found no formula for "
+                 "the root. "]
     note += [f"symmle fit solves them numerically: from the best, by ℓ, of {START_POINTS} "
              "seeded points inside the parameter space"
              + (" on the constraint set" if vm.constraints else "")
@@ -265,12 +270,19 @@ def _no_closed_form(d: "VectorDerivation") -> Step:
     step = Factors(sp.Pow(sp.Function("H")(*ks), -1, evaluate=False),
                    sp.Function("grad")(*ks))
     blocks.append(Block((eq(vec(new), Terms(vec(ks), -step)),), tuple(note)))
-    text = (f"There is no closed form: {d.reason}. The numeric route keeps every iterate inside "
-            "the parameter space (the eliminated parameters included), halving a step that "
-            "would leave it or lower ℓ, and takes a scaled gradient step where H is not negative "
-            "definite; its standard errors come from the observed information on the constraint "
-            "set, the inverse of −H at the estimate carried to every parameter by the delta "
-            "method (none where −H is not positive definite).",)
+    if d.elimination:
+        text = (f"There is no closed form: {d.reason}. The numeric route keeps every iterate "
+                "inside the parameter space (the eliminated parameters included), halving a step "
+                "that would leave it or lower ℓ, and takes a scaled gradient step where H is not "
+                "negative definite; its standard errors come from the observed information on the "
+                "constraint set, the inverse of −H at the estimate carried to every parameter by "
+                "the delta method (none where −H is not positive definite).",)
+    else:
+        text = (f"There is no closed form: {d.reason}. The numeric route keeps every iterate "
+                "inside the parameter space, halving a step that would leave it or lower ℓ, and "
+                "takes a scaled gradient step where H is not negative definite; its standard "
+                "errors come from the observed information, the inverse of −H at the estimate "
+                "(none where −H is not positive definite).",)
     return Step("solution", "No closed form", tuple(text), tuple(blocks))
 
 
