@@ -454,37 +454,45 @@ def _in_file(exc: DataError, path: str, column: str | None) -> DataError:
 
 
 def _run_catalog(args: argparse.Namespace) -> str:
-    from .families import FAMILIES
+    """The catalog: one-sample families first (the table as it always was), then a section for
+    the conditional (regression) families and one for the vector families, each saying what
+    data its models take."""
+    from .families import catalog_entries
 
-    entries = [
-        {
-            "name": family.name,
-            "title": family.title,
-            "density": family.density,
-            "params": dict(family.params),
-            "known": dict(family.known),
-            "support": family.support,
-            "parameterization": family.parameterization,
-            "aliases": list(family.aliases),
-        }
-        for family in FAMILIES
-    ]
+    entries = catalog_entries()
     if args.format == "json":
         return json.dumps(entries, indent=2, ensure_ascii=False)
-    rows = [("NAME", "PARAMETERS", "SUPPORT", "TITLE")]
-    for entry in entries:
-        params = ", ".join(f"{name}:{domain}" for name, domain in entry["params"].items())
-        title = entry["title"]
-        if entry["known"]:
-            title += " [known: " + ", ".join(entry["known"]) + "]"
-        if entry["aliases"]:
-            title += " (also: " + ", ".join(entry["aliases"]) + ")"
-        rows.append((entry["name"], params, entry["support"], title))
-    widths = [max(len(row[k]) for row in rows) for k in range(3)]
-    return "\n".join(
-        "  ".join([*(cell.ljust(width) for cell, width in zip(row[:3], widths)), row[3]]).rstrip()
-        for row in rows
-    )
+    sections = [
+        (None, "one-sample"),
+        ("Conditional models f(y | x; θ) (regression): the data are a response and covariates, "
+         "one row per observation (a CSV with those columns)", "conditional"),
+        ("Vector observations (--var x1,x2,x3): the data are one row per observation with a "
+         "column per component, or grouped counts (category,count)", "vector"),
+    ]
+    out: list[str] = []
+    for heading, kind in sections:
+        rows = [("NAME", "PARAMETERS", "SUPPORT", "TITLE") if kind == "one-sample" else
+                ("NAME", "DATA", "PARAMETERS", "SUPPORT", "TITLE")]
+        for entry in (e for e in entries if e["kind"] == kind):
+            params = ", ".join(f"{name}:{domain}" for name, domain in entry["params"].items())
+            title = entry["title"]
+            if entry["known"]:
+                title += " [known: " + ", ".join(entry["known"]) + "]"
+            if entry.get("constraints"):
+                title += " [constraint: " + "; ".join(entry["constraints"]) + "]"
+            if entry["aliases"]:
+                title += " (also: " + ", ".join(entry["aliases"]) + ")"
+            data = (f"{entry['response']} | {','.join(entry['covariates'])}"
+                    if kind == "conditional" else
+                    ",".join(entry["variables"]) if kind == "vector" else None)
+            rows.append((entry["name"], params, entry["support"], title) if data is None else
+                        (entry["name"], data, params, entry["support"], title))
+        if heading is not None:
+            out += ["", heading]
+        widths = [max(len(row[k]) for row in rows) for k in range(len(rows[0]) - 1)]
+        out += ["  ".join([*(cell.ljust(width) for cell, width in zip(row[:-1], widths)),
+                           row[-1]]).rstrip() for row in rows]
+    return "\n".join(out)
 
 
 # --- running, output and errors -------------------------------------------------------------

@@ -70,6 +70,7 @@ class VectorLikelihood(SampleNotation):
     collected: tuple[tuple[sp.Expr, sp.Expr], ...]
     theta_free: sp.Expr
     constant: sp.Expr
+    notes: tuple[str, ...] = ()  # assumptions made to separate log f (reported as warnings)
 
     @functools.cached_property
     def identities(self) -> tuple[sp.Expr, ...]:
@@ -134,6 +135,7 @@ def vector_log_likelihood(vm: VectorModel) -> VectorLikelihood:
     """
     domains = {**vm.domains, **vm.var_domains}
     logf = expand_log_proven(sp.log(vm.density), domains, positive_argument=True)
+    logf, notes = _probed_powers(vm, logf)
     logf = sp.expand(logf, log=False, power_base=False, power_exp=False)
     params, xs = set(vm.params), set(vm.vars)
     g0, const = sp.Integer(0), sp.Integer(0)
@@ -168,7 +170,39 @@ def vector_log_likelihood(vm: VectorModel) -> VectorLikelihood:
     constant = sp.Sum(const.xreplace({v: sp.IndexedBase(v.name)[I] for v in vm.vars}), (I, 1, N)) \
         if const != 0 else sp.Integer(0)
     return VectorLikelihood(vm, logf, expr, stats, tuple((groups[s.h], s.h) for s in stats), g0,
-                            constant)
+                            constant, notes)
+
+
+def _probed_powers(vm: VectorModel, logf: sp.Expr) -> tuple[sp.Expr, tuple[str, ...]]:
+    """``log(b(θ)**h(x))`` → ``h(x)·log b(θ)`` where SymPy could not prove b > 0 but b, a
+    category probability such as 1 − e^(−t) − t·e^(−t), is positive at every probe point of
+    the parameter space (on the constraint surface); the assumption is returned as a note."""
+    params, xs = set(vm.params), set(vm.vars)
+    found = [e for e in logf.atoms(sp.log) if isinstance(e.args[0], sp.Pow)
+             and e.args[0].base.free_symbols & params and not e.args[0].base.free_symbols & xs
+             and e.args[0].exp.free_symbols & xs and not e.args[0].exp.free_symbols & params]
+    if not found:
+        return logf, ()
+    try:
+        elim, free = _elimination(vm)
+    except UnsupportedModelError:
+        return logf, ()
+    points = _probe_points(vm, elim, free, count=20, seed=3)
+    known = _known_probe(vm)
+    notes, table = [], {}
+    for e in found:
+        base = e.args[0].base.xreplace(known)
+        try:
+            values = [complex(base.xreplace(pt).evalf()) for pt in points]
+        except (TypeError, ValueError):
+            continue
+        if len(values) >= 10 and all(abs(v.imag) < 1e-12 and v.real > 0 for v in values):
+            table[e] = e.args[0].exp * sp.log(e.args[0].base)
+            notes.append(f"log(({e.args[0].base})**{e.args[0].exp}) was written "
+                         f"{e.args[0].exp}*log({e.args[0].base}): SymPy did not prove "
+                         f"{e.args[0].base} > 0, but it is at {len(values)} probe points of the "
+                         "parameter space")
+    return logf.xreplace(table), tuple(notes)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -200,6 +234,7 @@ class VectorDerivation(RenderMixin):
     expected_reason: str
     checks: tuple[Check, ...] = ()
     warnings: tuple[str, ...] = ()
+    reduced: bool = False  # solved through the score equations in the free parameters
 
     # -- vocabulary ------------------------------------------------------------------------------
     @property
@@ -209,6 +244,30 @@ class VectorDerivation(RenderMixin):
     @property
     def closed_form(self) -> bool:
         return self.solution is not None
+
+    @functools.cached_property
+    def reduced_score(self) -> tuple[sp.Expr, ...]:
+        """∂ℓ(θ(φ))/∂φ: the score on the constraint surface, in the free parameters φ (the
+        equations the numeric route solves; the plain score without constraints)."""
+        lfree = self.log_likelihood.expr.xreplace(dict(self.elimination))
+        return tuple(sp.diff(lfree, p) for p in self.free)
+
+    @functools.cached_property
+    def reduced_degrees(self) -> tuple[int, ...] | None:
+        """The total degree in φ of each reduced score equation over a common denominator,
+        when they are polynomial then; ``None`` if not (or not found within 5 s)."""
+        def degrees() -> tuple[int, ...] | None:
+            out = []
+            for e in self.reduced_score:
+                num = sp.fraction(sp.together(e))[0]
+                if not num.is_polynomial(*self.free):
+                    return None
+                out.append(int(sp.Poly(num, *self.free).total_degree()))
+            return tuple(out)
+        try:
+            return bounded(degrees, seconds=5.0, what="the degrees of the score equations")
+        except (DerivationTimeout, sp.PolynomialError):
+            return None
 
     @functools.cached_property
     def observed_covariance(self) -> sp.Matrix | None:
@@ -230,7 +289,12 @@ class VectorDerivation(RenderMixin):
         if self.solution is None:
             return None
         ll = self.log_likelihood
-        return {p: ll.simplify(self.solution[p]) for p in self.model.params}
+        out = {}
+        for p in self.model.params:
+            raw, simple = self.solution[p], ll.simplify(self.solution[p])
+            # the identities shorten a share (T₁/(m n)), not a root of a quadratic
+            out[p] = simple if sp.count_ops(simple) <= sp.count_ops(raw) else raw
+        return out
 
     @property
     def mle(self) -> dict[str, sp.Expr] | None:
@@ -324,6 +388,10 @@ class VectorDerivation(RenderMixin):
             "log_likelihood": str(ll.sample_expr),
             "lagrangian": None if self.lagrangian is None else str(ll.to_sample(self.lagrangian)),
             "stationarity": [str(ll.to_sample(e)) for e in self.stationarity],
+            "free_parameters": [p.name for p in self.free],
+            "elimination": {p.name: str(v) for p, v in self.elimination.items()},
+            "equations_to_solve": None if self.closed_form else
+            [f"{ll.to_sample(e)} = 0" for e in self.reduced_score],
             "multipliers": None if self.multipliers is None else
             {k: str(v) for k, v in self.multipliers.items()},
             "score": [str(s) for s in self.score],
@@ -511,7 +579,7 @@ def _check_identifiable(ll: VectorLikelihood, elim: Mapping, free: Sequence[sp.S
 
 
 def _second_order(ll: VectorLikelihood, h: sp.Matrix, at: Mapping, free: Sequence[sp.Symbol],
-                  elim: Mapping | None = None) -> Check:
+                  elim: Mapping | None = None, seconds: float = 10.0) -> Check:
     """Leading principal minors of the Hessian in the free parameters at the solution."""
     if not free:
         return Check("second_order", "proven", "no free parameter")
@@ -522,7 +590,7 @@ def _second_order(ll: VectorLikelihood, h: sp.Matrix, at: Mapping, free: Sequenc
                      "logarithms of affine functions, so it is concave, and the stationary point "
                      "is its global maximum" + (" on the constraint surface" if where else ""))
     try:
-        return _minors(ll, h, at, free)
+        return _minors(ll, h, at, free, seconds)
     except DerivationTimeout:
         return Check("second_order", "undetermined", "the minors of the Hessian at the solution "
                      "were not found within the time bound")
@@ -549,13 +617,13 @@ def _concave(ll: VectorLikelihood, elim: Mapping, free: Sequence[sp.Symbol]) -> 
 
 
 def _minors(ll: VectorLikelihood, h: sp.Matrix, at: Mapping, free: Sequence[sp.Symbol],
-            ) -> Check:
+            seconds: float = 10.0) -> Check:
     hat = bounded(lambda: h.xreplace(at).applyfunc(lambda e: sp.factor(sp.cancel(e))),
-                  seconds=10.0, what="the second-order check")
+                  seconds=seconds, what="the second-order check")
     verdicts = []
     for k in range(1, len(free) + 1):
         minor = bounded(lambda: sp.factor(sp.cancel(hat[:k, :k].det(method="berkowitz"))),
-                        seconds=10.0, what="the second-order check")
+                        seconds=seconds, what="the second-order check")
         signed = minor if k % 2 == 0 else -minor
         verdicts.append(signed.is_positive)
     if all(v is True for v in verdicts):
@@ -687,6 +755,7 @@ def _derive_vector(density: Any, var: str, params: ParamSpec, known: ParamSpec,
             raise
         warnings.append(f"{exc} (accepted because the normalization check is off)")
     ll = vector_log_likelihood(vm)
+    warnings.extend(ll.notes)
     _check_identifiable(ll, elim, free)
     lams = _multiplier_symbols(vm) if vm.constraints else ()
     if vm.constraints:
@@ -697,31 +766,90 @@ def _derive_vector(density: Any, var: str, params: ParamSpec, known: ParamSpec,
         lagrangian = None
         stationarity = tuple(sp.diff(ll.expr, p) for p in vm.params)
         unknowns = list(vm.params)
-    try:
-        sols = bounded(sp.solve, list(stationarity), unknowns, dict=True, seconds=10.0,
-                       what="the stationarity equations")
-    except (DerivationTimeout, NotImplementedError):
-        sols = []
-    sols = [s for s in sols if set(unknowns) <= set(s) and _inside(vm, ll, s)]
+    why, sols, reduced, tried = "", [], False, False
+    # a constraint that is not linear (p1 = p2²) makes the Lagrange system much harder for
+    # solve than the score equations left in the free parameters: those are tried first
+    curved = any(not v.is_polynomial(*free) or sp.Poly(v, *free).total_degree() > 1
+                 for v in elim.values())
+    if curved:
+        sols, tried = _reduced_solutions(vm, ll, elim, free, lams), True
+        reduced = bool(sols)
+    if not sols:
+        try:
+            sols = bounded(sp.solve, list(stationarity), unknowns, dict=True, seconds=10.0,
+                           what="the stationarity equations")
+        except DerivationTimeout:
+            why = ("SymPy's solve did not finish on the stationarity equations within its 10 s "
+                   "bound")
+        except NotImplementedError:
+            why = "SymPy's solve cannot handle the stationarity equations"
+        sols = [s for s in sols if set(unknowns) <= set(s) and _inside(vm, ll, s)]
+    # after a timeout the same polynomial system, reduced, would only spend another bound
+    if not sols and vm.constraints and free and not tried and not why:
+        sols, tried = _reduced_solutions(vm, ll, elim, free, lams), True
+        reduced = bool(sols)
     solution = sols[0] if len(sols) >= 1 else None
-    reason = ("the stationarity equations have one solution inside the parameter space"
-              if len(sols) == 1 else
-              "the stationarity equations have several solutions inside the parameter space; the "
-              "first is shown" if sols else
-              "SymPy found no solution of the stationarity equations inside the parameter space")
+    freed = (f"the score equations of ℓ in the free parameters "
+             f"{', '.join(p.name for p in free)} (the constraints solved for "
+             f"{', '.join(p.name for p in elim)})")
+    if sols:
+        reason = (f"{freed if reduced else 'the stationarity equations'} have "
+                  + ("one solution inside the parameter space" if len(sols) == 1 else
+                     "several solutions inside the parameter space; the first is shown"))
+    else:
+        reason = (why or "SymPy's solve found no solution of the stationarity equations inside "
+                  "the parameter space")
+        if tried:
+            reason += f", nor of {freed}"
     if solution is None:
         warnings.append(f"no closed form: {reason}")
     lfree = ll.expr.xreplace(elim)
     hfree = sp.hessian(lfree, free)
     if solution is not None:
         at = {p: solution[p] for p in free}
-        order = _second_order(ll, hfree, at, free, elim)
+        # a root with radicals (the quadratic of p1 = p2²) seldom cancels: a shorter bound
+        radical = any(isinstance(a, sp.Pow) and not a.exp.is_integer
+                      for v in at.values() for a in sp.preorder_traversal(v))
+        order = _second_order(ll, hfree, at, free, elim, seconds=4.0 if radical else 10.0)
     else:
         order = Check("second_order", "undetermined", "no closed-form solution to check")
-    expected, why = _expected_information(ll, elim, free)
+    expected, info_why = _expected_information(ll, elim, free)
     checks.append(order)
     return VectorDerivation(vm, ll, lams, lagrangian, stationarity, solution, reason, elim, free,
-                            hfree, order, expected, why, tuple(checks), tuple(warnings))
+                            hfree, order, expected, info_why, tuple(checks), tuple(warnings),
+                            reduced)
+
+
+def _reduced_solutions(vm: VectorModel, ll: VectorLikelihood, elim: Mapping,
+                       free: Sequence[sp.Symbol], lams: Sequence[sp.Symbol],
+                       ) -> list[dict[sp.Symbol, sp.Expr]]:
+    """Solutions of the score equations of ℓ(θ(φ)) in the free parameters φ, inside the space,
+    completed with the eliminated parameters and the multipliers (linear in the multipliers:
+    ∂ℓ/∂θ = Σ_j λ_j ∂c_j/∂θ); ``[]`` when SymPy finds none within 5 s. With p1 = p2² the
+    Lagrange system defeats ``solve`` while the one equation left in p2 is a quadratic."""
+    lfree = ll.expr.xreplace(dict(elim))
+    # the rows of the eliminated parameters: (∂c/∂θ_elim)ᵀ λ = ∂ℓ/∂θ_elim, a square system
+    # whose matrix is invertible because each constraint was solved for its parameter
+    gone = list(elim)
+    a = sp.Matrix([[sp.diff(c, p) for c in vm.constraints] for p in gone])
+    b = sp.Matrix([sp.diff(ll.expr, p) for p in gone])
+    try:
+        found = bounded(sp.solve, [sp.diff(lfree, p) for p in free], list(free), dict=True,
+                        seconds=5.0, what="the score equations in the free parameters")
+        out = []
+        for sol in found:
+            if set(free) - set(sol):
+                continue
+            full = {p: sol[p] for p in free}
+            full.update({p: v.xreplace(full) for p, v in elim.items()})
+            lam = bounded(lambda: a.xreplace(full).LUsolve(b.xreplace(full)), seconds=5.0,
+                          what="the multipliers")
+            full.update({m: lam[j] for j, m in enumerate(lams)})
+            if _inside(vm, ll, full):
+                out.append(full)
+        return out
+    except (DerivationTimeout, NotImplementedError, ValueError, ZeroDivisionError):
+        return []
 
 
 def _inside(vm: VectorModel, ll: VectorLikelihood, sol: Mapping) -> bool:

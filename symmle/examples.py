@@ -37,12 +37,14 @@ class Example:
     folder: str
     model: str
     title: str
-    kind: str  # "catalog", "homework" or "regression"
+    kind: str  # "catalog", "homework", "regression" or "vector"
     params: dict[str, str] = field(default_factory=dict)
     support: str | None = None
     var: str | None = None
     covariates: tuple[str, ...] = ()
     latex_names: dict[str, str] = field(default_factory=dict)
+    known: dict[str, str] = field(default_factory=dict)
+    constraints: tuple[str, ...] = ()
 
     @property
     def seed(self) -> bool:
@@ -84,7 +86,17 @@ REGRESSION = [
             {"b0": r"\beta_{0}", "b1": r"\beta_{1}", "b2": r"\beta_{2}", "b3": r"\beta_{3}",
              "sigma2": r"\sigma^{2}"}),
 ]
-EXAMPLES: tuple[Example, ...] = (*_catalog(), *HOMEWORK, *REGRESSION)
+# vector observations whose MLE has no closed form: the derivation says why and gives the
+# equations that fit solves numerically
+VECTOR = [
+    Example("abo_blood_groups",
+            "m!/(x1!*x2!*x3!*x4!)*(p**2+2*p*r)**x1*(q**2+2*q*r)**x2*(2*p*q)**x3*(r**2)**x4",
+            "ABO blood groups: phenotypes A, B, AB, O with p² + 2pr, q² + 2qr, 2pq, r²", "vector",
+            {"p": "(0, 1)", "q": "(0, 1)", "r": "(0, 1)"},
+            "x1 + x2 + x3 + x4 = m, x1, x2, x3, x4 in {0,1,...,m}", var="x1,x2,x3,x4",
+            known={"m": "positive integer"}, constraints=("p + q + r = 1",)),
+]
+EXAMPLES: tuple[Example, ...] = (*_catalog(), *HOMEWORK, *REGRESSION, *VECTOR)
 
 
 @functools.lru_cache(maxsize=None)
@@ -97,11 +109,15 @@ def derive_example(folder: str) -> Any:
 
     ex = next(e for e in EXAMPLES if e.folder == folder)
     try:
+        options = {"var": ex.var, "covariates": list(ex.covariates),
+                   "latex_names": ex.latex_names, "known": ex.known,
+                   "constraints": list(ex.constraints)}
         d = derive(ex.model, params=ex.params or None, support=ex.support, timeout=120.0,
-                   var=ex.var, covariates=list(ex.covariates) or None,
-                   latex_names=ex.latex_names or None)
+                   **{k: v for k, v in options.items() if v})
     except SymmleError as exc:
         return exc
+    if ex.kind == "vector":  # a density typed in has no title of its own: the example's
+        return dataclasses.replace(d, model=dataclasses.replace(d.model, title=ex.title))
     if ex.kind == "regression" or not hasattr(d, "hessian"):  # their checks are deterministic
         return d
     # derive() bounds the density check by 0.75 s, so under load its verdict can change from run

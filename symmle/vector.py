@@ -82,6 +82,13 @@ class VectorModel:
         return {v: Domain(s.lower, s.upper, s.left_open, s.right_open, integer=s.discrete)
                 for v in self.vars}
 
+    def describe(self) -> str:
+        """One line: ``f(x1, x2 | p1, p2) = ..., on x1 + x2 = m, x1, x2 in {0, 1, ..., m}``
+        (the title of a model typed in, as :meth:`symmle.model.Model.describe`)."""
+        given = ", ".join(p.name for p in self.params)
+        names = ", ".join(v.name for v in self.vars)
+        return f"f({names} | {given}) = {self.density}, on {self.describe_support()}"
+
     def describe_support(self) -> str:
         """``x1 + x2 + x3 = m, x1, x2, x3 in {0, 1, ..., m}``."""
         eqs = [f"{sp.Add(*[t for t in sp.Add.make_args(e) if t.free_symbols & set(self.vars)])}"

@@ -1,5 +1,6 @@
 """Fitting a vector model to data: one row per observation (x₁, …, x_k), by the closed form
-that :func:`symmle.constrained.derive_vector` derived.
+that :func:`symmle.constrained.derive_vector` derived, or, where it found none, by maximising ℓ
+on the constraint surface numerically (:mod:`symmle.vector_numeric`).
 
 Grouped data (counts per category) is one vector observation: the counts n_AA, n_Aa, n_aa of a
 genotype sample are one row, with m = the number of individuals. A known constant that appears
@@ -25,7 +26,7 @@ import numpy as np
 import sympy as sp
 
 from .constrained import VectorDerivation
-from .errors import DataError, EmptyDataError, OutOfSupportError, UnsupportedModelError
+from .errors import DataError, EmptyDataError, OutOfSupportError
 from .numeric import FitResult
 from .notation import N
 
@@ -41,7 +42,8 @@ class VectorFitResult(FitResult):
 
     def to_text(self) -> str:
         lines = super().to_text().splitlines()
-        lines = [ln for ln in lines if not ln.startswith("converged:")]
+        if self.start is None:  # a closed form: nothing iterated
+            lines = [ln for ln in lines if not ln.startswith("converged:")]
         if self.constraints:
             lines.insert(1, "constraints: " + "; ".join(self.constraints))
         return "\n".join(lines) + "\n"
@@ -184,9 +186,10 @@ def fit_vector(d: VectorDerivation, data: Any, *,
     ------
     DataError, OutOfSupportError
         With the observation's position.
-    UnsupportedModelError
-        When the derivation found no closed form (numeric fitting of vector models is not
-        implemented yet).
+    ConvergenceError
+        Without a closed form, when ℓ is not finite at any start (the numeric route of
+        :mod:`symmle.vector_numeric` maximises ℓ on the constraint surface otherwise, and says
+        whether it converged).
 
     Examples
     --------
@@ -200,9 +203,6 @@ def fit_vector(d: VectorDerivation, data: Any, *,
     warnings: list[str] = []
     known = _known(d, arr, known_values, warnings)
     _check_support(d, arr, known)
-    if d.estimates is None:
-        raise UnsupportedModelError("this vector model has no closed-form MLE, and numeric "
-                                    "fitting of vector models is not implemented yet")
     vm, ll = d.model, d.log_likelihood
     n = arr.shape[0]
     stats = {}
@@ -210,32 +210,52 @@ def fit_vector(d: VectorDerivation, data: Any, *,
         h = sp.lambdify(vm.vars, s.h.xreplace(known), "numpy")
         stats[s.symbol] = float(np.sum(np.broadcast_to(np.asarray(h(*arr.T), dtype=float), (n,))))
     values = {**stats, N: n, **known}
-    raw = {p: d.solution[p] for p in vm.params}
-    estimates = {p.name: float(sp.sympify(e).xreplace(values)) for p, e in raw.items()}
-    theta = {p: estimates[p.name] for p in vm.params}
-    edge = [p.name for p in vm.params if vm.domains[p].contains(sp.Float(theta[p])) is not True]
-    if edge:
-        warnings.append(f"the estimate of {', '.join(edge)} is on the boundary of the parameter "
-                        "space (a category with no observations): no standard error there")
-    ses: dict[str, float | None] = {p.name: None for p in vm.params}
-    if not edge:
-        ses.update(_numeric_standard_errors(d, theta, {**stats, N: n, **known}))
+    run = None
+    if d.estimates is None:
+        from .vector_numeric import maximise
+
+        run = maximise(d, stats, n, known)
+        warnings.extend(run.warnings)
+        estimates = dict(run.estimates)
+        theta = {p: estimates[p.name] for p in vm.params}
+        ses: dict[str, float | None] = dict(run.standard_errors)
+    else:
+        raw = {p: d.solution[p] for p in vm.params}
+        estimates = {p.name: float(sp.sympify(e).xreplace(values)) for p, e in raw.items()}
+        theta = {p: estimates[p.name] for p in vm.params}
+        edge = [p.name for p in vm.params
+                if vm.domains[p].contains(sp.Float(theta[p])) is not True]
+        if edge:
+            warnings.append(f"the estimate of {', '.join(edge)} is on the boundary of the "
+                            "parameter space (a category with no observations): no standard "
+                            "error there")
+        ses = {p.name: None for p in vm.params}
+        if not edge:
+            ses.update(_numeric_standard_errors(d, theta, {**stats, N: n, **known}))
     try:
         lfun = sp.lambdify([*vm.params, *stats], ll.expr.xreplace({N: n, **known}), "math")
         value = float(lfun(*theta.values(), *stats.values()))
         if ll.constant != 0:
             body = ll.constant.function.xreplace(
                 {sp.IndexedBase(v.name)[ll.constant.limits[0][0]]: v for v in vm.vars})
-            body = body.xreplace(known).replace(
+            # log k! → lgamma(k + 1) before k gets its value (171! overflows a float); an
+            # undefined function, since SymPy's loggamma of an integer is log(gamma(k + 1))
+            lgamma = sp.Function("lgamma")
+            body = body.replace(
                 lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.factorial),
-                lambda e: sp.loggamma(e.args[0].args[0] + 1))
-            c = sp.lambdify(vm.vars, body, [{"loggamma": math.lgamma}, "math"])
+                lambda e: lgamma(e.args[0].args[0] + 1)).xreplace(known)
+            c = sp.lambdify(vm.vars, body, [{"lgamma": math.lgamma}, "math"])
             value += float(sum(c(*map(float, row)) for row in arr))
     except (ValueError, ZeroDivisionError, OverflowError, TypeError):
         value = -math.inf
-    method = {p: ("lagrange" if vm.constraints else "score") for p in d.parameters}
-    result = VectorFitResult(estimates, ses, value, method, True, n, 0, None, tuple(warnings),
-                             None)
+    if run is None:
+        method = {p: ("lagrange" if vm.constraints else "score") for p in d.parameters}
+        result = VectorFitResult(estimates, ses, value, method, True, n, 0, None,
+                                 tuple(warnings), None)
+    else:
+        method = {p: "numeric" for p in d.parameters}
+        result = VectorFitResult(estimates, ses, value, method, run.converged, n, run.iterations,
+                                 run.start, tuple(warnings), None, run.start_method)
     object.__setattr__(result, "known", {k.name: v for k, v in known.items()})
     object.__setattr__(result, "constraints",
                        tuple(f"{c} = 0" for c in vm.constraints))

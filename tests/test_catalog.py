@@ -17,6 +17,7 @@ symbolic Fisher information, and Fisher information against Monte Carlo.
 from __future__ import annotations
 
 import functools
+import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -865,3 +866,162 @@ def test_fit_standard_errors_agree_with_textbook_information(name):
     for j, k in enumerate(families.get(name).params):
         se = result.standard_errors[k]
         assert se is not None and se == pytest.approx(textbook[j], rel=0.10), (k, se, textbook)
+
+
+# ---------------------------------------------------------------------------------------------
+# The other kinds the catalog lists: conditional (regression) families, whose data are a
+# response and covariates, and vector families, whose data are a vector per observation. Each is
+# derived by name and fitted to simulated data of its own shape, against an independent
+# optimiser of an independent log-likelihood (SciPy); a kind with no cases here fails.
+
+@dataclass(frozen=True)
+class KindCase:
+    """``simulate(rng)`` gives the data as a mapping column → values; ``logpdf(data, v)`` the
+    independent log-likelihood of the whole sample at parameter values ``v`` (by name);
+    ``simplex`` names parameters that are probabilities summing to one."""
+
+    name: str
+    kind: str
+    truth: Mapping[str, float]
+    simulate: Callable[[np.random.Generator], dict[str, np.ndarray]]
+    logpdf: Callable[[dict[str, np.ndarray], Values], float]
+    simplex: tuple[str, ...] = ()
+
+
+def _regression_x(rng: np.random.Generator) -> np.ndarray:
+    return rng.uniform(-1.5, 1.5, size=1000)
+
+
+def _linear(rng):
+    x = _regression_x(rng)
+    return {"y": 0.5 + 1.2 * x + rng.normal(0, 0.7, size=x.size), "x": x}
+
+
+def _logistic(rng):
+    x = _regression_x(rng)
+    return {"y": rng.binomial(1, special.expit(-0.3 + 1.1 * x)).astype(float), "x": x}
+
+
+def _poisson_reg(rng):
+    x = _regression_x(rng)
+    return {"y": rng.poisson(np.exp(0.4 + 0.6 * x)).astype(float), "x": x}
+
+
+def _multinomial(rng):
+    rows = rng.multinomial(12, [0.2, 0.3, 0.5], size=80)
+    return {f"x{j + 1}": rows[:, j].astype(float) for j in range(3)}
+
+
+def _hardy(rng):
+    p = 0.35
+    rows = rng.multinomial(1, [p * p, 2 * p * (1 - p), (1 - p) ** 2], size=500)
+    return {f"x{j + 1}": rows[:, j].astype(float) for j in range(3)}
+
+
+def _rows(data):
+    return np.column_stack([data[k] for k in ("x1", "x2", "x3")])
+
+
+def _multinomial_logpmf(rows: np.ndarray, m: int, probs) -> np.ndarray:
+    """log m!/Π x_j! + Σ x_j log p_j, by hand (SciPy's warns when an optimiser's p is off the
+    simplex by rounding)."""
+    probs = np.asarray(probs, dtype=float)
+    return (special.gammaln(m + 1) - special.gammaln(rows + 1).sum(axis=1)
+            + (rows * np.log(probs)).sum(axis=1))
+
+
+KIND_CASES: list[KindCase] = [
+    KindCase("linear_regression", "conditional", {"b0": 0.5, "b1": 1.2, "sigma2": 0.49}, _linear,
+             lambda d, v: float(np.sum(stats.norm.logpdf(
+                 d["y"], v["b0"] + v["b1"] * d["x"], math.sqrt(v["sigma2"]))))),
+    KindCase("logistic_regression", "conditional", {"b0": -0.3, "b1": 1.1}, _logistic,
+             lambda d, v: float(np.sum(stats.bernoulli.logpmf(
+                 d["y"], special.expit(v["b0"] + v["b1"] * d["x"]))))),
+    KindCase("poisson_regression", "conditional", {"b0": 0.4, "b1": 0.6}, _poisson_reg,
+             lambda d, v: float(np.sum(stats.poisson.logpmf(
+                 d["y"], np.exp(v["b0"] + v["b1"] * d["x"]))))),
+    KindCase("multinomial", "vector", {"p1": 0.2, "p2": 0.3, "p3": 0.5}, _multinomial,
+             lambda d, v: float(np.sum(_multinomial_logpmf(
+                 _rows(d), 12, [v["p1"], v["p2"], v["p3"]]))), simplex=("p1", "p2", "p3")),
+    KindCase("hardy_weinberg", "vector", {"p": 0.35}, _hardy,
+             lambda d, v: float(np.sum(_multinomial_logpmf(
+                 _rows(d), 1, [v["p"] ** 2, 2 * v["p"] * (1 - v["p"]), (1 - v["p"]) ** 2])))),
+]
+KIND_CASE = {c.name: c for c in KIND_CASES}
+
+
+def test_every_catalog_entry_of_every_kind_has_a_case():
+    """The listing (what ``symmle catalog`` prints) against the cases of this file: a one-sample
+    family is a :class:`Case`, any other kind a :class:`KindCase`; a new kind fails here."""
+    entries = families.catalog_entries()
+    kinds = {e["kind"] for e in entries}
+    assert kinds == {"one-sample", "conditional", "vector"}, kinds
+    assert sorted(e["name"] for e in entries if e["kind"] == "one-sample") == sorted(NAMES)
+    others = [(e["name"], e["kind"]) for e in entries if e["kind"] != "one-sample"]
+    assert sorted(others) == sorted((c.name, c.kind) for c in KIND_CASES)
+
+
+def _kind_reference(case: KindCase, data: dict[str, np.ndarray]) -> dict[str, float]:
+    """The independent optimum: Nelder–Mead / SLSQP on ``case.logpdf`` from the truth."""
+    names = list(case.truth)
+    x0 = np.array([case.truth[k] for k in names])
+    neg = lambda t: -case.logpdf(data, dict(zip(names, t)))  # noqa: E731
+    if case.simplex:
+        res = optimize.minimize(neg, x0, method="SLSQP", bounds=[(1e-9, 1.0)] * len(names),
+                                constraints=[{"type": "eq", "fun": lambda t: np.sum(t) - 1.0}],
+                                options={"ftol": 1e-15, "maxiter": 1000})
+    elif len(names) == 1:
+        res = optimize.minimize_scalar(lambda a: neg([a]), bounds=(1e-9, 1 - 1e-9),
+                                       method="bounded", options={"xatol": 1e-12})
+        return {names[0]: float(res.x)}
+    else:
+        bounds = [(1e-9, None) if k == "sigma2" else (None, None) for k in names]
+        res = optimize.minimize(neg, x0, method="L-BFGS-B", bounds=bounds,
+                                options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 5000})
+    assert res.success, res.message
+    return dict(zip(names, map(float, res.x)))
+
+
+@pytest.mark.parametrize("name", [c.name for c in KIND_CASES])
+def test_other_kinds_derive_by_name(name):
+    case = KIND_CASE[name]
+    d = bounded(symmle.derive, name, seconds=DERIVE_SECONDS, what=f"symmle.derive({name!r})")
+    assert list(d.parameters) == list(case.truth)
+    entry = next(e for e in families.catalog_entries() if e["name"] == name)
+    assert list(entry["params"]) == list(case.truth)
+    if case.kind == "vector":
+        assert [v.name for v in d.model.vars] == entry["variables"]
+        assert d.closed_form  # multinomial and Hardy–Weinberg: Lagrange / one score equation
+    else:
+        assert d.model.var.name == entry["response"]
+        assert [c.name for c in d.model.covariates] == entry["covariates"]
+        # OLS has a closed form; the logit and log links do not (IRLS)
+        assert d.closed_form == (name == "linear_regression")
+
+
+@slow
+@pytest.mark.parametrize("name", [c.name for c in KIND_CASES])
+def test_other_kinds_fit_their_own_data_shape(name, tmp_path, capsys):
+    case = KIND_CASE[name]
+    data = case.simulate(np.random.default_rng(SEED))
+    result = symmle.fit(name, data)
+    assert result.converged
+    n = len(next(iter(data.values())))
+    assert result.n == n
+    ref = _kind_reference(case, data)
+    for k, want in ref.items():
+        assert result.estimates[k] == pytest.approx(want, rel=1e-5, abs=1e-7), (k, result, ref)
+        assert result.estimates[k] == pytest.approx(case.truth[k], abs=0.2)
+    assert result.log_likelihood == pytest.approx(case.logpdf(data, ref), rel=1e-8)
+    # the same data as a CSV with those columns, through the command line
+    path = tmp_path / f"{name}.csv"
+    columns = list(data)
+    path.write_text(",".join(columns) + "\n" + "\n".join(
+        ",".join(repr(float(data[c][i])) for c in columns) for i in range(n)) + "\n")
+    from symmle import cli
+    status = cli.main(["fit", name, "--data", str(path), "--format", "json"])
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    got = json.loads(out)
+    for k, want in result.estimates.items():
+        assert got["estimates"][k] == pytest.approx(want, rel=1e-9)

@@ -250,27 +250,49 @@ def test_catalog_json(capsys):
     assert status == 0, err
     entries = json.loads(out)
     assert isinstance(entries, list)
-    assert [e["name"] for e in entries] == [f.name for f in symmle.families.FAMILIES]
+    from symmle.families._vector import VECTOR_FAMILIES
+    assert [e["name"] for e in entries] == [f.name for f in (
+        *symmle.families.FAMILIES, *symmle.families.CONDITIONAL_FAMILIES, *VECTOR_FAMILIES)]
+    extra = {"one-sample": set(), "conditional": {"response", "covariates"},
+             "vector": {"variables", "constraints"}}
     for entry in entries:
         assert set(entry) == {"name", "title", "density", "params", "known", "support",
-                              "parameterization", "aliases"}
+                              "parameterization", "aliases", "kind", "data"} | extra[entry["kind"]]
         assert isinstance(entry["params"], dict) and entry["params"]
         assert isinstance(entry["known"], dict)
         assert isinstance(entry["aliases"], list)
+    assert [e["kind"] for e in entries].count("one-sample") == len(symmle.families.FAMILIES)
     poisson = next(e for e in entries if e["name"] == "poisson")
-    assert poisson["params"] == {"lambda": "positive"}
+    assert poisson["params"] == {"lambda": "positive"} and poisson["kind"] == "one-sample"
+    logit = next(e for e in entries if e["name"] == "logistic_regression")
+    assert (logit["kind"], logit["response"], logit["covariates"]) == ("conditional", "y", ["x"])
+    multinomial = next(e for e in entries if e["name"] == "multinomial")
+    assert multinomial["variables"] == ["x1", "x2", "x3"]
+    assert multinomial["constraints"] == ["p1 + p2 + p3 = 1"]
+    assert multinomial["data"].startswith("vector x1,x2,x3")
 
 
-def test_catalog_text_is_an_aligned_table(capsys):
+def test_catalog_text_is_aligned_tables_one_per_kind(capsys):
     status, out, err = run(capsys, "catalog")
     assert status == 0, err
-    lines = out.splitlines()
-    assert lines[0].split()[:3] == ["NAME", "PARAMETERS", "SUPPORT"]
-    assert len(lines) == 1 + len(symmle.families.FAMILIES)
-    column = lines[0].index("PARAMETERS")
-    for line, family in zip(lines[1:], symmle.families.FAMILIES):
-        assert line.startswith(family.name + " ")
-        assert line[column - 1] == " " and line[column] != " "
+    sections = out.split("\n\n")
+    assert len(sections) == 3
+    from symmle.families._vector import VECTOR_FAMILIES
+    kinds = (symmle.families.FAMILIES, symmle.families.CONDITIONAL_FAMILIES, VECTOR_FAMILIES)
+    for k, (section, families) in enumerate(zip(sections, kinds)):
+        lines = section.splitlines()
+        if k:  # a sentence saying what data the section's models take, then the table
+            assert ("response and covariates" if k == 1 else "column per component") in lines[0]
+            lines = lines[1:]
+            assert lines[0].split()[:4] == ["NAME", "DATA", "PARAMETERS", "SUPPORT"]
+        else:
+            assert lines[0].split()[:3] == ["NAME", "PARAMETERS", "SUPPORT"]
+        assert len(lines) == 1 + len(families)
+        column = lines[0].index("PARAMETERS")
+        for line, family in zip(lines[1:], families):
+            assert line.startswith(family.name + " ")
+            assert line[column - 1] == " " and line[column] != " "
+    assert "linear_regression    y | x  " in out and "multinomial     x1,x2,x3  " in out
 
 
 # --- errors ---------------------------------------------------------------------------------------

@@ -61,7 +61,8 @@ from . import (
 )
 from . import linear_regression, logistic_regression, poisson_regression
 
-__all__ = ["FAMILIES", "CONDITIONAL_FAMILIES", "Family", "get", "names", "conditional_family"]
+__all__ = ["FAMILIES", "CONDITIONAL_FAMILIES", "Family", "get", "names", "conditional_family",
+           "catalog_entries", "KINDS"]
 
 FAMILIES: tuple[Family, ...] = (
     bernoulli.FAMILY,
@@ -211,3 +212,52 @@ def _unknown_message(name: str, key: str) -> str:
     if len(shown) == 1:
         return f"unknown family {name!r}; did you mean {shown[0]}?"
     return f"unknown family {name!r}; did you mean {', '.join(shown[:-1])} or {shown[-1]}?"
+
+
+# what each kind of family takes as data (the catalog's "kind" and "data")
+KINDS: dict[str, str] = {
+    "one-sample": "one sample of {var}: numbers, one per observation",
+    "conditional": "response {var}, covariates {covariates}: one row per observation",
+    "vector": "vector {variables}: one row per observation, or grouped counts (category,count)",
+}
+
+
+def catalog_entries() -> list[dict]:
+    """Every named model as plain data, in catalog order: the one-sample families, then the
+    conditional (regression) families, then the vector families. Every entry has the keys
+    ``name``, ``title``, ``density``, ``params``, ``known``, ``support``, ``parameterization``,
+    ``aliases``, ``kind`` (``one-sample``, ``conditional`` or ``vector``) and ``data`` (what
+    the model takes, in words); a conditional entry adds ``response`` and ``covariates``, a
+    vector entry ``variables`` and ``constraints``.
+
+    Examples
+    --------
+    >>> entries = catalog_entries()
+    >>> [(e["name"], e["kind"]) for e in entries][-5:]  # doctest: +NORMALIZE_WHITESPACE
+    [('linear_regression', 'conditional'), ('logistic_regression', 'conditional'),
+     ('poisson_regression', 'conditional'), ('multinomial', 'vector'),
+     ('hardy_weinberg', 'vector')]
+    >>> entries[-1]["data"]
+    'vector x1,x2,x3: one row per observation, or grouped counts (category,count)'
+    """
+    from ._vector import VECTOR_FAMILIES
+
+    def common(f) -> dict:
+        return {"name": f.name, "title": f.title, "density": f.density, "params": dict(f.params),
+                "known": dict(f.known), "support": f.support,
+                "parameterization": f.parameterization, "aliases": list(f.aliases)}
+
+    out = []
+    for f in FAMILIES:
+        out.append({**common(f), "kind": "one-sample",
+                    "data": KINDS["one-sample"].format(var=f.var)})
+    for f in CONDITIONAL_FAMILIES:
+        out.append({**common(f), "kind": "conditional",
+                    "data": KINDS["conditional"].format(var=f.var,
+                                                        covariates=",".join(f.covariates)),
+                    "response": f.var, "covariates": list(f.covariates)})
+    for f in VECTOR_FAMILIES:
+        out.append({**common(f), "kind": "vector",
+                    "data": KINDS["vector"].format(variables=f.var),
+                    "variables": f.var.split(","), "constraints": list(f.constraints)})
+    return out

@@ -18,7 +18,7 @@ import sympy as sp
 
 from ..bounded import bounded
 from ..errors import DerivationTimeout
-from ..latex import ELL, INFO, LIK, SE, Given, hat
+from ..latex import ELL, INFO, LIK, SE, Factors, Given, Terms, hat
 from ..notation import I, N
 from .base import Block, Step, eq
 
@@ -202,14 +202,19 @@ def _score_steps(d: "VectorDerivation") -> list[Step]:
 def _result(d: "VectorDerivation") -> Step | None:
     vm, ll = d.model, d.log_likelihood
     if d.mle is None:
-        return Step("result", "No closed form",
-                    (f"No closed-form solution: {d.reason}.",))
+        return _no_closed_form(d)
     rows = []
     for p in vm.params:
         raw = ll.to_sample(d.solution[p])
         simple = d.mle[p.name]
         rows.append(eq(hat(p), *([simple] if sp.srepr(raw) == sp.srepr(simple) else [raw, simple])))
-    text: list[Any] = ["These are the maximum likelihood estimators"]
+    text: list[Any] = []
+    if d.reduced:
+        text += ["Solved as it stands, the system of the stationarity equations defeated SymPy; "
+                 "on the constraint set, with ", *_join([Equation(p, v) for p, v in
+                                                        d.elimination.items()]),
+                 ", ", d.reason, ", which gives the other parameters and the multipliers above. "]
+    text += ["These are the maximum likelihood estimators"]
     if vm.constraints:
         ok = [bounded(lambda c=c: sp.simplify(c.xreplace(d.solution)) == 0, seconds=5.0,
                       what="the constraint check") for c in vm.constraints]
@@ -219,6 +224,72 @@ def _result(d: "VectorDerivation") -> Step | None:
                              for c in vm.constraints])]
     text.append(".")
     return Step("result", "The maximum likelihood estimators", tuple(text), (Block(tuple(rows)),))
+
+
+def _no_closed_form(d: "VectorDerivation") -> Step:
+    """Why there is no closed form, the equations left to solve (the score on the constraint
+    surface, in the free parameters), and how the numeric route solves them."""
+    from ..vector_numeric import START_POINTS
+
+    vm, ll = d.model, d.log_likelihood
+    free = d.free
+    blocks = []
+    rows = tuple(eq(sp.Derivative(ELL(*free), p), ll.to_sample(e), 0)
+                 for p, e in zip(free, d.reduced_score))
+    if d.elimination:
+        note: tuple = ("On the constraint set, with ",
+                       *_join([Equation(p, v) for p, v in d.elimination.items()]),
+                       ", ℓ is a function of the free parameters ", *_join(list(free)),
+                       " alone; the estimates are the solution of its score equations (the "
+                       "stationarity equations above with the multipliers eliminated):")
+    else:
+        note = ("The estimates are the solution of the likelihood equations:",)
+    blocks.append(Block(rows, note))
+    degrees = d.reduced_degrees
+    names = ", ".join(p.name for p in free)
+    note: list[Any] = []
+    if degrees is not None:
+        what = "equation" if len(degrees) == 1 else "equations"
+        note += [f"Over a common denominator these are polynomial {what} of degree "
+                 f"{_words(degrees)} in {names}, with coefficients that depend on the data; the "
+                 "estimate is the root inside the parameter space where ℓ is largest, and no "
+                 "formula for it was found. "]
+    else:
+        note += [f"{'It is' if len(free) == 1 else 'They are'} not polynomial in {names} (a "
+                 "parameter appears inside a "
+                 "transcendental function as well as outside it), and SymPy found no formula for "
+                 "the root. "]
+    note += [f"symmle fit solves them numerically: from the best, by ℓ, of {START_POINTS} "
+             "seeded points inside the parameter space"
+             + (" on the constraint set" if vm.constraints else "")
+             + f", Newton's method on ℓ({names}), with its gradient ∇ℓ and its Hessian H, "
+             "repeats"]
+    ks = [sp.Symbol(f"{p.name}__k", **p.assumptions0) for p in free]
+    new = [sp.Symbol(f"{p.name}__k1", **p.assumptions0) for p in free]
+    vec = (lambda v: v[0]) if len(free) == 1 else (lambda v: sp.ImmutableMatrix(v))
+    step = Factors(sp.Pow(sp.Function("H")(*ks), -1, evaluate=False),
+                   sp.Function("grad")(*ks))
+    blocks.append(Block((eq(vec(new), Terms(vec(ks), -step)),), tuple(note)))
+    if d.elimination:
+        text = (f"There is no closed form: {d.reason}. The numeric route keeps every iterate "
+                "inside the parameter space (the eliminated parameters included), halving a step "
+                "that would leave it or lower ℓ, and takes a scaled gradient step where H is not "
+                "negative definite; its standard errors come from the observed information on the "
+                "constraint set, the inverse of −H at the estimate carried to every parameter by "
+                "the delta method (none where −H is not positive definite).",)
+    else:
+        text = (f"There is no closed form: {d.reason}. The numeric route keeps every iterate "
+                "inside the parameter space, halving a step that would leave it or lower ℓ, and "
+                "takes a scaled gradient step where H is not negative definite; its standard "
+                "errors come from the observed information, the inverse of −H at the estimate "
+                "(none where −H is not positive definite).",)
+    return Step("solution", "No closed form", tuple(text), tuple(blocks))
+
+
+def _words(degrees: tuple[int, ...]) -> str:
+    if len(set(degrees)) == 1:
+        return str(degrees[0]) if len(degrees) == 1 else f"{degrees[0]} each"
+    return ", ".join(map(str, degrees[:-1])) + f" and {degrees[-1]}"
 
 
 def _second_order(d: "VectorDerivation") -> Step:
@@ -278,4 +349,7 @@ def _insight(d: "VectorDerivation") -> tuple[Any, ...]:
         return ("No multiplier is needed: the parameters are free, and the estimate pools every "
                 "count in proportion to how much it says about them (the weights are the "
                 "coefficients of the log-probabilities in ℓ).",)
-    return ("There is no closed form; the stationarity equations are solved numerically.",)
+    return ("There is no closed form; the score equations on the constraint set are solved "
+            "numerically, by Newton's method with step halving.",) if vm.constraints else (
+        "There is no closed form; the likelihood equations are solved numerically, by Newton's "
+        "method with step halving.",)
