@@ -96,6 +96,17 @@ def _negate(t: sp.Basic) -> sp.Basic:
     return -t
 
 
+def _mat_add(printer: Any, expr: sp.MatAdd) -> str:
+    """y − Xβ, the positive term first: a sum of matrix terms for either printer."""
+    out = []
+    for k, t in enumerate(_lead_positive(list(expr.args))):
+        if _negative(t):
+            out.append("- " + printer._print(_negate(t)))
+        else:
+            out.append(("+ " if k else "") + printer._print(t))
+    return " ".join(out)
+
+
 def _lead_positive(terms: list) -> list:
     lead = next((t for t in terms if not _negative(t)), None)
     if lead is not None and _negative(terms[0]):
@@ -362,14 +373,7 @@ class TexPrinter(LatexPrinter):
         return r"\left[\begin{matrix}" + r" \\ ".join(rows) + r"\end{matrix}\right]"
 
     def _print_MatAdd(self, expr: sp.MatAdd) -> str:
-        terms = _lead_positive(list(expr.args))
-        out = []
-        for k, t in enumerate(terms):
-            if _negative(t):
-                out.append("- " + self._print(_negate(t)))
-            else:
-                out.append(("+ " if k else "") + self._print(t))
-        return " ".join(out)
+        return _mat_add(self, expr)
 
     def _print_MatrixElement(self, expr: Any) -> str:
         parent = self._print(expr.parent)
@@ -574,14 +578,7 @@ class _TextPrinter(StrPrinter):
         return f"{sign}({shown})·{body}"
 
     def _print_MatAdd(self, expr: sp.MatAdd) -> str:
-        terms = _lead_positive(list(expr.args))
-        out = []
-        for k, t in enumerate(terms):
-            if _negative(t):
-                out.append("- " + self._print(_negate(t)))
-            else:
-                out.append(("+ " if k else "") + self._print(t))
-        return " ".join(out)
+        return _mat_add(self, expr)
 
     def _print_Transpose(self, expr: Any) -> str:
         return self._matrix_factor(expr.arg) + "ᵀ"

@@ -329,6 +329,9 @@ _TEX_TEXT = {"…": r"\ldots{}", "’": "'", "‘": "`", "“": "``", "”": "''
              "\u00a0": "~"}
 
 
+_ACCENTS = {"\u0303": "tilde", "\u0304": "bar"}  # combining tilde and macron
+
+
 def escape_tex(value: Any) -> str:
     """Plain text made safe for LaTeX text mode; mathematical Unicode becomes inline math.
 
@@ -345,21 +348,13 @@ def escape_tex(value: Any) -> str:
         if ch == "\u0302" and tokens and tokens[-1][0]:  # combining circumflex: θ̂
             tokens[-1][1] = rf"\hat{{{tokens[-1][1].strip()}}}"
             continue
-        if ch == "\u0304" and tokens and tokens[-1][1][-1:].isalpha():  # combining macron: x̄
-            last = tokens[-1][1][-1]
+        if ch in _ACCENTS and tokens and tokens[-1][1][-1:].isalpha():  # x̃, x̄: on the letter
+            last, accented = tokens[-1][1][-1], rf"\{_ACCENTS[ch]}{{{tokens[-1][1][-1]}}}"
             tokens[-1][1] = tokens[-1][1][:-1]
             if tokens[-1][0]:
-                tokens[-1][1] += rf"\bar{{{last}}}"
+                tokens[-1][1] += accented
             else:
-                tokens.append([True, rf"\bar{{{last}}}"])
-            continue
-        if ch == "\u0303" and tokens and tokens[-1][1][-1:].isalpha():  # combining tilde: x̃
-            last = tokens[-1][1][-1]
-            tokens[-1][1] = tokens[-1][1][:-1]
-            if tokens[-1][0]:
-                tokens[-1][1] += rf"\tilde{{{last}}}"
-            else:
-                tokens.append([True, rf"\tilde{{{last}}}"])
+                tokens.append([True, accented])
             continue
         if ch in _TEX_MATH:
             piece, math = _TEX_MATH[ch], True
