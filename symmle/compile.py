@@ -312,7 +312,13 @@ def reduce(data: np.ndarray, discrete: bool) -> tuple[np.ndarray, np.ndarray | N
         return data, None
     lo, hi = data.min(), data.max()
     if hi - lo < 1_000_000:
-        counts = np.bincount(np.asarray(data - lo, dtype=np.int64))
+        # block by block: no shifted integer copy of the data (O(range) memory, not O(n))
+        width = int(hi - lo) + 1
+        counts = np.zeros(width, dtype=np.int64)
+        for start in range(0, data.size, CHUNK):
+            block = data[start:start + CHUNK]
+            counts += np.bincount(np.asarray(block - lo if lo else block, dtype=np.int64),
+                                  minlength=width)
         values = np.flatnonzero(counts) + lo
         return values.astype(float), counts[counts > 0].astype(float)
     values, counts = np.unique(data, return_counts=True)
@@ -379,12 +385,14 @@ class Problem:
                       else float(coeff(self.n, *self.known)))
         return total
 
-    @cached_property
-    def term_arg(self) -> np.ndarray:
-        with np.errstate(divide="ignore"):
-            return np.log(self.values) if self.comp.terms_in_log else self.values
+    def _terms(self, fn: Callable, *args: float) -> Any:
+        """Σ of a per-observation term: in u = log x, block by block, where it was compiled so
+        (no array of n logarithms is kept: memory beyond the data stays O(1) in n)."""
+        return self._sums(fn, self.values, *args, transform=np.log if self.comp.terms_in_log
+                          else None)
 
-    def _sums(self, fn: Callable, arg: np.ndarray, *args: float) -> Any:
+    def _sums(self, fn: Callable, arg: np.ndarray, *args: float,
+              transform: Callable | None = None) -> Any:
         """Σᵢ fn(xᵢ, *args) (weighted by the counts of discrete data): one float, or an array
         when ``fn`` returns a list. The data are taken in blocks (``fn.chunk``, at most
         :data:`CHUNK`), so that NumPy's temporary arrays stay small and in cache instead of n
@@ -393,6 +401,8 @@ class Problem:
         size = min(CHUNK, getattr(fn, "chunk", CHUNK))
         for start in range(0, max(arg.shape[0], 1), size):
             a = arg[start:start + size]
+            if transform is not None:
+                a = transform(a)
             w = None if counts is None else counts[start:start + size]
             out = fn(a, *args)
             single = not isinstance(out, (list, tuple))
@@ -419,7 +429,7 @@ class Problem:
             try:
                 v = float(self.comp.separable_value(*theta, *self.base))
                 if self.comp.has_terms:
-                    v += self._sums(self.comp.terms_value, self.term_arg, *theta, *self.known)
+                    v += self._terms(self.comp.terms_value, *theta, *self.known)
             except (ValueError, ZeroDivisionError, OverflowError, TypeError):
                 return -math.inf
         return v if math.isfinite(v) else -math.inf
@@ -435,11 +445,11 @@ class Problem:
             parts = [float(v) for v in self.comp.separable(*theta, *self.base)]
             if self.comp.has_terms and self.comp.factored is not None:
                 arrays, coefs, m = self.comp.factored
-                sums = self._sums(arrays, self.term_arg, *theta, *self.known)
+                sums = self._terms(arrays, *theta, *self.known)
                 c = np.array(coefs(*theta, *self.known), dtype=float).reshape(-1, m)
                 parts = [p + float(e) for p, e in zip(parts, c @ sums)]
             elif self.comp.has_terms:
-                extra = self._sums(self.comp.terms, self.term_arg, *theta, *self.known)
+                extra = self._terms(self.comp.terms, *theta, *self.known)
                 parts = [p + float(e) for p, e in zip(parts, extra)]
         value = parts[0]
         result = value, np.array(parts[1:1 + k]), np.array(parts[1 + k:]).reshape(k, k)

@@ -252,6 +252,14 @@ def _check_data(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float
     return total
 
 
+def _whole(data: np.ndarray) -> bool:
+    """Every observation a whole number, checked block by block (no copy of the data)."""
+    from .compile import CHUNK
+
+    return all(np.array_equal(block, np.floor(block))
+               for block in (data[k:k + CHUNK] for k in range(0, data.size, CHUNK)))
+
+
 def _check_support(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float],
                    seen: dict[str, float], below: float | None, top: float | None) -> None:
     """The observations, known to be finite, inside the support (see :func:`_check_data`):
@@ -287,8 +295,7 @@ def _check_support(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, fl
             if "max" not in seen:
                 seen["max"] = float(data.max())
             inside = seen["max"] < hi or (seen["max"] == hi and not open_hi)
-        if inside and (supp.kind == "interval" or data.dtype.kind in "iu"
-                       or np.array_equal(data, np.floor(data))):
+        if inside and (supp.kind == "interval" or data.dtype.kind in "iu" or _whole(data)):
             return
         outside = (data < lo) | (data > hi) | ((data == lo) & open_lo) | ((data == hi) & open_hi)
         if supp.kind != "interval":
@@ -574,8 +581,14 @@ def _middle(data: np.ndarray, ranks: list[int]) -> list[float]:
         half = int(4 * math.sqrt(m)) + 1  # the middle rank is within ±2 sd of m/2 all but ~1e-15
         a = sub[max(0, m // 2 - half)]
         b = sub[min(m - 1, m // 2 + half)]
-        below = int(np.count_nonzero(data < a))
-        inside = data[(data >= a) & (data <= b)]
+        from .compile import CHUNK
+
+        below, kept = 0, []
+        for k in range(0, n, CHUNK):  # block by block: no n-long boolean masks
+            block = data[k:k + CHUNK]
+            below += int(np.count_nonzero(block < a))
+            kept.append(block[(block >= a) & (block <= b)])
+        inside = np.concatenate(kept)
         local = [r - below for r in ranks]
         if all(0 <= r < inside.size for r in local):
             part = np.partition(inside, local)
