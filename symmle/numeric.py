@@ -443,6 +443,28 @@ def _candidates(d: Derivation, data: np.ndarray) -> list[list[float]]:
     return [list(g) for g in grid]
 
 
+def _inverse(h: np.ndarray) -> tuple[np.ndarray | None, bool]:
+    """H⁻¹ (``None`` when H is singular) and whether H is negative definite; in closed form
+    for one and two parameters, where LAPACK's calls cost more than the arithmetic (a Newton
+    step of the gamma on its two statistics is a few microseconds of it)."""
+    k = h.shape[0]
+    if k == 1:
+        a = float(h[0, 0])
+        return (np.array([[1 / a]]) if a != 0 and math.isfinite(1 / a) else None), a < 0
+    if k == 2:
+        a, b, c, e = float(h[0, 0]), float(h[0, 1]), float(h[1, 0]), float(h[1, 1])
+        det = a * e - b * c
+        if det == 0 or not math.isfinite(det) or abs(det) < 1e-300 * (abs(a * e) + abs(b * c)):
+            return None, False
+        sym = (b + c) / 2
+        return np.array([[e, -b], [-c, a]]) / det, a < 0 and a * e - sym * sym > 0
+    try:
+        inverse = np.linalg.inv(h)
+        return inverse, bool(np.all(np.linalg.eigvalsh((h + h.T) / 2) < 0))
+    except np.linalg.LinAlgError:
+        return None, False
+
+
 def _newton(d: Derivation, prob: Problem, start: Sequence[float], max_iter: int = 200,
             ) -> tuple[np.ndarray, bool, int]:
     theta = np.array(start, dtype=float)
@@ -450,19 +472,17 @@ def _newton(d: Derivation, prob: Problem, start: Sequence[float], max_iter: int 
         value, g, h = prob.derivatives(theta)
         if not np.all(np.isfinite(g)) or not np.all(np.isfinite(h)):
             return theta, False, it
-        try:
-            step = np.linalg.solve(h, -g)
+        inverse, negative = _inverse(h)
+        newton_ok = False
+        if inverse is not None:
+            step = -inverse @ g
             # g·step = 0 exactly when g = 0: at the maximum, which is convergence, not failure
-            newton_ok = float(g @ step) >= 0 and np.all(np.linalg.eigvalsh((h + h.T) / 2) < 0)
-        except np.linalg.LinAlgError:
-            newton_ok = False
+            newton_ok = float(g @ step) >= 0 and negative
         if not newton_ok:
             scale = np.maximum(np.abs(np.diag(h)), 1e-12)
             step = g / scale
-        try:
-            scale_se = np.sqrt(np.abs(np.diag(np.linalg.inv(h))))
-        except np.linalg.LinAlgError:
-            scale_se = np.full_like(theta, np.inf)
+        scale_se = (np.sqrt(np.abs(np.diag(inverse))) if inverse is not None
+                    else np.full_like(theta, np.inf))
         # converged when the score is below 1e-8 standard errors: a finer test is below the
         # rounding noise of a sum of 10^6 terms (logistic never stopped at 1e-10)
         if newton_ok and np.all(np.abs(g) * scale_se < 1e-8):
