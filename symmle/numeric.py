@@ -33,6 +33,17 @@ RANKING = 1000  # observations used to rank the grid of starting values
 __all__ = ["FitResult", "fit"]
 
 
+def _strict_json(value: Any) -> Any:
+    """NaN and ±∞ → None, through dicts, lists and tuples."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _strict_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_strict_json(v) for v in value]
+    return value
+
+
 class _OnFirstUse:
     """A dataclass field whose value may be given as a function of no arguments, called on
     first access and then kept (its closure, which holds the data, is released). ℓ(θ̂) is
@@ -127,7 +138,10 @@ class FitResult:
                 "warnings": list(self.warnings)}
 
     def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+        """The result as JSON; a number that is not finite (ℓ of a sample with no MLE) is
+        ``null``, since JSON has no NaN or Infinity."""
+        return json.dumps(_strict_json(self.to_dict()), indent=indent, ensure_ascii=False,
+                          allow_nan=False)
 
     def to_text(self) -> str:
         lines = [f"n = {self.n}", f"log-likelihood = {self.log_likelihood:.10g}",

@@ -258,3 +258,13 @@ def test_the_median_keeps_only_the_middle_of_the_sample():
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak < x.nbytes / 2, peak
+
+
+def test_fit_json_is_strict_json():
+    import json
+
+    from symmle.numeric import FitResult
+
+    r = FitResult({"a": math.nan}, {"a": None}, -math.inf, {"a": "score"}, False, 3)
+    out = json.loads(r.to_json(), parse_constant=lambda c: pytest.fail(f"{c} in JSON"))
+    assert out["log_likelihood"] is None and out["estimates"] == {"a": None}
