@@ -48,6 +48,7 @@ from .crosscheck import Evaluator, Point, agree, compare as _numeric, points, sa
 from .derivation import Derivation, derive
 from .errors import DerivationTimeout, SymmleError
 from .notation import I, N, median_statistic, order_statistics, to_symbols
+from .render import strict_json
 from .slips import Mutation, boundary_clamp, mutations
 
 __all__ = ["check", "CheckReport", "StepVerdict", "CORRECT_VERDICTS"]
@@ -125,7 +126,8 @@ class CheckReport:
                 "random_points": self.points, "notes": list(self.notes)}
 
     def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+        return json.dumps(strict_json(self.to_dict()), indent=indent, ensure_ascii=False,
+                          allow_nan=False)
 
     def to_text(self) -> str:
         from .render_check import render_check_text

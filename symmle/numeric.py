@@ -24,6 +24,7 @@ import sympy as sp
 
 from .compile import EXTRA, Problem, compiled, prepare
 from .derivation import Derivation, derive
+from .render import strict_json
 from .errors import (ConvergenceError, DataError, EmptyDataError, ModelSpecError,
                      NoMaximumError, NonNumericDataError, OutOfSupportError)
 
@@ -31,17 +32,6 @@ SUBSAMPLE = 4000  # observations used to compare starting values when terms do n
 RANKING = 1000  # observations used to rank the grid of starting values
 
 __all__ = ["FitResult", "fit"]
-
-
-def _strict_json(value: Any) -> Any:
-    """NaN and ±∞ → None, through dicts, lists and tuples."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _strict_json(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_strict_json(v) for v in value]
-    return value
 
 
 class _OnFirstUse:
@@ -140,7 +130,7 @@ class FitResult:
     def to_json(self, indent: int | None = 2) -> str:
         """The result as JSON; a number that is not finite (ℓ of a sample with no MLE) is
         ``null``, since JSON has no NaN or Infinity."""
-        return json.dumps(_strict_json(self.to_dict()), indent=indent, ensure_ascii=False,
+        return json.dumps(strict_json(self.to_dict()), indent=indent, ensure_ascii=False,
                           allow_nan=False)
 
     def to_text(self) -> str:

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
+import math
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Mapping
@@ -380,6 +382,23 @@ def _join_scripts(math: str) -> str:
     return math
 
 
+def strict_json(value: Any) -> Any:
+    """NaN and ±∞ → None, through dicts, lists and tuples: JSON has no NaN or Infinity.
+
+    Examples
+    --------
+    >>> strict_json({"l": float("nan"), "v": [1.5, float("inf")]})
+    {'l': None, 'v': [1.5, None]}
+    """
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: strict_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [strict_json(v) for v in value]
+    return value
+
+
 _MD_SPECIALS = re.compile(r"([\\`*_{}\[\]<>#|$~])")
 
 
@@ -405,7 +424,8 @@ class RenderMixin:
         ``mle``, ``method``, ``fisher_information``, ``second_order``, ``warnings`` and more)."""
         import json
 
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)  # type: ignore[attr-defined]
+        return json.dumps(strict_json(self.to_dict()), indent=indent,  # type: ignore[attr-defined]
+                          ensure_ascii=False, allow_nan=False)
 
     def to_text(self) -> str:
         """A plain-text account of the derivation, step by step."""
