@@ -2,8 +2,12 @@
 independent optimiser on simulated data (numpy.linalg.lstsq for least squares,
 scipy.optimize.minimize on the negative log-likelihood otherwise).
 
+Then multiple linear regression with K covariates (``--covariates``, default 2 3 5 8): the
+derive time (the sums form up to 2 covariates, the matrix form y = Xβ + ε from 3), the fit time
+and the largest difference from numpy.linalg.lstsq.
+
     python benchmarks/regression_speed.py            # 10^5 rows
-    python benchmarks/regression_speed.py --rows 1000000
+    python benchmarks/regression_speed.py --rows 1000000 --covariates 3 10
 """
 from __future__ import annotations
 
@@ -60,6 +64,7 @@ def reference(name: str, x: np.ndarray, y: np.ndarray, k: int) -> np.ndarray:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--covariates", type=int, nargs="+", default=[2, 3, 5, 8], metavar="K")
     args = parser.parse_args()
     rng = np.random.default_rng(11)
     x = rng.normal(size=args.rows)
@@ -77,6 +82,25 @@ def main() -> None:
         coefs = np.array([v for k, v in r.estimates.items() if k.startswith("b")])
         diff = np.max(np.abs(coefs - reference(name, x, y, coefs.size)))
         print(f"{name:<22}{derive_s:>10.2f}{fit_s:>9.3f}{r.iterations:>7}{diff:>16.2e}")
+    print()
+    print(f"{'covariates':<12}{'form':>8}{'derive s':>10}{'fit s':>9}{'max |β̂ − lstsq|':>18}")
+    for k in args.covariates:
+        names = [f"x{j}" for j in range(1, k + 1)]
+        mean = " - ".join(["b0", *(f"b{j}*x{j}" for j in range(1, k + 1))])
+        t = time.perf_counter()
+        d = symmle.derive(f"exp(-(y - {mean})**2/(2*s2))/sqrt(2*pi*s2)", var="y",
+                          covariates=names, support="real", timeout=120,
+                          params=[*(f"b{j}:real" for j in range(k + 1)), "s2:positive"])
+        derive_s = time.perf_counter() - t
+        cols = rng.normal(size=(args.rows, k))
+        y = 1 + cols @ np.arange(1, k + 1) / k + rng.normal(size=args.rows)
+        t = time.perf_counter()
+        r = fit_conditional(d, {"y": y, **{n: cols[:, j] for j, n in enumerate(names)}})
+        fit_s = time.perf_counter() - t
+        coefs = np.array([r.estimates[f"b{j}"] for j in range(k + 1)])
+        ref = np.linalg.lstsq(np.c_[np.ones(args.rows), cols], y, rcond=None)[0]
+        form = "matrix" if getattr(d, "matrix_form", False) else "sums"
+        print(f"{k:<12}{form:>8}{derive_s:>10.2f}{fit_s:>9.3f}{np.max(np.abs(coefs - ref)):>18.2e}")
 
 
 if __name__ == "__main__":
