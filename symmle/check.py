@@ -43,12 +43,12 @@ from typing import Any, Mapping
 import sympy as sp
 
 from .bounded import bounded
-from .claims import claims_by_parameter, parse_claim
+from .claims import claims_by_parameter, fisher_claims, parse_claim
 from .crosscheck import Evaluator, Point, agree, compare as _numeric, points, same_sample_points
 from .derivation import Derivation, derive
 from .errors import DerivationTimeout, SymmleError
 from .notation import I, N, median_statistic, order_statistics, to_symbols
-from .slips import Mutation, boundary_clamp, mutations
+from .slips import SLIPS, Mutation, boundary_clamp, mutations
 
 __all__ = ["check", "CheckReport", "StepVerdict", "CORRECT_VERDICTS"]
 
@@ -74,16 +74,32 @@ class StepVerdict:
     decided_by: str = "symbolic and numeric"
     follows: str | None = None
     source: str = ""
+    entry: tuple[str, str] | None = None
+    entries: tuple["StepVerdict", ...] = ()
+    matched: str = ""
 
     @property
     def correct(self) -> bool:
         return self.verdict in CORRECT_VERDICTS
 
+    @property
+    def first_wrong_entry(self) -> "StepVerdict | None":
+        """For a whole Fisher information matrix: the first wrong entry, row by row."""
+        return next((e for e in self.entries if e.verdict == "wrong"), None)
+
     def to_dict(self) -> dict[str, Any]:
-        return {"verdict": self.verdict, "message": self.message,
-                "counterexample": self.counterexample, "slip": self.slip,
-                "claimed": str(self.claimed), "truth": None if self.truth is None else
-                str(self.truth), "decided_by": self.decided_by, "follows": self.follows}
+        out = {"verdict": self.verdict, "message": self.message,
+               "counterexample": self.counterexample, "slip": self.slip,
+               "claimed": str(self.claimed), "truth": None if self.truth is None else
+               str(self.truth), "decided_by": self.decided_by, "follows": self.follows}
+        if self.entry is not None:
+            out["entry"] = list(self.entry)
+        if self.entries:
+            first = self.first_wrong_entry
+            out["entries"] = {",".join(e.entry): e.to_dict() for e in self.entries}
+            out["first_wrong_entry"] = None if first is None else ",".join(first.entry)
+            out["parameter_order"] = list(dict.fromkeys(e.entry[0] for e in self.entries))
+        return out
 
 
 @dataclass(frozen=True)
@@ -191,7 +207,7 @@ def _counterexample(p: Point, a: float, b: float, kind: str = "") -> dict:
 def check(model: Any, *, log_likelihood: str | None = None,
           score: str | Mapping[str, str] | None = None,
           mle: str | Mapping[str, str] | None = None,
-          fisher: str | Mapping[str, str] | None = None, seed: int = 0,
+          fisher: str | Mapping[str, Any] | list | None = None, seed: int = 0,
           derivation: Derivation | None = None, timeout: float = 30.0,
           **model_kwargs: Any) -> CheckReport:
     """Check a person's own derivation, step by step.
@@ -205,7 +221,13 @@ def check(model: Any, *, log_likelihood: str | None = None,
         syntax (``"n/sum(x_i)"``). ``score``, ``mle`` and ``fisher`` take a mapping parameter
         name → claim, or ``"NAME=EXPR"``, or a bare expression for a one-parameter model;
         ``fisher`` is per observation or for the n observations (either is accepted, the
-        message says which), a diagonal entry for several parameters.
+        message says which); for several parameters a diagonal entry (``"mu=1/sigma2"``), an
+        off-diagonal one (``"mu,sigma2=0"``, the same entry as ``"sigma2,mu=0"``), a mapping
+        of such keys, or the whole matrix (``"[[1/sigma2, 0], [0, 1/(2*sigma2^2)]]"``,
+        ``r"\\begin{pmatrix} ... \\end{pmatrix}"`` or ``bmatrix``, a list of lists), rows
+        and columns in the order of the model's parameters. A matrix is one step,
+        ``"fisher"``, with a verdict per entry (``StepVerdict.entries``); it must be per
+        observation or for the n observations throughout.
     seed
         Seed of the random points of the numeric cross-check.
     timeout
@@ -232,6 +254,9 @@ def check(model: Any, *, log_likelihood: str | None = None,
     ('wrong', '1/(n-1) for 1/n')
     >>> r.exit_code
     16
+    >>> r = check("normal", fisher="[[1/sigma2, 1/sigma2], [1/sigma2, 1/(2*sigma2^2)]]")
+    >>> r.steps["fisher"].verdict, r.steps["fisher"].first_wrong_entry.entry
+    ('wrong', ('mu', 'sigma2'))
     """
     started = time.perf_counter()
     d = derivation or derive(model, timeout=timeout, **model_kwargs)
@@ -253,13 +278,25 @@ def check(model: Any, *, log_likelihood: str | None = None,
     claims: list[tuple[str, str, str | None, str]] = []
     if log_likelihood is not None:
         claims.append(("log_likelihood", "log_likelihood", None, log_likelihood))
-    for kind, value in (("score", score), ("mle", mle), ("fisher", fisher)):
+    for kind, value in (("score", score), ("mle", mle)):
         for pname, text in claims_by_parameter(value, kind, names).items():
             step = kind if len(names) == 1 else f"{kind}.{pname}"
             claims.append((step, kind, pname, text))
     order = {"log_likelihood": 0, "score": 1, "mle": 2, "fisher": 3}
     claims.sort(key=lambda c: (order[c[1]], names.index(c[2]) if c[2] else -1))
+    entries, whole = fisher_claims(fisher, names, m.var.name)
+    fisher_entries: dict[str, tuple[str, str]] = {}
+    for a, b in sorted(entries, key=lambda e: (names.index(e[0]), names.index(e[1]))):
+        if whole:
+            continue
+        step = "fisher" if len(names) == 1 else \
+            f"fisher.{a}" if a == b else f"fisher.{a},{b}"
+        claims.append((step, "fisher", a if a == b else None, entries[(a, b)]))
+        if a != b:  # an off-diagonal entry; a diagonal one is judged as before
+            fisher_entries[step] = (a, b)
     parsed = {step: parse(text, step.replace("_", "-")) for step, _, _, text in claims}
+    matrix = {e: parse(text, f"fisher entry ({e[0]}, {e[1]})") for e, text in entries.items()
+              } if whole else {}
 
     symbols = [*params, *m.known]
     pts = points(m, seed=seed)
@@ -273,6 +310,10 @@ def check(model: Any, *, log_likelihood: str | None = None,
     def judge_all() -> None:
         for step, kind, pname, text in claims:
             claimed = parsed[step]
+            if step in fisher_entries:
+                results[step] = _judge_entry(step, fisher_entries[step], claimed, d, positive, ev,
+                                             pts, text)
+                continue
             p = by_name.get(pname) if pname else None
             truth, alt, note = _truth(d, kind, p)
             if kind == "mle" and d.mle is None:
@@ -292,6 +333,8 @@ def check(model: Any, *, log_likelihood: str | None = None,
                 continue
             results[step] = _judge(step, kind, p, claimed, truth, alt, note, d, positive, ev,
                                    ll_pts if kind == "log_likelihood" else pts, text)
+        if whole:
+            results["fisher"] = _judge_matrix(matrix, entries, d, positive, ev, pts, fisher)
         _follows(results, parsed, d, ev, pts)
 
     bounded(judge_all, seconds=timeout, what="checking the claimed steps", cpu=False)  # wall budget
@@ -322,9 +365,10 @@ def _truth(d: Derivation, kind: str, p: sp.Symbol | None,
 
 def _judge(step: str, kind: str, p: sp.Symbol | None, claimed: sp.Expr, truth: sp.Expr,
            alt: dict[str, sp.Expr], note: str, d: Derivation, positive: bool, ev, pts: list[Point],
-           text: str) -> StepVerdict:
+           text: str, what: str | None = None) -> StepVerdict:
     params = d.model.params
-    what = STEP_NAMES[kind] + (f" of {p.name}" if p is not None and len(params) > 1 else "")
+    what = what or STEP_NAMES[kind] + (f" of {p.name}" if p is not None and len(params) > 1
+                                       else "")
     up = kind == "log_likelihood"
     ce = ev(claimed)
     candidates = [(note, truth)] + list(alt.items())
@@ -368,7 +412,7 @@ def _judge(step: str, kind: str, p: sp.Symbol | None, claimed: sp.Expr, truth: s
         elif num is None:
             msg += "; the numeric cross-check found too few points where both are defined"
         return StepVerdict(step, kind, p.name if p else None, verdict, msg, claimed, t,
-                           decided_by=decided, source=text)
+                           decided_by=decided, source=text, matched=label)
     # wrong: a counterexample against the main truth, and the slip that explains it
     te = ev(truth)
     clamp = boundary_clamp(d, p) if kind == "mle" else None
@@ -379,7 +423,7 @@ def _judge(step: str, kind: str, p: sp.Symbol | None, claimed: sp.Expr, truth: s
                            f"SymPy could not decide whether your {what} equals symmle's, and "
                            f"the two are defined together at only {k} random points", claimed,
                            truth, source=text, decided_by="none")
-    slip = _slip(claimed, d, kind, p, ev, pts, up)
+    slip = _slip(claimed, d, kind, p, ev, pts, up, truth if kind == "fisher" else None)
     msg = f"your {what} is wrong"
     if where is not None:
         msg += (f": with n = {where.sample.size}"
@@ -391,6 +435,143 @@ def _judge(step: str, kind: str, p: sp.Symbol | None, claimed: sp.Expr, truth: s
     return StepVerdict(step, kind, p.name if p else None, "wrong", msg, claimed, truth,
                        _counterexample(where, a, b, kind) if where is not None else None,
                        slip.name if slip else None, source=text)
+
+
+# -- the Fisher information, entry by entry -------------------------------------------------------
+PER, TOTAL = "per observation", "for the n observations"
+DECIDED = ("none", "numeric", "symbolic", "symbolic and numeric")  # weakest first
+MAX_ORDERS = 4  # parameters up to which every other order of a claimed matrix is tried
+
+
+def _judge_entry(step: str, entry: tuple[str, str], claimed: sp.Expr, d: Derivation,
+                 positive: bool, ev, pts: list[Point], text: str,
+                 scale: str | None = None) -> StepVerdict:
+    """One entry (a, b) of the Fisher information, per observation or for the n observations
+    (or only ``scale``); a diagonal entry also gets the chain-rule slips of its parameter."""
+    a, b = entry
+    names = list(d.parameters)
+    p = d.model.params[names.index(a)] if a == b else None
+    info = d.fisher_information
+    key = a if a == b else f"{a},{b}"
+    what = f"Fisher information entry ({a}, {b})" if len(names) > 1 else "Fisher information"
+    if info is None:
+        return StepVerdict(step, "fisher", key, "undetermined",
+                           f"symmle has no Fisher information to compare with: "
+                           f"{d.information.reason or 'it was not derived'}", claimed,
+                           source=text, decided_by="none", entry=entry)
+    t = info[names.index(a), names.index(b)]
+    candidates = {PER: t, TOTAL: N * t}
+    main = scale or PER
+    alt = {k: v for k, v in candidates.items() if k != main and scale is None}
+    v = _judge(step, "fisher", p, claimed, candidates[main], alt, main, d, positive, ev, pts,
+               text, what=what)
+    return _replace(v, param=key, entry=entry)
+
+
+def _judge_matrix(matrix: dict[tuple[str, str], sp.Expr], texts: dict[tuple[str, str], str],
+                  d: Derivation, positive: bool, ev, pts: list[Point], source: Any,
+                  ) -> StepVerdict:
+    """A whole claimed matrix: every entry judged, one scale (per observation or for the n
+    observations) throughout, the first wrong entry named, another order of the parameters
+    recognised."""
+    import itertools
+
+    names = list(d.parameters)
+    k = len(names)
+    order = ", ".join(names)
+    claimed = sp.Matrix(k, k, lambda j, c: matrix[(names[j], names[c])])
+    info = d.fisher_information
+    src = source if isinstance(source, str) else json.dumps(source, default=str)
+    if info is None:
+        return StepVerdict("fisher", "fisher", None, "undetermined",
+                           f"symmle has no Fisher information to compare with: "
+                           f"{d.information.reason or 'it was not derived'}", claimed,
+                           source=src, decided_by="none")
+    judged: dict[tuple[str, str], StepVerdict] = {}
+    for j, c in itertools.product(range(k), repeat=2):
+        a, b = names[j], names[c]
+        if c < j and matrix[(b, a)] == matrix[(a, b)]:  # the same claim: the same verdict
+            judged[(a, b)] = _replace(judged[(b, a)], name=f"fisher.{a},{b}", entry=(a, b),
+                                      param=f"{a},{b}")
+            continue
+        judged[(a, b)] = _judge_entry(f"fisher.{a},{b}", (a, b), matrix[(a, b)], d, positive,
+                                      ev, pts, texts[(a, b)])
+    # one scale throughout: the one most non-zero entries match
+    nonzero = [v for (a, b), v in judged.items() if v.correct
+               and info[names.index(a), names.index(b)] != 0]
+    total = sum(v.matched == TOTAL for v in nonzero)
+    scale = TOTAL if total > sum(v.matched == PER for v in nonzero) else PER
+    factor = N if scale == TOTAL else sp.Integer(1)
+    for (a, b), v in judged.items():
+        t = factor * info[names.index(a), names.index(b)]
+        if v.correct and v.matched and v.matched != scale and t != 0:
+            num, where, x, y, _ = _numeric(ev(v.claimed), ev(t), pts)
+            msg = (f"your Fisher information entry ({a}, {b}) is the information {v.matched}, "
+                   f"but the rest of your matrix is {scale}")
+            if where is not None:
+                msg += (f": with n = {where.sample.size} and "
+                        f"{', '.join(f'{s.name} = {u:.4g}' for s, u in where.values.items())}, "
+                        f"yours gives {_fmt(x)} but the entry is {_fmt(y)}")
+            msg += (". Most likely slip: a dropped factor n (the matrix is the information per "
+                    "observation or for the n observations throughout)")
+            judged[(a, b)] = _replace(v, verdict="wrong", message=msg, truth=t, slip=SLIPS[2],
+                                      counterexample=None if where is None else
+                                      _counterexample(where, x, y), decided_by="numeric")
+        elif v.verdict == "wrong" and scale == TOTAL:  # counterexample and slip against n·I
+            judged[(a, b)] = _judge_entry(v.name, (a, b), v.claimed, d, positive, ev, pts,
+                                          v.source, scale=TOTAL)
+    target = sp.Matrix(k, k, lambda j, c: factor * info[j, c])
+    entries = tuple(judged.values())
+    verdicts = {v.verdict for v in entries}
+    verdict = ("wrong" if "wrong" in verdicts else "undetermined" if "undetermined" in verdicts
+               else "correct" if verdicts == {"correct"} else "equivalent")
+    decided = min((v.decided_by for v in entries), key=DECIDED.index)
+    first = next((v for v in entries if v.verdict == "wrong"), None)
+    slip = first.slip if first is not None else None
+    notes = []
+    if first is not None and 1 < k <= MAX_ORDERS:
+        evs = {e: ev(x) for e, x in matrix.items()}
+        tev = {(j, c): ev(target[j, c]) for j, c in itertools.product(range(k), repeat=2)}
+        for perm in list(itertools.permutations(range(k)))[1:]:
+            if all(_numeric(evs[(names[perm[j]], names[perm[c]])], tev[(j, c)], pts)[0]
+                   for j, c in itertools.product(range(k), repeat=2)):
+                slip = SLIPS[6]
+                notes.append(f"Most likely slip: {slip} (your matrix is right with its rows and "
+                             f"columns in the order {', '.join(names[q] for q in perm)}; they "
+                             f"follow the model's parameters: {order})")
+                break
+        for j, c in itertools.combinations(range(k), 2):
+            a, b = names[j], names[c]
+            if judged[(a, b)].verdict != judged[(b, a)].verdict or (
+                    matrix[(a, b)] != matrix[(b, a)]
+                    and _numeric(evs[(a, b)], evs[(b, a)], pts)[0] is False):
+                notes.append(f"Your matrix is not symmetric: the entries ({a}, {b}) and "
+                             f"({b}, {a}) differ; a Fisher information matrix is symmetric")
+                break
+    label = f"rows and columns in the order {order}"
+    if verdict == "wrong":
+        r, c = names.index(first.entry[0]) + 1, names.index(first.entry[1]) + 1
+        msg = (f"your Fisher information matrix is wrong ({label}): the first wrong entry is "
+               f"({first.entry[0]}, {first.entry[1]}), row {r}, column {c}. {first.message[0].upper()}{first.message[1:]}")
+    elif verdict == "undetermined":
+        u = next(v for v in entries if v.verdict == "undetermined")
+        msg = (f"your Fisher information matrix could not be decided ({label}): entry "
+               f"({u.entry[0]}, {u.entry[1]}): {u.message}")
+    else:
+        msg = f"your Fisher information matrix is right ({scale}; {label})"
+        if verdict == "equivalent":
+            msg += ", in another form than symmle's"
+        numeric = [f"({v.entry[0]}, {v.entry[1]})" for v in entries if v.decided_by == "numeric"]
+        if numeric:
+            msg += (f"; SymPy could not simplify the difference to zero for the entries "
+                    f"{', '.join(numeric)}, so those were decided numerically")
+    if notes:
+        msg += ". " + ". ".join(notes)
+    ce = None
+    if first is not None and first.counterexample is not None:
+        ce = {**first.counterexample, "entry": list(first.entry)}
+    return StepVerdict("fisher", "fisher", None, verdict, msg, claimed, target, ce, slip,
+                       decided, source=src, entries=entries, matched=scale)
 
 
 FIT_SAMPLES = 8
@@ -435,9 +616,9 @@ def _judge_fitted(step: str, p: sp.Symbol, claimed: sp.Expr, d: Derivation, ev,
 
 
 def _slip(claimed: sp.Expr, d: Derivation, kind: str, p: sp.Symbol | None, ev, pts, up: bool,
-          ) -> Mutation | None:
+          truth: sp.Expr | None = None) -> Mutation | None:
     ce = ev(claimed)
-    for mut in mutations(d, kind, p, claimed):
+    for mut in mutations(d, kind, p, claimed, truth):
         if mut.expr is None:
             return mut
         try:
