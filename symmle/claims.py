@@ -416,6 +416,8 @@ def fisher_claims(value: object, names: list[str], var: str = "x", where: str = 
             raise ParseError(f"input too long ({len(value)} characters; at most "
                              f"{MAX_LENGTH})", where=where)
         lhs, rhs = split_assignment(value)
+        if lhs is not None and ("\\begin" in lhs or lhs.lstrip().startswith("[")):
+            lhs, rhs = None, value  # the '=' is inside the matrix
         rows = latex_matrix(rhs, var, where) if "\\begin" in rhs else _text_matrix(rhs, where)
         if rows is not None:
             if lhs is not None:
