@@ -17,6 +17,11 @@ plain syntax), derives the truth with :func:`symmle.derive`, and gives each step
 ``undetermined``
     symmle has no truth to compare with (no closed form, information not applicable).
 
+The Fisher information may be claimed entry by entry (``"mu=1/sigma2"``, ``"mu,sigma2=0"``)
+or as the whole matrix (``"[[1/sigma2, 0], [0, 1/(2*sigma2^2)]]"``, a LaTeX ``pmatrix`` or
+``bmatrix``), rows and columns in the order of the model's parameters; a matrix is one step
+whose entries each get a verdict (:attr:`StepVerdict.entries`), the first wrong one named.
+
 Each verdict is decided symbolically (a bounded simplification of the difference) *and*
 cross-checked numerically at random parameter values and random samples in the support
 (:mod:`symmle.crosscheck`). When SymPy cannot simplify the difference to zero but the numbers
@@ -48,7 +53,7 @@ from .crosscheck import Evaluator, Point, agree, compare as _numeric, points, sa
 from .derivation import Derivation, derive
 from .errors import DerivationTimeout, SymmleError
 from .notation import I, N, median_statistic, order_statistics, to_symbols
-from .slips import SLIPS, Mutation, boundary_clamp, mutations
+from .slips import Mutation, boundary_clamp, mutations
 
 __all__ = ["check", "CheckReport", "StepVerdict", "CORRECT_VERDICTS"]
 
@@ -258,6 +263,8 @@ def check(model: Any, *, log_likelihood: str | None = None,
     >>> r.steps["fisher"].verdict, r.steps["fisher"].first_wrong_entry.entry
     ('wrong', ('mu', 'sigma2'))
     """
+    from .check_matrix import judge_entry, judge_matrix  # it builds on _judge, below
+
     started = time.perf_counter()
     d = derivation or derive(model, timeout=timeout, **model_kwargs)
     m = d.model
@@ -311,8 +318,8 @@ def check(model: Any, *, log_likelihood: str | None = None,
         for step, kind, pname, text in claims:
             claimed = parsed[step]
             if step in fisher_entries:
-                results[step] = _judge_entry(step, fisher_entries[step], claimed, d, positive, ev,
-                                             pts, text)
+                results[step] = judge_entry(step, fisher_entries[step], claimed, d, positive, ev,
+                                            pts, text)
                 continue
             p = by_name.get(pname) if pname else None
             truth, alt, note = _truth(d, kind, p)
@@ -334,7 +341,7 @@ def check(model: Any, *, log_likelihood: str | None = None,
             results[step] = _judge(step, kind, p, claimed, truth, alt, note, d, positive, ev,
                                    ll_pts if kind == "log_likelihood" else pts, text)
         if whole:
-            results["fisher"] = _judge_matrix(matrix, entries, d, positive, ev, pts, fisher)
+            results["fisher"] = judge_matrix(matrix, entries, d, positive, ev, pts, fisher)
         _follows(results, parsed, d, ev, pts)
 
     bounded(judge_all, seconds=timeout, what="checking the claimed steps", cpu=False)  # wall budget
@@ -435,143 +442,6 @@ def _judge(step: str, kind: str, p: sp.Symbol | None, claimed: sp.Expr, truth: s
     return StepVerdict(step, kind, p.name if p else None, "wrong", msg, claimed, truth,
                        _counterexample(where, a, b, kind) if where is not None else None,
                        slip.name if slip else None, source=text)
-
-
-# -- the Fisher information, entry by entry -------------------------------------------------------
-PER, TOTAL = "per observation", "for the n observations"
-DECIDED = ("none", "numeric", "symbolic", "symbolic and numeric")  # weakest first
-MAX_ORDERS = 4  # parameters up to which every other order of a claimed matrix is tried
-
-
-def _judge_entry(step: str, entry: tuple[str, str], claimed: sp.Expr, d: Derivation,
-                 positive: bool, ev, pts: list[Point], text: str,
-                 scale: str | None = None) -> StepVerdict:
-    """One entry (a, b) of the Fisher information, per observation or for the n observations
-    (or only ``scale``); a diagonal entry also gets the chain-rule slips of its parameter."""
-    a, b = entry
-    names = list(d.parameters)
-    p = d.model.params[names.index(a)] if a == b else None
-    info = d.fisher_information
-    key = a if a == b else f"{a},{b}"
-    what = f"Fisher information entry ({a}, {b})" if len(names) > 1 else "Fisher information"
-    if info is None:
-        return StepVerdict(step, "fisher", key, "undetermined",
-                           f"symmle has no Fisher information to compare with: "
-                           f"{d.information.reason or 'it was not derived'}", claimed,
-                           source=text, decided_by="none", entry=entry)
-    t = info[names.index(a), names.index(b)]
-    candidates = {PER: t, TOTAL: N * t}
-    main = scale or PER
-    alt = {k: v for k, v in candidates.items() if k != main and scale is None}
-    v = _judge(step, "fisher", p, claimed, candidates[main], alt, main, d, positive, ev, pts,
-               text, what=what)
-    return _replace(v, param=key, entry=entry)
-
-
-def _judge_matrix(matrix: dict[tuple[str, str], sp.Expr], texts: dict[tuple[str, str], str],
-                  d: Derivation, positive: bool, ev, pts: list[Point], source: Any,
-                  ) -> StepVerdict:
-    """A whole claimed matrix: every entry judged, one scale (per observation or for the n
-    observations) throughout, the first wrong entry named, another order of the parameters
-    recognised."""
-    import itertools
-
-    names = list(d.parameters)
-    k = len(names)
-    order = ", ".join(names)
-    claimed = sp.Matrix(k, k, lambda j, c: matrix[(names[j], names[c])])
-    info = d.fisher_information
-    src = source if isinstance(source, str) else json.dumps(source, default=str)
-    if info is None:
-        return StepVerdict("fisher", "fisher", None, "undetermined",
-                           f"symmle has no Fisher information to compare with: "
-                           f"{d.information.reason or 'it was not derived'}", claimed,
-                           source=src, decided_by="none")
-    judged: dict[tuple[str, str], StepVerdict] = {}
-    for j, c in itertools.product(range(k), repeat=2):
-        a, b = names[j], names[c]
-        if c < j and matrix[(b, a)] == matrix[(a, b)]:  # the same claim: the same verdict
-            judged[(a, b)] = _replace(judged[(b, a)], name=f"fisher.{a},{b}", entry=(a, b),
-                                      param=f"{a},{b}")
-            continue
-        judged[(a, b)] = _judge_entry(f"fisher.{a},{b}", (a, b), matrix[(a, b)], d, positive,
-                                      ev, pts, texts[(a, b)])
-    # one scale throughout: the one most non-zero entries match
-    nonzero = [v for (a, b), v in judged.items() if v.correct
-               and info[names.index(a), names.index(b)] != 0]
-    total = sum(v.matched == TOTAL for v in nonzero)
-    scale = TOTAL if total > sum(v.matched == PER for v in nonzero) else PER
-    factor = N if scale == TOTAL else sp.Integer(1)
-    for (a, b), v in judged.items():
-        t = factor * info[names.index(a), names.index(b)]
-        if v.correct and v.matched and v.matched != scale and t != 0:
-            num, where, x, y, _ = _numeric(ev(v.claimed), ev(t), pts)
-            msg = (f"your Fisher information entry ({a}, {b}) is the information {v.matched}, "
-                   f"but the rest of your matrix is {scale}")
-            if where is not None:
-                msg += (f": with n = {where.sample.size} and "
-                        f"{', '.join(f'{s.name} = {u:.4g}' for s, u in where.values.items())}, "
-                        f"yours gives {_fmt(x)} but the entry is {_fmt(y)}")
-            msg += (". Most likely slip: a dropped factor n (the matrix is the information per "
-                    "observation or for the n observations throughout)")
-            judged[(a, b)] = _replace(v, verdict="wrong", message=msg, truth=t, slip=SLIPS[2],
-                                      counterexample=None if where is None else
-                                      _counterexample(where, x, y), decided_by="numeric")
-        elif v.verdict == "wrong" and scale == TOTAL:  # counterexample and slip against n·I
-            judged[(a, b)] = _judge_entry(v.name, (a, b), v.claimed, d, positive, ev, pts,
-                                          v.source, scale=TOTAL)
-    target = sp.Matrix(k, k, lambda j, c: factor * info[j, c])
-    entries = tuple(judged.values())
-    verdicts = {v.verdict for v in entries}
-    verdict = ("wrong" if "wrong" in verdicts else "undetermined" if "undetermined" in verdicts
-               else "correct" if verdicts == {"correct"} else "equivalent")
-    decided = min((v.decided_by for v in entries), key=DECIDED.index)
-    first = next((v for v in entries if v.verdict == "wrong"), None)
-    slip = first.slip if first is not None else None
-    notes = []
-    if first is not None and 1 < k <= MAX_ORDERS:
-        evs = {e: ev(x) for e, x in matrix.items()}
-        tev = {(j, c): ev(target[j, c]) for j, c in itertools.product(range(k), repeat=2)}
-        for perm in list(itertools.permutations(range(k)))[1:]:
-            if all(_numeric(evs[(names[perm[j]], names[perm[c]])], tev[(j, c)], pts)[0]
-                   for j, c in itertools.product(range(k), repeat=2)):
-                slip = SLIPS[6]
-                notes.append(f"Most likely slip: {slip} (your matrix is right with its rows and "
-                             f"columns in the order {', '.join(names[q] for q in perm)}; they "
-                             f"follow the model's parameters: {order})")
-                break
-        for j, c in itertools.combinations(range(k), 2):
-            a, b = names[j], names[c]
-            if judged[(a, b)].verdict != judged[(b, a)].verdict or (
-                    matrix[(a, b)] != matrix[(b, a)]
-                    and _numeric(evs[(a, b)], evs[(b, a)], pts)[0] is False):
-                notes.append(f"Your matrix is not symmetric: the entries ({a}, {b}) and "
-                             f"({b}, {a}) differ; a Fisher information matrix is symmetric")
-                break
-    label = f"rows and columns in the order {order}"
-    if verdict == "wrong":
-        r, c = names.index(first.entry[0]) + 1, names.index(first.entry[1]) + 1
-        msg = (f"your Fisher information matrix is wrong ({label}): the first wrong entry is "
-               f"({first.entry[0]}, {first.entry[1]}), row {r}, column {c}. {first.message[0].upper()}{first.message[1:]}")
-    elif verdict == "undetermined":
-        u = next(v for v in entries if v.verdict == "undetermined")
-        msg = (f"your Fisher information matrix could not be decided ({label}): entry "
-               f"({u.entry[0]}, {u.entry[1]}): {u.message}")
-    else:
-        msg = f"your Fisher information matrix is right ({scale}; {label})"
-        if verdict == "equivalent":
-            msg += ", in another form than symmle's"
-        numeric = [f"({v.entry[0]}, {v.entry[1]})" for v in entries if v.decided_by == "numeric"]
-        if numeric:
-            msg += (f"; SymPy could not simplify the difference to zero for the entries "
-                    f"{', '.join(numeric)}, so those were decided numerically")
-    if notes:
-        msg += ". " + ". ".join(notes)
-    ce = None
-    if first is not None and first.counterexample is not None:
-        ce = {**first.counterexample, "entry": list(first.entry)}
-    return StepVerdict("fisher", "fisher", None, verdict, msg, claimed, target, ce, slip,
-                       decided, source=src, entries=entries, matched=scale)
 
 
 FIT_SAMPLES = 8

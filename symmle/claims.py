@@ -22,6 +22,10 @@ written                                read as
 ``n``                                  the sample size
 =====================================  ================================================
 
+A claimed Fisher information can also be a matrix (:func:`fisher_claims`): ``[[a, b], [c, d]]``
+in plain syntax, ``\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}`` (or ``bmatrix``) in LaTeX,
+whose cells are read like any claim.
+
 Input is bounded in length (``MAX_LENGTH``) and nesting (``MAX_DEPTH``) before anything is
 built, and the parse runs under the one-second bound of :mod:`symmle.parsing`.
 

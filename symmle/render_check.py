@@ -113,7 +113,8 @@ def render_check_text(r: "CheckReport") -> str:
                 lines.append(f"      {e['label']}: {e['verdict']}{e['note']}")
         ce = s["counterexample"]
         if ce:
-            lines.append(f"    counterexample{' for the entry ' + ce['entry'] if ce['entry'] else ''}: sample ({ce['sample']})"
+            entry = f" for the entry {ce['entry']}" if ce["entry"] else ""
+            lines.append(f"    counterexample{entry}: sample ({ce['sample']})"
                          + (f", {ce['parameters']}" if ce["parameters"] else "")
                          + f": yours {ce['claimed']}, true {ce['true']}")
         if s["slip"]:
