@@ -489,7 +489,7 @@ def test_fisher_off_diagonal_entries_are_symmetric():
 
 @pytest.mark.parametrize("claim,entry", [
     ("[[n/sigma2, 0], [0, 1/(2*sigma2^2)]]", ("mu", "mu")),  # one n among per-observation
-    ("[[n/sigma2, 0], [0, 1/(2*sigma2^2)], ]".replace(", ]", "]"), ("mu", "mu")),
+    ("[[1/sigma2, 0], [0, n/(2*sigma2^2)]]", ("sigma2", "sigma2")),
     ("[[polygamma(1, alpha), -1/beta], [-1/beta, alpha/beta^2]]".replace("alpha/", "n*alpha/"),
      ("beta", "beta")),
 ])
