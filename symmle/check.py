@@ -17,6 +17,11 @@ plain syntax), derives the truth with :func:`symmle.derive`, and gives each step
 ``undetermined``
     symmle has no truth to compare with (no closed form, information not applicable).
 
+The Fisher information may be claimed entry by entry (``"mu=1/sigma2"``, ``"mu,sigma2=0"``)
+or as the whole matrix (``"[[1/sigma2, 0], [0, 1/(2*sigma2^2)]]"``, a LaTeX ``pmatrix`` or
+``bmatrix``), rows and columns in the order of the model's parameters; a matrix is one step
+whose entries each get a verdict (:attr:`StepVerdict.entries`), the first wrong one named.
+
 Each verdict is decided symbolically (a bounded simplification of the difference) *and*
 cross-checked numerically at random parameter values and random samples in the support
 (:mod:`symmle.crosscheck`). When SymPy cannot simplify the difference to zero but the numbers
@@ -43,7 +48,7 @@ from typing import Any, Mapping
 import sympy as sp
 
 from .bounded import bounded
-from .claims import claims_by_parameter, parse_claim
+from .claims import claims_by_parameter, fisher_claims, parse_claim
 from .crosscheck import Evaluator, Point, agree, compare as _numeric, points, same_sample_points
 from .derivation import Derivation, derive
 from .errors import DerivationTimeout, SymmleError
@@ -75,16 +80,32 @@ class StepVerdict:
     decided_by: str = "symbolic and numeric"
     follows: str | None = None
     source: str = ""
+    entry: tuple[str, str] | None = None
+    entries: tuple["StepVerdict", ...] = ()
+    matched: str = ""
 
     @property
     def correct(self) -> bool:
         return self.verdict in CORRECT_VERDICTS
 
+    @property
+    def first_wrong_entry(self) -> "StepVerdict | None":
+        """For a whole Fisher information matrix: the first wrong entry, row by row."""
+        return next((e for e in self.entries if e.verdict == "wrong"), None)
+
     def to_dict(self) -> dict[str, Any]:
-        return {"verdict": self.verdict, "message": self.message,
-                "counterexample": self.counterexample, "slip": self.slip,
-                "claimed": str(self.claimed), "truth": None if self.truth is None else
-                str(self.truth), "decided_by": self.decided_by, "follows": self.follows}
+        out = {"verdict": self.verdict, "message": self.message,
+               "counterexample": self.counterexample, "slip": self.slip,
+               "claimed": str(self.claimed), "truth": None if self.truth is None else
+               str(self.truth), "decided_by": self.decided_by, "follows": self.follows}
+        if self.entry is not None:
+            out["entry"] = list(self.entry)
+        if self.entries:
+            first = self.first_wrong_entry
+            out["entries"] = {",".join(e.entry): e.to_dict() for e in self.entries}
+            out["first_wrong_entry"] = None if first is None else ",".join(first.entry)
+            out["parameter_order"] = list(dict.fromkeys(e.entry[0] for e in self.entries))
+        return out
 
 
 @dataclass(frozen=True)
@@ -193,7 +214,7 @@ def _counterexample(p: Point, a: float, b: float, kind: str = "") -> dict:
 def check(model: Any, *, log_likelihood: str | None = None,
           score: str | Mapping[str, str] | None = None,
           mle: str | Mapping[str, str] | None = None,
-          fisher: str | Mapping[str, str] | None = None, seed: int = 0,
+          fisher: str | Mapping[str, Any] | list | None = None, seed: int = 0,
           derivation: Derivation | None = None, timeout: float = 30.0,
           **model_kwargs: Any) -> CheckReport:
     """Check a person's own derivation, step by step.
@@ -207,7 +228,13 @@ def check(model: Any, *, log_likelihood: str | None = None,
         syntax (``"n/sum(x_i)"``). ``score``, ``mle`` and ``fisher`` take a mapping parameter
         name → claim, or ``"NAME=EXPR"``, or a bare expression for a one-parameter model;
         ``fisher`` is per observation or for the n observations (either is accepted, the
-        message says which), a diagonal entry for several parameters.
+        message says which); for several parameters a diagonal entry (``"mu=1/sigma2"``), an
+        off-diagonal one (``"mu,sigma2=0"``, the same entry as ``"sigma2,mu=0"``), a mapping
+        of such keys, or the whole matrix (``"[[1/sigma2, 0], [0, 1/(2*sigma2^2)]]"``,
+        ``r"\\begin{pmatrix} ... \\end{pmatrix}"`` or ``bmatrix``, a list of lists), rows
+        and columns in the order of the model's parameters. A matrix is one step,
+        ``"fisher"``, with a verdict per entry (``StepVerdict.entries``); it must be per
+        observation or for the n observations throughout.
     seed
         Seed of the random points of the numeric cross-check.
     timeout
@@ -234,7 +261,12 @@ def check(model: Any, *, log_likelihood: str | None = None,
     ('wrong', '1/(n-1) for 1/n')
     >>> r.exit_code
     16
+    >>> r = check("normal", fisher="[[1/sigma2, 1/sigma2], [1/sigma2, 1/(2*sigma2^2)]]")
+    >>> r.steps["fisher"].verdict, r.steps["fisher"].first_wrong_entry.entry
+    ('wrong', ('mu', 'sigma2'))
     """
+    from .check_matrix import judge_entry, judge_matrix  # it builds on _judge, below
+
     started = time.perf_counter()
     d = derivation or derive(model, timeout=timeout, **model_kwargs)
     m = d.model
@@ -255,13 +287,25 @@ def check(model: Any, *, log_likelihood: str | None = None,
     claims: list[tuple[str, str, str | None, str]] = []
     if log_likelihood is not None:
         claims.append(("log_likelihood", "log_likelihood", None, log_likelihood))
-    for kind, value in (("score", score), ("mle", mle), ("fisher", fisher)):
+    for kind, value in (("score", score), ("mle", mle)):
         for pname, text in claims_by_parameter(value, kind, names).items():
             step = kind if len(names) == 1 else f"{kind}.{pname}"
             claims.append((step, kind, pname, text))
     order = {"log_likelihood": 0, "score": 1, "mle": 2, "fisher": 3}
     claims.sort(key=lambda c: (order[c[1]], names.index(c[2]) if c[2] else -1))
+    entries, whole = fisher_claims(fisher, names, m.var.name)
+    fisher_entries: dict[str, tuple[str, str]] = {}
+    for a, b in sorted(entries, key=lambda e: (names.index(e[0]), names.index(e[1]))):
+        if whole:
+            continue
+        step = "fisher" if len(names) == 1 else \
+            f"fisher.{a}" if a == b else f"fisher.{a},{b}"
+        claims.append((step, "fisher", a if a == b else None, entries[(a, b)]))
+        if a != b:  # an off-diagonal entry; a diagonal one is judged as before
+            fisher_entries[step] = (a, b)
     parsed = {step: parse(text, step.replace("_", "-")) for step, _, _, text in claims}
+    matrix = {e: parse(text, f"fisher entry ({e[0]}, {e[1]})") for e, text in entries.items()
+              } if whole else {}
 
     symbols = [*params, *m.known]
     pts = points(m, seed=seed)
@@ -275,6 +319,10 @@ def check(model: Any, *, log_likelihood: str | None = None,
     def judge_all() -> None:
         for step, kind, pname, text in claims:
             claimed = parsed[step]
+            if step in fisher_entries:
+                results[step] = judge_entry(step, fisher_entries[step], claimed, d, positive, ev,
+                                            pts, text)
+                continue
             p = by_name.get(pname) if pname else None
             truth, alt, note = _truth(d, kind, p)
             if kind == "mle" and d.mle is None:
@@ -294,6 +342,8 @@ def check(model: Any, *, log_likelihood: str | None = None,
                 continue
             results[step] = _judge(step, kind, p, claimed, truth, alt, note, d, positive, ev,
                                    ll_pts if kind == "log_likelihood" else pts, text)
+        if whole:
+            results["fisher"] = judge_matrix(matrix, entries, d, positive, ev, pts, fisher)
         _follows(results, parsed, d, ev, pts)
 
     bounded(judge_all, seconds=timeout, what="checking the claimed steps", cpu=False)  # wall budget
@@ -324,9 +374,10 @@ def _truth(d: Derivation, kind: str, p: sp.Symbol | None,
 
 def _judge(step: str, kind: str, p: sp.Symbol | None, claimed: sp.Expr, truth: sp.Expr,
            alt: dict[str, sp.Expr], note: str, d: Derivation, positive: bool, ev, pts: list[Point],
-           text: str) -> StepVerdict:
+           text: str, what: str | None = None) -> StepVerdict:
     params = d.model.params
-    what = STEP_NAMES[kind] + (f" of {p.name}" if p is not None and len(params) > 1 else "")
+    what = what or STEP_NAMES[kind] + (f" of {p.name}" if p is not None and len(params) > 1
+                                       else "")
     up = kind == "log_likelihood"
     ce = ev(claimed)
     candidates = [(note, truth)] + list(alt.items())
@@ -370,7 +421,7 @@ def _judge(step: str, kind: str, p: sp.Symbol | None, claimed: sp.Expr, truth: s
         elif num is None:
             msg += "; the numeric cross-check found too few points where both are defined"
         return StepVerdict(step, kind, p.name if p else None, verdict, msg, claimed, t,
-                           decided_by=decided, source=text)
+                           decided_by=decided, source=text, matched=label)
     # wrong: a counterexample against the main truth, and the slip that explains it
     te = ev(truth)
     clamp = boundary_clamp(d, p) if kind == "mle" else None
@@ -381,7 +432,7 @@ def _judge(step: str, kind: str, p: sp.Symbol | None, claimed: sp.Expr, truth: s
                            f"SymPy could not decide whether your {what} equals symmle's, and "
                            f"the two are defined together at only {k} random points", claimed,
                            truth, source=text, decided_by="none")
-    slip = _slip(claimed, d, kind, p, ev, pts, up)
+    slip = _slip(claimed, d, kind, p, ev, pts, up, truth if kind == "fisher" else None)
     msg = f"your {what} is wrong"
     if where is not None:
         msg += (f": with n = {where.sample.size}"
@@ -437,9 +488,9 @@ def _judge_fitted(step: str, p: sp.Symbol, claimed: sp.Expr, d: Derivation, ev,
 
 
 def _slip(claimed: sp.Expr, d: Derivation, kind: str, p: sp.Symbol | None, ev, pts, up: bool,
-          ) -> Mutation | None:
+          truth: sp.Expr | None = None) -> Mutation | None:
     ce = ev(claimed)
-    for mut in mutations(d, kind, p, claimed):
+    for mut in mutations(d, kind, p, claimed, truth):
         if mut.expr is None:
             return mut
         try:

@@ -3,7 +3,8 @@
 ::
 
     symmle check MODEL [model options] [--log-likelihood EXPR] [--score [NAME=]EXPR]...
-                       [--mle [NAME=]EXPR]... [--fisher [NAME=]EXPR]... [--seed N]
+                       [--mle [NAME=]EXPR]... [--fisher [NAME[,NAME]=]EXPR|MATRIX]...
+                       [--seed N]
                        [--format text|json|md|latex] [--standalone] [-o FILE]
     symmle check FILE.toml
 
@@ -19,6 +20,11 @@ A check file holds the model and the claims::
     log_likelihood = 'n \\log\\lambda - \\lambda \\sum_{i=1}^n x_i'
     mle = '\\hat\\lambda = 1/\\bar{x}'
     # score, fisher; for several parameters a table: mle = {mu = "xbar", sigma2 = "..."}
+    # the Fisher information also as a table of entries, {mu = "1/sigma2", "mu,sigma2" = "0"},
+    # or as the whole matrix, a list of rows: fisher = [["1/sigma2", "0"], ["0", "..."]]
+
+A Fisher information matrix has its rows and columns in the order of the model's parameters
+(``symmle derive MODEL`` lists them).
 """
 from __future__ import annotations
 
@@ -54,9 +60,14 @@ def add_check_parser(commands: Any, add_model_options: Callable, add_output_opti
                         help="the score (NAME=EXPR for each parameter of a model with several)")
     claims.add_argument("--mle", metavar="[NAME=]EXPR", action="append", default=[],
                         help=r"the MLE, e.g. 'lambda=1/\bar{x}'; repeat for each parameter")
-    claims.add_argument("--fisher", metavar="[NAME=]EXPR", action="append", default=[],
-                        help="the Fisher information, per observation or for n observations "
-                             "(NAME=EXPR: a diagonal entry)")
+    claims.add_argument("--fisher", metavar="[NAME[,NAME]=]EXPR|MATRIX", action="append",
+                        default=[],
+                        help="the Fisher information, per observation or for n observations: "
+                             "NAME=EXPR a diagonal entry, NAME1,NAME2=EXPR an off-diagonal one "
+                             "(symmetric), or the whole matrix, '[[1/sigma2, 0], [0, "
+                             "1/(2*sigma2^2)]]' or '\\begin{pmatrix} .. & .. \\\\ .. & .. "
+                             "\\end{pmatrix}' (or bmatrix), rows and columns in the order of "
+                             "the model's parameters")
     claims.add_argument("--seed", type=int, default=0,
                         help="seed of the random points of the numeric cross-check")
     add_output_options(check, rendering=True)
@@ -129,6 +140,8 @@ def read_check_file(path: str) -> dict[str, Any]:
     for key, value in [*data.items(), *claims.items()]:
         if key == "claims":
             continue
+        if key == "fisher" and _fisher_value_ok(value):
+            continue
         ok = isinstance(value, (str, int, float)) or (
             isinstance(value, list) and all(isinstance(v, str) for v in value)) or (
             isinstance(value, dict) and all(isinstance(v, str) for v in value.values()))
@@ -136,6 +149,21 @@ def read_check_file(path: str) -> dict[str, Any]:
             raise ParseError(f"{path}: '{key}' must be a string, a list of strings or a table "
                              "of strings")
     return data
+
+
+def _fisher_value_ok(value: Any) -> bool:
+    """A matrix (a list of rows of strings or numbers), or a table of entries (``"mu,sigma2"``
+    keys, or ``mu = {mu = .., sigma2 = ..}``); the shape is checked against the model later."""
+    def cell(v: Any) -> bool:
+        return isinstance(v, (str, int, float)) and not isinstance(v, bool)
+
+    if isinstance(value, list):
+        return bool(value) and all(isinstance(r, list) and all(cell(v) for v in r)
+                                   for r in value)
+    if isinstance(value, dict):
+        return all(cell(v) or (isinstance(v, dict) and all(cell(w) for w in v.values()))
+                   for v in value.values())
+    return False
 
 
 def run_check(args: argparse.Namespace) -> tuple[str, int]:

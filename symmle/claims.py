@@ -22,6 +22,10 @@ written                                read as
 ``n``                                  the sample size
 =====================================  ================================================
 
+A claimed Fisher information can also be a matrix (:func:`fisher_claims`): ``[[a, b], [c, d]]``
+in plain syntax, ``\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}`` (or ``bmatrix``) in LaTeX,
+whose cells are read like any claim.
+
 Input is bounded in length (``MAX_LENGTH``) and nesting (``MAX_DEPTH``) before anything is
 built, and the parse runs under the one-second bound of :mod:`symmle.parsing`.
 
@@ -43,12 +47,12 @@ import sympy as sp
 from sympy import Sum
 
 from . import parsing
-from .claims_latex import _GREEK, _fail, is_latex, latex_to_plain
+from .claims_latex import _GREEK, _fail, is_latex, latex_matrix, latex_to_plain
 from .errors import ModelSpecError, ParseError
 from .notation import I, N, median_statistic, order_statistics
 
-__all__ = ["parse_claim", "claims_by_parameter", "latex_to_plain", "split_assignment",
-           "is_latex", "MAX_LENGTH"]
+__all__ = ["parse_claim", "claims_by_parameter", "fisher_claims", "latex_to_plain",
+           "split_assignment", "is_latex", "MAX_LENGTH"]
 
 MAX_LENGTH = parsing.MAX_LENGTH
 
@@ -296,3 +300,174 @@ def claims_by_parameter(value: str | Mapping[str, str] | None, what: str, names:
         raise ModelSpecError(f"{what}: the model has parameters {', '.join(names)}; write "
                              f"NAME=EXPR for each")
     return {names[0]: value}
+
+
+# -- the Fisher information: entries or the whole matrix -----------------------------------------
+def _entry_name(key: str, names: list[str]) -> tuple[str, str] | None:
+    """``mu`` → (mu, mu); ``mu,sigma2``, ``(\\mu, \\sigma^2)`` → (mu, sigma2), in the model's
+    order (the matrix is symmetric, so ``sigma2,mu`` is the same entry)."""
+    key = key.strip()
+    if "," not in key:
+        name = _param_name(key, names)
+        return None if name is None else (name, name)
+    parts = key.strip("()[] ").split(",")
+    if len(parts) != 2:
+        return None
+    a, b = (_param_name(q.strip(), names) for q in parts)
+    if a is None or b is None:
+        return None
+    return (a, b) if names.index(a) <= names.index(b) else (b, a)
+
+
+def _split_top(text: str, sep: str = ",") -> list[str]:
+    """Split at ``sep`` outside parentheses, brackets and braces."""
+    parts, depth, start = [], 0, 0
+    for j, ch in enumerate(text):
+        depth += ch in "({["
+        depth -= ch in ")}]"
+        if ch == sep and depth == 0:
+            parts.append(text[start:j])
+            start = j + 1
+    parts.append(text[start:])
+    return parts
+
+
+def _text_matrix(text: str, where: str) -> list[list[str]] | None:
+    """``[[a, b], [c, d]]`` as rows of cells; ``None`` when ``text`` is not a list of lists."""
+    t = text.strip()
+    if not (t.startswith("[") and t[1:].lstrip().startswith("[")):
+        return None
+    if not t.endswith("]"):
+        raise ParseError("a matrix is written [[a, b], [c, d]]: expected ']' at the end",
+                         where=where)
+    rows = []
+    for r, row in enumerate(_split_top(t[1:-1]), 1):
+        row = row.strip()
+        if not (row.startswith("[") and row.endswith("]")):
+            raise ParseError(f"a matrix is written [[a, b], [c, d]]: row {r} is not in "
+                             "brackets", where=where)
+        rows.append([c.strip() for c in _split_top(row[1:-1])])
+    return rows
+
+
+def _cell_text(value: object, where: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ParseError(f"expected a string or a number, got {type(value).__name__}",
+                         where=where)
+    return str(value)
+
+
+def _matrix_entries(rows: Sequence, names: list[str], where: str
+                    ) -> dict[tuple[str, str], str]:
+    k = len(names)
+    if not isinstance(rows, Sequence) or isinstance(rows, str) or not all(
+            isinstance(r, Sequence) and not isinstance(r, str) for r in rows):
+        raise ParseError("a matrix is a list of rows, each a list of entries", where=where)
+    widths = [len(r) for r in rows]
+    for r, w in enumerate(widths[1:], 2):
+        if w != widths[0]:
+            raise ModelSpecError(f"{where}: row {r} of the matrix has {w} "
+                                 f"entr{'y' if w == 1 else 'ies'}, row 1 has {widths[0]}")
+    shape = f"{len(rows)}×{widths[0] if rows else 0}"
+    if len(rows) != k or any(w != k for w in widths):
+        raise ModelSpecError(f"{where}: the Fisher information of this model is a {k}×{k} "
+                             f"matrix, rows and columns in the order of its parameters "
+                             f"({', '.join(names)}); yours is {shape}")
+    out = {}
+    for j, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            text = _cell_text(cell, where)
+            if not text.strip():
+                raise ParseError(f"the entry in row {j + 1}, column {c + 1} of the matrix is "
+                                 "empty", where=where)
+            out[(names[j], names[c])] = text
+    return out
+
+
+def fisher_claims(value: object, names: list[str], var: str = "x", where: str = "fisher",
+                  ) -> tuple[dict[tuple[str, str], str], bool]:
+    """The claimed Fisher information as entries ``(NAME1, NAME2) → text`` and whether it is
+    a whole matrix.
+
+    Accepted: a whole matrix (``[[a, b], [c, d]]``, ``\\begin{pmatrix} a & b \\\\ c & d
+    \\end{pmatrix}`` or ``bmatrix``, a list of lists), rows and columns in the order of the
+    model's parameters; entries (``NAME=EXPR`` a diagonal one, ``NAME1,NAME2=EXPR`` any, the
+    same entry as ``NAME2,NAME1``; a mapping of such keys, or of ``NAME → {NAME → EXPR}``);
+    a bare expression for a one-parameter model. Off-diagonal keys come back in the model's
+    order. LaTeX matrix cells come back translated into plain syntax.
+
+    Raises
+    ------
+    ModelSpecError
+        A matrix of the wrong shape (the message names the expected shape and the order of the
+        parameters), an unknown parameter, an entry given twice.
+    ParseError
+        A matrix that is not well formed, a LaTeX command outside the whitelist (with its
+        position in the whole claim).
+
+    Examples
+    --------
+    >>> fisher_claims("[[1/sigma2, 0], [0, 1/(2*sigma2^2)]]", ["mu", "sigma2"])[0]
+    {('mu', 'mu'): '1/sigma2', ('mu', 'sigma2'): '0', ('sigma2', 'mu'): '0', \
+('sigma2', 'sigma2'): '1/(2*sigma2^2)'}
+    >>> fisher_claims(["mu=1/sigma2", "sigma2,mu=0"], ["mu", "sigma2"])
+    ({('mu', 'mu'): '1/sigma2', ('mu', 'sigma2'): '0'}, False)
+    """
+    if value is None:
+        return {}, False
+    if isinstance(value, str):
+        if len(value) > MAX_LENGTH:
+            raise ParseError(f"input too long ({len(value)} characters; at most "
+                             f"{MAX_LENGTH})", where=where)
+        lhs, rhs = split_assignment(value)
+        if lhs is not None and ("\\begin" in lhs or lhs.lstrip().startswith("[")):
+            lhs, rhs = None, value  # the '=' is inside the matrix
+        rows = latex_matrix(rhs, var, where) if "\\begin" in rhs else _text_matrix(rhs, where)
+        if rows is not None:
+            if lhs is not None:
+                _check_lhs(lhs, value, where)
+            return _matrix_entries(rows, names, where), True
+        if lhs is not None:
+            entry = _entry_name(lhs, names)
+            if entry is not None:
+                return {entry: rhs}, False
+            if "," in lhs:
+                raise ModelSpecError(f"{where}: '{lhs[:40]}' is not an entry of the Fisher "
+                                     f"information; write NAME1,NAME2=EXPR with two of "
+                                     f"{', '.join(names)}")
+        if len(names) != 1:
+            raise ModelSpecError(f"{where}: the model has parameters {', '.join(names)}; write "
+                                 f"NAME=EXPR or NAME1,NAME2=EXPR for each entry, or the whole "
+                                 f"matrix [[...], [...]] (rows and columns in that order)")
+        return {(names[0], names[0]): value}, False
+    if isinstance(value, Mapping):
+        items: list[tuple[str, object]] = []
+        for k, v in value.items():
+            if isinstance(v, Mapping):
+                items.extend((f"{k},{k2}", v2) for k2, v2 in v.items())
+            else:
+                items.append((str(k), v))
+    elif isinstance(value, Sequence) and all(isinstance(v, str) for v in value) and value:
+        items = []  # repeated NAME=EXPR (the command line's --fisher flags)
+        for v in value:
+            lhs, rhs = split_assignment(v)
+            if lhs is None:
+                raise ParseError(f"with several values, write NAME=EXPR or NAME1,NAME2=EXPR "
+                                 f"for each ('{v[:40]}')", where=where)
+            items.append((lhs, rhs))
+    elif isinstance(value, Sequence):
+        return _matrix_entries(value, names, where), True
+    else:
+        raise ParseError(f"expected a string, a mapping or a matrix, got "
+                         f"{type(value).__name__}", where=where)
+    out: dict[tuple[str, str], str] = {}
+    for k, v in items:
+        entry = _entry_name(k, names)
+        if entry is None:
+            raise ModelSpecError(f"{where}: '{k[:40]}' is not a parameter or an entry "
+                                 f"NAME1,NAME2 of the model ({', '.join(names)})")
+        if entry in out:
+            raise ModelSpecError(f"{where}: the entry ({entry[0]}, {entry[1]}) is given twice "
+                                 "(NAME1,NAME2 and NAME2,NAME1 are the same entry)")
+        out[entry] = _cell_text(v, where)
+    return out, False

@@ -15,7 +15,8 @@ import re
 from . import parsing
 from .errors import ParseError
 
-__all__ = ["latex_to_plain", "is_latex", "MAX_LENGTH", "MAX_DEPTH"]
+__all__ = ["latex_to_plain", "latex_matrix", "is_latex", "MAX_LENGTH", "MAX_DEPTH",
+           "MATRIX_ENVIRONMENTS"]
 
 MAX_LENGTH = parsing.MAX_LENGTH
 MAX_DEPTH = parsing.MAX_DEPTH
@@ -42,7 +43,88 @@ def is_latex(text: str) -> bool:
 
 def _fail(message: str, text: str, pos: int | None, where: str) -> ParseError:
     at = "" if pos is None else f" at position {pos}"
-    return ParseError(f"{message}{at}", text=text, position=pos, where=where)
+    err = ParseError(f"{message}{at}", text=text, position=pos, where=where)
+    err.reason = message  # without the position: to re-raise it against a larger text
+    return err
+
+
+MATRIX_ENVIRONMENTS = ("pmatrix", "bmatrix")
+_MATRIX = re.compile(r"\s*\$*\s*\\begin\s*\{([A-Za-z*]*)\}(.*)\\end\s*\{([A-Za-z*]*)\}\s*\$*\s*",
+                     re.S)
+
+
+def latex_matrix(text: str, var: str = "x", where: str = "claim") -> list[list[str]] | None:
+    """A matrix ``\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}`` (or ``bmatrix``) as rows
+    of cells in plain syntax; ``None`` when ``text`` holds no ``\\begin``.
+
+    Cells are split at ``&`` and rows at ``\\\\`` outside braces and parentheses, and each cell
+    is translated by :func:`latex_to_plain`; an error in a cell gives its position in the whole
+    text. Only the two environments are known: ``\\begin{vmatrix}`` (a determinant), a
+    ``\\begin`` anywhere but around the whole claim, and every command the translator does not
+    know are refused with their position.
+
+    Examples
+    --------
+    >>> latex_matrix(r"\\begin{pmatrix} \\frac{1}{\\sigma^2} & 0 \\\\ 0 & 2 \\end{pmatrix}")
+    [['((1))/(((sigma)**(2)))', '0'], ['0', '2']]
+    >>> latex_matrix(r"\\frac{1}{\\sigma^2}") is None
+    True
+    """
+    if not isinstance(text, str) or "\\begin" not in text:
+        return None
+    if len(text) > MAX_LENGTH:
+        raise ParseError(f"input too long ({len(text)} characters; at most {MAX_LENGTH})",
+                         where=where)
+    m = _MATRIX.fullmatch(text)
+    if m is None or text.count("\\begin") != 1:
+        pos = text.find("\\begin", text.find("\\begin") + 1 if m else 0)
+        raise _fail("a matrix is written \\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix} "
+                    "(or bmatrix), around the whole claim", text, max(pos, 0), where)
+    env, end = m.group(1), m.group(3)
+    if env not in MATRIX_ENVIRONMENTS:
+        raise _fail(f"the LaTeX environment '{env}' is not supported (write pmatrix or "
+                    "bmatrix)", text, m.start(1), where)
+    if end != env:
+        raise _fail(f"\\begin{{{env}}} is closed by \\end{{{end}}}", text, m.start(3), where)
+    rows: list[list[tuple[int, int]]] = [[]]
+    start, depth, j, body_end = m.start(2), 0, m.start(2), m.end(2)
+    while j < body_end:
+        ch = text[j]
+        if ch == "\\":
+            if text.startswith("\\\\", j) and depth == 0:
+                rows[-1].append((start, j))
+                rows.append([])
+                j += 2
+                start = j
+                continue
+            j += 2  # an escaped character or the first letter of a command
+            continue
+        depth += ch in "({["
+        depth -= ch in ")}]"
+        if ch == "&" and depth == 0:
+            rows[-1].append((start, j))
+            start = j + 1
+        j += 1
+    rows[-1].append((start, body_end))
+    if len(rows) > 1 and len(rows[-1]) == 1 and not text[slice(*rows[-1][0])].strip():
+        rows.pop()  # a trailing \\ before \end
+    out = []
+    for r, row in enumerate(rows, 1):
+        cells = []
+        for c, (a, b) in enumerate(row, 1):
+            if not text[a:b].strip():
+                raise _fail(f"the entry in row {r}, column {c} of the matrix is empty", text, a,
+                            where)
+            masked = " " * a + text[a:b] + " " * (len(text) - b)  # positions stay the text's
+            try:
+                cells.append(_Latex(masked, var, where).translate())
+            except ParseError as err:
+                reason = getattr(err, "reason", None)
+                if reason is None or err.position is None:
+                    raise
+                raise _fail(reason, text, err.position, where) from None
+        out.append(cells)
+    return out
 
 
 class _Latex:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import sympy as sp
+
 from .latex import names_of, text
 from .render import environment
 
@@ -30,7 +32,24 @@ def _label(v) -> str:
     from .check import STEP_NAMES
 
     base = STEP_NAMES[v.kind]
+    if v.entries:
+        return f"{base} matrix"
+    if v.entry is not None and v.entry[0] != v.entry[1]:
+        return f"{base}, entry ({v.entry[0]}, {v.entry[1]})"
     return f"{base} of {v.param}" if v.param and "." in v.name else base
+
+
+def _first_wrong(v) -> str:
+    e = v.first_wrong_entry
+    return _label(v) + (f", entry ({e.entry[0]}, {e.entry[1]})" if e is not None else "")
+
+
+def _one_line(obj: Any, names: dict[str, str]) -> str:
+    """Plain text of an expression, a matrix on one line: [[a, b], [c, d]]."""
+    if isinstance(obj, sp.MatrixBase):
+        return "[" + ", ".join("[" + ", ".join(text(e, names) for e in obj.row(j)) + "]"
+                               for j in range(obj.rows)) + "]"
+    return text(obj, names)
 
 
 def _context(r: "CheckReport") -> dict[str, Any]:
@@ -50,7 +69,15 @@ def _context(r: "CheckReport") -> dict[str, Any]:
                 "parameters": ", ".join(f"{k} = {x:g}" for k, x in ce["parameters"].items()),
                 "claimed": "undefined" if ce["claimed"] is None else f"{ce['claimed']:.6g}",
                 "true": "undefined" if ce["true"] is None else f"{ce['true']:.6g}",
-                "n": str(ce["n"])},
+                "n": str(ce["n"]),
+                "entry": f"({', '.join(ce['entry'])})" if ce.get("entry") else ""},
+            "entries": [{"label": f"({e.entry[0]}, {e.entry[1]})",
+                         "verdict": VERDICT_WORDS.get(e.verdict, e.verdict),
+                         "first": v.first_wrong_entry is e, "slip": e.slip,
+                         "note": (" (the first wrong entry)" if v.first_wrong_entry is e else "")
+                         + (f"; most likely slip: {e.slip}" if e.slip else "")}
+                        for e in v.entries],
+            "order": ", ".join(dict.fromkeys(e.entry[0] for e in v.entries)),
         })
     title = d.model.title or d.model.describe()
     return {"title": title, "names": names, "steps": steps, "all_correct": r.all_correct,
@@ -76,18 +103,23 @@ def render_check_text(r: "CheckReport") -> str:
     for s in ctx["steps"]:
         first = " (the first wrong step)" if s["first"] else ""
         lines.append(f"  {s['label']}: {s['verdict']}{first}")
-        lines.append(f"    yours:   {text(s['claimed'], names)}")
+        lines.append(f"    yours:   {_one_line(s['claimed'], names)}")
         if s["show_truth"]:
-            lines.append(f"    symmle:  {text(s['truth'], names)}")
+            lines.append(f"    symmle:  {_one_line(s['truth'], names)}")
         lines.append(f"    {s['message']}")
+        if s["entries"]:
+            lines.append(f"    entries (rows and columns in the order {s['order']}):")
+            for e in s["entries"]:
+                lines.append(f"      {e['label']}: {e['verdict']}{e['note']}")
         ce = s["counterexample"]
         if ce:
-            lines.append(f"    counterexample: sample ({ce['sample']})"
+            entry = f" for the entry {ce['entry']}" if ce["entry"] else ""
+            lines.append(f"    counterexample{entry}: sample ({ce['sample']})"
                          + (f", {ce['parameters']}" if ce["parameters"] else "")
                          + f": yours {ce['claimed']}, true {ce['true']}")
         if s["slip"]:
             lines.append(f"    most likely slip: {s['slip']}")
     lines.append("All claimed steps are right." if r.all_correct else
-                 f"First wrong step: {_label(r.steps[r.first_wrong])}." if r.first_wrong else
+                 f"First wrong step: {_first_wrong(r.steps[r.first_wrong])}." if r.first_wrong else
                  "Some steps could not be decided.")
     return "\n".join(lines) + "\n"

@@ -13,7 +13,14 @@ a table of textbook answers:
 - ``the score set to zero on a support-dependent model``: an MLE without order statistics
   where the support moves with the parameter (the likelihood is largest at x₍₁₎ or x₍ₙ₎);
 - ``missing boundary case``: the root of the likelihood equation where the parameter space
-  has an end that the root can pass (the MLE is then the boundary value).
+  has an end that the root can pass (the MLE is then the boundary value);
+- ``the parameters in another order``: a Fisher information matrix whose rows and columns
+  follow another order of the parameters than the model's (recognised by
+  :func:`symmle.check.check` on the whole matrix, not a mutation of one entry).
+
+For an entry of the Fisher information matrix (``truth`` given), the same mutations apply to
+that entry; a matrix whose entries mix the information per observation and for the n
+observations is reported as ``a dropped factor n`` on the entries that disagree with the rest.
 
 Examples
 --------
@@ -35,7 +42,8 @@ from .notation import N, linearize
 __all__ = ["Mutation", "mutations", "boundary_clamp", "SLIPS"]
 
 SLIPS = ("1/(n-1) for 1/n", "a sign", "a dropped factor n", "the chain rule in σ versus σ²",
-         "the score set to zero on a support-dependent model", "missing boundary case")
+         "the score set to zero on a support-dependent model", "missing boundary case",
+         "the parameters in another order")
 MAX_TERMS = 10
 
 
@@ -79,9 +87,11 @@ def boundary_clamp(d, p: sp.Symbol | None) -> sp.Expr | None:
     return None if out is root else out
 
 
-def mutations(d, kind: str, p: sp.Symbol | None, claimed: sp.Expr) -> Iterator[Mutation]:
+def mutations(d, kind: str, p: sp.Symbol | None, claimed: sp.Expr,
+              truth: sp.Expr | None = None) -> Iterator[Mutation]:
     """The true step for ``kind`` ("log_likelihood", "score", "mle", "fisher") of parameter
-    ``p`` after each known slip, most specific first."""
+    ``p`` after each known slip, most specific first. For "fisher", ``truth`` is the entry
+    to mutate (default: the diagonal entry of ``p``); ``p`` is None for an off-diagonal one."""
     params = d.model.params
     j = params.index(p) if p is not None else None
     if kind == "log_likelihood":
@@ -101,7 +111,7 @@ def mutations(d, kind: str, p: sp.Symbol | None, claimed: sp.Expr) -> Iterator[M
             yield Mutation(SLIPS[5], "the root of the likelihood equation is the MLE only "
                            "while it lies inside the parameter space; otherwise the MLE is the "
                            "boundary value", truth)
-    else:
+    elif truth is None:
         truth = d.fisher_information[j, j]
     n1 = "the divisor n became n − 1 (the unbiased-variance habit)"
     yield Mutation(SLIPS[0], n1, truth * N / (N - 1))

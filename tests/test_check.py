@@ -429,3 +429,298 @@ def test_expensive_claims_are_bounded(claim):
     report = run("exponential", mle=claim, log_likelihood=claim)
     assert {v.verdict for v in report.steps.values()} == {"wrong"}
     assert time.process_time() - started < 20
+
+
+# --- the Fisher information as a matrix ----------------------------------------------------------
+NORMAL_I = "[[1/sigma2, 0], [0, 1/(2*sigma2^2)]]"
+NORMAL_I_TEX = (r"I(\mu, \sigma^2) = \begin{pmatrix} \frac{1}{\sigma^2} & 0 \\ "
+                r"0 & \frac{1}{2\sigma^4} \end{pmatrix}")
+ENTRIES = ["mu,mu", "mu,sigma2", "sigma2,mu", "sigma2,sigma2"]
+
+
+@pytest.mark.parametrize("claim,scale", [
+    (NORMAL_I, "per observation"),
+    ("[[n/sigma2, 0], [0, n/(2*sigma2**2)]]", "for the n observations"),
+    ([["1/sigma2", 0], [0, "1/(2*sigma2^2)"]], "per observation"),
+    (NORMAL_I_TEX, "per observation"),
+    (r"$\begin{bmatrix} 1/\sigma^2 & 0 \\ 0 & \frac{1}{2(\sigma^2)^2} \\ \end{bmatrix}$",
+     "per observation"),
+])
+def test_fisher_matrix_right(claim, scale):
+    report = run("normal", fisher=claim)
+    v = report.steps["fisher"]
+    assert list(report.steps) == ["fisher"] and v.verdict in CORRECT_VERDICTS
+    assert scale in v.message and "in the order mu, sigma2" in v.message
+    assert [e.entry for e in v.entries] == [("mu", "mu"), ("mu", "sigma2"), ("sigma2", "mu"),
+                                            ("sigma2", "sigma2")]
+    assert all(e.correct for e in v.entries) and report.exit_code == 0
+    assert v.truth == sp.Matrix(2, 2, lambda j, c: (1 if scale == "per observation" else
+                                                     sp.Symbol("n", integer=True, positive=True))
+                                * _derivation("normal", ()).fisher_information[j, c])
+
+
+def test_fisher_matrix_wrong_off_diagonal_names_the_entry():
+    report = run("normal", fisher="[[1/sigma2, 1/sigma2], [1/sigma2, 1/(2*sigma2^2)]]")
+    v = report.steps["fisher"]
+    assert v.verdict == "wrong" and report.first_wrong == "fisher"
+    assert v.first_wrong_entry.entry == ("mu", "sigma2")
+    assert "the first wrong entry is (mu, sigma2), row 1, column 2" in v.message
+    assert v.counterexample["entry"] == ["mu", "sigma2"] and v.counterexample["true"] == 0
+    assert v.counterexample["claimed"] == pytest.approx(1 / v.counterexample["parameters"]
+                                                        ["sigma2"])
+    assert [e.verdict for e in v.entries] == ["correct", "wrong", "wrong", "correct"]
+    assert report.exit_code == ClaimWrong.exit_code
+    assert report.to_text().splitlines()[-1] == \
+        "First wrong step: Fisher information matrix, entry (mu, sigma2)."
+
+
+def test_fisher_off_diagonal_entries_are_symmetric():
+    for claim in ("mu,sigma2=0", "sigma2,mu=0", r"\mu, \sigma^2 = 0"):
+        v = run("normal", fisher=claim).steps["fisher.mu,sigma2"]
+        assert v.verdict == "correct" and v.entry == ("mu", "sigma2")
+    report = run("normal", fisher={"mu": "1/sigma2", "sigma2,mu": "1/sigma2"})
+    assert list(report.steps) == ["fisher.mu", "fisher.mu,sigma2"]
+    assert report.steps["fisher.mu"].verdict == "correct"
+    wrong = report.steps["fisher.mu,sigma2"]
+    assert wrong.verdict == "wrong" and "entry (mu, sigma2)" in wrong.message
+    with pytest.raises(symmle.errors.ModelSpecError, match="given twice"):
+        run("normal", fisher={"mu,sigma2": "0", "sigma2,mu": "0"})
+
+
+@pytest.mark.parametrize("claim,entry", [
+    ("[[n/sigma2, 0], [0, 1/(2*sigma2^2)]]", ("mu", "mu")),  # one n among per-observation
+    ("[[1/sigma2, 0], [0, n/(2*sigma2^2)]]", ("sigma2", "sigma2")),
+    ("[[polygamma(1, alpha), -1/beta], [-1/beta, alpha/beta^2]]".replace("alpha/", "n*alpha/"),
+     ("beta", "beta")),
+])
+def test_fisher_matrix_mixing_n_is_a_dropped_factor_n(claim, entry):
+    model = "gamma" if "alpha" in claim else "normal"
+    v = run(model, fisher=claim).steps["fisher"]
+    assert v.verdict == "wrong" and v.first_wrong_entry.entry == entry
+    assert v.slip == "a dropped factor n" and "throughout" in v.message
+
+
+def test_fisher_matrix_total_information_missing_an_n():
+    claim = "[[n*polygamma(1, alpha), -n/beta], [-n/beta, alpha/beta^2]]"
+    v = run("gamma", fisher=claim).steps["fisher"]
+    assert v.verdict == "wrong" and v.first_wrong_entry.entry == ("beta", "beta")
+    assert v.slip == "a dropped factor n" and "for the n observations" in v.message
+
+
+def test_fisher_matrix_in_another_parameter_order():
+    v = run("normal", fisher="[[1/(2*sigma2^2), 0], [0, 1/sigma2]]").steps["fisher"]
+    assert v.verdict == "wrong" and v.slip == "the parameters in another order"
+    assert "in the order sigma2, mu" in v.message
+
+
+def test_fisher_matrix_entry_slip_and_symmetry():
+    v = run("gamma", fisher="[[polygamma(1, alpha), 1/beta], [-1/beta, alpha/beta^2]]"
+            ).steps["fisher"]
+    assert v.first_wrong_entry.entry == ("alpha", "beta") and v.slip == "a sign"
+    assert "not symmetric" in v.message
+
+
+@pytest.mark.parametrize("claim,shape", [
+    ("[[1/sigma2]]", "1×1"),
+    ("[[1, 0, 0], [0, 1, 0]]", "2×3"),
+    ([["1", "0", "0"], ["0", "1", "0"], ["0", "0", "1"]], "3×3"),
+    (r"\begin{pmatrix} 1 & 0 \end{pmatrix}", "1×2"),
+])
+def test_fisher_matrix_wrong_shape(claim, shape):
+    with pytest.raises(symmle.errors.ModelSpecError,
+                       match=rf"2×2 matrix, rows and columns in the order of its parameters "
+                             rf"\(mu, sigma2\); yours is {shape}"):
+        run("normal", fisher=claim)
+
+
+@pytest.mark.parametrize("claim", ["[[1, 0], [0]]", "[[1, 0], 0]", "[[1, ], [0, 1]]",
+                                   [["1", None], ["0", "1"]], [["1", True], ["0", "1"]]])
+def test_fisher_matrix_malformed(claim):
+    with pytest.raises((ParseError, symmle.errors.ModelSpecError)):
+        run("normal", fisher=claim)
+
+
+HOSTILE_MATRICES = [
+    r"\begin{pmatrix} 1 & \input{/etc/passwd} \\ 0 & 1 \end{pmatrix}",
+    r"\begin{pmatrix} \write18{touch CANARY} & 0 \\ 0 & 1 \end{pmatrix}",
+    r"\begin{pmatrix} \def\x{1}\x & 0 \\ 0 & 1 \end{pmatrix}",
+    r"\begin{pmatrix} \begin{pmatrix} 1 \end{pmatrix} & 0 \\ 0 & 1 \end{pmatrix}",
+    r"\begin{vmatrix} 1 & 0 \\ 0 & 1 \end{vmatrix}",
+    r"\begin{verbatim} 1 & 0 \\ 0 & 1 \end{verbatim}",
+    r"\begin{pmatrix} 1 & 0 \\ 0 & 1 \end{bmatrix}",
+    r"1 + \begin{pmatrix} 1 & 0 \\ 0 & 1 \end{pmatrix}",
+    r"\begin{pmatrix} 1 & 0 \\ 0 & 1",
+    r"\begin{pmatrix} 1 & \\ 0 & 1 \end{pmatrix}",
+    r"\begin{pmatrix} \catcode`\^=7 & 0 \\ 0 & 1 \end{pmatrix}",
+    "[[__import__('os').system('touch CANARY'), 0], [0, 1]]",
+    "[[1, 0], [0, 1]]" + "]" * 10,
+    "[" * 5000,
+]
+
+
+@pytest.mark.parametrize("claim", HOSTILE_MATRICES, ids=range(len(HOSTILE_MATRICES)))
+def test_hostile_matrix_claims_are_refused(claim, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises((ParseError, symmle.errors.ModelSpecError)) as info:
+        run("normal", fisher=claim)
+    if "\\" in claim and "\\begin{pmatrix} 1 & 0 \\\\ 0 & 1" not in claim:
+        assert info.value.position is not None  # the place is named
+    status = cli.main(["check", "normal", "--fisher", claim, "--format", "json"])
+    out = capsys.readouterr()
+    assert status in (2, 3, 10) and "Traceback" not in out.err
+    assert json.loads(out.out)["error"]["type"] in ("ParseError", "UnknownNameError",
+                                                     "ModelSpecError")
+    assert not (tmp_path / "CANARY").exists()
+
+
+def test_hostile_latex_inside_a_matrix_gives_its_position_in_the_claim():
+    claim = r"\begin{pmatrix} 1 & \input{x} \\ 0 & 1 \end{pmatrix}"
+    with pytest.raises(ParseError, match=r"'\\input' is not supported at position 20") as info:
+        run("normal", fisher=claim)
+    assert info.value.position == claim.index(r"\input")
+
+
+def test_fisher_matrix_one_parameter_and_undetermined():
+    assert run("exponential", fisher="[[n/lambda^2]]").steps["fisher"].verdict == "correct"
+    report = run("uniform", fisher="[[1/theta^2]]")
+    assert report.steps["fisher"].verdict == "undetermined"
+    assert report.exit_code == ClaimUndetermined.exit_code
+
+
+@pytest.mark.parametrize("suffix,content,status", [
+    (".toml", 'model = "normal"\n[claims]\nfisher = [["1/sigma2", 0], '
+              "[0, '\\frac{1}{2\\sigma^4}']]\n", 0),
+    (".toml", 'model = "normal"\n[claims]\nfisher = {mu = "1/sigma2", "mu,sigma2" = "1/sigma2"}\n',
+     16),
+    (".json", json.dumps({"model": "normal", "claims": {"fisher": {
+        "mu": {"mu": "1/sigma2", "sigma2": "0"}, "sigma2": {"sigma2": "1/(2*sigma2^2)"}}}}), 0),
+    (".json", json.dumps({"model": "normal", "claims": {"fisher": [["1/sigma2", "0"]]}}), 3),
+    (".json", json.dumps({"model": "normal", "claims": {"fisher": [["1", ["0"]], ["0", "1"]]}}),
+     2),
+])
+def test_cli_fisher_file_form(suffix, content, status, tmp_path, capsys):
+    path = tmp_path / f"claims{suffix}"
+    path.write_text(content)
+    assert cli.main(["check", str(path), "--format", "json"]) == status
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err
+    data = json.loads(out.out)
+    if status == 0 and "[[" in content.replace(" ", "") or content.startswith("model") and \
+            status == 0:
+        assert data["steps"]["fisher"]["verdict"] == "correct"
+        assert set(data["steps"]["fisher"]["entries"]) == set(ENTRIES)
+    if status == 16:
+        assert data["first_wrong"] == "fisher.mu,sigma2"
+        assert data["steps"]["fisher.mu,sigma2"]["entry"] == ["mu", "sigma2"]
+
+
+def test_cli_fisher_matrix_exit_codes_and_json_keys(capsys):
+    assert cli.main(["check", "normal", "--fisher", NORMAL_I]) == 0
+    assert cli.main(["check", "normal", "--fisher", NORMAL_I_TEX]) == 0
+    assert cli.main(["check", "normal", "--fisher", "mu=1/sigma2", "--fisher",
+                     "mu,sigma2=0"]) == 0
+    assert cli.main(["check", "normal", "--fisher", "[[1, 2, 3]]"]) == 3
+    assert cli.main(["check", "uniform", "--fisher", "[[1/theta^2]]"]) == 17
+    capsys.readouterr()
+    status = cli.main(["check", "normal", "--mle", "mu=xbar", "--fisher",
+                       "[[1/sigma2, 0], [0, 1/sigma2^2]]", "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert status == 16
+    assert set(data) >= {"model", "parameters", "steps", "first_wrong", "all_correct",
+                         "random_points", "notes"}
+    v = data["steps"]["fisher"]
+    assert set(v) >= {"verdict", "message", "counterexample", "slip", "claimed", "truth",
+                      "decided_by", "follows", "entries", "first_wrong_entry", "parameter_order"}
+    assert data["first_wrong"] == "fisher" and v["first_wrong_entry"] == "sigma2,sigma2"
+    assert v["parameter_order"] == ["mu", "sigma2"] and list(v["entries"]) == ENTRIES
+    assert v["entries"]["sigma2,sigma2"]["slip"] == "a dropped factor n" or \
+        v["entries"]["sigma2,sigma2"]["verdict"] == "wrong"
+    assert v["counterexample"]["entry"] == ["sigma2", "sigma2"]
+    assert {e["verdict"] for k, e in v["entries"].items() if k != "sigma2,sigma2"} == {"correct"}
+
+
+def test_fisher_matrix_markdown_and_latex():
+    report = run("normal", fisher="[[1/(2*sigma2^2), 0], [0, 1/sigma2]]")
+    md = report.to_markdown()
+    assert "### Fisher information matrix: WRONG (the first wrong step)" in md
+    assert "- (mu, mu): WRONG (the first wrong entry)" in md and md.count("$") % 2 == 0
+    assert "Counterexample for the entry (mu, mu)" in md
+    tex = report.to_latex()
+    assert "\\item (mu, mu): WRONG (the first wrong entry)" in tex
+    assert "\\begin{matrix}" in tex
+    text = report.to_text()
+    assert "yours:   [[1/(2*(σ²)^2), 0], [0, 1/σ²]]" in text
+
+
+def test_fisher_matrix_latex_report_compiles_with_pdflatex(tmp_path):
+    import shutil
+    import subprocess
+
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex is not installed (.ci/run installs it)")
+    report = run("normal", fisher=r"\begin{pmatrix} \frac{n}{\sigma^2} & 0 \\ 0 & "
+                 r"\frac{1}{2\sigma^4} \end{pmatrix}")
+    (tmp_path / "check.tex").write_text(report.to_latex(standalone=True), encoding="utf-8")
+    done = subprocess.run(["pdflatex", "-halt-on-error", "-interaction=nonstopmode", "check.tex"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:]
+
+
+def _claimed_matrix(model: str, claim, values: dict) -> np.ndarray:
+    """The claimed matrix at parameter values, parsed by the claim parser and evaluated by
+    SymPy (not by symmle's evaluator)."""
+    from symmle.claims import fisher_claims
+
+    d = _derivation(model, ())
+    names = list(d.parameters)
+    texts, _ = fisher_claims(claim, names)
+    subs = {p: values[p.name] for p in d.model.params}
+    return np.array([[float(parse_claim(texts[(a, b)], d.model.params, d.model.var).subs(subs))
+                      for b in names] for a in names])
+
+
+def _score_outer_product(logpdf, x: np.ndarray, theta: np.ndarray, h: float = 1e-5):
+    """The mean outer product of the score, the score by central differences of logpdf."""
+    scores = []
+    for j in range(len(theta)):
+        up, down = theta.copy(), theta.copy()
+        up[j] += h
+        down[j] -= h
+        scores.append((logpdf(x, *up) - logpdf(x, *down)) / (2 * h))
+    s = np.array(scores)
+    return s @ s.T / x.size
+
+
+@pytest.mark.parametrize("model,claim,values,right", [
+    ("normal", NORMAL_I, {"mu": 1.5, "sigma2": 2.0}, True),
+    ("normal", NORMAL_I_TEX, {"mu": -0.5, "sigma2": 0.7}, True),
+    ("normal", "[[1/sigma2, 0], [0, 1/sigma2^2]]", {"mu": 1.5, "sigma2": 2.0}, False),
+    ("gamma", "[[polygamma(1, alpha), -1/beta], [-1/beta, alpha/beta^2]]",
+     {"alpha": 2.5, "beta": 1.5}, True),
+    ("gamma", "[[polygamma(1, alpha), 1/beta], [1/beta, alpha/beta^2]]",
+     {"alpha": 2.5, "beta": 1.5}, False),
+])
+def test_fisher_matrix_against_simulated_score(model, claim, values, right):
+    """The independent check: the information is the covariance of the score; estimate it on
+    400 000 simulated observations (SciPy's log-density, numeric derivatives) and compare with
+    the claimed matrix; the verdict must agree."""
+    stats = pytest.importorskip("scipy.stats")
+    rng = np.random.default_rng(11)
+    if model == "normal":
+        x = rng.normal(values["mu"], math.sqrt(values["sigma2"]), 400_000)
+        theta = np.array([values["mu"], values["sigma2"]])
+
+        def logpdf(x, mu, s2):
+            return stats.norm.logpdf(x, mu, np.sqrt(s2))
+    else:
+        x = rng.gamma(values["alpha"], 1 / values["beta"], 400_000)
+        theta = np.array([values["alpha"], values["beta"]])
+
+        def logpdf(x, a, b):
+            return stats.gamma.logpdf(x, a, scale=1 / b)
+    estimate = _score_outer_product(logpdf, x, theta)
+    claimed = _claimed_matrix(model, claim, values)
+    agrees = np.allclose(claimed, estimate, rtol=0.03, atol=0.01)
+    assert agrees == right, (claimed, estimate)
+    verdict = run(model, fisher=claim).steps["fisher"].verdict
+    assert (verdict in CORRECT_VERDICTS) == agrees
