@@ -19,7 +19,7 @@ from ..latex import ELL, LIK, Factors, Terms, hat, plain, text as text_of
 from ..notation import I, N, equivalent, linearize
 from ..spaces import prove_sign
 from .base import Block, Line, Prose, Step, chain, eq
-from .forms import (Context, dl, display_value, join, pull, reason, sentence, signed,
+from .forms import (Context, dl, display_value, join, pull, reason, sentence, sentences, signed,
                     with_bar)
 
 __all__ = ["solve_moves", "solve_all", "second_order", "checks", "insight"]
@@ -302,7 +302,7 @@ def no_closed_form(c: Context, blocks: list) -> Any:
         blocks.append(Block((eq(new, Terms(old, -step)),),
                             ("Newton's method, with the gradient above and the Hessian H below, "
                              "repeats",)))
-    return Step("solution", "No closed form", (sentence(reason(sol.reason, c.words)),),
+    return Step("solution", "No closed form", tuple(sentences(sol.prose or sol.reason, c.words)),
                 tuple(blocks), brief=True)
 
 
@@ -491,8 +491,8 @@ def checks(c: Context) -> Any:
                      "likelihood keeps increasing toward the boundary, and the MLE is the "
                      "boundary value."]
         elif chk.name != "second_order":
-            text.append(f" {sentence(chk.name.replace('_', ' '))[:-1]} ({chk.verdict}): "
-                        f"{sentence(reason(chk.reason, c.words))}")
+            text += [f" {sentence(chk.name.replace('_', ' '))[:-1]} ({chk.verdict}): ",
+                     *sentences(chk.prose or chk.reason, c.words)]
     return Step("checks", "Support and boundary checks", tuple(text), tuple(_boundary(c)))
 
 
