@@ -17,7 +17,7 @@ from sympy.matrices.exceptions import MatrixError
 
 from .bounded import bounded
 from .errors import DerivationTimeout
-from .latex import Inline, Prose, prose_str
+from .latex import ELL, Inline, Prose, prose_str
 from .likelihood import LogLikelihood
 from .solve import Solution, _probe_values
 from .spaces import Domain, prove_sign
@@ -174,6 +174,7 @@ def _support_order(ll: LogLikelihood, solution: Solution, domains: dict) -> Chec
     """For a moving support: the monotonicity argument, and ℓ'' < 0 for the other parameters."""
     sup = solution.support
     reasons = list(sup.reasons.values())
+    prose = [sup.prose.get(p, (r,)) for p, r in sup.reasons.items()]
     verdict: Verdict = "proven"
     rest = [p for p in ll.params if p not in sup.estimates]
     if rest and solution.mle is not None:
@@ -181,16 +182,25 @@ def _support_order(ll: LogLikelihood, solution: Solution, domains: dict) -> Chec
         for p in rest:
             second = sp.factor(sp.cancel(sp.diff(reduced, p, 2)))
             sign = prove_sign(second, domains, "negative")
+            d2 = sp.Derivative(ELL(*ll.params), (p, 2))
             if sign is True:
                 reasons.append(f"d²ℓ/d{p}² = {second} < 0: the root in {p} is the maximum")
+                prose.append((Inline("@0 = @1 < 0", "@0 = @1 < 0", d2, second),
+                              ": the root in ", p, " is the maximum"))
             else:
                 verdict = "undetermined" if sign is None else "disproven"
                 reasons.append(f"d²ℓ/d{p}² = {second}: its sign is "
                                f"{'not decided' if sign is None else 'not negative'}")
+                prose.append((sp.Eq(d2, second, evaluate=False), ": its sign is "
+                              f"{'not decided' if sign is None else 'not negative'}"))
     if sup.open_ends:
         reasons.append("the support is open at that end, so the supremum is approached but not "
                        "attained; the estimate is that of the closed support, as textbooks take it")
-    return Check("second_order", verdict, "; ".join(reasons))
+        prose.append((reasons[-1],))
+    parts: list = []
+    for k, one in enumerate(prose):
+        parts += ["; "] * bool(k) + list(one)
+    return Check("second_order", verdict, "; ".join(reasons), prose=tuple(parts))
 
 
 def _median_order(ll: LogLikelihood, solution: Solution, domains: dict, seconds: float

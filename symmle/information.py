@@ -146,7 +146,7 @@ def _nonsmooth_terms(ll: LogLikelihood) -> list[sp.Expr]:
 def _outer_product_information(ll: LogLikelihood, rough: sp.Expr, seconds: float) -> Information:
     """I(θ) = E[s sᵀ] with s the score of one observation, for log densities that are
     differentiable only almost everywhere (|x − μ|): there −E[∂² log f] misses the kink."""
-    why = ("log f is not twice differentiable in the parameters (", rough, "), so the "
+    why = ("log f is not twice differentiable in the parameters (the term ", rough, "), so the "
            "information is the variance of the score, ", SCORE_OUTER)
     score = [sp.diff(ll.log_density, p).replace(sp.DiracDelta, lambda *a: sp.Integer(0))
              for p in ll.params]

@@ -601,6 +601,12 @@ class _TextPrinter(StrPrinter):
     def _print_Indicator(self, expr: Indicator) -> str:
         return f"1{{{self._print(expr.args[0])}}}"
 
+    def _print_LessThan(self, expr: sp.Le) -> str:  # xm ≤ x₍₁₎ in prose
+        return f"{self._print(expr.lhs)} ≤ {self._print(expr.rhs)}"
+
+    def _print_GreaterThan(self, expr: sp.Ge) -> str:
+        return f"{self._print(expr.lhs)} ≥ {self._print(expr.rhs)}"
+
     def _print_Abs(self, expr: sp.Abs) -> str:  # |μ − x|, not Abs(μ − x)
         return f"|{self._print(expr.args[0])}|"
 

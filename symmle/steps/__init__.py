@@ -112,7 +112,8 @@ def _log_likelihood(c: dp.Context) -> Step:
     if c.stats:
         text += [" The data enter only through ", *dp.join(c.stats), "."]
     if c.moving:
-        text.append(" Where the indicator is 1, ℓ is the log of the rest; elsewhere L = 0.")
+        text += [" Where the indicator is 1, ℓ is the log of the rest; elsewhere ",
+                 Inline("L = 0", "L = 0"), "."]
     return Step("log_likelihood", "The log-likelihood", tuple(text), blocks)
 
 
@@ -147,8 +148,9 @@ def _result(c: dp.Context) -> list[Step]:
     shown = [s for forms in c.mle_forms.values() for f in forms for s in (c.x_min, c.x_max)
              if f.has(s)]
     for s in dict.fromkeys(shown):
-        text += ["; " if len(text) > 1 else ", with ", s, " = ",
-                 "min" if s == c.x_min else "max", " x", "ᵢ", " the ",
+        which = "min" if s == c.x_min else "max"
+        text += ["; " if len(text) > 1 else ", with ",
+                 Inline(rf"@0 = \{which}_{{i}} x_{{i}}", f"@0 = {which} xᵢ", s), " the ",
                  "smallest" if s == c.x_min else "largest", " observation"]
     if any(f.has(c.x_med) for forms in c.mle_forms.values() for f in forms):
         text += ["; " if len(text) > 1 else ", with ", c.x_med, " the sample median (the "

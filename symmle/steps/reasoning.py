@@ -237,7 +237,8 @@ def support_block(c: Context, p: sp.Symbol, estimate: sp.Expr) -> Any:
     why = c.support_solution.reasons.get(p, "") if c.support_solution else ""
     falling = "negative" in why
     conditions = [ind.args[0] for ind in c.indicators if p in ind.free_symbols]
-    note = ("L > 0 only on the feasible set ", *join(conditions), ", where ℓ is ",
+    note = ("The likelihood is positive only on the feasible set ", *join(conditions),
+            ", where ℓ is ",
             "decreasing" if falling else "increasing", " in ", p, ", so the maximum is at the ",
             "smallest" if falling else "largest", " feasible value:")
     lines = (Line(dl(c, p), (("=", c.score[p]), ("<" if falling else ">", sp.Integer(0)))),
@@ -325,8 +326,8 @@ def second_order(c: Context) -> list:
         lines = tuple(Line(dl(c, p, 2), (("=", c.second[p].xreplace(
             {q: v for q, v in (c.mle or {}).items() if q not in c.equations})), ("<", 0)))
             for p in score_params)
-        return [Step("second_order", "Second-order check", (sentence(reason(chk.reason, c.words)),),
-                     (Block(lines),))]
+        return [Step("second_order", "Second-order check",
+                     tuple(sentences(chk.prose or chk.reason, c.words)), (Block(lines),))]
     if len(c.params) == 1:
         p = c.params[0]
         blocks = [Block(chain(dl(c, p, 2), [c.second[p]]))]
