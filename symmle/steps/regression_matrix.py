@@ -204,14 +204,16 @@ def _second_order(d: "ConditionalDerivation") -> Step:
             Line(sp.Derivative(ell, q, 2), (("=", at_root.xreplace({q: hat(q)})),
                                              ("<", sp.Integer(0)))))
     text = ("At the root the cross derivatives vanish (they are a multiple of ",
-            Inline(r"X^{T} (y - X \hat{\beta}) = 0", "Xᵀ(y − Xβ̂) = 0"), ", the normal "
-            "equations), so the Hessian is block diagonal. The coefficients' block ",
-            Inline(r"-\frac{X^{T} X}{@0}", "−XᵀX/@0", v), " is negative definite when X has "
-            "full column rank, since ",
-            Inline(r"v^{T} X^{T} X v = \lVert X v \rVert^{2} > 0", "vᵀXᵀXv = ‖Xv‖² > 0"),
-            " for every ", Inline(r"v \neq 0", "v ≠ 0"), "; the other block is negative: the "
-            "root is a maximum, and the only one (for each ", q, ", ℓ is a concave quadratic "
-            "in β).")
+            Inline(r"\mathbf{X}^{T} \left(\mathbf{y} - \mathbf{X} \hat{\boldsymbol{\beta}}"
+                   r"\right) = 0", "Xᵀ(y − Xβ̂) = 0"),
+            ", the normal equations), so the Hessian is block diagonal. The coefficients' "
+            "block ", Inline(r"-\frac{\mathbf{X}^{T} \mathbf{X}}{@0}", "−XᵀX/@0", v),
+            " is negative definite when X has full column rank, since ",
+            Inline(r"\mathbf{v}^{T} \mathbf{X}^{T} \mathbf{X} \mathbf{v} = "
+                   r"\lVert \mathbf{X} \mathbf{v} \rVert^{2} > 0", "vᵀXᵀXv = ‖Xv‖² > 0"),
+            " for every ", Inline(r"\mathbf{v} \neq \mathbf{0}", "v ≠ 0"), "; the other block "
+            "is negative: the root is a maximum, and the only one (for each ", q, ", ℓ is a "
+            "concave quadratic in β).")
     return Step("second_order", "Second-order check", text,
                 (Block(lines, ("The Hessian:",)),
                  Block(root, ("At (β̂, ", hat(q), "), using the two equations:"))))
@@ -235,12 +237,14 @@ def _information(d: "ConditionalDerivation") -> Step:
                                   sp.Rational(1, 2), evaluate=False))
            for j, b in enumerate(dz.coefficients)]
     ses.append(eq(SE(hats[q]), d.standard_errors_[q].xreplace(hats)))
-    k, beta_hat = dz.k, Inline(r"\hat{\beta}", "β̂")
+    k, beta_hat = dz.k, Inline(r"\hat{\boldsymbol{\beta}}", "β̂")
     text = ("The information of the sample given the covariates: ",
-            Inline(r"-\frac{\partial^{2}\ell}{\partial \beta \, \partial \beta^{T}} = "
-                   r"\frac{X^{T} X}{@0}", "−∂²ℓ/∂β∂βᵀ = XᵀX/@0", v),
+            Inline(r"-\frac{\partial^{2}\ell}{\partial \boldsymbol{\beta} \, \partial "
+                   r"\boldsymbol{\beta}^{T}} = \frac{\mathbf{X}^{T} \mathbf{X}}{@0}",
+                   "−∂²ℓ/∂β∂βᵀ = XᵀX/@0", v),
             " does not involve the responses, the cross block has expectation 0 (",
-            Inline(r"\operatorname{E}\left[y - X \beta\right] = 0", "E[y − Xβ] = 0"), "), and ",
+            Inline(r"\operatorname{E}\left[\mathbf{y} - \mathbf{X} \boldsymbol{\beta}"
+                   r"\right] = 0", "E[y − Xβ] = 0"), "), and ",
             Inline(r"-\operatorname{E}\left[@0\right] = @1", "−E[@0] = @1",
                    sp.Derivative(_ell(dz), q, 2), i_qq),
             ". Its inverse at the estimate gives the covariance of ", beta_hat, " (exactly ",
@@ -256,12 +260,12 @@ def _information(d: "ConditionalDerivation") -> Step:
                                      ":"))))
 
 
-_GRAM_INVERSE = Inline(r"\left(X^{T} X\right)^{-1}", "(XᵀX)⁻¹")
+_GRAM_INVERSE = Inline(r"\left(\mathbf{X}^{T} \mathbf{X}\right)^{-1}", "(XᵀX)⁻¹")
 
 
 def _gram_inverse_times(v: sp.Basic) -> Inline:
     """σ²(XᵀX)⁻¹ for the variance ``v`` (or its estimate)."""
-    return Inline(r"@0 \left(X^{T} X\right)^{-1}", "@0(XᵀX)⁻¹", v)
+    return Inline(r"@0 \left(\mathbf{X}^{T} \mathbf{X}\right)^{-1}", "@0(XᵀX)⁻¹", v)
 
 
 def _insight(d: "ConditionalDerivation") -> Step:
