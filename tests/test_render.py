@@ -363,3 +363,15 @@ def test_regression_information_sentences_are_inline_math():
     assert r"$-\operatorname{E}\left[\frac{\partial^{2}\ell}{\partial (\sigma^{2})^{2}}\right] = " \
         in matrix
     assert "XᵀX/$" not in matrix and r"−E\[" not in matrix
+
+
+def test_constrained_information_sentence_is_inline_math():
+    d = derive_example("hardy_weinberg")
+    md = d.to_markdown()
+    assert (r"the pmf is multinomial, $\frac{m!}{x_{1}! \cdots x_{k}!} \prod_{j} q_{j}(\theta)"
+            r"^{x_{j}}$ with $\sum_{j} q_{j} = 1$") in md
+    assert r"follow from $n \mathcal{I}(\theta)$ by the delta method" in md
+    assert r"x\_k" not in md and r"E\[x\_j\]" not in md
+    # JSON keeps the engine's wording
+    assert json.loads(d.to_json())["fisher_information_reason"].startswith(
+        "the pmf is multinomial, m!/(x₁!⋯x_k!)·Π q_j(θ)^x_j")
