@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal, Mapping
 import jinja2
 import sympy as sp
 
-from .latex import GREEK, Factors, Terms, TexPrinter, names_of, tex, text
+from .latex import GREEK, Factors, Given, Terms, TexPrinter, names_of, tex, text
 
 if TYPE_CHECKING:  # pragma: no cover
     from .derivation import Derivation
@@ -138,7 +138,10 @@ def _context(d: "Derivation", detail: Detail) -> dict[str, Any]:
     words = _words(d, names)
     title = m.title or (m.describe() if hasattr(m, "covariates") else  # f(y | x; θ)
                         f"f({m.var} | {', '.join(p.name for p in m.params)}) = {m.density}")
-    return {"title": title, "names": names, "steps": _visible(d.steps, detail),
+    # the heading as prose: a model without a title is named by its density, as mathematics
+    heading = (title,) if m.title or hasattr(m, "covariates") else (
+        sp.Eq(Given(m.var, *m.params), m.density, evaluate=False),)
+    return {"title": title, "heading": heading, "names": names, "steps": _visible(d.steps, detail),
             "warnings": [_warning(d, w, words) for w in d.warnings], "detail": detail,
             "plot": None}
 

@@ -375,3 +375,12 @@ def test_constrained_information_sentence_is_inline_math():
     # JSON keeps the engine's wording
     assert json.loads(d.to_json())["fisher_information_reason"].startswith(
         "the pmf is multinomial, m!/(x₁!⋯x_k!)·Π q_j(θ)^x_j")
+
+
+def test_an_untitled_model_is_named_by_its_density_in_math():
+    d = derive_example("homework_theta_plus_1_x_to_theta")
+    md, latex = d.to_markdown(), d.to_latex()
+    assert md.startswith(r"# Maximum likelihood estimation: $f(x \mid \theta) = x^{\theta} "
+                         r"\left(\theta + 1\right)$")
+    assert r"\section*{Maximum likelihood estimation: $f(x \mid \theta) = " in latex
+    assert "x**theta" not in md and r"x\*\*theta" not in md
