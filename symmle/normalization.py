@@ -237,9 +237,9 @@ def _describe(point: dict[sp.Symbol, sp.Expr]) -> str:
 def _points_prose(point: dict[sp.Symbol, sp.Expr]) -> list:
     """``[Eq(μ, -7/10), ", ", Eq(β, 13/10)]``: a parameter point as inline math."""
     out: list = []
-    for k, (name, value) in enumerate(point.items()):
-        out += [", " if k else "", sp.Eq(name, value, evaluate=False)]
-    return [p for p in out if p != ""]
+    for name, value in point.items():
+        out += [", "] * bool(out) + [sp.Eq(name, value, evaluate=False)]
+    return out
 
 
 def _is_one(total: sp.Expr, seconds: float) -> bool:
@@ -323,8 +323,8 @@ def check_density(model: Model, seconds: float = 4.0) -> Check:
                      "the total could not be computed symbolically or numerically; the density "
                      "is assumed to be normalised")
     at: list = []
-    for k, point in enumerate(checked):
-        at += ["; " if k else "", *_points_prose(point)]
+    for point in checked:
+        at += ["; "] * bool(at) + _points_prose(point)
     return Check("normalization", "undetermined",
                  f"{'sums' if model.discrete else 'integrates'} to 1 within {TOLERANCE:g} at "
                  + "; ".join(_describe(p) for p in checked)
