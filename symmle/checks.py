@@ -17,6 +17,7 @@ from sympy.matrices.exceptions import MatrixError
 
 from .bounded import bounded
 from .errors import DerivationTimeout
+from .latex import ELL, Inline, Prose, prose_str
 from .likelihood import LogLikelihood
 from .solve import Solution, _probe_values
 from .spaces import Domain, prove_sign
@@ -40,12 +41,22 @@ class Check:
         One or two sentences a person can follow.
     detail
         The expression the verdict rests on (e.g. ℓ''(θ̂) written in θ̂), for rendering.
+    prose
+        The reason as prose parts, its mathematics as SymPy objects (inline math when rendered);
+        empty when ``reason`` has no mathematics. :meth:`of` builds both from the parts.
     """
 
     name: str
     verdict: Verdict
     reason: str
     detail: sp.Basic | None = None
+    prose: Prose = ()
+
+    @classmethod
+    def of(cls, name: str, verdict: Verdict, parts: Prose, detail: sp.Basic | None = None,
+           ) -> "Check":
+        """A check whose reason is given as prose parts (``reason`` is their plain string)."""
+        return cls(name, verdict, prose_str(parts), detail, tuple(parts))
 
     def to_dict(self) -> dict:
         return {"name": self.name, "verdict": self.verdict, "reason": self.reason,
@@ -163,6 +174,7 @@ def _support_order(ll: LogLikelihood, solution: Solution, domains: dict) -> Chec
     """For a moving support: the monotonicity argument, and ℓ'' < 0 for the other parameters."""
     sup = solution.support
     reasons = list(sup.reasons.values())
+    prose = [sup.prose.get(p, (r,)) for p, r in sup.reasons.items()]
     verdict: Verdict = "proven"
     rest = [p for p in ll.params if p not in sup.estimates]
     if rest and solution.mle is not None:
@@ -170,16 +182,25 @@ def _support_order(ll: LogLikelihood, solution: Solution, domains: dict) -> Chec
         for p in rest:
             second = sp.factor(sp.cancel(sp.diff(reduced, p, 2)))
             sign = prove_sign(second, domains, "negative")
+            d2 = sp.Derivative(ELL(*ll.params), (p, 2))
             if sign is True:
                 reasons.append(f"d²ℓ/d{p}² = {second} < 0: the root in {p} is the maximum")
+                prose.append((Inline("@0 = @1 < 0", "@0 = @1 < 0", d2, second),
+                              ": the root in ", p, " is the maximum"))
             else:
                 verdict = "undetermined" if sign is None else "disproven"
                 reasons.append(f"d²ℓ/d{p}² = {second}: its sign is "
                                f"{'not decided' if sign is None else 'not negative'}")
+                prose.append((sp.Eq(d2, second, evaluate=False), ": its sign is "
+                              f"{'not decided' if sign is None else 'not negative'}"))
     if sup.open_ends:
         reasons.append("the support is open at that end, so the supremum is approached but not "
                        "attained; the estimate is that of the closed support, as textbooks take it")
-    return Check("second_order", verdict, "; ".join(reasons))
+        prose.append((reasons[-1],))
+    parts: list = []
+    for k, one in enumerate(prose):
+        parts += ["; "] * bool(k) + list(one)
+    return Check("second_order", verdict, "; ".join(reasons), prose=tuple(parts))
 
 
 def _median_order(ll: LogLikelihood, solution: Solution, domains: dict, seconds: float
@@ -354,17 +375,33 @@ def median_variance(ll: LogLikelihood, solution: Solution, info: sp.Matrix | Non
             avar, is_median = None, False
         if not is_median:
             verdict = "undetermined"
-            parts.append(f"P(X < {mu}) = 1/2 was not shown, so the asymptotic variance of the "
-                         f"median is not known to be 1/(4n f({mu})²)")
+            parts += ["; " if parts else "", _half_below(mu), " was not shown, so the asymptotic "
+                      "variance of the median is not known to be ", _median_variance(mu)]
             continue
         j = list(ll.params).index(mu)
         same = inverse is not None and zero(inverse[j, j] - avar)
-        parts.append(f"the sample median is asymptotically normal about the median of the model "
-                     f"with variance 1/(4n f²) at that median; P(X < {mu}) = 1/2, so that median "
-                     f"is {mu}, and the variance is 1/(4n f({mu})²) = {avar}/n"
-                     + (f", which is [n I]⁻¹ for {mu}: the standard error from the information "
-                        "is the median's own" if same else
-                        f"; [n I]⁻¹ for {mu} was not shown to equal it"))
+        parts += ["; " if parts else "", "the sample median is asymptotically normal about the "
+                  "median of the model with variance ", _median_variance(), " at that median; ",
+                  _half_below(mu), ", so that median is ", mu, ", and the variance is ",
+                  Inline(r"@0 = \frac{@1}{n}", "@0 = @1/n", _median_variance(mu), avar)]
+        parts += ([", which is ", _INVERSE, " for ", mu, ": the standard error from the "
+                   "information is the median's own"] if same else
+                  ["; ", _INVERSE, " for ", mu, " was not shown to equal it"])
         if not same:
             verdict = "undetermined"
-    return Check("median_variance", verdict, "; ".join(parts))
+    return Check.of("median_variance", verdict, [p for p in parts if p != ""])
+
+
+_INVERSE = Inline(r"\left[n \mathcal{I}\right]^{-1}", "[n I]⁻¹")
+
+
+def _half_below(mu: sp.Symbol) -> "Inline":
+    """P(X < μ) = 1/2."""
+    return Inline(r"P(X < @0) = \frac{1}{2}", "P(X < @0) = 1/2", mu)
+
+
+def _median_variance(mu: sp.Symbol | None = None) -> "Inline":
+    """1/(4n f(μ)²), or 1/(4n f²) without the point."""
+    if mu is None:
+        return Inline(r"\frac{1}{4 n f^{2}}", "1/(4n f²)")
+    return Inline(r"\frac{1}{4 n f(@0)^{2}}", "1/(4n f(@0)²)", mu)

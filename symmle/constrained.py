@@ -34,6 +34,7 @@ from .bounded import bounded, budget
 from .checks import Check
 from .errors import (DerivationTimeout, NonIdentifiableError, NormalizationError,
                      UnsupportedModelError)
+from .latex import Inline, Prose, prose_str
 from .likelihood import SampleNotation, expand_log_proven
 from .model import ParamSpec
 from .notation import I, N
@@ -235,6 +236,7 @@ class VectorDerivation(RenderMixin):
     checks: tuple[Check, ...] = ()
     warnings: tuple[str, ...] = ()
     reduced: bool = False  # solved through the score equations in the free parameters
+    expected_prose: Prose = ()  # expected_reason with its mathematics (for rendering)
 
     # -- vocabulary ------------------------------------------------------------------------------
     @property
@@ -642,7 +644,7 @@ def _minors(ll: VectorLikelihood, h: sp.Matrix, at: Mapping, free: Sequence[sp.S
 
 
 def _expected_information(ll: VectorLikelihood, elim: Mapping, free: Sequence[sp.Symbol],
-                          ) -> tuple[sp.Matrix | None, str]:
+                          ) -> tuple[sp.Matrix | None, str | Prose]:
     """I(φ) = −E[∂² log f] per observation, with E[h_k] from the score identity
     E[∂ log f/∂φ] = 0 and the support's identities, when they determine them."""
     mus = [sp.Dummy(f"E_{s.symbol.name}") for s in ll.statistics]
@@ -657,7 +659,8 @@ def _expected_information(ll: VectorLikelihood, elim: Mapping, free: Sequence[sp
         sol = bounded(sp.solve, eqs, mus, dict=True, seconds=5.0, what="E[h(X)]")
     except (DerivationTimeout, NotImplementedError):
         sol = []
-    how = "E[h_k(X)] from the score identity and the support's equations"
+    how: Prose = (Inline(r"\operatorname{E}\left[h_{k}(X)\right]", "E[h_k(X)]"),
+                  " from the score identity and the support's equations")
     if len(sol) != 1 or set(sol[0]) != set(mus):
         means = _multinomial_means(ll, elim)
         if means is None:
@@ -665,8 +668,13 @@ def _expected_information(ll: VectorLikelihood, elim: Mapping, free: Sequence[sp
                           "not determine the expectations of the statistics; the standard errors "
                           "come from the observed information")
         sol = [{mu: means[k] for k, mu in enumerate(mus)}]
-        how = ("the pmf is multinomial, m!/(x₁!⋯x_k!)·Π q_j(θ)^x_j with Σ q_j = 1 and "
-               "x₁ + ⋯ + x_k = m, so E[x_j] = m·q_j(θ)")
+        how = ("the pmf is multinomial, ",
+               Inline(r"\frac{m!}{x_{1}! \cdots x_{k}!} \prod_{j} q_{j}(\theta)^{x_{j}}",
+                      "m!/(x₁!⋯x_k!)·Π q_j(θ)^x_j"), " with ",
+               Inline(r"\sum_{j} q_{j} = 1", "Σ q_j = 1"), " and ",
+               Inline(r"x_{1} + \cdots + x_{k} = m", "x₁ + ⋯ + x_k = m"), ", so ",
+               Inline(r"\operatorname{E}\left[x_{j}\right] = m \, q_{j}(\theta)",
+                      "E[x_j] = m·q_j(θ)"))
     hess = -sp.hessian(per, free).xreplace(sol[0])
     info = bounded(lambda: hess.applyfunc(lambda e: sp.factor(sp.cancel(e))), seconds=5.0,
                    what="the Fisher information")
@@ -813,11 +821,12 @@ def _derive_vector(density: Any, var: str, params: ParamSpec, known: ParamSpec,
         order = _second_order(ll, hfree, at, free, elim, seconds=4.0 if radical else 10.0)
     else:
         order = Check("second_order", "undetermined", "no closed-form solution to check")
-    expected, info_why = _expected_information(ll, elim, free)
+    expected, info_how = _expected_information(ll, elim, free)
+    info_why = prose_str(info_how)
     checks.append(order)
     return VectorDerivation(vm, ll, lams, lagrangian, stationarity, solution, reason, elim, free,
                             hfree, order, expected, info_why, tuple(checks), tuple(warnings),
-                            reduced)
+                            reduced, () if isinstance(info_how, str) else tuple(info_how))
 
 
 def _reduced_solutions(vm: VectorModel, ll: VectorLikelihood, elim: Mapping,

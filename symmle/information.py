@@ -18,6 +18,7 @@ from .errors import DerivationTimeout
 from . import probe
 from .likelihood import LogLikelihood
 from .model import Model
+from .latex import Inline, Prose, prose_str
 from .notation import N
 from .spaces import piecewise_branch
 from .transforms import expectation_by_transform
@@ -35,10 +36,24 @@ class Information:
         I(θ) per observation (n·I(θ) for the sample), or ``None`` with ``reason``.
     reason
         How it was obtained, or why not.
+    prose
+        The reason as prose parts, its mathematics as SymPy objects and :class:`Inline`
+        fragments (for rendering); empty when ``reason`` has no mathematics.
     """
 
     expected: sp.Matrix | None
     reason: str
+    prose: Prose = ()
+
+    @classmethod
+    def of(cls, expected: sp.Matrix | None, parts: Prose) -> "Information":
+        """The information with its reason given as prose parts."""
+        return cls(expected, prose_str(parts), tuple(parts))
+
+
+SCORE_IDENTITY = Inline(r"\operatorname{E}\left[\frac{\partial \ell}{\partial \theta}\right] = 0",
+                        "E[∂ℓ/∂θ] = 0")
+SCORE_OUTER = Inline(r"\operatorname{E}\left[s s^{T}\right]", "E[s sᵀ]")
 
 
 def _simplify(expr: sp.Expr, seconds: float) -> sp.Expr:
@@ -97,7 +112,7 @@ def expected_information(ll: LogLikelihood, hessian: sp.Matrix, seconds: float =
         except (DerivationTimeout, NotImplementedError, ValueError, TypeError) as exc:
             return Information(None, f"E[{stat.h}] was not found in closed form ({exc})")
         per_obs = per_obs.xreplace({m: value})
-        how = "by integrating over the support" if not how else how + " and by integration"
+        how = ("by integrating over the support",) if not how else (*how, " and by integration")
     if per_obs.has(sp.Sum):
         try:  # each such integral gets at most 8 s: when SymPy can do one, it is quick
             per_obs = per_obs.applyfunc(lambda e: _expect_sums(ll, e, min(seconds, 8.0)))
@@ -105,12 +120,12 @@ def expected_information(ll: LogLikelihood, hessian: sp.Matrix, seconds: float =
             return Information(None, f"the expectation of the non-separable terms was not found "
                                f"in closed form ({exc}); the fit uses the observed information",
                                )
-        how = (how + "; " if how else "") + "non-separable terms integrated over the support"
+        how = (*how, "; " if how else "", "non-separable terms integrated over the support")
     info = (-per_obs).applyfunc(lambda e: _simplify(sp.expand(e), seconds / 2))
     if info.has(sp.Integral, sp.Sum, sp.Piecewise):
         return Information(None, "the expectation was not found in closed form; the fit uses the "
                            "observed information")
-    return Information(info, how or "the second derivatives do not involve the data")
+    return Information.of(info, how or ("the second derivatives do not involve the data",))
 
 
 _NONSMOOTH = (sp.Abs, sp.sign, sp.Max, sp.Min, sp.floor, sp.ceiling, sp.Piecewise, sp.Heaviside)
@@ -131,8 +146,8 @@ def _nonsmooth_terms(ll: LogLikelihood) -> list[sp.Expr]:
 def _outer_product_information(ll: LogLikelihood, rough: sp.Expr, seconds: float) -> Information:
     """I(θ) = E[s sᵀ] with s the score of one observation, for log densities that are
     differentiable only almost everywhere (|x − μ|): there −E[∂² log f] misses the kink."""
-    why = (f"log f is not twice differentiable in the parameters ({rough}), so the information "
-           "is the variance of the score, E[s sᵀ]")
+    why = ("log f is not twice differentiable in the parameters (the term ", rough, "), so the "
+           "information is the variance of the score, ", SCORE_OUTER)
     score = [sp.diff(ll.log_density, p).replace(sp.DiracDelta, lambda *a: sp.Integer(0))
              for p in ll.params]
     k = len(score)
@@ -144,13 +159,13 @@ def _outer_product_information(ll: LogLikelihood, rough: sp.Expr, seconds: float
                 value = _expectation(ll, body, seconds, piecewise=True)
                 info[a, b] = info[b, a] = value
     except (DerivationTimeout, NotImplementedError, ValueError, TypeError) as exc:
-        return Information(None, f"{why}, which was not found in closed form ({exc}); the fit "
-                           "uses the observed information")
-    return Information(info, why)
+        return Information.of(None, (*why, f", which was not found in closed form ({exc}); the "
+                                       "fit uses the observed information"))
+    return Information.of(info, why)
 
 
 def _means_from_score(ll: LogLikelihood, mean_syms: dict[sp.Symbol, sp.Dummy], seconds: float,
-                      ) -> tuple[dict[sp.Dummy, sp.Expr], str]:
+                      ) -> tuple[dict[sp.Dummy, sp.Expr], Prose]:
     """Solve E[score] = 0 for the means ``mean_syms`` of the statistics.
 
     There is one equation per parameter, so some means may stay free while the combination the
@@ -158,17 +173,17 @@ def _means_from_score(ll: LogLikelihood, mean_syms: dict[sp.Symbol, sp.Dummy], s
     the returned relations and integrates only the means that are left.
     """
     if ll.nonseparable or not mean_syms:
-        return {}, ""
+        return {}, ()
     equations = [sp.expand(sp.diff(ll.expr, p).xreplace({t: N * m for t, m in mean_syms.items()}))
                  for p in ll.params]
     try:
         sol = bounded(sp.solve, equations, list(mean_syms.values()), dict=True, seconds=seconds,
                       what="solving E[score] = 0 for the means")
     except (DerivationTimeout, NotImplementedError, ValueError, TypeError):
-        return {}, ""
+        return {}, ()
     if len(sol) != 1:
-        return {}, ""
-    return sol[0], "from the score identity E[∂ℓ/∂θ] = 0"
+        return {}, ()
+    return sol[0], ("from the score identity ", SCORE_IDENTITY)
 
 
 def _density_measure(ll: LogLikelihood, integrand: sp.Expr, seconds: float,

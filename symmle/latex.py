@@ -36,7 +36,62 @@ from .notation import I, N
 
 __all__ = ["TexPrinter", "GREEK", "LIK", "ELL", "INFO", "SE", "VDOTS", "Given", "Terms",
            "Factors", "Times", "PlusMinus", "Indicator", "hat", "bar", "tex", "text", "plain",
-           "names_of"]
+           "names_of", "Inline", "Prose", "prose_str"]
+
+class Inline:
+    """A piece of inline mathematics for prose that is not one SymPy object (a definition such
+    as I(θ) = −E[∂² log f(X | θ)/∂θ²]): its LaTeX (math mode, no delimiters) and its plain
+    Unicode text, each with ``@0``, ``@1``, ... where the SymPy objects ``args`` go (printed with
+    the model's names). :func:`tex` and :func:`text` print it.
+
+    Examples
+    --------
+    >>> mu = sp.Symbol("mu")
+    >>> half = Inline(r"P(X < @0) = \\tfrac{1}{2}", "P(X < @0) = 1/2", mu)
+    >>> tex(half), text(half), str(half)
+    ('P(X < \\\\mu) = \\\\tfrac{1}{2}', 'P(X < μ) = 1/2', 'P(X < mu) = 1/2')
+    """
+
+    __slots__ = ("latex", "plain", "args")
+
+    def __init__(self, latex: str, plain: str, *args: sp.Basic) -> None:
+        self.latex, self.plain, self.args = latex, plain, tuple(args)
+
+    def fill(self, form: str, show: Any) -> str:
+        """``form`` (``latex`` or ``plain``) with each ``@k`` replaced by ``show(args[k])``."""
+        return re.sub(r"@(\d)", lambda m: show(self.args[int(m.group(1))]), form)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Inline) and (self.latex, self.plain, self.args) == (
+            other.latex, other.plain, other.args)
+
+    def __hash__(self) -> int:
+        return hash((self.latex, self.plain, self.args))
+
+    def __str__(self) -> str:
+        return self.fill(self.plain, str)
+
+    def __repr__(self) -> str:
+        return f"Inline({self.latex!r}, {self.plain!r}" + "".join(
+            f", {a!r}" for a in self.args) + ")"
+
+
+Prose = tuple  # a sentence as parts: strings, SymPy objects and Inline (inline math)
+
+
+def prose_str(parts: Any) -> str:
+    """Prose parts as one string, SymPy objects in their ``str`` form (an engine message's
+    ``reason``, as JSON gives it); a string is returned as it is.
+
+    Examples
+    --------
+    >>> prose_str(("at ", sp.Symbol("x") ** 2, " only"))
+    'at x**2 only'
+    """
+    if isinstance(parts, str):
+        return parts
+    return "".join(p if isinstance(p, str) else str(p) for p in parts)
+
 
 LIK = sp.Function("L")
 ELL = sp.Function("ell")
@@ -178,6 +233,13 @@ class TexPrinter(LatexPrinter):
 
     def name(self, name: str) -> str:
         return self.names.get(name) or self._deal_with_super_sub(name)
+
+    def _print_Range(self, expr: sp.Range) -> str:  # {1, 2, …, N}, not Range(1, N + 1)
+        if expr.step != 1 or expr.size.is_number or expr.start.free_symbols:
+            return super()._print_Range(expr)
+        lo, hi = expr.start, expr.stop - 1
+        return (r"\left\{" + ", ".join(self._print(v) for v in (lo, lo + 1)) + r", \ldots, "
+                + self._print(hi) + r"\right\}")
 
     def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
         name = expr.name
@@ -395,6 +457,8 @@ def tex(obj: Any, names: Mapping[str, str] | None = None) -> str:
     >>> tex(sp.Derivative(ELL(p), p, 2))
     '\\\\frac{d^{2}\\\\ell}{d p^{2}}'
     """
+    if isinstance(obj, Inline):
+        return obj.fill(obj.latex, lambda a: tex(a, names))
     return TexPrinter(names).doprint(obj)
 
 
@@ -491,19 +555,22 @@ class _TextPrinter(StrPrinter):
 
     def _print_Contains(self, expr: sp.Contains) -> str:
         x, where = expr.args
-        if isinstance(where, sp.Range) and where.step == 1 and where.sup is sp.oo:
-            shown = "{" + f"{self._print(where.inf)}, {self._print(where.inf + 1)}, ...}}"
-        elif isinstance(where, sp.Range) and where.step == 1:
-            shown = "{" + f"{self._print(where.start)}, ..., {self._print(where.stop - 1)}}}"
-        elif isinstance(where, sp.FiniteSet):
-            shown = "{" + ", ".join(self._print(a) for a in where.args) + "}"
-        elif isinstance(where, sp.Interval):
-            left = "(" if where.left_open else "["
-            right = ")" if where.right_open else "]"
-            shown = f"{left}{self._print(where.inf)}, {self._print(where.sup)}{right}"
-        else:
-            shown = self._print(where)
-        return f"{self._print(x)} ∈ {shown}"
+        return f"{self._print(x)} ∈ {self._print(where)}"
+
+    def _print_Range(self, where: sp.Range) -> str:
+        if where.step == 1 and where.sup is sp.oo:
+            return "{" + f"{self._print(where.inf)}, {self._print(where.inf + 1)}, ...}}"
+        if where.step == 1:
+            return "{" + f"{self._print(where.start)}, ..., {self._print(where.stop - 1)}}}"
+        return super()._print_Range(where)
+
+    def _print_FiniteSet(self, where: sp.FiniteSet) -> str:
+        return "{" + ", ".join(self._print(a) for a in where.args) + "}"
+
+    def _print_Interval(self, where: sp.Interval) -> str:
+        left = "(" if where.left_open else "["
+        right = ")" if where.right_open else "]"
+        return f"{left}{self._print(where.inf)}, {self._print(where.sup)}{right}"
 
     def _print_Subs(self, expr: sp.Subs) -> str:  # f(θ) at θ = θ̂
         body, old, new = expr.args
@@ -533,6 +600,15 @@ class _TextPrinter(StrPrinter):
 
     def _print_Indicator(self, expr: Indicator) -> str:
         return f"1{{{self._print(expr.args[0])}}}"
+
+    def _print_LessThan(self, expr: sp.Le) -> str:  # xm ≤ x₍₁₎ in prose
+        return f"{self._print(expr.lhs)} ≤ {self._print(expr.rhs)}"
+
+    def _print_GreaterThan(self, expr: sp.Ge) -> str:
+        return f"{self._print(expr.lhs)} ≥ {self._print(expr.rhs)}"
+
+    def _print_Abs(self, expr: sp.Abs) -> str:  # |μ − x|, not Abs(μ − x)
+        return f"|{self._print(expr.args[0])}|"
 
     def _print_Derivative(self, expr: sp.Derivative) -> str:
         if not (isinstance(expr.expr, AppliedUndef) and expr.expr.func.__name__ == "ell"):
@@ -602,4 +678,6 @@ class _TextPrinter(StrPrinter):
 
 def text(obj: Any, names: Mapping[str, str] | None = None) -> str:
     """One-line Unicode text for a SymPy object of a derivation."""
+    if isinstance(obj, Inline):
+        return obj.fill(obj.plain, lambda a: text(a, names))
     return _TextPrinter(names).doprint(obj)

@@ -19,6 +19,7 @@ from . import probe
 from .bounded import bounded
 from .checks import Check
 from .errors import DerivationTimeout, NormalizationError
+from .latex import Inline
 from .model import Model
 from .spaces import Domain, piecewise_branch
 
@@ -233,6 +234,14 @@ def _describe(point: dict[sp.Symbol, sp.Expr]) -> str:
     return ", ".join(f"{k} = {v}" for k, v in point.items())
 
 
+def _points_prose(point: dict[sp.Symbol, sp.Expr]) -> list:
+    """``[Eq(μ, -7/10), ", ", Eq(β, 13/10)]``: a parameter point as inline math."""
+    out: list = []
+    for name, value in point.items():
+        out += [", "] * bool(out) + [sp.Eq(name, value, evaluate=False)]
+    return out
+
+
 def _is_one(total: sp.Expr, seconds: float) -> bool:
     try:
         return bounded(lambda: sp.simplify(total - 1) == 0, seconds=seconds, cpu=True,
@@ -279,7 +288,9 @@ def check_density(model: Model, seconds: float = 4.0) -> Check:
     if one:
         return Check("normalization", "proven",
                      f"the density {'sums' if model.discrete else 'integrates'} to 1 over "
-                     f"{model.support.describe(model.var.name)} for every parameter value")
+                     f"{model.support.describe(model.var.name)} for every parameter value",
+                     prose=(f"the density {'sums' if model.discrete else 'integrates'} to 1 "
+                            "over ", model.support.as_set(), " for every parameter value"))
     if total is not None and total.is_number and total != 1:
         raise NormalizationError(
             f"the density {'sums' if model.discrete else 'integrates'} to {total}, not 1, over "
@@ -311,7 +322,14 @@ def check_density(model: Model, seconds: float = 4.0) -> Check:
         return Check("normalization", "undetermined",
                      "the total could not be computed symbolically or numerically; the density "
                      "is assumed to be normalised")
+    at: list = []
+    for point in checked:
+        at += ["; "] * bool(at) + _points_prose(point)
     return Check("normalization", "undetermined",
                  f"{'sums' if model.discrete else 'integrates'} to 1 within {TOLERANCE:g} at "
                  + "; ".join(_describe(p) for p in checked)
-                 + " (numerically; SymPy could not find the total in closed form)")
+                 + " (numerically; SymPy could not find the total in closed form)",
+                 prose=(f"{'sums' if model.discrete else 'integrates'} to 1 within ",
+                        Inline(r"10^{-6}", "10⁻⁶") if TOLERANCE == 1e-6 else f"{TOLERANCE:g}",
+                        " at ", *at, " (numerically; SymPy could not find the total in closed "
+                        "form)"))

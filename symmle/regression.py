@@ -30,6 +30,7 @@ from .conditional import (ConditionalLogLikelihood, ConditionalModel, bounded_si
                           build_conditional, check_identifiable, conditional_log_likelihood,
                           data_domains)
 from .errors import DerivationTimeout
+from .latex import Prose, prose_str
 from .model import ParamSpec
 from .notation import N, to_symbols
 from .render import RenderMixin
@@ -67,6 +68,7 @@ class ConditionalDerivation(RenderMixin):
     checks: tuple[Check, ...] = ()
     warnings: tuple[str, ...] = ()
     design: Any = None  # a LinearDesign when derived in matrix form (y = Xβ + ε)
+    information_prose: Prose = ()  # information_reason with its mathematics (for rendering)
 
     # -- the fixed vocabulary ------------------------------------------------------------------
     @property
@@ -503,7 +505,8 @@ def _derive(model: Any, var: str | None, covariates: Any, params: ParamSpec, kno
     order = second_order_check(cm, ll, H_summand, H, mle)
     if order.verdict == "disproven":
         warnings.append("the root of the likelihood equations is not a maximum: " + order.reason)
-    info, info_reason = information_given_covariates(cm, ll, H_summand, mean, seconds=min(8.0, timeout / 4))
+    info, info_how = information_given_covariates(cm, ll, H_summand, mean, seconds=min(8.0, timeout / 4))
+    info_reason = prose_str(info_how)
     ses = None
     if info is not None:
         inv = _solve_matrix(info, sp.eye(len(cm.params)))
@@ -512,4 +515,5 @@ def _derive(model: Any, var: str | None, covariates: Any, params: ParamSpec, kno
     squares = _least_squares(cm, ll, mle)
     return ConditionalDerivation(cm, ll, score, summands, mean, mle, profile, reason, H,
                                  H_summand, order, info, info_reason, ses, squares,
-                                 (order,), tuple(warnings))
+                                 (order,), tuple(warnings),
+                                 information_prose=() if isinstance(info_how, str) else info_how)

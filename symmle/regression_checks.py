@@ -22,6 +22,7 @@ from .checks import Check
 from .conditional import (ConditionalLogLikelihood, ConditionalModel, bounded_simplify,
                           cm_sample, data_domains)
 from .errors import DerivationTimeout
+from .latex import Inline
 from .notation import N, linearize
 from .spaces import prove_sign
 
@@ -190,10 +191,13 @@ def information_given_covariates(cm: ConditionalModel, ll: ConditionalLogLikelih
         return sp.Add(*[c * moments[m[0]] for m, c in zip(poly.monoms(), poly.coeffs())])
     info = (-H_summand).applyfunc(lambda e: sp.factor(sp.cancel(expect(e))))
     total = info.applyfunc(lambda e: linearize(sample_cov(cm, e)))
-    how = ("the Hessian does not involve the response: the expected information equals the "
-           "observed" if not degree else "E[y | x] from the score identity" +
-           ("" if degree == 1 else " and the higher moments of the response by integration"))
-    return total, how
+    if not degree:
+        return total, ("the Hessian does not involve the response: the expected information "
+                       "equals the observed")
+    return total, (Inline(r"\operatorname{E}\left[y \mid x\right]", "E[y | x]"),
+                   " from the score identity" + (
+                       "" if degree == 1 else " and the higher moments of the response by "
+                       "integration"))
 
 
 def sample_cov(cm: ConditionalModel, e: sp.Expr) -> sp.Expr:

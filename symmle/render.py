@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal, Mapping
 import jinja2
 import sympy as sp
 
-from .latex import GREEK, Factors, Terms, TexPrinter, names_of, tex, text
+from .latex import GREEK, Factors, Given, Terms, TexPrinter, names_of, tex, text
 
 if TYPE_CHECKING:  # pragma: no cover
     from .derivation import Derivation
@@ -137,13 +137,34 @@ def _context(d: "Derivation", detail: Detail) -> dict[str, Any]:
     from .steps.forms import reason
 
     m, names = d.model, names_of(d.model.latex_names)
-    words = {s.symbol.name: text(s.sum, names).replace("_i", "ᵢ")
-             for s in d.log_likelihood.statistics}
-    words.update({s.name: text(s, names) for s in (*m.params, *m.known)})
+    words = _words(d, names)
     title = m.title or (m.describe() if hasattr(m, "covariates") else  # f(y | x; θ)
                         f"f({m.var} | {', '.join(p.name for p in m.params)}) = {m.density}")
-    return {"title": title, "names": names, "steps": _visible(d.steps, detail),
-            "warnings": [reason(w, words) for w in d.warnings], "detail": detail, "plot": None}
+    # the heading as prose: a model without a title is named by its density, as mathematics
+    heading = (title,) if m.title or hasattr(m, "covariates") else (
+        sp.Eq(Given(m.var, *m.params), m.density, evaluate=False),)
+    return {"title": title, "heading": heading, "names": names, "steps": _visible(d.steps, detail),
+            "warnings": [_warning(d, w, words) for w in d.warnings], "detail": detail,
+            "plot": None}
+
+
+def _words(d: "Derivation", names: dict[str, str]) -> dict[str, str]:
+    """name → text for the engine's messages: the statistics and the parameters."""
+    m, ll = d.model, getattr(d, "log_likelihood", None)
+    words = {s.symbol.name: text(s.sum, names).replace("_i", "ᵢ")
+             for s in getattr(ll, "statistics", ())}
+    words.update({s.name: text(s, names) for s in (*m.params, *getattr(m, "known", ()))})
+    return words
+
+
+def _warning(d: "Derivation", warning: str, words: dict[str, str]) -> tuple:
+    """A warning as prose parts: the no-closed-form one with its mathematics inline."""
+    from .steps.forms import reason, reasons
+
+    solution = getattr(d, "solution", None)
+    if getattr(solution, "prose", ()) and warning == f"no closed form: {solution.reason}":
+        return ("no closed form: ", *reasons(solution.prose, words))
+    return (reason(warning, words),)
 
 
 def _num(v: float) -> str:
@@ -234,7 +255,8 @@ def render_text(d: "Derivation", detail: Detail = "full") -> str:
         lines.append("")
     if d.warnings:
         lines.append("Warnings:")
-        lines.extend(f"  - {w}" for w in d.warnings)
+        words = _words(d, names)
+        lines.extend(f"  - {_prose(_warning(d, w, words), names)}" for w in d.warnings)
     return "\n".join(lines).rstrip() + "\n"
 
 

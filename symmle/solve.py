@@ -16,6 +16,7 @@ import sympy as sp
 from . import probe
 from .bounded import bounded
 from .errors import DerivationTimeout, UnsupportedModelError
+from .latex import Prose, prose_str
 from .likelihood import LogLikelihood
 from .median import MedianSolution, median_rule, reduced_likelihood
 from .notation import N, realify
@@ -43,6 +44,9 @@ class Solution:
         Whether every parameter has a closed form.
     reason
         How it was solved, or why not.
+    prose
+        ``reason`` as prose parts with its mathematics as SymPy objects (for rendering); empty
+        when the reason has no mathematics.
     roots
         Every root SymPy returned.
     rejected
@@ -66,12 +70,13 @@ class Solution:
     profile: dict[sp.Symbol, sp.Expr] = field(default_factory=dict)
     support: "SupportSolution | None" = None
     median: "MedianSolution | None" = None
+    prose: Prose = ()
 
 
-def _no_closed_form(ll: LogLikelihood, score: tuple, reason: str,
+def _no_closed_form(ll: LogLikelihood, score: tuple, reason: str | Prose,
                     profile: dict | None = None) -> Solution:
-    return Solution(score, None, {p: "numeric" for p in ll.params}, False, reason,
-                    profile=profile or {})
+    return Solution(score, None, {p: "numeric" for p in ll.params}, False, prose_str(reason),
+                    profile=profile or {}, prose=() if isinstance(reason, str) else reason)
 
 
 def solve_likelihood(ll: LogLikelihood, seconds: float = 10.0) -> Solution:
@@ -94,12 +99,14 @@ def solve_likelihood(ll: LogLikelihood, seconds: float = 10.0) -> Solution:
         found = _solve_with_median(ll, score, seconds)
         if found is not None:
             return found
-        terms = ", ".join(str(t) for t in ll.nonseparable[:2])
+        terms: list = []
+        for k, t in enumerate(ll.nonseparable[:2]):
+            terms += [", "] * bool(k) + [t]
         return _no_closed_form(
             ll, score,
-            f"log f has a term in which the parameter and x do not separate ({terms}); the "
-            "likelihood equations involve every observation separately, so there is no closed "
-            "form: solve them numerically")
+            ("log f has a term in which the parameter and x do not separate (", *terms, "); the "
+             "likelihood equations involve every observation separately, so there is no closed "
+             "form: solve them numerically"))
     equations = [sp.numer(sp.together(s)) for s in score]
     try:
         roots = bounded(sp.solve, equations, list(params), dict=True, seconds=seconds,

@@ -10,12 +10,13 @@ those estimates substituted. Anything the engine cannot prove is reported, never
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sympy as sp
 
 from .bounded import bounded
 from .errors import DerivationTimeout, UnsupportedModelError
+from .latex import ELL, Prose
 from .likelihood import LogLikelihood
 from .notation import order_statistics
 from .spaces import Domain, prove_sign
@@ -35,6 +36,8 @@ class SupportSolution:
         Parameter → the monotonicity argument, one sentence each.
     order_statistics
         ``(x_min, x_max)`` symbols.
+    prose
+        Parameter → its reason as prose parts, the mathematics as SymPy objects (rendering).
     open_ends
         Parameters whose estimate sits on an open end of the support: the supremum is then not
         attained, and the estimate is that of the closed support (the textbook convention).
@@ -44,6 +47,7 @@ class SupportSolution:
     reasons: dict[sp.Symbol, str]
     order_statistics: tuple[sp.Symbol, sp.Symbol]
     open_ends: tuple[sp.Symbol, ...] = ()
+    prose: dict[sp.Symbol, Prose] = field(default_factory=dict)
 
 
 def _facts(ll: LogLikelihood) -> tuple[dict[sp.Expr, sp.Expr], dict[sp.Symbol, Domain]]:
@@ -113,6 +117,7 @@ def solve_support(ll: LogLikelihood, seconds: float = 5.0) -> SupportSolution:
         ends.append((hi, x_max, "upper", supp.right_open and supp.kind == "interval"))
     estimates: dict[sp.Symbol, sp.Expr] = {}
     reasons: dict[sp.Symbol, str] = {}
+    prose: dict[sp.Symbol, Prose] = {}
     open_ends = []
     for p in moving:
         slope = _monotone(sp.diff(ll.expr, p), facts, domains, stat_domains)
@@ -156,4 +161,15 @@ def solve_support(ll: LogLikelihood, seconds: float = 5.0) -> SupportSolution:
                       f"the log-likelihood {'decreases' if slope < 0 else 'increases'} in {p}, "
                       f"so it is largest at the {'smallest' if slope < 0 else 'largest'} feasible "
                       f"value, {p} = {value}; the score equation has no root there")
-    return SupportSolution(estimates, reasons, (x_min, x_max), tuple(open_ends))
+        bounds: list = []
+        for k, c in enumerate(chosen):
+            bounds += [", "] * bool(k) + [(sp.Ge if c[2] == x_max else sp.Le)(c[1], c[2],
+                                                                              evaluate=False)]
+        prose[p] = ("the score ", sp.Eq(sp.Derivative(ELL(*ll.params), p), sp.diff(ll.expr, p),
+                          evaluate=False),
+                    f" is {'negative' if slope < 0 else 'positive'} on the feasible set (", *bounds,
+                    f"): the log-likelihood {'decreases' if slope < 0 else 'increases'} in ", p,
+                    f", so it is largest at the {'smallest' if slope < 0 else 'largest'} feasible "
+                    "value, ", sp.Eq(p, value, evaluate=False), "; the score equation has no "
+                    "root there")
+    return SupportSolution(estimates, reasons, (x_min, x_max), tuple(open_ends), prose)

@@ -264,3 +264,123 @@ def test_text_squares_a_sum_in_parentheses():
     total = sp.Sum(x[i], (i, 1, n))
     assert text(total ** 2) == "(Σ x_i)^2"
     assert text(sp.Sum(x[i] ** 2, (i, 1, n))) == "Σ x_i^2"
+
+
+# --- mathematics in prose is typeset, not plain text ----------------------------------------------
+
+
+def _prose_md(md: str) -> str:
+    """The Markdown outside math: display blocks and inline $…$ spans removed."""
+    md = re.sub(r"\$\$.*?\$\$", "", md, flags=re.S)
+    return re.sub(r"\$[^$\n]+\$", "", md)
+
+
+def _prose_tex(latex: str) -> str:
+    latex = re.sub(r"\\begin\{(align\*|equation\*)\}.*?\\end\{\1\}", "", latex, flags=re.S)
+    return re.sub(r"(?<!\\)\$[^$\n]+?(?<!\\)\$", "", latex)
+
+
+def test_information_sentence_is_inline_math():
+    d = derive_example("normal")
+    md, latex, txt = d.to_markdown(), d.to_latex(), d.to_text()
+    definition = (r"$\mathcal{I}(\theta) = -\operatorname{E}\left[\frac{\partial^{2}}"
+                  r"{\partial \theta^{2}} \log f(X \mid \theta)\right]$")
+    inverse = r"$\left[n \mathcal{I}(\theta)\right]^{-1}$"
+    for out in (md, latex):
+        assert definition in out and inverse in out
+        assert r"$\sqrt{\left[n \mathcal{I}(\theta)\right]^{-1}}$ with $\hat{\theta}$" in out
+        assert r"$\operatorname{E}\left[\frac{\partial \ell}{\partial \theta}\right] = 0$" in out
+    assert r"E\[∂²" not in md and r"\[n I(θ)\]⁻¹" not in md  # the old escaped plain text
+    assert "−E[∂² log f(X | θ)/∂θ²]" not in _prose_md(md)
+    assert "I(θ) = −E[∂² log f(X | θ)/∂θ²]" in txt and "√([n I(θ)]⁻¹)" in txt  # text: Unicode
+
+
+def test_normalization_reason_is_inline_math():
+    for name, shown in (("normal", r"over $\left(-\infty, \infty\right)$ for every"),
+                        ("laplace", r"over $\left(-\infty, \infty\right)$ for every"),
+                        ("uniform", r"over $\left(0, \theta\right)$ for every"),
+                        ("poisson", r"over $\left\lbrace0, 1, \ldots\right\rbrace$ for every"),
+                        ("discrete_uniform",
+                         r"over $\left\lbrace1, 2, \ldots, N\right\rbrace$ for every")):
+        md = derive_example(name).to_markdown()
+        line = next(x for x in md.splitlines() if "Normalization (" in x)
+        assert shown in line, (name, line)
+        assert r"\<" not in line and "-∞ \\<" not in line and r"\{" not in _prose_md(line), name
+    gumbel = derive_example("gumbel").to_markdown()
+    assert r"within $10^{-6}$ at $\mu = - \frac{7}{10}$, $\beta = \frac{13}{10}$;" in gumbel
+
+
+def test_laplace_reasons_typeset_the_absolute_value_and_the_median_variance():
+    d = derive_example("laplace")
+    md, latex, txt = d.to_markdown(), d.to_latex(), d.to_text()
+    assert r"(the term $- \frac{1}{b} \left|{\mu - x}\right|$)" in md
+    assert r"$P(X < \mu) = \frac{1}{2}$" in md and r"$\frac{1}{4 n f(\mu)^{2}} = " \
+        r"\frac{b^{2}}{n}$" in md
+    assert r"P(X \<" not in md and r"P(X $<$" not in latex
+    assert "-|μ - x|/b" in txt and "P(X < μ) = 1/2" in txt
+    # the engine's messages (JSON) keep their wording
+    reasons = {c["name"]: c["reason"] for c in json.loads(d.to_json())["checks"]}
+    assert "P(X < mu) = 1/2" in reasons["median_variance"]
+
+
+def test_no_closed_form_reason_typesets_the_term():
+    d = derive_example("cauchy")
+    md, latex = d.to_markdown(), d.to_latex()
+    term = r"$- \log\left(\left(x - \theta\right)^{2} + 1\right)$"
+    assert term in md and term in latex
+    assert "-log((" not in _prose_md(md) and "-log((" not in _prose_tex(latex)
+    assert "-log((x - θ)^2 + 1)" in d.to_text()
+
+
+@pytest.mark.parametrize("name", ["normal", "laplace", "laplace_scale", "cauchy", "poisson",
+                                  "pareto", "uniform", "weibull", "gumbel", "logistic"])
+def test_no_sympy_str_or_escaped_relations_in_prose(name):
+    d = derive_example(name)
+    md, latex, txt = d.to_markdown(), d.to_latex(), d.to_text()
+    for prose in (_prose_md(md), _prose_tex(latex), txt):
+        assert "Abs(" not in prose, name
+        assert not re.search(r"[\w)](\\?\*){2}[\w(]", prose), name  # x**2, not **bold**
+    assert r"\<" not in _prose_md(md) and r"-∞" not in _prose_md(md), name
+    assert r"\[n I" not in md and r"E\[" not in md.split("## Warnings")[0], name
+
+
+def test_support_monotonicity_reason_is_inline_math():
+    md = derive_example("pareto").to_markdown()
+    assert (r"$\frac{\partial\ell}{\partial x_{m}} = \frac{\alpha n}{x_{m}}$ is positive on the "
+            r"feasible set ($x_{m} \leq x_{(1)}$)") in md
+    assert r"$\frac{\partial^{2}\ell}{\partial \alpha^{2}} = - \frac{n}{\alpha^{2}} < 0$" in md
+    assert "Dℓ/d" not in md and r"α² \< 0" not in md
+
+
+def test_regression_information_sentences_are_inline_math():
+    md = derive_example("linear_regression").to_markdown()
+    assert (r"$\mathcal{I}(\theta) = \sum_{i} \operatorname{E}\left[-\frac{\partial^{2}}"
+            r"{\partial \theta^{2}} \log f(y_{i} \mid x_{i}, \theta)\right]$ "
+            r"($\operatorname{E}\left[y \mid x\right]$ from the score identity") in md
+    assert r"$\mu_{i} = \operatorname{E}\left[y_{i} \mid x_{i}\right] = " in md
+    assert r"E\[" not in md and r"√(\[I(θ)\]⁻¹)" not in md
+    matrix = derive_example("multiple_linear_regression").to_markdown()
+    assert r"$-\operatorname{E}\left[\frac{\partial^{2}\ell}{\partial (\sigma^{2})^{2}}\right] = " \
+        in matrix
+    assert "XᵀX/$" not in matrix and r"−E\[" not in matrix
+
+
+def test_constrained_information_sentence_is_inline_math():
+    d = derive_example("hardy_weinberg")
+    md = d.to_markdown()
+    assert (r"the pmf is multinomial, $\frac{m!}{x_{1}! \cdots x_{k}!} \prod_{j} q_{j}(\theta)"
+            r"^{x_{j}}$ with $\sum_{j} q_{j} = 1$") in md
+    assert r"follow from $n \mathcal{I}(\theta)$ by the delta method" in md
+    assert r"x\_k" not in md and r"E\[x\_j\]" not in md
+    # JSON keeps the engine's wording
+    assert json.loads(d.to_json())["fisher_information_reason"].startswith(
+        "the pmf is multinomial, m!/(x₁!⋯x_k!)·Π q_j(θ)^x_j")
+
+
+def test_an_untitled_model_is_named_by_its_density_in_math():
+    d = derive_example("homework_theta_plus_1_x_to_theta")
+    md, latex = d.to_markdown(), d.to_latex()
+    assert md.startswith(r"# Maximum likelihood estimation: $f(x \mid \theta) = x^{\theta} "
+                         r"\left(\theta + 1\right)$")
+    assert r"\section*{Maximum likelihood estimation: $f(x \mid \theta) = " in latex
+    assert "x**theta" not in md and r"x\*\*theta" not in md

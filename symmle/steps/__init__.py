@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from ..latex import ELL, INFO, LIK, SE, Factors, Given, PlusMinus, bar, hat, plain, text as text_of
+from ..latex import (ELL, INFO, LIK, SE, Factors, Given, Inline, PlusMinus, bar, hat, plain,
+                     text as text_of)
 from ..notation import I, N
 from . import forms as dp
 from .base import Block, Line, Step, chain, eq
@@ -34,6 +35,13 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Line", "Block", "Step", "build_steps", "eq"]
 
 Z975 = sp.Float("1.96", 3)
+# the definitions the information step states, for a generic parameter θ (not the model's)
+THETA, THETA_HAT = Inline(r"\theta", "θ"), Inline(r"\hat{\theta}", "θ̂")
+INFO_DEFINITION = Inline(r"\mathcal{I}(\theta) = -\operatorname{E}\left[\frac{\partial^{2}}"
+                         r"{\partial \theta^{2}} \log f(X \mid \theta)\right]",
+                         "I(θ) = −E[∂² log f(X | θ)/∂θ²]")
+INFO_INVERSE = Inline(r"\left[n \mathcal{I}(\theta)\right]^{-1}", "[n I(θ)]⁻¹")
+SE_ROOT = Inline(r"\sqrt{\left[n \mathcal{I}(\theta)\right]^{-1}}", "√([n I(θ)]⁻¹)")
 
 
 def build_steps(d: "Derivation") -> tuple[Step, ...]:
@@ -104,7 +112,8 @@ def _log_likelihood(c: dp.Context) -> Step:
     if c.stats:
         text += [" The data enter only through ", *dp.join(c.stats), "."]
     if c.moving:
-        text.append(" Where the indicator is 1, ℓ is the log of the rest; elsewhere L = 0.")
+        text += [" Where the indicator is 1, ℓ is the log of the rest; elsewhere ",
+                 Inline("L = 0", "L = 0"), "."]
     return Step("log_likelihood", "The log-likelihood", tuple(text), blocks)
 
 
@@ -139,8 +148,9 @@ def _result(c: dp.Context) -> list[Step]:
     shown = [s for forms in c.mle_forms.values() for f in forms for s in (c.x_min, c.x_max)
              if f.has(s)]
     for s in dict.fromkeys(shown):
-        text += ["; " if len(text) > 1 else ", with ", s, " = ",
-                 "min" if s == c.x_min else "max", " x", "ᵢ", " the ",
+        which = "min" if s == c.x_min else "max"
+        text += ["; " if len(text) > 1 else ", with ",
+                 Inline(rf"@0 = \{which}_{{i}} x_{{i}}", f"@0 = {which} xᵢ", s), " the ",
                  "smallest" if s == c.x_min else "largest", " observation"]
     if any(f.has(c.x_med) for forms in c.mle_forms.values() for f in forms):
         text += ["; " if len(text) > 1 else ", with ", c.x_med, " the sample median (the "
@@ -154,7 +164,7 @@ def _information(c: dp.Context) -> Step:
     info = d.fisher_information
     if info is None:
         return Step("information", "Fisher information",
-                    (dp.sentence(dp.reason(d.information.reason, c.words)),))
+                    tuple(dp.sentences(d.information.prose or d.information.reason, c.words)))
     one = len(params) == 1
     value = dp.signed(c, info[0, 0]) if one else info.applyfunc(lambda e: dp.signed(c, e))
     blocks = [Block((eq(INFO(*params), value),))]
@@ -166,11 +176,12 @@ def _information(c: dp.Context) -> Step:
             wald.append(eq(PlusMinus(hat(p), Factors(Z975, SE(hat(p)))),
                            PlusMinus(hat(p), Factors(Z975, v))))
         blocks.append(Block(tuple(se_lines), ("The standard error" + ("" if one else "s") +
-                                              ", √([n I(θ)]⁻¹) with θ̂ in place of θ:",)))
+                                              ", ", SE_ROOT, " with ", THETA_HAT,
+                                              " in place of ", THETA, ":")))
         blocks.append(Block(tuple(wald), ("An approximate 95% (Wald) interval:",)))
-    how = dp.reason(d.information.reason, c.words)
-    text = ("The expected information of one observation, I(θ) = −E[∂² log f(X | θ)/∂θ²] ("
-            f"{how}). For large n the MLE is approximately normal with variance [n I(θ)]⁻¹.",)
+    how = dp.reasons(d.information.prose or d.information.reason, c.words)
+    text = ("The expected information of one observation, ", INFO_DEFINITION, " (", *how,
+            "). For large n the MLE is approximately normal with variance ", INFO_INVERSE, ".")
     return Step("information", "Fisher information, standard error and Wald interval"
                 if d.standard_errors_ else "Fisher information", text, tuple(blocks))
 

@@ -64,6 +64,27 @@ def reason(message: str, words: dict[str, str] | None = None) -> str:
     return message.replace("**", "^").replace("*", "·")
 
 
+def reasons(parts: Any, words: dict[str, str] | None = None) -> list[Any]:
+    """An engine message given as prose parts (or one string): :func:`reason` on each string,
+    SymPy objects and :class:`~symmle.latex.Inline` fragments kept for inline math."""
+    if isinstance(parts, str):
+        parts = (parts,)
+    return [reason(p, words) if isinstance(p, str) else p for p in parts]
+
+
+def sentences(parts: Any, words: dict[str, str] | None = None) -> list[Any]:
+    """:func:`reasons` as a sentence: first letter up, a full stop at the end."""
+    out = reasons(parts, words)
+    if out and isinstance(out[0], str):
+        out[0] = out[0].lstrip()
+        out[0] = out[0][:1].upper() + out[0][1:]
+    if out and isinstance(out[-1], str):
+        out[-1] = out[-1].rstrip()
+    if not (out and isinstance(out[-1], str) and out[-1].endswith(".")):
+        out.append(".")
+    return out
+
+
 def sentence(message: str) -> str:
     """First letter up, a full stop at the end."""
     message = message.strip()

@@ -18,7 +18,7 @@ import sympy as sp
 
 from ..bounded import bounded
 from ..errors import DerivationTimeout
-from ..latex import ELL, INFO, LIK, SE, Factors, Given, Terms, hat
+from ..latex import ELL, INFO, LIK, SE, Factors, Given, Inline, Terms, hat
 from ..notation import I, N
 from .base import Block, Step, eq
 
@@ -324,8 +324,9 @@ def _information(d: "VectorDerivation") -> Step | None:
         info = shown[0, 0] if shown.shape == (1, 1) else shown
         rows.append(eq(INFO(*d.free), info))
         text += ["The expected information of one observation in the free parameters (",
-                 d.expected_reason, "); the standard errors follow from n I(θ) by the delta "
-                 "method through the constraint, evaluated at the estimates:"]
+                 *(d.expected_prose or (d.expected_reason,)), "); the standard errors follow "
+                 "from ", Inline(r"n \mathcal{I}(\theta)", "n I(θ)"), " by the delta method "
+                 "through the constraint, evaluated at the estimates:"]
     else:
         text += [d.expected_reason.capitalize(), ":"]
     ses = d.standard_errors

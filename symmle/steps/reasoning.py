@@ -19,7 +19,7 @@ from ..latex import ELL, LIK, Factors, Terms, hat, plain, text as text_of
 from ..notation import I, N, equivalent, linearize
 from ..spaces import prove_sign
 from .base import Block, Line, Prose, Step, chain, eq
-from .forms import (Context, dl, display_value, join, pull, reason, sentence, signed,
+from .forms import (Context, dl, display_value, join, pull, reason, sentence, sentences, signed,
                     with_bar)
 
 __all__ = ["solve_moves", "solve_all", "second_order", "checks", "insight"]
@@ -237,7 +237,8 @@ def support_block(c: Context, p: sp.Symbol, estimate: sp.Expr) -> Any:
     why = c.support_solution.reasons.get(p, "") if c.support_solution else ""
     falling = "negative" in why
     conditions = [ind.args[0] for ind in c.indicators if p in ind.free_symbols]
-    note = ("L > 0 only on the feasible set ", *join(conditions), ", where ℓ is ",
+    note = ("The likelihood is positive only on the feasible set ", *join(conditions),
+            ", where ℓ is ",
             "decreasing" if falling else "increasing", " in ", p, ", so the maximum is at the ",
             "smallest" if falling else "largest", " feasible value:")
     lines = (Line(dl(c, p), (("=", c.score[p]), ("<" if falling else ">", sp.Integer(0)))),
@@ -302,7 +303,7 @@ def no_closed_form(c: Context, blocks: list) -> Any:
         blocks.append(Block((eq(new, Terms(old, -step)),),
                             ("Newton's method, with the gradient above and the Hessian H below, "
                              "repeats",)))
-    return Step("solution", "No closed form", (sentence(reason(sol.reason, c.words)),),
+    return Step("solution", "No closed form", tuple(sentences(sol.prose or sol.reason, c.words)),
                 tuple(blocks), brief=True)
 
 
@@ -325,8 +326,8 @@ def second_order(c: Context) -> list:
         lines = tuple(Line(dl(c, p, 2), (("=", c.second[p].xreplace(
             {q: v for q, v in (c.mle or {}).items() if q not in c.equations})), ("<", 0)))
             for p in score_params)
-        return [Step("second_order", "Second-order check", (sentence(reason(chk.reason, c.words)),),
-                     (Block(lines),))]
+        return [Step("second_order", "Second-order check",
+                     tuple(sentences(chk.prose or chk.reason, c.words)), (Block(lines),))]
     if len(c.params) == 1:
         p = c.params[0]
         blocks = [Block(chain(dl(c, p, 2), [c.second[p]]))]
@@ -491,8 +492,8 @@ def checks(c: Context) -> Any:
                      "likelihood keeps increasing toward the boundary, and the MLE is the "
                      "boundary value."]
         elif chk.name != "second_order":
-            text.append(f" {sentence(chk.name.replace('_', ' '))[:-1]} ({chk.verdict}): "
-                        f"{sentence(reason(chk.reason, c.words))}")
+            text += [f" {sentence(chk.name.replace('_', ' '))[:-1]} ({chk.verdict}): ",
+                     *sentences(chk.prose or chk.reason, c.words)]
     return Step("checks", "Support and boundary checks", tuple(text), tuple(_boundary(c)))
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from ..latex import ELL, INFO, LIK, SE, Factors, Given, Terms, hat
+from ..latex import ELL, INFO, LIK, SE, Factors, Given, Inline, Terms, hat
 from ..notation import I, N
 from .base import Block, Line, Step, eq
 from .forms import join
@@ -131,9 +131,11 @@ def _score(d: "ConditionalDerivation") -> Step:
     text: list[Any] = ["Differentiate ℓ with respect to each parameter, term by term."]
     if d.mean is not None:
         mu = sp.IndexedBase("mu")[I]
-        text += [" Each term is the residual yᵢ − μᵢ times a weight, where ",
-                 sp.Eq(mu, _pow_simplify(_indexed(d, d.mean)), evaluate=False),
-                 " = E[yᵢ | xᵢ] (from the score identity E[∂ log f/∂θ] = 0)."]
+        text += [" Each term is the residual ", Inline(r"y_{i} - \mu_{i}", "yᵢ − μᵢ"),
+                 " times a weight, where ",
+                 Inline(r"@0 = \operatorname{E}\left[y_{i} \mid x_{i}\right] = @1",
+                        "@0 = E[yᵢ | xᵢ] = @1", mu, _pow_simplify(_indexed(d, d.mean))),
+                 " (from the score identity ", _SCORE_IDENTITY, ")."]
     return Step("score", "The score (gradient)" if len(m.params) > 1 else "The score",
                 tuple(text), tuple(blocks))
 
@@ -316,19 +318,35 @@ def _information(d: "ConditionalDerivation") -> Step:
     if glm is not None:
         blocks.append(Block((eq(glm[0], glm[1]),), ("with",)))
         return Step("information", "Fisher information",
-                    ("The information of the sample given the covariates, Σᵢ E[−∂² log f(yᵢ | "
-                     f"xᵢ, θ)/∂θ²] ({d.information_reason}); the standard errors are the square "
-                     "roots of the diagonal of I(θ̂)⁻¹ at the estimate Newton's method finds "
-                     "(symmle fit reports them).",), tuple(blocks))
+                    ("The information of the sample given the covariates, ", _SAMPLE_INFO,
+                     " (", *_how(d), "); the standard errors are the square roots of "
+                     "the diagonal of ", _INVERSE_AT_HAT, " at the estimate Newton's method "
+                     "finds (symmle fit reports them)."), tuple(blocks))
     if d.standard_errors_:
         lines = [eq(SE(hat(p)), _pow_simplify(e.xreplace({q: hat(q) for q in m.params})))
                  for p, e in d.standard_errors_.items()]
-        blocks.append(Block(tuple(lines), ("The standard errors, √([I(θ)]⁻¹) at θ̂:",)))
-    text = ("The information of the sample given the covariates, I(θ) = Σᵢ E[−∂² log f(yᵢ | xᵢ, "
-            f"θ)/∂θ²] ({d.information_reason}); it depends on the covariates, so it is a sum over "
-            "the observations rather than n times one observation's.",)
+        blocks.append(Block(tuple(lines), ("The standard errors, ", _SE_ROOT, " at ",
+                                           Inline(r"\hat{\theta}", "θ̂"), ":")))
+    text = ("The information of the sample given the covariates, ",
+            Inline(r"\mathcal{I}(\theta) = @0", "I(θ) = @0", _SAMPLE_INFO),
+            " (", *_how(d), "); it depends on the covariates, so it is a sum over the "
+            "observations rather than n times one observation's.")
     return Step("information", "Fisher information and standard errors"
                 if d.standard_errors_ else "Fisher information", text, tuple(blocks))
+
+
+def _how(d: "ConditionalDerivation") -> tuple:
+    """How the information was found, as prose parts (its mathematics inline)."""
+    return tuple(d.information_prose) or (d.information_reason,)
+
+
+_SCORE_IDENTITY = Inline(r"\operatorname{E}\left[\frac{\partial \log f}{\partial \theta}"
+                         r"\right] = 0", "E[∂ log f/∂θ] = 0")
+_SAMPLE_INFO = Inline(r"\sum_{i} \operatorname{E}\left[-\frac{\partial^{2}}{\partial \theta^{2}} "
+                      r"\log f(y_{i} \mid x_{i}, \theta)\right]",
+                      "Σᵢ E[−∂² log f(yᵢ | xᵢ, θ)/∂θ²]")
+_INVERSE_AT_HAT = Inline(r"\mathcal{I}(\hat{\theta})^{-1}", "I(θ̂)⁻¹")
+_SE_ROOT = Inline(r"\sqrt{\left[\mathcal{I}(\theta)\right]^{-1}}", "√([I(θ)]⁻¹)")
 
 
 def _insight(d: "ConditionalDerivation") -> Step:
@@ -336,10 +354,12 @@ def _insight(d: "ConditionalDerivation") -> Step:
         msg = ("With Gaussian noise, maximum likelihood is least squares: the coefficients solve "
                "the normal equations, and σ̂² is the mean squared residual.")
     elif d.mean is not None:
-        msg = ("The likelihood equations say Σᵢ (yᵢ − μᵢ)·(weight) = 0: at the MLE the residuals "
-               "are orthogonal to each covariate's weight"
+        msg = ("The likelihood equations say ",
+               Inline(r"\sum_{i} \left(y_{i} - \mu_{i}\right) \cdot \left(\text{weight}\right) = 0",
+                      "Σᵢ (yᵢ − μᵢ)·(weight) = 0"),
+               ": at the MLE the residuals are orthogonal to each covariate's weight"
                + (", and Newton's method is iteratively reweighted least squares." if d.irls
                   else "."))
     else:
         msg = "The score is a sum over the observations, each with its own covariates."
-    return Step("insight", "Insight", (msg,))
+    return Step("insight", "Insight", msg if isinstance(msg, tuple) else (msg,))

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from ..latex import ELL, INFO, SE, VDOTS, Terms, hat
+from ..latex import ELL, INFO, SE, VDOTS, Inline, Terms, hat
 from ..notation import I, N
 from .base import Block, Line, Step, eq
 from .forms import join
@@ -203,11 +203,17 @@ def _second_order(d: "ConditionalDerivation") -> Step:
     root = (Line(sp.Derivative(ell, dz.beta, q), (("=", sp.Integer(0)),)),
             Line(sp.Derivative(ell, q, 2), (("=", at_root.xreplace({q: hat(q)})),
                                              ("<", sp.Integer(0)))))
-    text = ("At the root the cross derivatives vanish (they are a multiple of Xᵀ(y − Xβ̂) = 0, "
-            "the normal equations), so the Hessian is block diagonal. The coefficients' block "
-            "−XᵀX/", v, " is negative definite when X has full column rank, since "
-            "vᵀXᵀXv = ‖Xv‖² > 0 for every v ≠ 0; the other block is negative: the root is a "
-            "maximum, and the only one (for each ", q, ", ℓ is a concave quadratic in β).")
+    text = ("At the root the cross derivatives vanish (they are a multiple of ",
+            Inline(r"\mathbf{X}^{T} \left(\mathbf{y} - \mathbf{X} \hat{\boldsymbol{\beta}}"
+                   r"\right) = 0", "Xᵀ(y − Xβ̂) = 0"),
+            ", the normal equations), so the Hessian is block diagonal. The coefficients' "
+            "block ", Inline(r"-\frac{\mathbf{X}^{T} \mathbf{X}}{@0}", "−XᵀX/@0", v),
+            " is negative definite when X has full column rank, since ",
+            Inline(r"\mathbf{v}^{T} \mathbf{X}^{T} \mathbf{X} \mathbf{v} = "
+                   r"\lVert \mathbf{X} \mathbf{v} \rVert^{2} > 0", "vᵀXᵀXv = ‖Xv‖² > 0"),
+            " for every ", Inline(r"\mathbf{v} \neq \mathbf{0}", "v ≠ 0"), "; the other block "
+            "is negative: the root is a maximum, and the only one (for each ", q, ", ℓ is a "
+            "concave quadratic in β).")
     return Step("second_order", "Second-order check", text,
                 (Block(lines, ("The Hessian:",)),
                  Block(root, ("At (β̂, ", hat(q), "), using the two equations:"))))
@@ -231,17 +237,35 @@ def _information(d: "ConditionalDerivation") -> Step:
                                   sp.Rational(1, 2), evaluate=False))
            for j, b in enumerate(dz.coefficients)]
     ses.append(eq(SE(hats[q]), d.standard_errors_[q].xreplace(hats)))
-    text = ("The information of the sample given the covariates: −∂²ℓ/∂β∂βᵀ = XᵀX/", v,
-            " does not involve the responses, the cross block has expectation 0 "
-            "(E[y − Xβ] = 0), and −E[", sp.Derivative(_ell(dz), q, 2), "] = ", i_qq,
-            ". Its inverse at the estimate "
-            "gives the covariance of β̂ (exactly σ²(XᵀX)⁻¹ given X) and the standard errors; "
-            "the indices of (XᵀX)⁻¹ count the coefficients from 0 in the order of β. With the "
-            "MLE ", hat(q), " (RSS/n) these are smaller than the usual least-squares standard "
-            f"errors, which use RSS/(n − {dz.k}), by the factor √((n − {dz.k})/n).")
+    k, beta_hat = dz.k, Inline(r"\hat{\boldsymbol{\beta}}", "β̂")
+    text = ("The information of the sample given the covariates: ",
+            Inline(r"-\frac{\partial^{2}\ell}{\partial \boldsymbol{\beta} \, \partial "
+                   r"\boldsymbol{\beta}^{T}} = \frac{\mathbf{X}^{T} \mathbf{X}}{@0}",
+                   "−∂²ℓ/∂β∂βᵀ = XᵀX/@0", v),
+            " does not involve the responses, the cross block has expectation 0 (",
+            Inline(r"\operatorname{E}\left[\mathbf{y} - \mathbf{X} \boldsymbol{\beta}"
+                   r"\right] = 0", "E[y − Xβ] = 0"), "), and ",
+            Inline(r"-\operatorname{E}\left[@0\right] = @1", "−E[@0] = @1",
+                   sp.Derivative(_ell(dz), q, 2), i_qq),
+            ". Its inverse at the estimate gives the covariance of ", beta_hat, " (exactly ",
+            _gram_inverse_times(v), " given X) and the standard errors; the indices of ",
+            _GRAM_INVERSE, " count the coefficients from 0 in the order of β. With the MLE ",
+            hat(q), " (", Inline(r"\mathrm{RSS}/n", "RSS/n"), ") these are smaller than the "
+            "usual least-squares standard errors, which use ",
+            Inline(rf"\mathrm{{RSS}}/(n - {k})", f"RSS/(n − {k})"), ", by the factor ",
+            Inline(rf"\sqrt{{(n - {k})/n}}", f"√((n − {k})/n)"), ".")
     return Step("information", "Fisher information and standard errors", text,
                 (Block((eq(lhs, info),)),
-                 Block((cov, *ses), ("The standard errors, from σ̂²(XᵀX)⁻¹:",))))
+                 Block((cov, *ses), ("The standard errors, from ", _gram_inverse_times(vh),
+                                     ":"))))
+
+
+_GRAM_INVERSE = Inline(r"\left(\mathbf{X}^{T} \mathbf{X}\right)^{-1}", "(XᵀX)⁻¹")
+
+
+def _gram_inverse_times(v: sp.Basic) -> Inline:
+    """σ²(XᵀX)⁻¹ for the variance ``v`` (or its estimate)."""
+    return Inline(r"@0 \left(\mathbf{X}^{T} \mathbf{X}\right)^{-1}", "@0(XᵀX)⁻¹", v)
 
 
 def _insight(d: "ConditionalDerivation") -> Step:
