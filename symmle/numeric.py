@@ -102,6 +102,12 @@ class FitResult:
     derivation: Derivation | None = field(default=None, repr=False, compare=False)
     start_method: str | None = None
 
+    def __getstate__(self) -> dict:
+        """Pickled with ℓ computed (a function of the data cannot be pickled)."""
+        state = dict(self.__dict__)
+        state["_log_likelihood"] = self.log_likelihood
+        return state
+
     def wald_intervals(self, level: float = 0.95) -> dict[str, tuple[float, float] | None]:
         """θ̂ ± z·se for each parameter.
 

@@ -441,6 +441,12 @@ class RenderMixin:
     :class:`~symmle.derivation.Derivation` (``class Derivation(RenderMixin)``), the conditional
     and the vector ones."""
 
+    def __getstate__(self) -> dict:
+        """Pickled without the caches kept in ``__dict__`` under names that start with "_"
+        (compiled NumPy functions, memo tables): they are rebuilt on first use, and compiled
+        functions cannot be pickled (a derivation sent to a worker process)."""
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+
     def to_json(self, indent: int | None = 2) -> str:
         """The derivation as JSON (the keys of ``to_dict``: ``parameters``, ``closed_form``,
         ``mle``, ``method``, ``fisher_information``, ``second_order``, ``warnings`` and more)."""

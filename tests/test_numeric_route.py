@@ -268,3 +268,16 @@ def test_fit_json_is_strict_json():
     r = FitResult({"a": math.nan}, {"a": None}, -math.inf, {"a": "score"}, False, 3)
     out = json.loads(r.to_json(), parse_constant=lambda c: pytest.fail(f"{c} in JSON"))
     assert out["log_likelihood"] is None and out["estimates"] == {"a": None}
+
+
+@pytest.mark.parametrize("family, x", [
+    ("poisson", [1, 2, 3, 7]), ("laplace", [1.0, 2.0, 5.0]), ("gamma", [0.5, 1.5, 2.0, 4.0]),
+])
+def test_a_fit_result_pickles_with_its_derivation(family, x):
+    # as multiprocessing does: ℓ is computed first, the compiled functions are left behind
+    import pickle
+
+    r = fit(family, x)
+    again = pickle.loads(pickle.dumps(r))
+    assert again == r and again.log_likelihood == r.log_likelihood
+    assert fit(family, x, derivation=again.derivation).estimates == r.estimates
