@@ -24,9 +24,9 @@ import sympy as sp
 
 from .compile import EXTRA, Problem, compiled, prepare
 from .derivation import Derivation, derive
-from .render import strict_json
 from .errors import (ConvergenceError, DataError, EmptyDataError, ModelSpecError,
                      NoMaximumError, NonNumericDataError, OutOfSupportError)
+from .render import strict_json
 
 SUBSAMPLE = 4000  # observations used to compare starting values when terms do not separate
 RANKING = 1000  # observations used to rank the grid of starting values
