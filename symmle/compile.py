@@ -127,8 +127,8 @@ EXTRA = {
 
 
 def prepare(expr: Any) -> Any:
-    """log(factorial(.)), log(gamma(.)), log(binomial(.)) → loggamma (no overflow); DiracDelta → 0 (derivatives of
-    |x − θ| are taken almost everywhere)."""
+    """log(factorial(.)), log(gamma(.)), log(binomial(.)) → loggamma (no overflow);
+    DiracDelta → 0 (derivatives of |x − θ| are taken almost everywhere)."""
     if not isinstance(expr, sp.Basic):
         return expr
     expr = expr.replace(sp.DiracDelta, lambda *args: sp.Integer(0))
@@ -151,9 +151,9 @@ def numpy_fn(args: Sequence[sp.Symbol], expr: Any) -> Callable:
     """A NumPy function of ``args`` (a list of expressions gives a list, sharing subexpressions).
 
     Its ``chunk`` is the block of observations :meth:`Problem._sums` gives it at a time: about
-    128 KiB of float64 per operation in all (each NumPy operation makes a temporary array), so
-    that the temporaries stay in a core's cache: 65536 for log x, 8192 for the logistic's
-    eleven operations."""
+    1 MiB of temporaries in all (131072 floats shared among its operations, after common
+    subexpressions; each NumPy operation makes a temporary array), so that they stay in a
+    core's cache: 65536 for log x, 4096 for the logistic's value, gradient and Hessian."""
     body = [prepare(e) for e in expr] if isinstance(expr, (list, tuple)) else prepare(expr)
     fn = sp.lambdify(args, body, modules=[EXTRA, "numpy"], cse=isinstance(expr, (list, tuple)))
     exprs = [e for e in (body if isinstance(body, list) else [body]) if isinstance(e, sp.Basic)]
