@@ -464,10 +464,10 @@ def _inverse(h: np.ndarray) -> tuple[np.ndarray | None, bool]:
     if k == 2:
         a, b, c, e = float(h[0, 0]), float(h[0, 1]), float(h[1, 0]), float(h[1, 1])
         det = a * e - b * c
-        if det == 0 or not math.isfinite(det) or abs(det) < 1e-300 * (abs(a * e) + abs(b * c)):
-            return None, False
-        sym = (b + c) / 2
-        return np.array([[e, -b], [-c, a]]) / det, a < 0 and a * e - sym * sym > 0
+        if det != 0 and math.isfinite(det) and abs(det) > 1e-14 * (abs(a * e) + abs(b * c)):
+            sym = (b + c) / 2
+            return np.array([[e, -b], [-c, a]]) / det, a < 0 and a * e - sym * sym > 0
+        # singular to rounding, or entries whose products overflow: LAPACK decides
     try:
         inverse = np.linalg.inv(h)
         return inverse, bool(np.all(np.linalg.eigvalsh((h + h.T) / 2) < 0))
