@@ -154,11 +154,18 @@ def numpy_fn(args: Sequence[sp.Symbol], expr: Any) -> Callable:
     1 MiB of temporaries in all (131072 floats shared among its operations, after common
     subexpressions; each NumPy operation makes a temporary array), so that they stay in a
     core's cache: 65536 for log x, 4096 for the logistic's value, gradient and Hessian."""
-    body = [prepare(e) for e in expr] if isinstance(expr, (list, tuple)) else prepare(expr)
-    fn = sp.lambdify(args, body, modules=[EXTRA, "numpy"], cse=isinstance(expr, (list, tuple)))
-    exprs = [e for e in (body if isinstance(body, list) else [body]) if isinstance(e, sp.Basic)]
-    replacements, reduced = sp.cse(exprs) if len(exprs) > 1 else ([], exprs)
-    ops = max(1, sum(sp.count_ops(e) for e in [*(r for _, r in replacements), *reduced]))
+    if isinstance(expr, (list, tuple)):
+        # common subexpressions once: lambdify prints them, and the block size counts them
+        body = [prepare(e) for e in expr]
+        replacements, reduced = sp.cse(body, list=False)
+        fn = sp.lambdify(args, body, modules=[EXTRA, "numpy"],
+                         cse=lambda _: (replacements, reduced))
+        parts = [*(r for _, r in replacements), *reduced]
+    else:
+        body = prepare(expr)
+        fn = sp.lambdify(args, body, modules=[EXTRA, "numpy"])
+        parts = [body]
+    ops = max(1, sum(sp.count_ops(e) for e in parts if isinstance(e, sp.Basic)))
     fn.chunk = max(4096, min(CHUNK, 2 ** int(math.log2(131072 / ops))))  # type: ignore[attr-defined]
     return fn
 
