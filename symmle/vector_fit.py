@@ -25,6 +25,7 @@ from typing import Any, Mapping
 import numpy as np
 import sympy as sp
 
+from .compile import EXTRA, prepare
 from .constrained import VectorDerivation
 from .errors import DataError, EmptyDataError, OutOfSupportError
 from .numeric import FitResult
@@ -238,13 +239,9 @@ def fit_vector(d: VectorDerivation, data: Any, *,
         if ll.constant != 0:
             body = ll.constant.function.xreplace(
                 {sp.IndexedBase(v.name)[ll.constant.limits[0][0]]: v for v in vm.vars})
-            # log k! → lgamma(k + 1) before k gets its value (171! overflows a float); an
-            # undefined function, since SymPy's loggamma of an integer is log(gamma(k + 1))
-            lgamma = sp.Function("lgamma")
-            body = body.replace(
-                lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.factorial),
-                lambda e: lgamma(e.args[0].args[0] + 1)).xreplace(known)
-            c = sp.lambdify(vm.vars, body, [{"lgamma": math.lgamma}, "math"])
+            # log k! → loggamma(k + 1) before k gets its value (171! overflows a float): the
+            # same preparation as every compiled function (compile.prepare)
+            c = sp.lambdify(vm.vars, prepare(body).xreplace(known), [EXTRA, "math"])
             value += float(sum(c(*map(float, row)) for row in arr))
     except (ValueError, ZeroDivisionError, OverflowError, TypeError):
         value = -math.inf

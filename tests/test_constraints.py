@@ -266,3 +266,15 @@ def test_trinomial_and_categorical_fits_agree_with_slsqp():
     t = onehot.sum(axis=0)
     ref = slsqp(lambda p: -np.sum(t * np.log(p)), 3)
     assert np.max(np.abs(np.array([r.estimates[f"p{j}"] for j in (1, 2, 3)]) - ref)) < 1e-6
+
+
+def test_multinomial_log_likelihood_with_more_than_170_trials():
+    # log m! and log xₖ! for m = 300 overflow as gamma functions: they go through loggamma
+    from scipy import stats
+
+    rng = np.random.default_rng(0)
+    x = rng.multinomial(300, [0.2, 0.3, 0.5], size=50)
+    r = symmle.fit("multinomial", {"x1": x[:, 0], "x2": x[:, 1], "x3": x[:, 2]},
+                   known_values={"m": 300})
+    p = [r.estimates[k] for k in ("p1", "p2", "p3")]
+    assert r.log_likelihood == pytest.approx(stats.multinomial(300, p).logpmf(x).sum(), rel=1e-12)
