@@ -16,7 +16,7 @@ import itertools
 import json
 import math
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, Collection, Mapping, Sequence
 
 import mpmath
 import numpy as np
@@ -233,19 +233,28 @@ def _sum_and_range(data: np.ndarray) -> tuple[float, float | None, float | None]
 
 
 def _check_data(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float],
-                seen: dict[str, float] | None = None, need_sum: bool = True) -> float | None:
+                seen: dict[str, float] | None = None, need_sum: bool = True,
+                proved: Collection[str] = ()) -> float | None:
     """Finite numbers inside the support; fast when they are (a sum, a min and a max), and
     the first offending observation located only when there is one. Returns Σxᵢ (the
     finiteness test), which is also a sufficient statistic of many models; the minimum and
     maximum, where they were computed, go into ``seen`` (order statistics of the MLE). With
     ``need_sum=False`` (an estimator that does not use Σxᵢ: x_min, x_max, Σ log xᵢ), a finite
     minimum and maximum show that every observation is finite (NaN makes both NaN), and
-    ``None`` is returned instead of a sum nobody needs."""
+    ``None`` is returned instead of a sum nobody needs.
+
+    ``proved`` names the ends of an interval support ("lower", "upper") that a statistic the
+    caller computes anyway will prove, with the finiteness of every observation (see
+    :func:`_support_proofs`): they are not checked here, and the caller must confirm them
+    (:func:`_confirm_proofs`)."""
     seen = {} if seen is None else seen
     if data.ndim != 1:
         raise DataError(f"the data must be one-dimensional, not of shape {data.shape}")
     if data.size == 0:
         raise EmptyDataError("no observations: the data are empty")
+    if proved and not need_sum and data.dtype.kind == "f":
+        _check_support(d, data, known, seen, None, None, proved)
+        return None
     if not need_sum and data.dtype.kind == "f":
         first, last = float(data.min()), float(data.max())
         if math.isfinite(first) and math.isfinite(last):
@@ -258,8 +267,56 @@ def _check_data(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float
         if bad.size:
             raise NonNumericDataError(f"observation {bad[0] + 1} is {data[bad[0]]}: every "
                                       "observation must be a finite number")
-    _check_support(d, data, known, seen, below, top)
+    _check_support(d, data, known, seen, below, top, proved)
     return total
+
+
+def _support_proofs(d: Derivation, known: Mapping[sp.Symbol, float],
+                    computed: Collection[sp.Symbol]) -> dict[str, sp.Symbol]:
+    """The ends of an interval support proved by a statistic among ``computed`` (those the
+    fit computes anyway), each with the statistic: Σ log(xᵢ − a) is finite only when every
+    xᵢ is finite and above a (one xᵢ ≤ a or NaN makes it NaN or −∞, an infinite one +∞), and
+    Σ log(b − xᵢ) likewise for xᵢ < b. Such an end needs no pass of its own over the data
+    (the gamma's Σ log xᵢ shows x > 0, the beta's two statistics 0 < x < 1).
+
+    Examples
+    --------
+    >>> from symmle import derive
+    >>> d = derive("beta")
+    >>> sorted(_support_proofs(d, {}, [s.symbol for s in d.log_likelihood.statistics]))
+    ['lower', 'upper']
+    """
+    def find() -> dict[str, sp.Symbol]:
+        m = d.model
+        subs = {k: sp.Float(v) for k, v in known.items()}
+        supp = m.support.subs(subs)
+        if supp.kind != "interval" or supp.free_symbols:
+            return {}
+        x, out = m.var, {}
+        ends = {"lower": (supp.lower, lambda e: x - e), "upper": (supp.upper, lambda e: e - x)}
+        for s in d.log_likelihood.statistics:
+            h = sp.sympify(s.h).xreplace(subs)
+            if s.symbol not in computed or h.func != sp.log:
+                continue
+            for end, (at, gap) in ends.items():
+                if end in out or not sp.sympify(at).is_finite:
+                    continue
+                ratio = sp.simplify(h.args[0] / gap(at))
+                if ratio.is_number and ratio.is_positive:
+                    out[end] = s.symbol
+        return out
+    return _memo(d, ("proofs", *known.items(), *sorted(computed, key=str)), find)
+
+
+def _confirm_proofs(d: Derivation, prob: Problem, known: Mapping[sp.Symbol, float],
+                    proofs: Mapping[str, sp.Symbol]) -> None:
+    """Compute the statistics that stood for the data check's passes (see
+    :func:`_support_proofs`); one that is not finite sends the data through the full check,
+    which names the offending observation."""
+    with np.errstate(all="ignore"):
+        ok = all(math.isfinite(prob.statistic(sym)) for sym in set(proofs.values()))
+    if not ok:
+        _check_data(d, prob.data, known, {}, True)
 
 
 def _whole(data: np.ndarray) -> bool:
@@ -271,9 +328,11 @@ def _whole(data: np.ndarray) -> bool:
 
 
 def _check_support(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float],
-                   seen: dict[str, float], below: float | None, top: float | None) -> None:
+                   seen: dict[str, float], below: float | None, top: float | None,
+                   proved: Collection[str] = ()) -> None:
     """The observations, known to be finite, inside the support (see :func:`_check_data`):
-    ``below`` is a value no observation is below, ``top`` the maximum, where known."""
+    ``below`` is a value no observation is below, ``top`` the maximum, where known; the ends
+    in ``proved`` are left to the statistics that prove them."""
     m = d.model
     supp = _memo(d, ("support", *known.items()),
                  lambda: m.support.subs({k: sp.Float(v) for k, v in known.items()}))
@@ -292,7 +351,7 @@ def _check_support(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, fl
 
         def above_lo(first: float) -> bool:
             return first > lo or (first == lo and not open_lo)
-        if math.isfinite(lo):
+        if math.isfinite(lo) and "lower" not in proved:
             if below is not None and above_lo(below):
                 inside = True
             else:
@@ -301,7 +360,7 @@ def _check_support(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, fl
                 inside = above_lo(seen["min"])
         if top is not None:
             seen["max"] = top
-        if inside and math.isfinite(hi):
+        if inside and math.isfinite(hi) and "upper" not in proved:
             if "max" not in seen:
                 seen["max"] = float(data.max())
             inside = seen["max"] < hi or (seen["max"] == hi and not open_hi)
@@ -729,11 +788,20 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
     arr = _as_array(data, d.model.discrete)
     seen: dict[str, float] = {}  # the minimum and maximum, where the data check computed them
     comp = compiled(d)
-    need_sum = comp.mle is None or any(
-        sym in comp.mle_uses for (sym, _), same in zip(comp.statistics, comp.identity) if same)
-    total = _check_data(d, arr, known, seen, need_sum)
+    # the statistics the fit computes: those of the closed form, or all (Newton's)
+    computed = ([s for s, _ in comp.statistics] if comp.mle is None
+                else [s for s, _ in comp.statistics if s in comp.mle_uses])
+    proofs = ({} if d.model.discrete or arr.dtype.kind != "f"
+              else _support_proofs(d, known, computed))
+    # Σxᵢ when it is a statistic the fit uses, or (Newton, with nothing to prove finiteness)
+    # as the one pass that shows every observation finite
+    need_sum = any(same and sym in computed for (sym, _), same
+                   in zip(comp.statistics, comp.identity)) or (comp.mle is None and not proofs)
+    total = _check_data(d, arr, known, seen, need_sum, proofs.keys())
     n = int(arr.size)
     prob = Problem(comp, arr, list(known.values()), d.model.discrete, data_sum=total)
+    if proofs:
+        _confirm_proofs(d, prob, known, proofs)
     warnings: list[str] = []
     names = [p.name for p in d.model.params]
     if comp.mle is not None:

@@ -273,3 +273,65 @@ def test_non_finite_data_are_named_when_the_estimator_needs_no_sum(family, bad):
     x = np.array([0.5, 0.7, bad, 0.2]) + (1.5 if family == "pareto" else 0.0)
     with pytest.raises(NonNumericDataError, match="observation 3 is"):
         symmle.fit(family, x)
+
+
+# --- support ends proved by a statistic (Σ log(x − a) finite ⇔ every x > a, finite) --------------
+
+@pytest.mark.parametrize("family, ends", [
+    ("gamma", {"lower"}), ("beta", {"lower", "upper"}), ("lognormal", {"lower"}),
+    ("weibull", {"lower"}), ("power", {"lower"}),
+    # no statistic of the form log(x − a) at the support's end: the data check does the pass
+    ("pareto_shape", set()), ("gamma_rate", set()), ("inverse_gaussian", set()),
+    ("weibull_scale", set()),
+])
+def test_the_ends_of_the_support_that_a_statistic_proves(family, ends):
+    from symmle.compile import compiled
+    from symmle.numeric import _support_proofs
+
+    d = symmle.derive(family)
+    comp = compiled(d)
+    computed = [s for s, _ in comp.statistics if comp.mle is None or s in comp.mle_uses]
+    known = {k: 1.5 for k in d.model.known}
+    assert set(_support_proofs(d, known, computed)) == ends
+
+
+def test_a_statistic_the_fit_does_not_compute_proves_nothing():
+    from symmle.numeric import _support_proofs
+
+    d = symmle.derive("beta")
+    assert _support_proofs(d, {}, []) == {}
+
+
+@pytest.mark.parametrize("family, x, where, kind", [
+    ("gamma", [1.0, 2.0, -1.0, 3.0], 3, "outside the support"),
+    ("gamma", [1.0, 0.0, 2.0], 2, "outside the support"),
+    ("gamma", [1.0, 2.0, np.nan], 3, "is nan"),
+    ("gamma", [1.0, np.inf, 2.0], 2, "is inf"),
+    ("beta", [0.2, 0.5, 1.0, 0.3], 3, "outside the support"),
+    ("beta", [0.2, 0.0, 0.4], 2, "outside the support"),
+    ("beta", [0.2, 0.4, -np.inf], 3, "is -inf"),
+    ("lognormal", [1.0, 2.0, 3.0, -3.0], 4, "outside the support"),
+    ("weibull", [0.0, 1.0, 2.0], 1, "outside the support"),
+    ("power", [0.5, 0.2, 1.5], 3, "outside the support"),  # the end Σ log x does not prove
+    ("power", [0.5, -0.2, 0.5], 2, "outside the support"),
+])
+def test_observations_outside_a_proved_end_are_still_named(family, x, where, kind):
+    from symmle.errors import DataError
+
+    with pytest.raises(DataError, match=f"observation {where} .*{kind}"):
+        symmle.fit(family, np.array(x))
+
+
+def test_a_proof_at_a_shifted_end_of_a_density_string():
+    # θ(x − 2)^(θ−1) on 2 < x < 3: Σ log(x − 2) proves x > 2, not x < 3
+    from symmle.errors import OutOfSupportError
+
+    options = {"params": "theta", "support": "2 < x < 3"}
+    x = 2 + np.random.default_rng(1).power(2.5, 2000)
+    r = symmle.fit("theta*(x-2)**(theta-1)", x, **options)
+    assert r.estimates["theta"] == pytest.approx(-x.size / np.log(x - 2).sum(), rel=1e-12)
+    for bad, where in ((2.0, 7), (1.5, 7), (3.5, 7)):
+        y = x.copy()
+        y[6] = bad
+        with pytest.raises(OutOfSupportError, match=f"observation {where} .value {bad:g}"):
+            symmle.fit("theta*(x-2)**(theta-1)", y, **options)
