@@ -305,7 +305,7 @@ def _support_proofs(d: Derivation, known: Mapping[sp.Symbol, float],
                 if ratio.is_number and ratio.is_positive:
                     out[end] = s.symbol
         return out
-    return _memo(d, ("proofs", *known.items(), *sorted(computed, key=str)), find)
+    return _memo(d, ("proofs", *known.items(), frozenset(computed)), find)
 
 
 def _confirm_proofs(d: Derivation, prob: Problem, known: Mapping[sp.Symbol, float],
