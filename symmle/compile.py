@@ -13,7 +13,7 @@ depend on an order statistic (Σ|xᵢ − x̃| once the median x̃ is known).
 from __future__ import annotations
 
 import math
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import mpmath
@@ -95,6 +95,13 @@ def polygamma(k: int, a: Any) -> Any:
     return float(out[0]) if scalar else out
 
 
+@lru_cache(maxsize=None)
+def _series_coefficients(k: int) -> tuple[float, ...]:
+    """The asymptotic series' coefficients of ψ⁽ᵏ⁾ (k ≥ 1), B₂ⱼ (2j+k−1)!/(2j)!, for j = 1..8."""
+    return tuple(b * math.factorial(2 * j + k - 1) / math.factorial(2 * j)
+                 for j, b in enumerate(_B2J, 1))
+
+
 def _polygamma_scalar(k: int, y: float) -> float:
     """:func:`polygamma` for one positive float, in plain Python (no array overhead)."""
     acc = 0.0
@@ -104,15 +111,18 @@ def _polygamma_scalar(k: int, y: float) -> float:
         acc -= sign * fact / y ** (k + 1)
         y += 1.0
     inv = 1.0 / y
+    inv2 = inv * inv
     if k == 0:
-        series, inv2, power = math.log(y) - 0.5 * inv, inv * inv, inv * inv
+        series, power = math.log(y) - 0.5 * inv, inv2
         for j, b in enumerate(_B2J, 1):
             series -= b / (2 * j) * power
             power *= inv2
         return acc + series
-    series = math.factorial(k - 1) * inv ** k + fact / 2 * inv ** (k + 1)
-    for j, b in enumerate(_B2J, 1):
-        series += b * math.factorial(2 * j + k - 1) / math.factorial(2 * j) * inv ** (2 * j + k)
+    power = inv ** k
+    series = math.factorial(k - 1) * power + fact / 2 * power * inv
+    for c in _series_coefficients(k):
+        power *= inv2
+        series += c * power
     return acc - sign * series
 
 

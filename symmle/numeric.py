@@ -539,7 +539,7 @@ def _newton(d: Derivation, prob: Problem, start: Sequence[float], max_iter: int 
     theta = np.array(start, dtype=float)
     for it in range(1, max_iter + 1):
         value, g, h = prob.derivatives(theta)
-        if not np.all(np.isfinite(g)) or not np.all(np.isfinite(h)):
+        if not (np.isfinite(g).all() and np.isfinite(h).all()):
             return theta, False, it
         inverse, negative = _inverse(h)
         newton_ok = False
@@ -554,9 +554,9 @@ def _newton(d: Derivation, prob: Problem, start: Sequence[float], max_iter: int 
                     else np.full_like(theta, np.inf))
         # converged when the score is below 1e-8 standard errors: a finer test is below the
         # rounding noise of a sum of 10^6 terms (logistic never stopped at 1e-10)
-        if newton_ok and np.all(np.abs(g) * scale_se < 1e-8):
+        if newton_ok and (np.abs(g) * scale_se < 1e-8).all():
             return theta, True, it
-        if newton_ok and np.all(np.abs(step) < 1e-4 * scale_se) and _in_domain(d, theta + step):
+        if newton_ok and (np.abs(step) < 1e-4 * scale_se).all() and _in_domain(d, theta + step):
             # a step below 1e-4 standard errors inside the region where the Hessian is negative
             # definite: Newton converges quadratically, so the error after it is of order
             # 1e-8 standard errors, the test above; take it without another pass over the data
@@ -572,7 +572,7 @@ def _newton(d: Derivation, prob: Problem, start: Sequence[float], max_iter: int 
                     break
             t /= 2
         else:
-            return theta, newton_ok and np.all(np.abs(g) * scale_se < 1e-7), it
+            return theta, newton_ok and bool((np.abs(g) * scale_se < 1e-7).all()), it
         moved = np.max(np.abs(cand - theta) / (1 + np.abs(theta)))
         theta = cand
         if newton_ok and moved < 1e-12:
