@@ -16,7 +16,7 @@ import itertools
 import json
 import math
 from dataclasses import dataclass, field
-from typing import Any, Collection, Mapping, Sequence
+from typing import Any, Callable, Collection, Mapping, Sequence
 
 import mpmath
 import numpy as np
@@ -534,6 +534,31 @@ def _inverse(h: np.ndarray) -> tuple[np.ndarray | None, bool]:
         return None, False
 
 
+def backtrack(value_at: Callable[[np.ndarray, float], float], theta: np.ndarray,
+              step: np.ndarray, value: float, inside: Callable[[np.ndarray], bool] | None = None,
+              smallest: float = 1e-14) -> tuple[np.ndarray, float, float] | None:
+    """The line search of the three Newton ascents (one sample, conditional, vector models):
+    the first of θ + t·step, t = 1, 1/2, 1/4, ..., down to ``smallest``, that is ``inside`` the
+    parameter space and does not lower ℓ (``value_at(θ', t)``) by more than rounding, as
+    (θ', ℓ(θ'), t); ``None`` when no such t exists.
+
+    Examples
+    --------
+    >>> f = lambda th, t: -float((th[0] - 1.0) ** 2)
+    >>> backtrack(f, np.array([0.0]), np.array([3.0]), f(np.array([0.0]), 1.0))
+    (array([1.5]), -0.25, 0.5)
+    """
+    t = 1.0
+    while t > smallest:
+        cand = theta + t * step
+        if inside is None or inside(cand):
+            v = value_at(cand, t)
+            if v >= value - 1e-12 * abs(value):
+                return cand, v, t
+        t /= 2
+    return None
+
+
 def _newton(d: Derivation, prob: Problem, start: Sequence[float], max_iter: int = 200,
             ) -> tuple[np.ndarray, bool, int]:
     theta = np.array(start, dtype=float)
@@ -561,18 +586,14 @@ def _newton(d: Derivation, prob: Problem, start: Sequence[float], max_iter: int 
             # definite: Newton converges quadratically, so the error after it is of order
             # 1e-8 standard errors, the test above; take it without another pass over the data
             return theta + step, True, it
-        t = 1.0
-        while t > 1e-14:
-            cand = theta + t * step
-            if _in_domain(d, cand):
-                # the full Newton step is nearly always taken: evaluate ℓ with its derivatives
-                # in one fused pass, which the next iteration then reuses (Problem keeps it)
-                v = prob.derivatives(cand)[0] if t == 1.0 and newton_ok else prob.value(cand)
-                if v >= value - 1e-12 * abs(value):
-                    break
-            t /= 2
-        else:
+        # the full Newton step is nearly always taken: evaluate ℓ with its derivatives in one
+        # fused pass, which the next iteration then reuses (Problem keeps it)
+        found = backtrack(lambda c, t: (prob.derivatives(c)[0] if t == 1.0 and newton_ok
+                                        else prob.value(c)),
+                          theta, step, value, lambda c: _in_domain(d, c))
+        if found is None:
             return theta, newton_ok and bool((np.abs(g) * scale_se < 1e-7).all()), it
+        cand = found[0]
         moved = np.max(np.abs(cand - theta) / (1 + np.abs(theta)))
         theta = cand
         if newton_ok and moved < 1e-12:

@@ -31,7 +31,7 @@ from .errors import (ConvergenceError, DataError, EmptyDataError, ModelSpecError
                      NonIdentifiableError, NonNumericDataError, NoMaximumError)
 from .model import ParamSpec
 from .notation import N
-from .numeric import FitResult, _check_data
+from .numeric import FitResult, _check_data, backtrack
 from .regression import ConditionalDerivation, derive_conditional
 
 __all__ = ["RegressionFit", "fit_conditional", "fit_table"]
@@ -210,17 +210,11 @@ def _newton(d: ConditionalDerivation, prob: _Problem, theta: np.ndarray,
             return theta, it, False
         if g @ step <= 0:  # not an ascent direction: fall back to the gradient
             step = g / max(1.0, float(np.max(np.abs(g))))
-        t = 1.0
-        while t > 1e-12:
-            new = theta + t * step
-            if _inside(d, new):
-                nv = prob.value(new)
-                if nv >= value - 1e-12 * abs(value):
-                    break
-            t /= 2
-        else:
+        found = backtrack(lambda c, _: prob.value(c), theta, step, value,
+                          lambda c: _inside(d, c), smallest=1e-12)
+        if found is None:
             return theta, it, False
-        theta, value = new, nv
+        theta, value, t = found
         if np.max(np.abs(t * step) / (1.0 + np.abs(theta))) < 1e-10:
             return theta, it, True
         if np.max(np.abs(theta)) > 1e3:

@@ -43,6 +43,7 @@ import sympy as sp
 
 from .errors import ConvergenceError
 from .notation import N
+from .numeric import backtrack
 
 if TYPE_CHECKING:  # pragma: no cover
     from .constrained import VectorDerivation
@@ -170,15 +171,10 @@ def _newton(prob: _Problem, start: np.ndarray) -> tuple[np.ndarray, bool, int]:
                 return phi, True, it
         else:
             step = g / np.maximum(np.abs(np.diag(h)), 1e-12)
-        t = 1.0
-        while t > 1e-14:
-            cand = phi + t * step
-            v = prob.value(cand)
-            if v >= value - 1e-12 * abs(value):
-                break
-            t /= 2
-        else:
+        found = backtrack(lambda c, _: prob.value(c), phi, step, value)
+        if found is None:
             return phi, False, it
+        cand, v, t = found
         moved = float(np.max(np.abs(cand - phi) / (1 + np.abs(phi))))
         phi, value = cand, v
         if newton_ok and t == 1.0 and moved < 1e-13:
