@@ -243,16 +243,16 @@ def _check_data(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float
     minimum and maximum show that every observation is finite (NaN makes both NaN), and
     ``None`` is returned instead of a sum nobody needs.
 
-    ``proved`` names the ends of an interval support ("lower", "upper") that a statistic the
-    caller computes anyway will prove, with the finiteness of every observation (see
-    :func:`_support_proofs`): they are not checked here, and the caller must confirm them
+    ``proved`` names what a statistic the caller computes anyway will prove: ends of an
+    interval support ("lower", "upper"), every observation finite ("finite"; see
+    :func:`_support_proofs`): these are not checked here, and the caller must confirm them
     (:func:`_confirm_proofs`)."""
     seen = {} if seen is None else seen
     if data.ndim != 1:
         raise DataError(f"the data must be one-dimensional, not of shape {data.shape}")
     if data.size == 0:
         raise EmptyDataError("no observations: the data are empty")
-    if proved and not need_sum and data.dtype.kind == "f":
+    if "finite" in proved and not need_sum and data.dtype.kind == "f":
         _check_support(d, data, known, seen, None, None, proved)
         return None
     if not need_sum and data.dtype.kind == "f":
@@ -273,18 +273,21 @@ def _check_data(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float
 
 def _support_proofs(d: Derivation, known: Mapping[sp.Symbol, float],
                     computed: Collection[sp.Symbol]) -> dict[str, sp.Symbol]:
-    """The ends of an interval support proved by a statistic among ``computed`` (those the
-    fit computes anyway), each with the statistic: Σ log(xᵢ − a) is finite only when every
+    """What the data check can leave to a statistic among ``computed`` (those the fit
+    computes anyway), each with the statistic: "lower" and "upper", ends of an interval
+    support, and "finite", every observation finite. Σ log(xᵢ − a) is finite only when every
     xᵢ is finite and above a (one xᵢ ≤ a or NaN makes it NaN or −∞, an infinite one +∞), and
-    Σ log(b − xᵢ) likewise for xᵢ < b. Such an end needs no pass of its own over the data
-    (the gamma's Σ log xᵢ shows x > 0, the beta's two statistics 0 < x < 1).
+    Σ log(b − xᵢ) likewise for xᵢ < b; a sum of a polynomial in x (Σxᵢ², ...), of its absolute
+    value or of a positive power of it is finite only when every xᵢ is. Such a check needs no
+    pass of its own over the data (the gamma's Σ log xᵢ shows x > 0, the beta's two
+    statistics 0 < x < 1, the Rayleigh's Σxᵢ² that no xᵢ is NaN or infinite).
 
     Examples
     --------
     >>> from symmle import derive
     >>> d = derive("beta")
     >>> sorted(_support_proofs(d, {}, [s.symbol for s in d.log_likelihood.statistics]))
-    ['lower', 'upper']
+    ['finite', 'lower', 'upper']
     """
     def find() -> dict[str, sp.Symbol]:
         m = d.model
@@ -294,9 +297,18 @@ def _support_proofs(d: Derivation, known: Mapping[sp.Symbol, float],
             return {}
         x, out = m.var, {}
         ends = {"lower": (supp.lower, lambda e: x - e), "upper": (supp.upper, lambda e: e - x)}
+
+        def polynomial(e: sp.Expr) -> bool:  # of degree ≥ 1 in x: ±∞ or NaN at x = ±∞
+            return e.has(x) and e.is_polynomial(x) and sp.degree(e, x) >= 1
         for s in d.log_likelihood.statistics:
             h = sp.sympify(s.h).xreplace(subs)
-            if s.symbol not in computed or h.func != sp.log:
+            if s.symbol not in computed:
+                continue
+            if polynomial(h) or (isinstance(h, (sp.Abs, sp.log)) and polynomial(h.args[0])) or (
+                    isinstance(h, sp.Pow) and polynomial(h.base) and h.exp.is_number
+                    and h.exp.is_positive):
+                out.setdefault("finite", s.symbol)
+            if h.func != sp.log:
                 continue
             for end, (at, gap) in ends.items():
                 if end in out or not sp.sympify(at).is_finite:
@@ -817,7 +829,7 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
     # Σxᵢ when it is a statistic the fit uses, or (Newton, with nothing to prove finiteness)
     # as the one pass that shows every observation finite
     need_sum = any(same and sym in computed for (sym, _), same
-                   in zip(comp.statistics, comp.identity)) or (comp.mle is None and not proofs)
+                   in zip(comp.statistics, comp.identity)) or (comp.mle is None and "finite" not in proofs)
     total = _check_data(d, arr, known, seen, need_sum, proofs.keys())
     n = int(arr.size)
     prob = Problem(comp, arr, list(known.values()), d.model.discrete, data_sum=total)

@@ -278,11 +278,15 @@ def test_non_finite_data_are_named_when_the_estimator_needs_no_sum(family, bad):
 # --- support ends proved by a statistic (Σ log(x − a) finite ⇔ every x > a, finite) --------------
 
 @pytest.mark.parametrize("family, ends", [
-    ("gamma", {"lower"}), ("beta", {"lower", "upper"}), ("lognormal", {"lower"}),
-    ("weibull", {"lower"}), ("power", {"lower"}),
-    # no statistic of the form log(x − a) at the support's end: the data check does the pass
-    ("pareto_shape", set()), ("gamma_rate", set()), ("inverse_gaussian", set()),
-    ("weibull_scale", set()),
+    ("gamma", {"lower", "finite"}), ("beta", {"lower", "upper", "finite"}),
+    ("lognormal", {"lower", "finite"}), ("weibull", {"lower", "finite"}),
+    ("power", {"lower", "finite"}),
+    # no statistic of the form log(x − a) at the support's end (x ≥ x_m for pareto_shape):
+    # the data check does that pass, but Σ log x, Σ x, Σ x², Σ x^k show every x finite
+    ("pareto_shape", {"finite"}), ("gamma_rate", {"finite"}), ("rayleigh", {"finite"}),
+    ("weibull_scale", {"finite"}), ("laplace_scale", {"finite"}),
+    # Σ 1/x is finite for an infinite x; a closed form without sums (x_max) proves nothing
+    ("uniform", set()),
 ])
 def test_the_ends_of_the_support_that_a_statistic_proves(family, ends):
     from symmle.compile import compiled
@@ -314,12 +318,20 @@ def test_a_statistic_the_fit_does_not_compute_proves_nothing():
     ("weibull", [0.0, 1.0, 2.0], 1, "outside the support"),
     ("power", [0.5, 0.2, 1.5], 3, "outside the support"),  # the end Σ log x does not prove
     ("power", [0.5, -0.2, 0.5], 2, "outside the support"),
+    # a statistic (Σ x², Σ log x) shows every observation finite; the support's end is a pass
+    ("rayleigh", [1.0, np.inf, 2.0], 2, "is inf"),
+    ("rayleigh", [1.0, 2.0, np.nan], 3, "is nan"),
+    ("rayleigh", [1.0, -2.0, 3.0], 2, "outside the support"),
+    ("half_normal", [1.0, 2.0, -np.inf], 3, "outside the support"),
+    ("pareto_shape", [2.0, np.inf, 3.0], 2, "is inf"),
+    ("pareto_shape", [2.0, 1.0, 3.0], 2, "outside the support"),  # x_m = 1.5
 ])
 def test_observations_outside_a_proved_end_are_still_named(family, x, where, kind):
     from symmle.errors import DataError
 
+    known = {k.name: 1.5 for k in symmle.derive(family).model.known}
     with pytest.raises(DataError, match=f"observation {where} .*{kind}"):
-        symmle.fit(family, np.array(x))
+        symmle.fit(family, np.array(x), known_values=known or None)
 
 
 def test_a_proof_at_a_shifted_end_of_a_density_string():
