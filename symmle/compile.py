@@ -331,6 +331,10 @@ class Compiled:
             self.mle_uses = set().union(*(sp.sympify(e).free_symbols for e in used)) & set(args)
             self.mle = sp.lambdify(args, [prepare(e) for e in body],
                                    modules=[EXTRA, "mpmath"])
+            # the same in floats: a few µs where mpmath takes 10–20 (a square root); fit falls
+            # back to mpmath where floats overflow or a function has no float version
+            self.mle_float = sp.lambdify(args, [prepare(e) for e in body],
+                                         modules=[EXTRA, "math"])
             if reduced is not None:
                 value = reduced[0].xreplace({k: table[v] for k, v in reduced[1].items()})
                 self.value_at_mle = numpy_fn([*params, *args], value)

@@ -738,6 +738,20 @@ def _median(data: np.ndarray) -> tuple[float, float, float]:
     return lo + (hi - lo) / 2, lo, hi
 
 
+def _closed_form(comp: Any, values: Sequence[float]) -> list[float]:
+    """The closed-form estimates at the statistics ``values``: in floats, and again in mpmath
+    where floats fail (an overflow, a function without a float version) or give a value that
+    is not finite."""
+    try:
+        out = [float(v) for v in comp.mle_float(*values)]
+        if all(math.isfinite(v) for v in out):
+            return out
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError, NameError,
+            AttributeError):
+        pass
+    return [float(v) for v in comp.mle(*values)]
+
+
 def _order_statistics(comp: Any, data: np.ndarray, warnings: list[str],
                       seen: dict[str, float]) -> list[float]:
     """The values of the closed form's order statistics (min, max, median), in its order (NaN
@@ -846,7 +860,7 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
         values += order
         values += [prob.total(fn, *known.values(), *order) for fn in comp.data_sums]
         try:
-            estimates = {k: float(v) for k, v in zip(names, comp.mle(*values))}
+            estimates = dict(zip(names, _closed_form(comp, values)))
         except (TypeError, ValueError, ZeroDivisionError, OverflowError):
             estimates = {k: math.nan for k in names}
         theta = [estimates[k] for k in names]
