@@ -271,6 +271,10 @@ class Compiled:
         self.params, self.known, self.var = params, known, x
         self.statistics = [(s.symbol, numpy_fn([x, *known], s.h)) for s in ll.statistics]
         self.identity = [s.h == x for s in ll.statistics]  # Σxᵢ: fit's data check has it
+        # Σ log u(xᵢ) as Σ log of products of eight u's (see sum_of_logs): u for each such
+        self.log_args = [numpy_fn([x, *known], s.h.args[0])
+                         if isinstance(s.h, sp.log) and s.h.args[0].has(x) else None
+                         for s in ll.statistics]
         stat_syms = [s.symbol for s in ll.statistics]
         sums = list(ll.expr.atoms(sp.Sum))
         separable = sp.sympify(ll.expr.xreplace({s: 0 for s in sums}))
@@ -352,6 +356,44 @@ def compiled(d: "Derivation") -> Compiled:
     return cache["_compiled"]
 
 
+_LOG_RANGE = 2.0 ** 120  # u in [2⁻¹²⁰, 2¹²⁰]: a product of eight is a normal float, exactly rounded
+
+
+def sum_of_logs(u: Callable, data: np.ndarray, *args: float) -> float:
+    """Σᵢ log u(xᵢ, *args), in blocks, as the sum of the logs of products of eight u's: a
+    product costs a multiplication where a log costs ~10, so the 10⁶ logs of a gamma fit take
+    0.75 instead of 1.05 ms, and the result is as accurate (each product is rounded seven
+    times, ~1e-15 relative; the logs of the n/8 products are summed pairwise). A block whose
+    u are not all in [2⁻¹²⁰, 2¹²⁰] (where no product can leave the normal range) is summed
+    log by log, so that a u ≤ 0, NaN or ∞ gives NaN or ±∞ exactly as Σ log would: the data
+    check relies on it (see ``numeric._support_proofs``; a product of two negative u's is
+    positive).
+
+    Examples
+    --------
+    >>> x = np.random.default_rng(0).gamma(2.0, 1.0, 100_003)
+    >>> bool(np.isclose(sum_of_logs(lambda v: v, x), np.log(x).sum(), rtol=1e-14, atol=0))
+    True
+    >>> sum_of_logs(lambda v: v, np.array([-1.0, -2.0, 3.0, 4.0, 1.0, 1.0, 1.0, 1.0]))
+    nan
+    """
+    total = 0.0
+    with np.errstate(all="ignore"):
+        for start in range(0, max(data.shape[0], 1), CHUNK):
+            block = np.asarray(u(data[start:start + CHUNK], *args), dtype=float)
+            m = block.size - block.size % 8
+            low, high = (block.min(), block.max()) if block.size else (1.0, 1.0)
+            if not (1 / _LOG_RANGE <= low and high <= _LOG_RANGE) or m == 0:
+                total += float(np.log(block).sum())
+                continue
+            half = m // 2
+            p = block[:half] * block[half:m]
+            p = p[:half // 2] * p[half // 2:]
+            p = p[:half // 4] * p[half // 4:]
+            total += float(np.log(p).sum()) + float(np.log(block[m:]).sum())
+    return total
+
+
 def _floats(block: np.ndarray) -> np.ndarray:
     return np.asarray(block, dtype=float)
 
@@ -418,6 +460,8 @@ class Problem:
                 # a statistic or two of a closed form: over the data in blocks is cheaper than
                 # the reduction to counts per value (a bincount of 10⁶ counts: ~1 ms)
                 value = self._sums(fn, self.data, *self.known, transform=_floats, raw=True)
+            elif not self.discrete and self.comp.log_args[j] is not None:
+                value = sum_of_logs(self.comp.log_args[j], self.values, *self.known)
             else:
                 value = self._sums(fn, self.values, *self.known)
             self._statistics[sym] = value

@@ -483,9 +483,12 @@ def _moment_starts(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, fl
     k = len(d.model.params)
     # a start: 2·10⁴ observations will do (moment estimates within ~1% of the sample's; Newton
     # polishes them), contiguous, so that the powers are cheap
-    sub = np.asarray(data[: 5 * SUBSAMPLE] if data.size <= 5 * SUBSAMPLE
-                     else data[:: data.size // (5 * SUBSAMPLE)], dtype=float)
-    powers = [float(np.mean(sub ** j)) for j in range(1, k + 1)]
+    sub = np.ascontiguousarray(data[: 5 * SUBSAMPLE] if data.size <= 5 * SUBSAMPLE
+                               else data[:: data.size // (5 * SUBSAMPLE)], dtype=float)
+    powers, power = [], sub
+    for j in range(1, k + 1):
+        power = power if j == 1 else power * sub  # products, not a general pow
+        powers.append(float(power.sum()) / sub.size)
     out = []
     for fn in cache["_moment_fns"]:
         try:
