@@ -905,7 +905,8 @@ def main(argv: list[str] | None = None) -> int:
     meta = {"n": args.n, "seed": args.seed, "pinned": pinned, "generic": generic,
             "generic_repeat": args.generic_repeat, "repeat": REPEAT,
             "repeat_numeric": REPEAT_NUMERIC, "subsample_factor": SUBSAMPLE_FACTOR,
-            "timing": "cold" if args.cold else "warm", "numpy": np.__version__, "scipy": scipy.__version__,
+            "timing": "cold" if args.cold else "warm", "numpy": np.__version__,
+            "scipy": scipy.__version__,
             "python": sys.version.split()[0],
             "catalog_families_without_a_case": missing}
     if not args.json:

@@ -344,8 +344,10 @@ class Compiled:
                 self.value_at_mle = numpy_fn([*params, *args], value)
         self.information = None
         if d.fisher_information is not None:
-            self.information = sp.lambdify([*params, *known], prepare(d.fisher_information.tolist()),
-                                           modules=[EXTRA, "mpmath"])
+            rows = prepare(d.fisher_information.tolist())
+            self.information = sp.lambdify([*params, *known], rows, modules=[EXTRA, "mpmath"])
+            self.information_float = sp.lambdify([*params, *known], rows,
+                                                 modules=[EXTRA, "math"])
 
 
 def compiled(d: "Derivation") -> Compiled:
@@ -493,9 +495,10 @@ class Problem:
     def _sums(self, fn: Callable, arg: np.ndarray, *args: float,
               transform: Callable | None = None, raw: bool = False) -> Any:
         """Σᵢ fn(xᵢ, *args) (weighted by the counts of discrete data, unless ``raw``: the data
-        themselves): one float, or an array when ``fn`` returns a list. The data are taken in blocks (``fn.chunk``, at most
-        :data:`CHUNK`), so that NumPy's temporary arrays stay small and in cache instead of n
-        floats each (a Newton step of the logistic went from ~35 to ~10 ms at n = 10⁶)."""
+        themselves): one float, or an array when ``fn`` returns a list. The data are taken in
+        blocks (``fn.chunk``, at most :data:`CHUNK`), so that NumPy's temporary arrays stay
+        small and in cache instead of n floats each (a Newton step of the logistic went from
+        ~35 to ~10 ms at n = 10⁶)."""
         counts, rows, single = None if raw else self.counts, [], False
         size = min(CHUNK, getattr(fn, "chunk", CHUNK))
         for start in range(0, max(arg.shape[0], 1), size):

@@ -130,7 +130,7 @@ class FitResult:
                 "converged": self.converged, "n": self.n, "iterations": self.iterations,
                 "start": self.start, "start_method": self.start_method,
                 "wald_intervals_95": {k: None if v is None else list(v)
-                                                           for k, v in self.wald_intervals().items()},
+                                      for k, v in self.wald_intervals().items()},
                 "warnings": list(self.warnings)}
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -159,7 +159,8 @@ class FitResult:
 # the pieces of fit
 
 
-def _known_values(d: Derivation, known_values: Mapping[str, float] | None) -> dict[sp.Symbol, float]:
+def _known_values(d: Derivation, known_values: Mapping[str, float] | None
+                  ) -> dict[sp.Symbol, float]:
     given = dict(known_values or {})
     out = {}
     for k in d.model.known:
@@ -677,7 +678,8 @@ def _standard_errors(d: Derivation, prob: Problem | None, theta: Sequence[float]
     info = compiled(d).information
     if info is not None:
         try:
-            per_obs = np.array([[float(v) for v in row] for row in info(*theta, *known.values())])
+            per_obs = np.array(_float_first((compiled(d).information_float, info),
+                                            [*theta, *known.values()]))
             matrix = n * per_obs
         except (TypeError, ValueError, ZeroDivisionError, OverflowError):
             matrix = None
@@ -741,18 +743,21 @@ def _median(data: np.ndarray) -> tuple[float, float, float]:
     return lo + (hi - lo) / 2, lo, hi
 
 
-def _closed_form(comp: Any, values: Sequence[float]) -> list[float]:
-    """The closed-form estimates at the statistics ``values``: in floats, and again in mpmath
-    where floats fail (an overflow, a function without a float version) or give a value that
-    is not finite."""
+def _float_first(pair: tuple[Callable, Callable], args: Sequence[float]) -> list[Any]:
+    """A compiled list (of numbers, or of rows of numbers) as floats: from its float version
+    (``pair[0]``, a few µs), and again from its mpmath version (``pair[1]``, 10–20 µs for a
+    square root) where floats fail (an overflow, a function without a float version) or give
+    a value that is not finite."""
+    def floats(out: Any) -> list[Any]:
+        return [[float(v) for v in e] if isinstance(e, (list, tuple)) else float(e) for e in out]
     try:
-        out = [float(v) for v in comp.mle_float(*values)]
-        if all(math.isfinite(v) for v in out):
+        out = floats(pair[0](*args))
+        if all(math.isfinite(v) for e in out for v in (e if isinstance(e, list) else [e])):
             return out
     except (TypeError, ValueError, ZeroDivisionError, OverflowError, NameError,
             AttributeError):
         pass
-    return [float(v) for v in comp.mle(*values)]
+    return floats(pair[1](*args))
 
 
 def _order_statistics(comp: Any, data: np.ndarray, warnings: list[str],
@@ -846,7 +851,8 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
     # Σxᵢ when it is a statistic the fit uses, or (Newton, with nothing to prove finiteness)
     # as the one pass that shows every observation finite
     need_sum = any(same and sym in computed for (sym, _), same
-                   in zip(comp.statistics, comp.identity)) or (comp.mle is None and "finite" not in proofs)
+                   in zip(comp.statistics, comp.identity)) or (
+        comp.mle is None and "finite" not in proofs)
     total = _check_data(d, arr, known, seen, need_sum, proofs.keys())
     n = int(arr.size)
     prob = Problem(comp, arr, list(known.values()), d.model.discrete, data_sum=total)
@@ -863,7 +869,7 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
         values += order
         values += [prob.total(fn, *known.values(), *order) for fn in comp.data_sums]
         try:
-            estimates = dict(zip(names, _closed_form(comp, values)))
+            estimates = dict(zip(names, _float_first((comp.mle_float, comp.mle), values)))
         except (TypeError, ValueError, ZeroDivisionError, OverflowError):
             estimates = {k: math.nan for k in names}
         theta = [estimates[k] for k in names]
