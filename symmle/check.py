@@ -265,7 +265,7 @@ def check(model: Any, *, log_likelihood: str | None = None,
     >>> r.steps["fisher"].verdict, r.steps["fisher"].first_wrong_entry.entry
     ('wrong', ('mu', 'sigma2'))
     """
-    from .check_matrix import judge_entry, judge_matrix  # it builds on _judge, below
+    from .check_matrix import judge_entry, judge_matrix, one_scale  # built on _judge, below
 
     started = time.perf_counter()
     d = derivation or derive(model, timeout=timeout, **model_kwargs)
@@ -295,12 +295,14 @@ def check(model: Any, *, log_likelihood: str | None = None,
     claims.sort(key=lambda c: (order[c[1]], names.index(c[2]) if c[2] else -1))
     entries, whole = fisher_claims(fisher, names, m.var.name)
     fisher_entries: dict[str, tuple[str, str]] = {}
+    separate: dict[tuple[str, str], str] = {}  # entries claimed one by one → their steps
     for a, b in sorted(entries, key=lambda e: (names.index(e[0]), names.index(e[1]))):
         if whole:
             continue
         step = "fisher" if len(names) == 1 else \
             f"fisher.{a}" if a == b else f"fisher.{a},{b}"
         claims.append((step, "fisher", a if a == b else None, entries[(a, b)]))
+        separate[(a, b)] = step
         if a != b:  # an off-diagonal entry; a diagonal one is judged as before
             fisher_entries[step] = (a, b)
     parsed = {step: parse(text, step.replace("_", "-")) for step, _, _, text in claims}
@@ -344,6 +346,11 @@ def check(model: Any, *, log_likelihood: str | None = None,
                                    ll_pts if kind == "log_likelihood" else pts, text)
         if whole:
             results["fisher"] = judge_matrix(matrix, entries, d, positive, ev, pts, fisher)
+        elif len(separate) > 1 and d.fisher_information is not None:
+            # entries claimed one by one: one scale for all of them, as in a matrix
+            judged, _ = one_scale({e: results[step] for e, step in separate.items()}, d,
+                                  positive, ev, pts, rest="your other entries are")
+            results.update({step: judged[e] for e, step in separate.items()})
         _follows(results, parsed, d, ev, pts)
 
     bounded(judge_all, seconds=timeout, what="checking the claimed steps", cpu=False)  # wall budget

@@ -33,7 +33,7 @@ from .derivation import Derivation
 from .notation import N
 from .slips import SLIPS
 
-__all__ = ["judge_entry", "judge_matrix", "PER", "TOTAL", "MAX_ORDERS"]
+__all__ = ["judge_entry", "judge_matrix", "one_scale", "PER", "TOTAL", "MAX_ORDERS"]
 
 PER, TOTAL = "per observation", "for the n observations"
 DECIDED = ("none", "numeric", "symbolic", "symbolic and numeric")  # weakest first
@@ -91,30 +91,8 @@ def judge_matrix(matrix: dict[tuple[str, str], sp.Expr], texts: dict[tuple[str, 
             continue
         judged[(a, b)] = judge_entry(f"fisher.{a},{b}", (a, b), matrix[(a, b)], d, positive,
                                       ev, pts, texts[(a, b)])
-    # one scale throughout: the one most non-zero entries match
-    nonzero = [v for (a, b), v in judged.items() if v.correct
-               and info[names.index(a), names.index(b)] != 0]
-    total = sum(v.matched == TOTAL for v in nonzero)
-    scale = TOTAL if total > sum(v.matched == PER for v in nonzero) else PER
+    judged, scale = one_scale(judged, d, positive, ev, pts)
     factor = N if scale == TOTAL else sp.Integer(1)
-    for (a, b), v in judged.items():
-        t = factor * info[names.index(a), names.index(b)]
-        if v.correct and v.matched and v.matched != scale and t != 0:
-            num, where, x, y, _ = _numeric(ev(v.claimed), ev(t), pts)
-            msg = (f"your Fisher information entry ({a}, {b}) is the information {v.matched}, "
-                   f"but the rest of your matrix is {scale}")
-            if where is not None:
-                msg += (f": with n = {where.sample.size} and "
-                        f"{', '.join(f'{s.name} = {u:.4g}' for s, u in where.values.items())}, "
-                        f"yours gives {_fmt(x)} but the entry is {_fmt(y)}")
-            msg += (". Most likely slip: a dropped factor n (the matrix is the information per "
-                    "observation or for the n observations throughout)")
-            judged[(a, b)] = _replace(v, verdict="wrong", message=msg, truth=t, slip=SLIPS[2],
-                                      counterexample=None if where is None else
-                                      _counterexample(where, x, y), decided_by="numeric")
-        elif v.verdict == "wrong" and scale == TOTAL:  # counterexample and slip against n·I
-            judged[(a, b)] = judge_entry(v.name, (a, b), v.claimed, d, positive, ev, pts,
-                                          v.source, scale=TOTAL)
     target = sp.Matrix(k, k, lambda j, c: factor * info[j, c])
     entries = tuple(judged.values())
     verdicts = {v.verdict for v in entries}
@@ -168,3 +146,41 @@ def judge_matrix(matrix: dict[tuple[str, str], sp.Expr], texts: dict[tuple[str, 
         ce = {**first.counterexample, "entry": list(first.entry)}
     return StepVerdict("fisher", "fisher", None, verdict, msg, claimed, target, ce, slip,
                        decided, source=src, entries=entries, matched=scale)
+
+
+def one_scale(judged: dict[tuple[str, str], StepVerdict], d: Derivation, positive: bool, ev,
+              pts: list[Point], rest: str = "the rest of your matrix is",
+              ) -> tuple[dict[tuple[str, str], StepVerdict], str]:
+    """Fisher information entries (a, b) → verdicts, on one scale throughout: the one most
+    non-zero entries match (per observation, or for the n observations); an entry right only
+    on the other scale is wrong, with the slip ``a dropped factor n``; a wrong one is judged
+    again against the information for the n observations when that is the scale. Used for a
+    whole matrix and for entries claimed one by one (``--fisher mu=... --fisher sigma2=...``).
+    ``rest`` starts the message's clause on the others. Returns the verdicts and the scale."""
+    names = list(d.parameters)
+    info = d.fisher_information
+    judged = dict(judged)
+    nonzero = [v for (a, b), v in judged.items() if v.correct
+               and info[names.index(a), names.index(b)] != 0]
+    total = sum(v.matched == TOTAL for v in nonzero)
+    scale = TOTAL if total > sum(v.matched == PER for v in nonzero) else PER
+    factor = N if scale == TOTAL else sp.Integer(1)
+    for (a, b), v in list(judged.items()):
+        t = factor * info[names.index(a), names.index(b)]
+        if v.correct and v.matched and v.matched != scale and t != 0:
+            num, where, x, y, _ = _numeric(ev(v.claimed), ev(t), pts)
+            msg = (f"your Fisher information entry ({a}, {b}) is the information {v.matched}, "
+                   f"but {rest} {scale}")
+            if where is not None:
+                msg += (f": with n = {where.sample.size} and "
+                        f"{', '.join(f'{s.name} = {u:.4g}' for s, u in where.values.items())}, "
+                        f"yours gives {_fmt(x)} but the entry is {_fmt(y)}")
+            msg += (". Most likely slip: a dropped factor n (the matrix is the information per "
+                    "observation or for the n observations throughout)")
+            judged[(a, b)] = _replace(v, verdict="wrong", message=msg, truth=t, slip=SLIPS[2],
+                                      counterexample=None if where is None else
+                                      _counterexample(where, x, y), decided_by="numeric")
+        elif v.verdict == "wrong" and scale == TOTAL:  # counterexample and slip against n·I
+            judged[(a, b)] = judge_entry(v.name, (a, b), v.claimed, d, positive, ev, pts,
+                                          v.source, scale=TOTAL)
+    return judged, scale

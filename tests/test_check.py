@@ -500,6 +500,31 @@ def test_fisher_matrix_mixing_n_is_a_dropped_factor_n(claim, entry):
     assert v.slip == "a dropped factor n" and "throughout" in v.message
 
 
+@pytest.mark.parametrize("claims, wrong", [
+    # entries claimed one by one are held to one scale, as the entries of a matrix are
+    ({"mu": "1/sigma2", "sigma2": "n/(2*sigma2^2)"}, "fisher.sigma2"),
+    ({"mu": "n/sigma2", "sigma2": "n/(2*sigma2^2)", "mu,sigma2": "0",
+      "sigma2,mu": None}, None),
+    # a tie (a zero entry counts for neither): per observation, as for a matrix
+    ({"mu": "n/sigma2", "mu,sigma2": "0", "sigma2": "1/(2*sigma2^2)"}, "fisher.mu"),
+    ({"alpha": "n*polygamma(1, alpha)", "alpha,beta": "-n/beta", "beta": "alpha/beta^2"},
+     "fisher.beta"),
+])
+def test_fisher_entries_claimed_one_by_one_are_on_one_scale(claims, wrong):
+    model = "gamma" if "alpha" in claims else "normal"
+    r = run(model, fisher={k: v for k, v in claims.items() if v is not None})
+    verdicts = {k: v for k, v in r.steps.items() if k.startswith("fisher")}
+    assert len(verdicts) == len([v for v in claims.values() if v is not None])
+    if wrong is None:
+        assert all(v.correct for v in verdicts.values()), verdicts
+        return
+    v = verdicts[wrong]
+    assert v.verdict == "wrong" and v.slip == "a dropped factor n"
+    assert "your other entries are" in v.message
+    assert all(u.correct for k, u in verdicts.items() if k != wrong)
+    assert r.first_wrong == wrong
+
+
 def test_fisher_matrix_total_information_missing_an_n():
     claim = "[[n*polygamma(1, alpha), -n/beta], [-n/beta, alpha/beta^2]]"
     v = run("gamma", fisher=claim).steps["fisher"]
