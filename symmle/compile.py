@@ -384,8 +384,11 @@ def sum_of_logs(u: Callable, data: np.ndarray, *args: float) -> float:
         for start in range(0, max(data.shape[0], 1), CHUNK):
             block = np.asarray(u(data[start:start + CHUNK], *args), dtype=float)
             m = block.size - block.size % 8
-            low, high = (block.min(), block.max()) if block.size else (1.0, 1.0)
-            if not (1 / _LOG_RANGE <= low and high <= _LOG_RANGE) or m == 0:
+            if m < 1024:  # a small block: its few logs cost less than the products' passes
+                total += float(np.log(block).sum())
+                continue
+            low, high = block.min(), block.max()
+            if not (1 / _LOG_RANGE <= low and high <= _LOG_RANGE):
                 total += float(np.log(block).sum())
                 continue
             half = m // 2
