@@ -311,10 +311,13 @@ def _support_proofs(d: Derivation, known: Mapping[sp.Symbol, float],
                 out.setdefault("finite", s.symbol)
             if h.func != sp.log:
                 continue
+            arg = h.args[0]
+            if not (polynomial(arg) and sp.degree(arg, x) == 1):  # c·(x − a): cancel is enough
+                continue
             for end, (at, gap) in ends.items():
                 if end in out or not sp.sympify(at).is_finite:
                     continue
-                ratio = sp.simplify(h.args[0] / gap(at))
+                ratio = sp.cancel(arg / gap(at))
                 if ratio.is_number and ratio.is_positive:
                     out[end] = s.symbol
         return out
