@@ -5,7 +5,9 @@ good start saves both time and the search over a grid of starts. The method of m
 one in closed form for many such models: with k parameters, equate the first k raw moments
 E[Xʲ] (computed symbolically, each checked against quadrature) to the sample moments mⱼ and
 solve for θ. Gamma: α̃ = m₁²/(m₂ − m₁²), β̃ = m₁/(m₂ − m₁²); beta; negative binomial; the
-logistic location and scale. Where a moment does not exist (Cauchy), involves a function with
+logistic location and scale. Where log x is a sufficient statistic, E[Xʲ] comes from a shift
+of the parameters, without an integral (:func:`_moment_by_shift`: the beta's E[X] = a/(a + b),
+whose integral SymPy takes ~10 s over). Where a moment does not exist (Cauchy), involves a function with
 no closed-form inverse (Weibull: Γ(1 + 1/k)), or the equations have no closed-form solution,
 :func:`moment_start` says why and the grid of starts is used instead. Everything is bounded in
 time, and computed once per derivation (at its first fit), not during ``derive``.
@@ -76,7 +78,9 @@ def moment_start(d: "Derivation", seconds: float = SECONDS) -> MomentStart:
     for j, m in enumerate(ms, 1):
         what = f"E[{x ** j}]"
         try:
-            moment = _expectation(ll, x ** j, seconds)
+            moment = _moment_by_shift(d, j, seconds)
+            if moment is None:
+                moment = _expectation(ll, x ** j, seconds)
         except DerivationTimeout:
             return MomentStart(ms, (), f"{what} was not found within {seconds:g} s")
         except (NotImplementedError, ValueError, TypeError, ZeroDivisionError) as exc:
@@ -101,3 +105,54 @@ def moment_start(d: "Derivation", seconds: float = SECONDS) -> MomentStart:
     if not roots:
         return MomentStart(ms, (), "the moment equations have no closed-form solution")
     return MomentStart(ms, tuple(roots))
+
+
+def _moment_by_shift(d: "Derivation", j: int, seconds: float) -> sp.Expr | None:
+    """E[Xʲ] without an integral, where log x is a sufficient statistic: with ℓ per
+    observation Σₖ ηₖ(θ) hₖ(x) + A(θ) + c(x) and h₁ = log x, xʲ f(x; θ) is the density at
+    the θ′ with η₁(θ′) = η₁(θ) + j (the other ηₖ unchanged) times e^{A(θ) − A(θ′)}, so
+    E[Xʲ] = e^{A(θ) − A(θ′)}: a/(a + b) for the beta's E[X], whose integral SymPy takes ~10 s
+    over. Only where θ′ is in the parameter space for every θ (else E[Xʲ] may not exist), and
+    checked against quadrature at a typical point; ``None`` where it does not apply.
+
+    Examples
+    --------
+    >>> from symmle.derivation import derive
+    >>> a, b = derive("beta").model.params
+    >>> _moment_by_shift(derive("beta"), 1, 5.0) == a / (a + b)
+    True
+    """
+    from .information import _cross_check
+    from .notation import N
+
+    ll, model = d.log_likelihood, d.model
+    x, params = model.var, list(model.params)
+    stats = {s.symbol: sp.sympify(s.h) for s in ll.statistics}
+    logs = [t for t, h in stats.items() if h == sp.log(x)]
+    expr = sp.expand(ll.expr)
+    if not logs or expr.has(sp.Sum) or model.support.kind != "interval":
+        return None
+
+    def work() -> sp.Expr | None:
+        etas = {t: sp.diff(expr, t) for t in stats}
+        rest = sp.expand((expr - sum(e * t for t, e in etas.items())) / N)
+        if any(e.free_symbols & {*stats, N} for e in [*etas.values(), rest]):
+            return None  # not linear in the statistics, or not n·A(θ)
+        shifted = {p: sp.Dummy(p.name, **p.assumptions0) for p in params}
+        equations = [sp.Eq(e.xreplace(shifted), e + (j if t == logs[0] else 0))
+                     for t, e in etas.items() if e.has(*params)]
+        roots = sp.solve(equations, list(shifted.values()), dict=True)
+        if len(roots) != 1 or set(roots[0]) != set(shifted.values()):
+            return None
+        at = {p: roots[0][shifted[p]] for p in params}
+        if not all(model.domains[p].contains(v) is True for p, v in at.items()):
+            return None
+        return sp.simplify(sp.gammasimp(sp.exp(rest - rest.xreplace(at))))
+    moment = bounded(work, seconds=seconds, what=f"E[{x ** j}] by a shift of the parameters")
+    if moment is None or moment.has(sp.loggamma, sp.log):
+        return None
+    try:
+        _cross_check(model, x ** j * model.density, moment, seconds)
+    except NotImplementedError:
+        return None
+    return moment

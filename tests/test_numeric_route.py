@@ -62,6 +62,45 @@ def test_gamma_fit_starts_from_the_method_of_moments_and_agrees_with_scipy() -> 
     assert r.converged and "start:" in r.to_text() and '"start_method"' in r.to_json()
 
 
+@pytest.mark.parametrize("name, scipy_dist", [
+    # E[Xʲ] by a shift of the coefficient of log x, no integral: against SciPy's moments
+    ("beta", lambda p: stats.beta(p["a"], p["b"])),
+    ("gamma", lambda p: stats.gamma(p["alpha"], scale=1 / p["beta"])),
+    ("lognormal", lambda p: stats.lognorm(math.sqrt(p["sigma2"]), scale=math.exp(p["mu"]))),
+    ("power", lambda p: stats.beta(p["theta"], 1)),  # θx^(θ−1) on (0, 1)
+])
+def test_moments_by_a_shift_of_the_parameters(name, scipy_dist) -> None:
+    from symmle.moments import _moment_by_shift
+
+    d = symmle.derive(name)
+    rng = np.random.default_rng(5)
+    point = {p: float(rng.uniform(0.5, 3.0)) for p in d.model.params}
+    dist = scipy_dist({p.name: v for p, v in point.items()})
+    for j in (1, 2):
+        moment = _moment_by_shift(d, j, 10.0)
+        assert moment is not None and not moment.has(sp.Integral)
+        assert float(moment.subs(point)) == pytest.approx(dist.moment(j), rel=1e-10)
+
+
+def test_no_moment_by_a_shift_outside_the_parameter_space() -> None:
+    # the Pareto's E[X] = α x_m/(α − 1) needs α > 1: the shift α → α − 1 leaves α > 0
+    from symmle.moments import _moment_by_shift
+
+    assert _moment_by_shift(symmle.derive("pareto_shape"), 1, 10.0) is None
+
+
+def test_beta_fit_starts_from_the_method_of_moments_and_agrees_with_scipy() -> None:
+    x = stats.beta.rvs(2.5, 4.0, size=4000, random_state=9)
+    r = symmle.fit("beta", x)
+    assert r.start_method == "method of moments"
+    a, b, _, _ = stats.beta.fit(x, floc=0, fscale=1)
+    assert r.estimates["a"] == pytest.approx(a, rel=1e-4)
+    assert r.estimates["b"] == pytest.approx(b, rel=1e-4)
+    mean, var = x.mean(), x.var()
+    common = mean * (1 - mean) / var - 1
+    assert r.start["a"] == pytest.approx(mean * common, rel=1e-9)
+
+
 def test_cauchy_fit_falls_back_to_the_grid() -> None:
     x = np.random.default_rng(3).standard_cauchy(500) + 1.0
     r = symmle.fit("cauchy", x)
