@@ -7,7 +7,8 @@ E[Xʲ] (computed symbolically, each checked against quadrature) to the sample mo
 solve for θ. Gamma: α̃ = m₁²/(m₂ − m₁²), β̃ = m₁/(m₂ − m₁²); beta; negative binomial; the
 logistic location and scale. Where log x is a sufficient statistic, E[Xʲ] comes from a shift
 of the parameters, without an integral (:func:`_moment_by_shift`: the beta's E[X] = a/(a + b),
-whose integral SymPy takes ~10 s over). Where a moment does not exist (Cauchy), involves a function with
+whose integral SymPy takes ~10 s over). On a positive support where the raw moments give no
+start, the moments of log x may (the Weibull). Where a moment does not exist (Cauchy), involves a function with
 no closed-form inverse (Weibull: Γ(1 + 1/k)), or the equations have no closed-form solution,
 :func:`moment_start` says why and the grid of starts is used instead. Everything is bounded in
 time, and computed once per derivation (at its first fit), not during ``derive``.
@@ -37,7 +38,8 @@ class MomentStart:
     Attributes
     ----------
     moments
-        The symbols ``m1, m2, ...`` standing for the sample moments (1/n) Σ xᵢʲ.
+        The symbols ``m1, m2, ...`` standing for the sample moments (1/n) Σ xᵢʲ, or with
+        ``of_log`` (1/n) Σ (log xᵢ)ʲ.
     roots
         Each root of the moment equations: parameter → expression in the ``m`` symbols (and
         the known constants). Several roots are evaluated at the data, and the one inside the
@@ -49,10 +51,14 @@ class MomentStart:
     moments: tuple[sp.Symbol, ...]
     roots: tuple[dict[sp.Symbol, sp.Expr], ...]
     reason: str = ""
+    of_log: bool = False  # the moments are of log x: E[(log X)ʲ] = (1/n) Σ (log xᵢ)ʲ
 
 
 def moment_start(d: "Derivation", seconds: float = SECONDS) -> MomentStart:
-    """Solve E[Xʲ] = mⱼ, j = 1..k, for the k parameters of ``d``'s model.
+    """Solve E[Xʲ] = mⱼ, j = 1..k, for the k parameters of ``d``'s model; where that fails
+    on a support inside (0, ∞), E[(log X)ʲ] = mⱼ with the sample moments of log x (the
+    Weibull's Γ(1 + 1/k) has no closed-form inverse, but E[log X] = log λ − γ/k and
+    Var[log X] = π²/(6k²) solve at once). The reason given is the first route's.
 
     Examples
     --------
@@ -66,6 +72,16 @@ def moment_start(d: "Derivation", seconds: float = SECONDS) -> MomentStart:
     >>> moment_start(derive("cauchy")).reason
     'E[x] does not exist (the integral diverges)'
     """
+    start = _solve_moments(d, seconds, of_log=False)
+    supp = d.model.support
+    if start.roots or supp.kind != "interval" or not (sp.sympify(supp.lower).is_nonnegative
+                                                      and not d.model.support_depends_on_params):
+        return start
+    logs = _solve_moments(d, seconds, of_log=True)
+    return logs if logs.roots else start
+
+
+def _solve_moments(d: "Derivation", seconds: float, of_log: bool) -> MomentStart:
     from .information import _expectation
 
     ll, model = d.log_likelihood, d.model
@@ -76,17 +92,21 @@ def moment_start(d: "Derivation", seconds: float = SECONDS) -> MomentStart:
         return MomentStart(ms, (), "the support moves with the parameters")
     equations = []
     for j, m in enumerate(ms, 1):
-        what = f"E[{x ** j}]"
+        h = sp.log(x) ** j if of_log else x ** j
+        what = f"E[{h}]"
         try:
-            moment = _moment_by_shift(d, j, seconds)
+            moment = None if of_log else _moment_by_shift(d, j, seconds)
             if moment is None:
-                moment = _expectation(ll, x ** j, seconds)
+                moment = _expectation(ll, h, seconds)
         except DerivationTimeout:
             return MomentStart(ms, (), f"{what} was not found within {seconds:g} s")
         except (NotImplementedError, ValueError, TypeError, ZeroDivisionError) as exc:
             return MomentStart(ms, (), f"{what} was not found in closed form ({exc})")
         if moment.has(sp.oo, -sp.oo, sp.zoo, sp.nan):
             return MomentStart(ms, (), f"{what} does not exist (the integral diverges)")
+        if j == 2:  # the variance, E[X²] − E[X]² = m₂ − m₁²: often simpler, solved faster
+            moment, m = sp.simplify(moment - first ** 2), m - ms[0] ** 2
+        first = moment
         equations.append(sp.numer(sp.together(moment - m)))
     free = set().union(*(e.free_symbols for e in equations))
     unknowns = [p for p in params if p in free]
@@ -104,7 +124,7 @@ def moment_start(d: "Derivation", seconds: float = SECONDS) -> MomentStart:
              and not any(v.free_symbols & set(params) for v in r.values())]
     if not roots:
         return MomentStart(ms, (), "the moment equations have no closed-form solution")
-    return MomentStart(ms, tuple(roots))
+    return MomentStart(ms, tuple(roots), of_log=of_log)
 
 
 def _moment_by_shift(d: "Derivation", j: int, seconds: float) -> sp.Expr | None:

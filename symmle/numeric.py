@@ -481,6 +481,7 @@ def _moment_starts(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, fl
             for root in start.roots:
                 exprs = [prepare(root[p]) for p in d.model.params]
                 fns.append(sp.lambdify(args, exprs, modules=[EXTRA, "mpmath"]))
+            cache["_moment_of_log"] = start.of_log
         cache["_moment_fns"] = fns
     if not cache["_moment_fns"]:
         return []
@@ -489,6 +490,9 @@ def _moment_starts(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, fl
     # polishes them), contiguous, so that the powers are cheap
     sub = np.ascontiguousarray(data[: 5 * SUBSAMPLE] if data.size <= 5 * SUBSAMPLE
                                else data[:: data.size // (5 * SUBSAMPLE)], dtype=float)
+    if cache.get("_moment_of_log"):
+        with np.errstate(all="ignore"):
+            sub = np.log(sub)
     powers, power = [], sub
     for j in range(1, k + 1):
         power = power if j == 1 else power * sub  # products, not a general pow

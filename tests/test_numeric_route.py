@@ -41,11 +41,33 @@ def test_moment_start_of_the_gamma_is_the_textbook_one() -> None:
 
 @pytest.mark.parametrize("name, fragment", [
     ("cauchy", "does not exist"),
-    ("weibull", "no closed-form solution"),
 ])
 def test_moment_start_says_why_there_is_none(name: str, fragment: str) -> None:
     start = moment_start(symmle.derive(name), seconds=60)  # generous: the verdict, not the time
     assert start.roots == () and fragment in start.reason
+
+
+def test_weibull_starts_from_the_moments_of_log_x() -> None:
+    # E[X²] involves Γ(1 + 2/k), with no closed-form inverse; log X has mean log λ − γ/k and
+    # variance π²/(6k²)
+    from symmle.moments import _solve_moments
+
+    d = symmle.derive("weibull")
+    raw = _solve_moments(d, 60, of_log=False)
+    assert raw.roots == () and "no closed-form solution" in raw.reason
+    start = moment_start(d, seconds=60)
+    assert start.of_log and start.roots
+    x = stats.weibull_min.rvs(1.7, scale=2.0, size=3000, random_state=4)
+    r = symmle.fit("weibull", x, derivation=d)
+    assert r.start_method == "method of moments"
+    logs = np.log(x)
+    k = math.pi / math.sqrt(6 * logs.var())
+    assert r.start["k"] == pytest.approx(k, rel=1e-9)
+    assert r.start["lambda"] == pytest.approx(math.exp(logs.mean() + float(sp.EulerGamma) / k),
+                                              rel=1e-9)
+    shape, _, scale = stats.weibull_min.fit(x, floc=0)
+    assert r.estimates["k"] == pytest.approx(shape, rel=1e-4)
+    assert r.estimates["lambda"] == pytest.approx(scale, rel=1e-4)
 
 
 def test_gamma_fit_starts_from_the_method_of_moments_and_agrees_with_scipy() -> None:
