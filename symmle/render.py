@@ -23,6 +23,7 @@ import functools
 import json
 import math
 import re
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Mapping
 
@@ -229,6 +230,48 @@ def _prose(parts: tuple, names: dict[str, str]) -> str:
     return "".join(p if isinstance(p, str) else text(p, names) for p in parts)
 
 
+def _width(s: str) -> int:
+    """Columns a string takes in a terminal: combining marks (the hat of θ̂) take none."""
+    return sum(not unicodedata.combining(c) for c in s)
+
+
+def _text_box(obj: Any, names: dict[str, str]) -> list[str]:
+    """A displayed object as rows of text: a matrix of two rows or more as one bracketed row
+    per matrix row, its columns aligned; anything else as one row."""
+    if not (isinstance(obj, sp.MatrixBase) and obj.rows > 1 and obj.cols > 0):
+        return [text(obj, names)]
+    cells = [[text(e, names) for e in obj.row(j)] for j in range(obj.rows)]
+    widths = [max(_width(row[k]) for row in cells) for k in range(obj.cols)]
+    return ["[" + "  ".join(" " * (w - _width(c)) + c for c, w in zip(row, widths)) + "]"
+            for row in cells]
+
+
+def _text_line(line: Any, names: dict[str, str]) -> list[str]:
+    """One displayed line as text, ``lhs = rhs ...`` indented; a matrix among its sides is an
+    aligned block of rows, the relations on its middle row.
+
+    Examples
+    --------
+    >>> from symmle.steps import eq
+    >>> a, b = sp.symbols("a b")
+    >>> print("\\n".join(_text_line(eq(sp.Symbol("H"), sp.Matrix([[a, 0], [0, b ** 2]])), {})))
+         H = [a    0]
+             [0  b^2]
+    """
+    head = "   " if line.lhs is None else text(line.lhs, names)
+    boxes = [[head]] if line.lhs is None else [_text_box(line.lhs, names)]
+    for rel, expr in line.chain:
+        boxes += [[_TEXT_RELATIONS.get(rel, rel)], _text_box(expr, names)]
+    height = max(len(b) for b in boxes)
+    rows = [""] * height
+    for i, box in enumerate(boxes):
+        width, top = max(_width(r) for r in box), (height - 1) // 2 - (len(box) - 1) // 2
+        for k in range(height):
+            piece = box[k - top] if 0 <= k - top < len(box) else ""
+            rows[k] += (" " if i else "") + piece + " " * (width - _width(piece))
+    return ["     " + r.rstrip() for r in rows]
+
+
 def render_text(d: "Derivation", detail: Detail = "full") -> str:
     """Plain Unicode text, one block per step.
 
@@ -248,10 +291,7 @@ def render_text(d: "Derivation", detail: Detail = "full") -> str:
             if block.note:
                 lines.append(f"   {_prose(block.note, names)}")
             for line in block.lines:
-                head = "   " if line.lhs is None else text(line.lhs, names)
-                links = " ".join(f"{_TEXT_RELATIONS.get(r, r)} {text(e, names)}"
-                                 for r, e in line.chain)
-                lines.append(f"     {head} {links}")
+                lines.extend(_text_line(line, names))
         lines.append("")
     if d.warnings:
         lines.append("Warnings:")

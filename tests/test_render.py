@@ -17,7 +17,7 @@ import sympy as sp
 from jinja2 import nodes
 
 from symmle import cli, render
-from symmle.examples import derive_example
+from symmle.examples import EXAMPLES, derive_example
 from symmle.latex import hat, plain, tex
 from symmle.render import escape_md, escape_tex
 from symmle.notation import equivalent
@@ -264,6 +264,47 @@ def test_text_squares_a_sum_in_parentheses():
     total = sp.Sum(x[i], (i, 1, n))
     assert text(total ** 2) == "(Σ x_i)^2"
     assert text(sp.Sum(x[i] ** 2, (i, 1, n))) == "Σ x_i^2"
+
+
+# --- matrices in text: rows in brackets, never SymPy's Matrix([...]) ------------------------------
+
+
+@pytest.mark.parametrize("folder", [e.folder for e in EXAMPLES])
+def test_text_output_has_no_sympy_matrix_repr(folder):
+    d = derive_example(folder)
+    if isinstance(d, Exception):
+        pytest.skip(f"{folder} is not derived: {d}")
+    out = d.to_text()
+    assert "Matrix(" not in out and "\n[" not in out, folder  # no repr, no row at column 0
+
+
+def test_text_prints_a_matrix_as_its_rows():
+    from symmle.latex import text
+
+    a, b = sp.symbols("a b")
+    assert text(sp.ImmutableMatrix([[a, 0], [0, b ** 2]])) == "[[a, 0], [0, b^2]]"
+    assert text(sp.ImmutableMatrix([a, b])) == "[[a], [b]]"
+    assert text(sp.ImmutableMatrix([a, b]) * sp.Symbol("c")) == "[[a*c], [b*c]]"
+
+
+def test_text_displays_a_matrix_as_an_aligned_block():
+    out = derive_example("normal").to_text().splitlines()
+    k = next(j for j, line in enumerate(out) if line.startswith("     I(μ, σ²) = ["))
+    assert out[k:k + 2] == ["     I(μ, σ²) = [1/σ²             0]",
+                            "                [   0  1/(2*(σ²)^2)]"]
+    # θ̂'s combining hat takes no column: the brackets of H(μ̂, σ̂²) line up
+    k = next(j for j, line in enumerate(out) if line.startswith("     H(μ̂, σ̂²) = ["))
+    first, second = out[k], out[k + 1]
+    assert render._width(first[:first.index("[")]) == second.index("[")
+    assert render._width(first) == render._width(second) and first != second
+    gamma = derive_example("gamma").to_text().splitlines()
+    k = next(j for j, line in enumerate(gamma) if line.startswith("     [α⁽ᵏ⁺¹⁾] = "))
+    assert gamma[k] == "     [α⁽ᵏ⁺¹⁾] = [[α⁽ᵏ⁾], [β⁽ᵏ⁾]] - 1/H(α⁽ᵏ⁾, β⁽ᵏ⁾)*∇ℓ(α⁽ᵏ⁾, β⁽ᵏ⁾)"
+    assert gamma[k + 1] == "     [β⁽ᵏ⁺¹⁾]"
+    matrix = derive_example("multiple_linear_regression").to_text()
+    # the relation on the middle row (the upper of two middles)
+    assert "         [y_1]\n     y = [y_2]\n         [  ⋮]\n         [y_n]\n" in matrix
+    assert "         [1  x1_n  x2_n  x3_n]\n" in matrix
 
 
 # --- mathematics in prose is typeset, not plain text ----------------------------------------------

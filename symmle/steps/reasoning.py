@@ -17,6 +17,7 @@ import sympy as sp
 from ..checks import principal_minors
 from ..latex import ELL, LIK, Factors, Terms, hat, plain, text as text_of
 from ..notation import I, N, equivalent, linearize
+from ..render import ROW
 from ..spaces import prove_sign
 from .base import Block, Line, Prose, Step, chain, eq
 from .forms import (Context, dl, display_value, join, pull, reason, sentence, sentences, signed,
@@ -351,7 +352,8 @@ def second_order(c: Context) -> list:
         return [Step("second_order", "Second-order check", (text,), tuple(blocks))]
     grid = sp.ImmutableMatrix([[pull(sp.diff(c.score[p], q)) for q in c.params]
                                for p in c.params])
-    if len(text_of(grid, c.names)) <= 90:
+    # a matrix when its entries together fit one row of displayed math, else entry by entry
+    if sum(len(text_of(e, c.names)) for e in grid) <= ROW:
         blocks = [Block((Line(sp.Function("H")(*c.params), (("=", grid),)),),
                         ("The Hessian, the matrix of second derivatives:",))]
     else:  # too wide for a page: its entries one by one
