@@ -142,8 +142,9 @@ def _context(d: "Derivation", detail: Detail) -> dict[str, Any]:
     title = m.title or (m.describe() if hasattr(m, "covariates") else  # f(y | x; θ)
                         f"f({m.var} | {', '.join(p.name for p in m.params)}) = {m.density}")
     # the heading as prose: a model without a title is named by its density, as mathematics
-    heading = (title,) if m.title or hasattr(m, "covariates") else (
-        sp.Eq(Given(m.var, *m.params), m.density, evaluate=False),)
+    # (a conditional one as its model step shows it, the covariates after the response)
+    heading = (title,) if m.title else (sp.Eq(Given(m.var, *getattr(m, "covariates", ()),
+                                                    *m.params), m.density, evaluate=False),)
     return {"title": title, "heading": heading, "names": names, "steps": _visible(d.steps, detail),
             "warnings": [_warning(d, w, words) for w in d.warnings], "detail": detail,
             "plot": None}

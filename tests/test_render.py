@@ -406,6 +406,32 @@ def test_regression_information_sentences_are_inline_math():
     assert "XᵀX/$" not in matrix and r"−E\[" not in matrix
 
 
+@pytest.mark.parametrize("name", ["linear_regression", "logistic_regression",
+                                  "poisson_regression", "multiple_linear_regression"])
+def test_regression_sentences_typeset_their_matrices(name):
+    d = derive_example(name)
+    md, latex, txt = d.to_markdown(), d.to_latex(), d.to_text()
+    for prose in (_prose_md(md), _prose_tex(latex)):  # no Xᵀ, (XᵀX)⁻¹, RSS/n, wᵢ zᵢ zᵢᵀ in words
+        for plain_math in ("ᵀ", "⁻¹", "RSS/", "wᵢ", "zᵢ", "←", "N(0", "sqrt(", "$^{T}$"):
+            assert plain_math not in prose, (name, plain_math)
+    if name == "logistic_regression":  # the IRLS step
+        assert (r"$\boldsymbol{\beta} \leftarrow \left(\mathbf{X}^{T} \mathbf{W} \mathbf{X}"
+                r"\right)^{-1} \mathbf{X}^{T} \mathbf{W} \mathbf{z}$ with weights "
+                r"$\mathbf{W} = \operatorname{diag}(w_{i})$") in md
+        assert "β ← (XᵀWX)⁻¹XᵀWz with weights W = diag(wᵢ)" in txt
+    if name == "linear_regression":
+        assert (r"normal equations $\mathbf{X}^{T} \mathbf{X} \boldsymbol{\beta} = "
+                r"\mathbf{X}^{T} \mathbf{y}$, linear") in md
+        assert r"residual $\mathrm{RSS}/n$ (dividing" in latex
+        assert "the normal equations XᵀXβ = Xᵀy, linear" in txt
+    if name == "multiple_linear_regression":  # the title is the density, as mathematics
+        assert md.startswith(r"# Maximum likelihood estimation: $f(y \mid x_{1}, x_{2}, x_{3}, ")
+        assert (r"$\frac{\partial \left(\boldsymbol{\beta}^{T} \mathbf{c}\right)}"
+                r"{\partial \boldsymbol{\beta}} = \mathbf{c}") in md
+        assert r"$s^{2} = \mathrm{RSS}/(n - 4)$ is the unbiased" in md
+        assert "s² = RSS/(n − 4)" in txt and "∂(βᵀc)/∂β = c" in txt
+
+
 def test_constrained_information_sentence_is_inline_math():
     d = derive_example("hardy_weinberg")
     md = d.to_markdown()
