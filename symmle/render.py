@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["environment", "template_dir", "render_markdown", "render_latex", "render_text",
            "repr_markdown", "repr_latex", "RenderMixin", "FILTERS", "escape_tex", "escape_md",
-           "tex_rows"]
+           "tex_rows", "marked_prose", "unmarked", "unicode_tex"]
 
 Detail = Literal["full", "brief"]
 FILTERS = ("tex", "escape_tex", "escape_md")
@@ -434,6 +434,94 @@ def escape_tex(value: Any) -> str:
         else:
             tokens.append([math, piece])
     return "".join(f"${_join_scripts(t.strip())}$" if m else t for m, t in tokens)
+
+
+MATH_MARK = "`"  # in a family's parameterization sentence, `1/λ` is mathematics
+_TEX_WORDS = {"log": r"\log", "exp": r"\exp", "diag": r"\operatorname{diag}"}
+
+
+def unicode_tex(plain: str) -> str:
+    """LaTeX (math mode) for mathematics written as Unicode text, as the catalog's sentences
+    write it: Greek letters, x², β₀, p1 (p₁), −, √(…) and e^(…); a word of two letters or more
+    is upright (log, beta(θ, 1)).
+
+    Raises
+    ------
+    ValueError
+        On a character that has no LaTeX form here (so a sentence never shows "?").
+
+    Examples
+    --------
+    >>> print(unicode_tex("λ/(1 − e^(−λ))"))
+    \\lambda/(1 - e^{-\\lambda})
+    >>> print(unicode_tex("σ√(2/π)"), unicode_tex("b√2"), unicode_tex("p3 = 1 − p1 − p2"))
+    \\sigma\\sqrt{2/\\pi} b\\sqrt{2} p_{3} = 1 - p_{1} - p_{2}
+    """
+    out, i, n = [], 0, len(plain)
+    while i < n:
+        ch = plain[i]
+        if ch in "√^" and plain[i + 1:i + 2] == "(":  # √(…) and e^(…): one group each
+            depth, j = 0, i + 1
+            while j < n and (depth := depth + (plain[j] == "(") - (plain[j] == ")")):
+                j += 1
+            if j >= n:
+                raise ValueError(f"unbalanced parentheses in {plain!r}")
+            inner = unicode_tex(plain[i + 2:j])
+            out.append(rf"\sqrt{{{inner}}}" if ch == "√" else f"^{{{inner}}}")
+            i = j + 1
+            continue
+        if ch == "√":  # √2, √n: the root of the number or symbol that follows
+            arg = re.match(r"\d+|.", plain[i + 1:])
+            if arg is None:
+                raise ValueError(f"a root of nothing in {plain!r}")
+            out.append(rf"\sqrt{{{unicode_tex(arg.group())}}}")
+            i += 1 + len(arg.group())
+            continue
+        word = re.match(r"[A-Za-z]+", plain[i:])
+        if word:
+            w = word.group()
+            if len(w) == 1:  # a symbol, its digits a subscript: p1 is p₁
+                digits = re.match(r"\d+", plain[i + 1:])
+                out.append(w + (f"_{{{digits.group()}}}" if digits else ""))
+                i += 1 + (len(digits.group()) if digits else 0)
+            else:
+                out.append(_TEX_WORDS[w] + " " if w in _TEX_WORDS else rf"\mathrm{{{w}}}")
+                i += len(w)
+            continue
+        if ch in _TEX_MATH:
+            out.append(_TEX_MATH[ch])
+        elif ch == "~":
+            out.append(r"\sim ")
+        elif ch.isascii() and ch not in "\\{}$%#&_":
+            out.append(ch)
+        else:
+            raise ValueError(f"no LaTeX for {ch!r} in {plain!r}")
+        i += 1
+    latex = re.sub(r"\\([A-Za-z]+) (?=[^A-Za-z]|$)", r"\\\1", "".join(out))  # \pi / → \pi/
+    return _join_scripts(latex.strip())
+
+
+def marked_prose(sentence: str) -> tuple:
+    """A sentence whose mathematics is marked, ```1/λ```, as prose parts: text, and
+    :class:`~symmle.latex.Inline` math whose plain text is what was marked.
+
+    Examples
+    --------
+    >>> marked_prose("rate `λ`, not scale: mean `1/λ`.")[3]
+    Inline('1/\\\\lambda', '1/λ')
+    """
+    from .latex import Inline
+
+    pieces = sentence.split(MATH_MARK)
+    if len(pieces) % 2 == 0:
+        raise ValueError(f"an unclosed {MATH_MARK} in {sentence!r}")
+    return tuple(Inline(unicode_tex(p), p) if k % 2 else p
+                 for k, p in enumerate(pieces) if p)
+
+
+def unmarked(sentence: str) -> str:
+    """The sentence as plain text: the marks of its mathematics removed."""
+    return sentence.replace(MATH_MARK, "")
 
 
 def _join_scripts(math: str) -> str:

@@ -266,6 +266,62 @@ def test_text_squares_a_sum_in_parentheses():
     assert text(sp.Sum(x[i] ** 2, (i, 1, n))) == "Σ x_i^2"
 
 
+# --- the catalog's parameterization sentences: their mathematics typeset ------------------------
+
+_PLAIN_MATH = re.compile(r"[α-ωΓΣ²³√^|−₀₁ₘ]"  # Greek, powers, roots, |x|, minus, subscripts
+                         r"|(?<![A-Za-z])[A-Za-z0-9)]\s?/|/\s?[A-Za-z0-9(](?![A-Za-z])"  # 1/λ, α/β
+                         r"|(?<![\w'.])(?!a\b|i\.e)[A-Za-z]\b(?![.']\w)")  # a lone symbol: p, x, N
+
+
+def _parameterization(md: str) -> str:
+    return next(line for line in md.splitlines() if "Parameterization: " in line).split(
+        "Parameterization: ")[1]
+
+
+def _families():
+    from symmle.families import CONDITIONAL_FAMILIES, FAMILIES
+    from symmle.families._vector import VECTOR_FAMILIES
+
+    return (*FAMILIES, *CONDITIONAL_FAMILIES, *VECTOR_FAMILIES)
+
+
+@pytest.mark.parametrize("family", _families(), ids=lambda f: f.name)
+def test_parameterization_sentence_is_typeset(family):
+    d = derive_example(family.name)
+    md, latex, txt = d.to_markdown(), d.to_latex(), d.to_text()
+    for sentence in (_prose_md(_parameterization(md)), _prose_tex(_parameterization(latex))):
+        assert not _PLAIN_MATH.search(sentence), (family.name, sentence)
+        assert "`" not in sentence and "?" not in sentence, (family.name, sentence)
+    plain = render.unmarked(family.parameterization)
+    assert f"Parameterization: {plain.rstrip('.')}." in txt and "`" not in txt  # text: Unicode
+    assert "$" in _parameterization(md)
+
+
+def test_parameterization_marks_and_their_latex():
+    md = derive_example("exponential").to_markdown()
+    assert r"Parameterization: rate $\lambda$, not scale: mean $1/\lambda$." in md
+    assert (r"(the mean is $\lambda/(1 - e^{-\lambda})$, not $\lambda$)"
+            in derive_example("zero_truncated_poisson").to_latex())
+    assert r"the standard deviation $b\sqrt{2}$" in derive_example("laplace_scale").to_markdown()
+    assert r"$p_{3} = 1 - p_{1} - p_{2}$ is not" in derive_example("categorical").to_markdown()
+    assert render.unicode_tex("β₀ + β₁x") == r"\beta_{0} + \beta_{1}x"
+    assert render.unicode_tex("−log X") == r"-\log X"
+    for bad in ("x ⊕ y", "√(2", "a_b", "{x}"):
+        with pytest.raises(ValueError):
+            render.unicode_tex(bad)
+    with pytest.raises(ValueError, match="unclosed"):
+        render.marked_prose("rate `λ, not scale")
+    # the catalog (JSON) and the text keep the plain sentence
+    entry = next(e for e in json.loads(run_catalog_json()) if e["name"] == "gamma")
+    assert entry["parameterization"] == "shape α and rate β, not scale: mean α/β."
+
+
+def run_catalog_json() -> str:
+    from symmle.families import catalog_entries
+
+    return json.dumps(catalog_entries(), ensure_ascii=False)
+
+
 # --- matrices in text: rows in brackets, never SymPy's Matrix([...]) ------------------------------
 
 

@@ -20,6 +20,7 @@ import sympy as sp
 
 from ..latex import ELL, INFO, LIK, SE, Factors, Given, Inline, Terms, hat
 from ..notation import I, N
+from ..render import marked_prose
 from .base import Block, Line, Step, eq
 from .forms import join
 
@@ -83,7 +84,7 @@ def _model(d: "ConditionalDerivation") -> Step:
                        *join([sp.Contains(p, m.domains[p].as_set(), evaluate=False)
                                for p in m.params]), "."]
     if m.parameterization:
-        text.append(f" Parameterization: {m.parameterization.rstrip('.')}.")
+        text += [" Parameterization: ", *marked_prose(m.parameterization.rstrip(".")), "."]
     return Step("model", "The conditional model", tuple(text),
                 (Block((eq(Given(m.var, *covs, *m.params), m.density),)),))
 
