@@ -322,6 +322,15 @@ def run_catalog_json() -> str:
     return json.dumps(catalog_entries(), ensure_ascii=False)
 
 
+def test_variance_insights_typeset_their_divisors():
+    normal = derive_example("normal").to_markdown()
+    assert (r"divides by $n$, not $n - 1$, so it is biased: its mean is $(n - 1)/n$ times"
+            in normal)
+    known_mean = derive_example("normal_variance").to_latex()
+    assert r"The MLE uses $1/n$, not $1/(n - 1)$: with $\mu$ known" in known_mean
+    assert "n $-$ 1" not in known_mean
+
+
 # --- matrices in text: rows in brackets, never SymPy's Matrix([...]) ------------------------------
 
 

@@ -15,7 +15,7 @@ from typing import Any, Sequence
 import sympy as sp
 
 from ..checks import principal_minors
-from ..latex import ELL, LIK, Factors, Terms, hat, plain, text as text_of
+from ..latex import ELL, LIK, Factors, Inline, Terms, hat, plain, text as text_of
 from ..notation import I, N, equivalent, linearize
 from ..render import ROW
 from ..spaces import prove_sign
@@ -313,6 +313,10 @@ def _minor_lines(c: Context, minors: Sequence[sp.Expr]) -> tuple:
                  for k, m in enumerate(minors, start=1))
 
 
+# the divisors of a variance estimate: n, n − 1 and 1/(n − 1)
+_N, _N_1, _ONE_OVER_N_1 = N, Inline("n - 1", "n − 1"), Inline("1/(n - 1)", "1/(n − 1)")
+
+
 def second_order(c: Context) -> list:
     """The second-order check as the engine decided it, with the expression it rests on."""
 
@@ -524,13 +528,15 @@ def insight(c: Context) -> tuple:
             pre = ("The MLE of the mean is the sample mean, ", sp.Eq(hat(mean[0]), c.xbar,
                                                                    evaluate=False),
                    "; the MLE of the variance") if mean else ("The MLE of the variance",)
-            return (*pre, " divides by n, not n − 1, so it is biased: its mean is (n − 1)/n "
-                    "times the variance. The unbiased sample variance divides by n − 1.")
+            return (*pre, " divides by ", _N, ", not ", _N_1, ", so it is biased: its mean is ",
+                    Inline("(n - 1)/n", "(n − 1)/n"), " times the variance. The unbiased "
+                    "sample variance divides by ", _N_1, ".")
         for mu in c.model.known:
             if equivalent(v, sp.Sum((c.xi - mu) ** 2, (I, 1, N)) / N):
-                return ("The MLE uses 1/n, not 1/(n − 1): with ", mu, " known, ",
-                        c.mle_forms[p][-1], " is unbiased; the 1/(n − 1) of the sample "
-                        "variance corrects for estimating the mean by ", c.xbar, ".")
+                return ("The MLE uses ", Inline("1/n", "1/n"), ", not ", _ONE_OVER_N_1,
+                        ": with ", mu, " known, ", c.mle_forms[p][-1], " is unbiased; the ",
+                        _ONE_OVER_N_1, " of the sample variance corrects for estimating the "
+                        "mean by ", c.xbar, ".")
         if v in (c.x_max, c.x_min):
             big = v == c.x_max
             return ("The MLE is the ", "largest" if big else "smallest", " observation, found "
