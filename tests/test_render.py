@@ -429,6 +429,17 @@ def test_laplace_reasons_typeset_the_absolute_value_and_the_median_variance():
     assert "P(X < mu) = 1/2" in reasons["median_variance"]
 
 
+@pytest.mark.parametrize("name, arg", [("gamma", r"\alpha"), ("beta", "a")])
+def test_digamma_reason_typesets_psi(name, arg):
+    d = derive_example(name)
+    md, latex = d.to_markdown(), d.to_latex()
+    for out in (md, latex):
+        assert f"involve the digamma function $\\psi({arg})$, which" in out, name
+    assert "ψ(" not in _prose_md(md) and "ψ(" not in _prose_tex(latex)
+    assert "digamma function ψ(" in d.to_text()  # text, and JSON's engine wording, in Unicode
+    assert "digamma function ψ(" in json.loads(d.to_json())["warnings"][0]
+
+
 def test_no_closed_form_reason_typesets_the_term():
     d = derive_example("cauchy")
     md, latex = d.to_markdown(), d.to_latex()
