@@ -139,12 +139,13 @@ def _context(d: "Derivation", detail: Detail) -> dict[str, Any]:
 
     m, names = d.model, names_of(d.model.latex_names)
     words = _words(d, names)
-    title = m.title or (m.describe() if hasattr(m, "covariates") else  # f(y | x; θ)
-                        f"f({m.var} | {', '.join(p.name for p in m.params)}) = {m.density}")
-    # the heading as prose: a model without a title is named by its density, as mathematics
-    # (a conditional one as its model step shows it, the covariates after the response)
-    heading = (title,) if m.title else (sp.Eq(Given(m.var, *getattr(m, "covariates", ()),
-                                                    *m.params), m.density, evaluate=False),)
+    title = unmarked(m.title) if m.title else (
+        m.describe() if hasattr(m, "covariates") else  # f(y | x; θ)
+        f"f({m.var} | {', '.join(p.name for p in m.params)}) = {m.density}")
+    # the heading as prose: a title's marked mathematics typeset; a model without a title is
+    # named by its density, as mathematics (a conditional one as its model step shows it)
+    heading = marked_prose(m.title) if m.title else (
+        sp.Eq(Given(m.var, *getattr(m, "covariates", ()), *m.params), m.density, evaluate=False),)
     return {"title": title, "heading": heading, "names": names, "steps": _visible(d.steps, detail),
             "warnings": [_warning(d, w, words) for w in d.warnings], "detail": detail,
             "plot": None}
@@ -283,7 +284,7 @@ def render_text(d: "Derivation", detail: Detail = "full") -> str:
     MLE derivation: Poisson
     """
     names = names_of(d.model.latex_names)
-    lines = [f"MLE derivation: {d.model.title or d.model.describe()}", ""]
+    lines = [f"MLE derivation: {unmarked(d.model.title or d.model.describe())}", ""]
     for k, step in enumerate(_visible(d.steps, detail), start=1):
         lines.append(f"{k}. {step.heading}")
         if step.text:
@@ -305,7 +306,7 @@ def index_entry(example: Any, d: Any) -> dict[str, Any]:
     """One line of the worked examples' index: title, folder and the MLE (or why there is none)."""
     from .errors import SymmleError
 
-    entry = {"title": example.title, "folder": example.folder, "kind": example.kind,
+    entry = {"title": marked_prose(example.title), "folder": example.folder, "kind": example.kind,
              "seed": example.seed, "tex": not isinstance(d, SymmleError)}
     if isinstance(d, SymmleError):
         entry["line"] = (f"not derived yet ({type(d).__name__})",)
@@ -442,8 +443,8 @@ _TEX_WORDS = {"log": r"\log", "exp": r"\exp", "diag": r"\operatorname{diag}"}
 
 def unicode_tex(plain: str) -> str:
     """LaTeX (math mode) for mathematics written as Unicode text, as the catalog's sentences
-    write it: Greek letters, x², β₀, p1 (p₁), −, √(…) and e^(…); a word of two letters or more
-    is upright (log, beta(θ, 1)).
+    write it: Greek letters, x², β₀, p1 (p₁), −, √(…) and e^(…); a word of three letters or
+    more, or of two before a bracket, is upright (log, beta(θ, 1)); 2pr is 2·p·r.
 
     Raises
     ------
@@ -480,6 +481,8 @@ def unicode_tex(plain: str) -> str:
         word = re.match(r"[A-Za-z]+", plain[i:])
         if word:
             w = word.group()
+            if len(w) == 2 and w not in _TEX_WORDS and plain[i + 2:i + 3] != "(":
+                w = w[0]  # 2pr is 2·p·r: two letters are two symbols, not a word
             if len(w) == 1:  # a symbol, its digits a subscript: p1 is p₁
                 digits = re.match(r"\d+", plain[i + 1:])
                 out.append(w + (f"_{{{digits.group()}}}" if digits else ""))

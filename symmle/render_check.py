@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .latex import names_of, text
-from .render import environment
+from .render import environment, unmarked
 
 if TYPE_CHECKING:  # pragma: no cover
     from .check import CheckReport
@@ -69,7 +69,7 @@ def _context(r: "CheckReport") -> dict[str, Any]:
                         for e in v.entries],
             "order": ", ".join(dict.fromkeys(e.entry[0] for e in v.entries)),
         })
-    title = d.model.title or d.model.describe()
+    title = unmarked(d.model.title or d.model.describe())
     return {"title": title, "names": names, "steps": steps, "all_correct": r.all_correct,
             "first_wrong": r.first_wrong, "points": str(r.points)}
 

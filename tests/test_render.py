@@ -306,6 +306,7 @@ def test_parameterization_marks_and_their_latex():
     assert r"$p_{3} = 1 - p_{1} - p_{2}$ is not" in derive_example("categorical").to_markdown()
     assert render.unicode_tex("β₀ + β₁x") == r"\beta_{0} + \beta_{1}x"
     assert render.unicode_tex("−log X") == r"-\log X"
+    assert render.unicode_tex("p² + 2pr") == "p^{2} + 2pr"  # two letters: two symbols
     for bad in ("x ⊕ y", "√(2", "a_b", "{x}"):
         with pytest.raises(ValueError):
             render.unicode_tex(bad)
@@ -320,6 +321,27 @@ def run_catalog_json() -> str:
     from symmle.families import catalog_entries
 
     return json.dumps(catalog_entries(), ensure_ascii=False)
+
+
+@pytest.mark.parametrize("folder", [e.folder for e in EXAMPLES])
+def test_no_output_shows_a_math_mark(folder):
+    d = derive_example(folder)
+    if isinstance(d, Exception):
+        pytest.skip(f"{folder} is not derived: {d}")
+    for out in (d.to_markdown(), d.to_latex(), d.to_text()):
+        assert render.MATH_MARK not in out, folder
+
+
+def test_a_title_with_marked_mathematics_is_typeset():
+    from symmle.examples import render_index
+
+    d = derive_example("abo_blood_groups")
+    heading = "ABO blood groups: phenotypes A, B, AB, O with $p^{2} + 2pr$, $q^{2} + 2qr$"
+    assert d.to_markdown().startswith("# Maximum likelihood estimation: " + heading)
+    assert r"\section*{Maximum likelihood estimation: " + heading in d.to_latex()
+    assert f"- [{heading}, $2pq$, $r^{{2}}$][abo\\_blood\\_groups]" in render_index()
+    assert d.to_text().startswith("MLE derivation: ABO blood groups: phenotypes A, B, AB, O "
+                                  "with p² + 2pr, q² + 2qr, 2pq, r²\n")
 
 
 def test_variance_insights_typeset_their_divisors():

@@ -57,7 +57,7 @@ def build_steps(d: "Derivation") -> tuple[Step, ...]:
 
 def _model(c: dp.Context) -> Step:
     m = c.model
-    text: list[Any] = [f"{m.title}: the " if m.title else "The ",
+    text: list[Any] = [*((*marked_prose(m.title), ": the ") if m.title else ("The ",)),
                        "probability mass function" if m.discrete else "density",
                        " of one observation, on the support ",
                        sp.Contains(m.var, m.support.as_set(), evaluate=False), ", with ",

@@ -89,7 +89,7 @@ def build_vector_steps(d: "VectorDerivation") -> tuple[Step, ...]:
     params = vm.params
     obs = sp.Tuple(*vm.vars)
     steps: list[Step | None] = []
-    text: list[Any] = [f"{vm.title}: the " if vm.title else "The ",
+    text: list[Any] = [*((*marked_prose(vm.title), ": the ") if vm.title else ("The ",)),
                        "probability mass function" if vm.discrete else "density",
                        " of one observation, the vector ", obs, ", on the support where ",
                        *_join([Equation(e + sp.Add(*[t for t in sp.Add.make_args(e)

@@ -75,7 +75,7 @@ def build_regression_steps(d: "ConditionalDerivation") -> tuple[Step, ...]:
 def _model(d: "ConditionalDerivation") -> Step:
     m = d.model
     covs = list(m.covariates)
-    text: list[Any] = [f"{m.title}: the " if m.title else "The ",
+    text: list[Any] = [*((*marked_prose(m.title), ": the ") if m.title else ("The ",)),
                        "probability mass function" if m.discrete else "density",
                        " of the response ", m.var, " given the covariate" +
                        ("s " if len(covs) > 1 else " "), *join(covs),
