@@ -114,10 +114,10 @@ def solve_likelihood(ll: LogLikelihood, seconds: float = 10.0) -> Solution:
     except DerivationTimeout as exc:
         return _no_closed_form(ll, score, f"{exc}; no closed form was found, numeric route given",
                                _profile(ll, score, seconds))
-    except (NotImplementedError, ValueError, TypeError) as exc:
+    except (NotImplementedError, ValueError, TypeError):
         special = _special_functions(score)
         why = (("the likelihood equations involve ", *special, ", which has no closed-form "
-                "inverse") if special else (f"SymPy cannot solve the likelihood equations ({exc})",))
+                "inverse") if special else _unsolved(ll, equations))
         return _no_closed_form(ll, score, (*why, "; no closed form: solve them numerically"),
                                _profile(ll, score, seconds))
     kept, rejected = [], []
@@ -206,6 +206,16 @@ def _solve_with_median(ll: LogLikelihood, score: tuple, seconds: float) -> Solut
                    " in place")
     method = {p: "median" if p in rule.estimates else "score" for p in ll.params}
     return Solution(score, {p: mle[p] for p in ll.params}, method, True, reason, median=rule)
+
+
+def _unsolved(ll: LogLikelihood, equations: list) -> Prose:
+    """The reason when SymPy's solve gives up: the equations it was given, as inline math in
+    sample notation (its own message quotes a rewritten form, as a string)."""
+    out: list = ["SymPy cannot solve the likelihood equation" + ("s " if len(equations) > 1
+                                                                 else " ")]
+    for k, e in enumerate(equations):
+        out += [", "] * bool(k) + [Inline("@0 = 0", "@0 = 0", ll.to_sample(e))]
+    return tuple(out)
 
 
 def _special_functions(score: tuple) -> Prose:

@@ -462,6 +462,25 @@ def test_digamma_reason_typesets_psi(name, arg):
     assert "digamma function ψ(" in json.loads(d.to_json())["warnings"][0]
 
 
+def test_unsolved_reason_shows_the_equation_as_math():
+    d = derive_example("zero_truncated_poisson")
+    md, latex = d.to_markdown(), d.to_latex()
+    equation = (r"SymPy cannot solve the likelihood equation $\left(e^{\lambda} - 1\right) "
+                r"\sum_{i=1}^{n} x_{i} - n \lambda e^{\lambda} = 0$;")
+    assert equation in md and equation in latex
+    assert "could not solve" not in md and "exp(" not in _prose_tex(latex)
+    assert "likelihood equation (exp(λ) - 1)*Σ x_i - λ*n*exp(λ) = 0;" in d.to_text()
+    # the equation is ℓ's score, over a common denominator, in sample notation
+    lam, x = d.model.params[0], sp.IndexedBase("x")
+    i, n = sp.Symbol("i", integer=True), sp.Symbol("n", integer=True)
+    shown = d.solution.prose[1].args[0]
+    score = sp.diff(sp.Sum(x[i] * sp.log(lam) - lam - sp.log(1 - sp.exp(-lam)), (i, 1, n))
+                    .doit(), lam)
+    ratio = sp.simplify(shown.subs(sp.Sum(x[i], (i, 1, n)), sp.Symbol("S")) /
+                        score.subs(sp.Sum(x[i], (i, 1, n)), sp.Symbol("S")))
+    assert ratio != 0 and not ratio.has(sp.Symbol("S")), ratio
+
+
 def test_no_closed_form_reason_typesets_the_term():
     d = derive_example("cauchy")
     md, latex = d.to_markdown(), d.to_latex()
