@@ -286,7 +286,7 @@ def render_text(d: "Derivation", detail: Detail = "full") -> str:
     names = names_of(d.model.latex_names)
     lines = [f"MLE derivation: {unmarked(d.model.title or d.model.describe())}", ""]
     for k, step in enumerate(_visible(d.steps, detail), start=1):
-        lines.append(f"{k}. {step.heading}")
+        lines.append(f"{k}. {unmarked(step.heading)}")
         if step.text:
             lines.append(f"   {_prose(step.text, names)}")
         for block in step.blocks:
@@ -506,20 +506,29 @@ def unicode_tex(plain: str) -> str:
 
 def marked_prose(sentence: str) -> tuple:
     """A sentence whose mathematics is marked, ```1/λ```, as prose parts: text, and
-    :class:`~symmle.latex.Inline` math whose plain text is what was marked.
+    :class:`~symmle.latex.Inline` math whose plain text is what was marked. Rendering never
+    fails on a sentence: a span :func:`unicode_tex` cannot read stays text, and a sentence
+    with an unclosed mark is all text (the catalog's tests hold its sentences to both).
 
     Examples
     --------
     >>> marked_prose("rate `λ`, not scale: mean `1/λ`.")[3]
     Inline('1/\\\\lambda', '1/λ')
+    >>> marked_prose("odd `mark")
+    ('odd mark',)
     """
     from .latex import Inline
 
     pieces = sentence.split(MATH_MARK)
     if len(pieces) % 2 == 0:
-        raise ValueError(f"an unclosed {MATH_MARK} in {sentence!r}")
-    return tuple(Inline(unicode_tex(p), p) if k % 2 else p
-                 for k, p in enumerate(pieces) if p)
+        return (unmarked(sentence),)
+
+    def math(plain: str) -> Any:
+        try:
+            return Inline(unicode_tex(plain), plain)
+        except ValueError:
+            return plain
+    return tuple(math(p) if k % 2 else p for k, p in enumerate(pieces) if p)
 
 
 def unmarked(sentence: str) -> str:

@@ -310,8 +310,8 @@ def test_parameterization_marks_and_their_latex():
     for bad in ("x ⊕ y", "√(2", "a_b", "{x}"):
         with pytest.raises(ValueError):
             render.unicode_tex(bad)
-    with pytest.raises(ValueError, match="unclosed"):
-        render.marked_prose("rate `λ, not scale")
+    assert render.marked_prose("rate `λ, not scale") == ("rate λ, not scale",)  # all text
+    assert render.marked_prose("at `a_b` only") == ("at ", "a_b", " only")  # no LaTeX: text
     # the catalog (JSON) and the text keep the plain sentence
     entry = next(e for e in json.loads(run_catalog_json()) if e["name"] == "gamma")
     assert entry["parameterization"] == "shape α and rate β, not scale: mean α/β."
@@ -342,6 +342,17 @@ def test_a_title_with_marked_mathematics_is_typeset():
     assert f"- [{heading}, $2pq$, $r^{{2}}$][abo\\_blood\\_groups]" in render_index()
     assert d.to_text().startswith("MLE derivation: ABO blood groups: phenotypes A, B, AB, O "
                                   "with p² + 2pr, q² + 2qr, 2pq, r²\n")
+
+
+def test_a_heading_with_a_parameter_typesets_it():
+    d = derive_example("laplace")
+    md, latex, txt = d.to_markdown(), d.to_latex(), d.to_text()
+    assert "## 7. The maximum in $\\mu$: the sample median, then the likelihood equation\n" in md
+    assert r"\subsection*{7. The maximum in $\mu$: the sample median" in latex
+    assert "\n7. The maximum in μ: the sample median, then the likelihood equation\n" in txt
+    assert "As a function of $\\mu$, ℓ has a corner" in md
+    # every other heading is words: a heading renders as it always did
+    assert "## 1. The model\n" in md and r"\subsection*{1. The model}" in latex
 
 
 def test_variance_insights_typeset_their_divisors():

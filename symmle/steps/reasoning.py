@@ -17,7 +17,7 @@ import sympy as sp
 from ..checks import principal_minors
 from ..latex import ELL, LIK, Factors, Inline, Terms, hat, plain, text as text_of
 from ..notation import I, N, equivalent, linearize
-from ..render import ROW
+from ..render import MATH_MARK, ROW, unicode_tex
 from ..spaces import prove_sign
 from .base import Block, Line, Prose, Step, chain, eq
 from .forms import (Context, dl, display_value, join, pull, reason, sentence, sentences, signed,
@@ -175,29 +175,40 @@ def solve_all(c: Context) -> None:
     c.mle_forms = {p: with_bar(c, targets[p.name]) if p in support or p in median else
                    with_bar(c, _best(values[p], targets[p.name])) for p in c.params}
     c.uses_bar = any(any(f.has(c.xbar) for f in forms) for forms in c.mle_forms.values())
+    why: Prose
     if median:
-        heading = ("The maximum in " + ", ".join(text_of(p, c.names) for p in median)
+        heading = ("The maximum in " + ", ".join(_marked(text_of(p, c.names)) for p in median)
                    + ": the sample median" + (", then the likelihood equation"
                                               + ("s" if len(c.equations) > 1 else "")
                                               if c.equations else ""))
-        names = ", ".join(text_of(p, c.names) for p in median)
         rest = [p for p in c.params if p in c.equations]
-        why = (f"As a function of {names}, ℓ has a corner at every observation, so the score "
-               f"equation in {names} is not the tool: ℓ is maximised in {names} directly"
-               + (", for every value of " + ", ".join(text_of(p, c.names) for p in rest)
-                  + "; then the likelihood equation" + ("s" if len(rest) > 1 else "") + " of "
-                  + ", ".join(text_of(p, c.names) for p in rest) + ", with that estimate in "
-                  "place." if rest else "."))
+        why = ("As a function of ", *join(median), ", ℓ has a corner at every observation, so "
+               "the score equation in ", *join(median), " is not the tool: ℓ is maximised in ",
+               *join(median), " directly", *((", for every value of ", *join(rest),
+                                              "; then the likelihood equation"
+                                              + ("s" if len(rest) > 1 else "") + " of ",
+                                              *join(rest), ", with that estimate in place.")
+                                             if rest else (".",)))
     elif not c.equations:
         heading, why = "The maximum over the feasible set", (
             "The likelihood is zero outside the feasible set and monotone on it, so the maximum "
-            "is at its end: the score equation is not used.")
+            "is at its end: the score equation is not used.",)
     else:
         heading = "Solving the likelihood equation" + ("s" if len(c.equations) > 1 else "")
-        why = sentence(reason(sol.reason, c.words)) if not support else (
+        why = (sentence(reason(sol.reason, c.words)) if not support else (
             "First the parameters the support depends on, at the end of the feasible set; then "
-            "the likelihood equations of the others, with those estimates in place.")
-    c.moves = [Step("solution", heading, (why,), tuple(blocks), brief=False)]
+            "the likelihood equations of the others, with those estimates in place."),)
+    c.moves = [Step("solution", heading, why, tuple(blocks), brief=False)]
+
+
+def _marked(shown: str) -> str:
+    """A symbol's text marked as mathematics for a heading (left as text when it has no LaTeX
+    form here: a heading never fails)."""
+    try:
+        unicode_tex(shown)
+    except ValueError:
+        return shown
+    return MATH_MARK + shown + MATH_MARK
 
 
 def _best(mine: sp.Expr, engine: sp.Expr) -> sp.Expr:
