@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING, Any, Literal, Mapping
 import jinja2
 import sympy as sp
 
-from .latex import GREEK, Factors, Given, Terms, TexPrinter, names_of, tex, text
+from .latex import (GREEK, Factors, Given, Terms, TexPrinter, _negate, _negative,
+                    names_of, tex, text)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .derivation import Derivation
@@ -237,15 +238,52 @@ def _width(s: str) -> int:
     return sum(not unicodedata.combining(c) for c in s)
 
 
+def _is_block(obj: Any) -> bool:
+    """Whether an object is shown as a block of rows: a matrix of two rows or more, or a sum
+    or product shown in order (:class:`Terms`, :class:`Factors`) with one among its parts."""
+    if isinstance(obj, sp.MatrixBase):
+        return obj.rows > 1 and obj.cols > 0
+    return isinstance(obj, (Terms, Factors)) and any(_is_block(a) for a in obj.args)
+
+
 def _text_box(obj: Any, names: dict[str, str]) -> list[str]:
     """A displayed object as rows of text: a matrix of two rows or more as one bracketed row
-    per matrix row, its columns aligned; anything else as one row."""
-    if not (isinstance(obj, sp.MatrixBase) and obj.rows > 1 and obj.cols > 0):
+    per matrix row, its columns aligned (also as a term or factor of a :class:`Terms` or
+    :class:`Factors`: the Newton update θ − H⁻¹∇ℓ); anything else as one row."""
+    if not _is_block(obj):
         return [text(obj, names)]
+    if isinstance(obj, Terms):  # a − b + c, each term a box
+        boxes: list[list[str]] = []
+        for k, t in enumerate(obj.args):
+            if k:
+                boxes.append(["-" if _negative(t) else "+"])
+                t = _negate(t) if _negative(t) else t
+            boxes.append(_text_box(t, names) if _is_block(t) or not isinstance(t, sp.Add)
+                         else [f"({text(t, names)})"])
+        return _hstack(boxes, " ")
+    if isinstance(obj, Factors):  # a*b, each factor a box
+        boxes = []
+        for k, f in enumerate(obj.args):
+            boxes += [["*"]] * bool(k) + [_text_box(f, names) if _is_block(f) or not isinstance(
+                f, (sp.Add, Terms)) else [f"({text(f, names)})"]]
+        return _hstack(boxes, "")
     cells = [[text(e, names) for e in obj.row(j)] for j in range(obj.rows)]
     widths = [max(_width(row[k]) for row in cells) for k in range(obj.cols)]
     return ["[" + "  ".join(" " * (w - _width(c)) + c for c, w in zip(row, widths)) + "]"
             for row in cells]
+
+
+def _hstack(boxes: list[list[str]], sep: str) -> list[str]:
+    """Boxes of rows side by side, each centred on the middle row (the upper of two), padded
+    to its width; trailing spaces kept (a caller strips the finished line)."""
+    height = max(len(b) for b in boxes)
+    rows = [""] * height
+    for i, box in enumerate(boxes):
+        width, top = max(_width(r) for r in box), (height - 1) // 2 - (len(box) - 1) // 2
+        for k in range(height):
+            piece = box[k - top] if 0 <= k - top < len(box) else ""
+            rows[k] += (sep if i else "") + piece + " " * (width - _width(piece))
+    return rows
 
 
 def _text_line(line: Any, names: dict[str, str]) -> list[str]:
@@ -264,14 +302,7 @@ def _text_line(line: Any, names: dict[str, str]) -> list[str]:
     boxes = [[head]] if line.lhs is None else [_text_box(line.lhs, names)]
     for rel, expr in line.chain:
         boxes += [[_TEXT_RELATIONS.get(rel, rel)], _text_box(expr, names)]
-    height = max(len(b) for b in boxes)
-    rows = [""] * height
-    for i, box in enumerate(boxes):
-        width, top = max(_width(r) for r in box), (height - 1) // 2 - (len(box) - 1) // 2
-        for k in range(height):
-            piece = box[k - top] if 0 <= k - top < len(box) else ""
-            rows[k] += (" " if i else "") + piece + " " * (width - _width(piece))
-    return ["     " + r.rstrip() for r in rows]
+    return ["     " + r.rstrip() for r in _hstack(boxes, " ")]
 
 
 def render_text(d: "Derivation", detail: Detail = "full") -> str:

@@ -397,8 +397,13 @@ def test_text_displays_a_matrix_as_an_aligned_block():
     assert render._width(first) == render._width(second) and first != second
     gamma = derive_example("gamma").to_text().splitlines()
     k = next(j for j, line in enumerate(gamma) if line.startswith("     [α⁽ᵏ⁺¹⁾] = "))
-    assert gamma[k] == "     [α⁽ᵏ⁺¹⁾] = [[α⁽ᵏ⁾], [β⁽ᵏ⁾]] - 1/H(α⁽ᵏ⁾, β⁽ᵏ⁾)*∇ℓ(α⁽ᵏ⁾, β⁽ᵏ⁾)"
-    assert gamma[k + 1] == "     [β⁽ᵏ⁺¹⁾]"
+    # Newton's update θ − H⁻¹∇ℓ: the vectors in a sum or a product are blocks too
+    assert gamma[k] == "     [α⁽ᵏ⁺¹⁾] = [α⁽ᵏ⁾] - 1/H(α⁽ᵏ⁾, β⁽ᵏ⁾)*∇ℓ(α⁽ᵏ⁾, β⁽ᵏ⁾)"
+    assert gamma[k + 1] == "     [β⁽ᵏ⁺¹⁾]   [β⁽ᵏ⁾]"
+    irls = derive_example("logistic_regression").to_text().splitlines()
+    k = next(j for j, line in enumerate(irls) if line.startswith("     [b0⁽ᵏ⁺¹⁾] = "))
+    assert irls[k].startswith("     [b0⁽ᵏ⁺¹⁾] = [b0⁽ᵏ⁾] + 1/J(b0⁽ᵏ⁾, b1⁽ᵏ⁾)*[      Σ (y_i - ")
+    assert irls[k + 1].startswith("     [b1⁽ᵏ⁺¹⁾]   [b1⁽ᵏ⁾]" + " " * 21 + "[Σ ((y_i - ")
     matrix = derive_example("multiple_linear_regression").to_text()
     # the relation on the middle row (the upper of two middles)
     assert "         [y_1]\n     y = [y_2]\n         [  ⋮]\n         [y_n]\n" in matrix
