@@ -91,7 +91,8 @@ REGRESSION = [
 VECTOR = [
     Example("abo_blood_groups",
             "m!/(x1!*x2!*x3!*x4!)*(p**2+2*p*r)**x1*(q**2+2*q*r)**x2*(2*p*q)**x3*(r**2)**x4",
-            "ABO blood groups: phenotypes A, B, AB, O with p² + 2pr, q² + 2qr, 2pq, r²", "vector",
+            "ABO blood groups: phenotypes A, B, AB, O with `p² + 2pr`, `q² + 2qr`, `2pq`, `r²`",
+            "vector",
             {"p": "(0, 1)", "q": "(0, 1)", "r": "(0, 1)"},
             "x1 + x2 + x3 + x4 = m, x1, x2, x3, x4 in {0,1,...,m}", var="x1,x2,x3,x4",
             known={"m": "positive integer"}, constraints=("p + q + r = 1",)),
@@ -128,9 +129,9 @@ def derive_example(folder: str) -> Any:
 
 
 def _rejected(ex: Example, exc: Exception) -> str:
-    from .render import escape_md
+    from .render import escape_md, unmarked
 
-    return (f"# Maximum likelihood estimation: {escape_md(ex.title)}\n\n"
+    return (f"# Maximum likelihood estimation: {escape_md(unmarked(ex.title))}\n\n"
             f"The engine does not derive this model yet. It says:\n\n"
             f"> {escape_md(exc)}\n")
 

@@ -675,6 +675,10 @@ class _TextPrinter(StrPrinter):
                and b.shape == (1, 1) else self._print(b))
         return "[" + "; ".join(", ".join(one(b) for b in row) for row in rows) + "]"
 
+    def _print_MatrixBase(self, expr: sp.MatrixBase) -> str:  # [[a, b], [c, d]], not Matrix(...)
+        return "[" + ", ".join("[" + ", ".join(self._print(e) for e in expr.row(j)) + "]"
+                               for j in range(expr.rows)) + "]"
+
 
 def text(obj: Any, names: Mapping[str, str] | None = None) -> str:
     """One-line Unicode text for a SymPy object of a derivation."""

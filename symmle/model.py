@@ -41,7 +41,9 @@ class Model:
     support
         Where f is positive.
     name, title, parameterization
-        Catalog information (``None`` for a density typed in).
+        Catalog information (``None`` for a density typed in); the parameterization sentence's
+        mathematics is marked with backticks, as the family file writes it
+        (:func:`symmle.render.unmarked` gives the plain sentence).
     latex_names
         Symbol → LaTeX for names SymPy prints badly.
     notes

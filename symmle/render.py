@@ -23,13 +23,15 @@ import functools
 import json
 import math
 import re
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Mapping
 
 import jinja2
 import sympy as sp
 
-from .latex import GREEK, Factors, Given, Terms, TexPrinter, names_of, tex, text
+from .latex import (GREEK, Factors, Given, Terms, TexPrinter, _negate, _negative,
+                    names_of, tex, text)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .derivation import Derivation
@@ -38,7 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["environment", "template_dir", "render_markdown", "render_latex", "render_text",
            "repr_markdown", "repr_latex", "RenderMixin", "FILTERS", "escape_tex", "escape_md",
-           "tex_rows"]
+           "tex_rows", "marked_prose", "unmarked", "unicode_tex"]
 
 Detail = Literal["full", "brief"]
 FILTERS = ("tex", "escape_tex", "escape_md")
@@ -138,11 +140,13 @@ def _context(d: "Derivation", detail: Detail) -> dict[str, Any]:
 
     m, names = d.model, names_of(d.model.latex_names)
     words = _words(d, names)
-    title = m.title or (m.describe() if hasattr(m, "covariates") else  # f(y | x; θ)
-                        f"f({m.var} | {', '.join(p.name for p in m.params)}) = {m.density}")
-    # the heading as prose: a model without a title is named by its density, as mathematics
-    heading = (title,) if m.title or hasattr(m, "covariates") else (
-        sp.Eq(Given(m.var, *m.params), m.density, evaluate=False),)
+    title = unmarked(m.title) if m.title else (
+        m.describe() if hasattr(m, "covariates") else  # f(y | x; θ)
+        f"f({m.var} | {', '.join(p.name for p in m.params)}) = {m.density}")
+    # the heading as prose: a title's marked mathematics typeset; a model without a title is
+    # named by its density, as mathematics (a conditional one as its model step shows it)
+    heading = marked_prose(m.title) if m.title else (
+        sp.Eq(Given(m.var, *getattr(m, "covariates", ()), *m.params), m.density, evaluate=False),)
     return {"title": title, "heading": heading, "names": names, "steps": _visible(d.steps, detail),
             "warnings": [_warning(d, w, words) for w in d.warnings], "detail": detail,
             "plot": None}
@@ -229,6 +233,78 @@ def _prose(parts: tuple, names: dict[str, str]) -> str:
     return "".join(p if isinstance(p, str) else text(p, names) for p in parts)
 
 
+def _width(s: str) -> int:
+    """Columns a string takes in a terminal: combining marks (the hat of θ̂) take none."""
+    return sum(not unicodedata.combining(c) for c in s)
+
+
+def _is_block(obj: Any) -> bool:
+    """Whether an object is shown as a block of rows: a matrix of two rows or more, or a sum
+    or product shown in order (:class:`Terms`, :class:`Factors`) with one among its parts."""
+    if isinstance(obj, sp.MatrixBase):
+        return obj.rows > 1 and obj.cols > 0
+    return isinstance(obj, (Terms, Factors)) and any(_is_block(a) for a in obj.args)
+
+
+def _text_box(obj: Any, names: dict[str, str]) -> list[str]:
+    """A displayed object as rows of text: a matrix of two rows or more as one bracketed row
+    per matrix row, its columns aligned (also as a term or factor of a :class:`Terms` or
+    :class:`Factors`: the Newton update θ − H⁻¹∇ℓ); anything else as one row."""
+    if not _is_block(obj):
+        return [text(obj, names)]
+    if isinstance(obj, Terms):  # a − b + c, each term a box
+        boxes: list[list[str]] = []
+        for k, t in enumerate(obj.args):
+            if k:
+                boxes.append(["-" if _negative(t) else "+"])
+                t = _negate(t) if _negative(t) else t
+            boxes.append(_text_box(t, names) if _is_block(t) or not isinstance(t, sp.Add)
+                         else [f"({text(t, names)})"])
+        return _hstack(boxes, " ")
+    if isinstance(obj, Factors):  # a*b, each factor a box
+        boxes = []
+        for k, f in enumerate(obj.args):
+            boxes += [["*"]] * bool(k) + [_text_box(f, names) if _is_block(f) or not isinstance(
+                f, (sp.Add, Terms)) else [f"({text(f, names)})"]]
+        return _hstack(boxes, "")
+    cells = [[text(e, names) for e in obj.row(j)] for j in range(obj.rows)]
+    widths = [max(_width(row[k]) for row in cells) for k in range(obj.cols)]
+    return ["[" + "  ".join(" " * (w - _width(c)) + c for c, w in zip(row, widths)) + "]"
+            for row in cells]
+
+
+def _hstack(boxes: list[list[str]], sep: str) -> list[str]:
+    """Boxes of rows side by side, each centred on the middle row (the upper of two), padded
+    to its width; trailing spaces kept (a caller strips the finished line)."""
+    height = max(len(b) for b in boxes)
+    rows = [""] * height
+    for i, box in enumerate(boxes):
+        width, top = max(_width(r) for r in box), (height - 1) // 2 - (len(box) - 1) // 2
+        for k in range(height):
+            piece = box[k - top] if 0 <= k - top < len(box) else ""
+            rows[k] += (sep if i else "") + piece + " " * (width - _width(piece))
+    return rows
+
+
+def _text_line(line: Any, names: dict[str, str]) -> list[str]:
+    """One displayed line as text, ``lhs = rhs ...`` indented; a matrix among its sides is an
+    aligned block of rows, the relations on its middle row.
+
+    Examples
+    --------
+    >>> from symmle.steps import eq
+    >>> a, b = sp.symbols("a b")
+    >>> print("\\n".join(_text_line(eq(sp.Symbol("H"), sp.Matrix([[a, 0], [0, b ** 2]])), {})))
+         H = [a    0]
+             [0  b^2]
+    """
+    head = "   " if line.lhs is None else text(line.lhs, names)
+    boxes = [[head]] if line.lhs is None else [_text_box(line.lhs, names)]
+    for rel, expr in line.chain:
+        boxes += [[_TEXT_RELATIONS.get(rel, rel)], _text_box(expr, names)]
+    return ["     " + r.rstrip() for r in _hstack(boxes, " ")]
+
+
 def render_text(d: "Derivation", detail: Detail = "full") -> str:
     """Plain Unicode text, one block per step.
 
@@ -239,19 +315,16 @@ def render_text(d: "Derivation", detail: Detail = "full") -> str:
     MLE derivation: Poisson
     """
     names = names_of(d.model.latex_names)
-    lines = [f"MLE derivation: {d.model.title or d.model.describe()}", ""]
+    lines = [f"MLE derivation: {unmarked(d.model.title or d.model.describe())}", ""]
     for k, step in enumerate(_visible(d.steps, detail), start=1):
-        lines.append(f"{k}. {step.heading}")
+        lines.append(f"{k}. {unmarked(step.heading)}")
         if step.text:
             lines.append(f"   {_prose(step.text, names)}")
         for block in step.blocks:
             if block.note:
                 lines.append(f"   {_prose(block.note, names)}")
             for line in block.lines:
-                head = "   " if line.lhs is None else text(line.lhs, names)
-                links = " ".join(f"{_TEXT_RELATIONS.get(r, r)} {text(e, names)}"
-                                 for r, e in line.chain)
-                lines.append(f"     {head} {links}")
+                lines.extend(_text_line(line, names))
         lines.append("")
     if d.warnings:
         lines.append("Warnings:")
@@ -264,7 +337,7 @@ def index_entry(example: Any, d: Any) -> dict[str, Any]:
     """One line of the worked examples' index: title, folder and the MLE (or why there is none)."""
     from .errors import SymmleError
 
-    entry = {"title": example.title, "folder": example.folder, "kind": example.kind,
+    entry = {"title": marked_prose(example.title), "folder": example.folder, "kind": example.kind,
              "seed": example.seed, "tex": not isinstance(d, SymmleError)}
     if isinstance(d, SymmleError):
         entry["line"] = (f"not derived yet ({type(d).__name__})",)
@@ -393,6 +466,105 @@ def escape_tex(value: Any) -> str:
         else:
             tokens.append([math, piece])
     return "".join(f"${_join_scripts(t.strip())}$" if m else t for m, t in tokens)
+
+
+MATH_MARK = "`"  # in a family's parameterization sentence, `1/λ` is mathematics
+_TEX_WORDS = {"log": r"\log", "exp": r"\exp", "diag": r"\operatorname{diag}"}
+
+
+def unicode_tex(plain: str) -> str:
+    """LaTeX (math mode) for mathematics written as Unicode text, as the catalog's sentences
+    write it: Greek letters, x², β₀, p1 (p₁), −, √(…) and e^(…); a word of three letters or
+    more, or of two before a bracket, is upright (log, beta(θ, 1)); 2pr is 2·p·r.
+
+    Raises
+    ------
+    ValueError
+        On a character that has no LaTeX form here (so a sentence never shows "?").
+
+    Examples
+    --------
+    >>> print(unicode_tex("λ/(1 − e^(−λ))"))
+    \\lambda/(1 - e^{-\\lambda})
+    >>> print(unicode_tex("σ√(2/π)"), unicode_tex("b√2"), unicode_tex("p3 = 1 − p1 − p2"))
+    \\sigma\\sqrt{2/\\pi} b\\sqrt{2} p_{3} = 1 - p_{1} - p_{2}
+    """
+    out, i, n = [], 0, len(plain)
+    while i < n:
+        ch = plain[i]
+        if ch in "√^" and plain[i + 1:i + 2] == "(":  # √(…) and e^(…): one group each
+            depth, j = 0, i + 1
+            while j < n and (depth := depth + (plain[j] == "(") - (plain[j] == ")")):
+                j += 1
+            if j >= n:
+                raise ValueError(f"unbalanced parentheses in {plain!r}")
+            inner = unicode_tex(plain[i + 2:j])
+            out.append(rf"\sqrt{{{inner}}}" if ch == "√" else f"^{{{inner}}}")
+            i = j + 1
+            continue
+        if ch == "√":  # √2, √n: the root of the number or symbol that follows
+            arg = re.match(r"\d+|.", plain[i + 1:])
+            if arg is None:
+                raise ValueError(f"a root of nothing in {plain!r}")
+            out.append(rf"\sqrt{{{unicode_tex(arg.group())}}}")
+            i += 1 + len(arg.group())
+            continue
+        word = re.match(r"[A-Za-z]+", plain[i:])
+        if word:
+            w = word.group()
+            if len(w) == 2 and w not in _TEX_WORDS and plain[i + 2:i + 3] != "(":
+                w = w[0]  # 2pr is 2·p·r: two letters are two symbols, not a word
+            if len(w) == 1:  # a symbol, its digits a subscript: p1 is p₁
+                digits = re.match(r"\d+", plain[i + 1:])
+                out.append(w + (f"_{{{digits.group()}}}" if digits else ""))
+                i += 1 + (len(digits.group()) if digits else 0)
+            else:
+                out.append(_TEX_WORDS[w] + " " if w in _TEX_WORDS else rf"\mathrm{{{w}}}")
+                i += len(w)
+            continue
+        if ch in _TEX_MATH:
+            out.append(_TEX_MATH[ch])
+        elif ch == "~":
+            out.append(r"\sim ")
+        elif ch.isascii() and ch not in "\\{}$%#&_":
+            out.append(ch)
+        else:
+            raise ValueError(f"no LaTeX for {ch!r} in {plain!r}")
+        i += 1
+    latex = re.sub(r"\\([A-Za-z]+) (?=[^A-Za-z]|$)", r"\\\1", "".join(out))  # \pi / → \pi/
+    return _join_scripts(latex.strip())
+
+
+def marked_prose(sentence: str) -> tuple:
+    """A sentence whose mathematics is marked, ```1/λ```, as prose parts: text, and
+    :class:`~symmle.latex.Inline` math whose plain text is what was marked. Rendering never
+    fails on a sentence: a span :func:`unicode_tex` cannot read stays text, and a sentence
+    with an unclosed mark is all text (the catalog's tests hold its sentences to both).
+
+    Examples
+    --------
+    >>> marked_prose("rate `λ`, not scale: mean `1/λ`.")[3]
+    Inline('1/\\\\lambda', '1/λ')
+    >>> marked_prose("odd `mark")
+    ('odd mark',)
+    """
+    from .latex import Inline
+
+    pieces = sentence.split(MATH_MARK)
+    if len(pieces) % 2 == 0:
+        return (unmarked(sentence),)
+
+    def math(plain: str) -> Any:
+        try:
+            return Inline(unicode_tex(plain), plain)
+        except ValueError:
+            return plain
+    return tuple(math(p) if k % 2 else p for k, p in enumerate(pieces) if p)
+
+
+def unmarked(sentence: str) -> str:
+    """The sentence as plain text: the marks of its mathematics removed."""
+    return sentence.replace(MATH_MARK, "")
 
 
 def _join_scripts(math: str) -> str:

@@ -13,10 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import sympy as sp
-
 from .latex import names_of, text
-from .render import environment
+from .render import environment, unmarked
 
 if TYPE_CHECKING:  # pragma: no cover
     from .check import CheckReport
@@ -42,14 +40,6 @@ def _label(v) -> str:
 def _first_wrong(v) -> str:
     e = v.first_wrong_entry
     return _label(v) + (f", entry ({e.entry[0]}, {e.entry[1]})" if e is not None else "")
-
-
-def _one_line(obj: Any, names: dict[str, str]) -> str:
-    """Plain text of an expression, a matrix on one line: [[a, b], [c, d]]."""
-    if isinstance(obj, sp.MatrixBase):
-        return "[" + ", ".join("[" + ", ".join(text(e, names) for e in obj.row(j)) + "]"
-                               for j in range(obj.rows)) + "]"
-    return text(obj, names)
 
 
 def _context(r: "CheckReport") -> dict[str, Any]:
@@ -79,7 +69,7 @@ def _context(r: "CheckReport") -> dict[str, Any]:
                         for e in v.entries],
             "order": ", ".join(dict.fromkeys(e.entry[0] for e in v.entries)),
         })
-    title = d.model.title or d.model.describe()
+    title = unmarked(d.model.title or d.model.describe())
     return {"title": title, "names": names, "steps": steps, "all_correct": r.all_correct,
             "first_wrong": r.first_wrong, "points": str(r.points)}
 
@@ -103,9 +93,9 @@ def render_check_text(r: "CheckReport") -> str:
     for s in ctx["steps"]:
         first = " (the first wrong step)" if s["first"] else ""
         lines.append(f"  {s['label']}: {s['verdict']}{first}")
-        lines.append(f"    yours:   {_one_line(s['claimed'], names)}")
+        lines.append(f"    yours:   {text(s['claimed'], names)}")
         if s["show_truth"]:
-            lines.append(f"    symmle:  {_one_line(s['truth'], names)}")
+            lines.append(f"    symmle:  {text(s['truth'], names)}")
         lines.append(f"    {s['message']}")
         if s["entries"]:
             lines.append(f"    entries (rows and columns in the order {s['order']}):")

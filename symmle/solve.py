@@ -16,7 +16,7 @@ import sympy as sp
 from . import probe
 from .bounded import bounded
 from .errors import DerivationTimeout, UnsupportedModelError
-from .latex import Prose, prose_str
+from .latex import Inline, Prose, prose_str
 from .likelihood import LogLikelihood
 from .median import MedianSolution, median_rule, reduced_likelihood
 from .notation import N, realify
@@ -114,11 +114,11 @@ def solve_likelihood(ll: LogLikelihood, seconds: float = 10.0) -> Solution:
     except DerivationTimeout as exc:
         return _no_closed_form(ll, score, f"{exc}; no closed form was found, numeric route given",
                                _profile(ll, score, seconds))
-    except (NotImplementedError, ValueError, TypeError) as exc:
+    except (NotImplementedError, ValueError, TypeError):
         special = _special_functions(score)
-        why = (f"the likelihood equations involve {special}, which has no closed-form inverse"
-               if special else f"SymPy cannot solve the likelihood equations ({exc})")
-        return _no_closed_form(ll, score, f"{why}; no closed form: solve them numerically",
+        why = (("the likelihood equations involve ", *special, ", which has no closed-form "
+                "inverse") if special else _unsolved(ll, equations))
+        return _no_closed_form(ll, score, (*why, "; no closed form: solve them numerically"),
                                _profile(ll, score, seconds))
     kept, rejected = [], []
     for root in roots:
@@ -208,16 +208,33 @@ def _solve_with_median(ll: LogLikelihood, score: tuple, seconds: float) -> Solut
     return Solution(score, {p: mle[p] for p in ll.params}, method, True, reason, median=rule)
 
 
-def _special_functions(score: tuple) -> str:
-    """Names of the transcendental functions of the parameters in the score, for the reason."""
-    names = []
+def _unsolved(ll: LogLikelihood, equations: list) -> Prose:
+    """The reason when SymPy's solve gives up: the equations it was given, as inline math in
+    sample notation (its own message quotes a rewritten form, as a string)."""
+    out: list = ["SymPy cannot solve the likelihood equation" + ("s " if len(equations) > 1
+                                                                 else " ")]
+    for k, e in enumerate(equations):
+        out += [", "] * bool(k) + [Inline("@0 = 0", "@0 = 0", ll.to_sample(e))]
+    return tuple(out)
+
+
+def _special_functions(score: tuple) -> Prose:
+    """The transcendental functions of the parameters in the score, for the reason: prose
+    parts, each function inline math (ψ(α)); empty when there is none."""
+    names: dict = {}  # in order, each once
     for e in score:
         for node in sp.preorder_traversal(e):
-            if isinstance(node, sp.polygamma) and node.args[0] == 0 and "ψ" not in " ".join(names):
-                names.append(f"the digamma function ψ({node.args[1]})")
+            if isinstance(node, sp.polygamma) and node.args[0] == 0 and not any(
+                    k[0] == 0 for k in names):
+                names[(0, node.args[1])] = ("the digamma function ",
+                                            Inline(r"\psi(@0)", "ψ(@0)", node.args[1]))
             elif isinstance(node, sp.polygamma) and node.args[0] != 0:
-                names.append(f"the polygamma function ψ^({node.args[0]})({node.args[1]})")
-    return " and ".join(dict.fromkeys(names))
+                names[tuple(node.args)] = ("the polygamma function ", Inline(
+                    r"\psi^{(@0)}(@1)", "ψ^(@0)(@1)", *node.args))
+    out: list = []
+    for k, parts in enumerate(names.values()):
+        out += [" and "] * bool(k) + list(parts)
+    return tuple(out)
 
 
 def _reject(ll: LogLikelihood, root: dict) -> str | None:

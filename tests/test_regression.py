@@ -14,6 +14,7 @@ from scipy.optimize import minimize
 import symmle
 from symmle.cli import main
 from symmle.errors import NoMaximumError, NonIdentifiableError, ModelSpecError
+from symmle.latex import prose_str
 from symmle.notation import I, N, to_symbols
 from symmle.regression import ConditionalDerivation
 from symmle.regression_fit import fit_conditional
@@ -308,7 +309,9 @@ def test_markdown_and_latex_show_least_squares_and_newton():
     md = derived("gauss").to_markdown()
     assert "least squares" in md.lower() and "normal equations" in md
     tex = derived("logit").to_latex()
-    assert "IRLS" in tex and "{b_{0}}^{(k+1)}" in tex and "f(y $|$ x; b0, b1)" in tex
+    assert "IRLS" in tex and "{b_{0}}^{(k+1)}" in tex
+    # an untitled model is named by its density, as mathematics (not f(y $|$ x; b0, b1) = ...)
+    assert r"\section*{Maximum likelihood estimation: $f(y \mid x, b_{0}, b_{1}) = " in tex
 
 
 def test_symmle_fit_takes_columns_for_a_conditional_model():
@@ -387,7 +390,7 @@ def test_matrix_form_symbolic_steps():
     assert same(info[0, 0], N / s2) and same(info[2, 3], S(X2[I] * X3[I]) / s2)
     assert info[4, 4] == N / (2 * s2 ** 2) and all(info[4, j] == 0 for j in range(4))
     assert sp.simplify(d.standard_errors["s2"] - sp.sqrt(2 * s2 ** 2 / N)) == 0
-    assert "X has full column rank" in " ".join(str(t) for t in d.steps[6].text)
+    assert "When X has full column rank" in prose_str(d.steps[6].text)
     assert json.loads(d.to_json())["matrix_form"]["normal_equations"] == "X.T*X*beta = X.T*y"
 
 

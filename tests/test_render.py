@@ -17,7 +17,7 @@ import sympy as sp
 from jinja2 import nodes
 
 from symmle import cli, render
-from symmle.examples import derive_example
+from symmle.examples import EXAMPLES, derive_example
 from symmle.latex import hat, plain, tex
 from symmle.render import escape_md, escape_tex
 from symmle.notation import equivalent
@@ -266,6 +266,150 @@ def test_text_squares_a_sum_in_parentheses():
     assert text(sp.Sum(x[i] ** 2, (i, 1, n))) == "Σ x_i^2"
 
 
+# --- the catalog's parameterization sentences: their mathematics typeset ------------------------
+
+_PLAIN_MATH = re.compile(r"[α-ωΓΣ²³√^|−₀₁ₘ]"  # Greek, powers, roots, |x|, minus, subscripts
+                         r"|(?<![A-Za-z])[A-Za-z0-9)]\s?/|/\s?[A-Za-z0-9(](?![A-Za-z])"  # 1/λ, α/β
+                         r"|(?<![\w'.])(?!a\b|i\.e)[A-Za-z]\b(?![.']\w)")  # a lone symbol: p, x, N
+
+
+def _parameterization(md: str) -> str:
+    return next(line for line in md.splitlines() if "Parameterization: " in line).split(
+        "Parameterization: ")[1]
+
+
+def _families():
+    from symmle.families import CONDITIONAL_FAMILIES, FAMILIES
+    from symmle.families._vector import VECTOR_FAMILIES
+
+    return (*FAMILIES, *CONDITIONAL_FAMILIES, *VECTOR_FAMILIES)
+
+
+@pytest.mark.parametrize("family", _families(), ids=lambda f: f.name)
+def test_parameterization_sentence_is_typeset(family):
+    d = derive_example(family.name)
+    md, latex, txt = d.to_markdown(), d.to_latex(), d.to_text()
+    for sentence in (_prose_md(_parameterization(md)), _prose_tex(_parameterization(latex))):
+        assert not _PLAIN_MATH.search(sentence), (family.name, sentence)
+        assert "`" not in sentence and "?" not in sentence, (family.name, sentence)
+    plain = render.unmarked(family.parameterization)
+    assert f"Parameterization: {plain.rstrip('.')}." in txt and "`" not in txt  # text: Unicode
+    assert "$" in _parameterization(md)
+
+
+def test_parameterization_marks_and_their_latex():
+    md = derive_example("exponential").to_markdown()
+    assert r"Parameterization: rate $\lambda$, not scale: mean $1/\lambda$." in md
+    assert (r"(the mean is $\lambda/(1 - e^{-\lambda})$, not $\lambda$)"
+            in derive_example("zero_truncated_poisson").to_latex())
+    assert r"the standard deviation $b\sqrt{2}$" in derive_example("laplace_scale").to_markdown()
+    assert r"$p_{3} = 1 - p_{1} - p_{2}$ is not" in derive_example("categorical").to_markdown()
+    assert render.unicode_tex("β₀ + β₁x") == r"\beta_{0} + \beta_{1}x"
+    assert render.unicode_tex("−log X") == r"-\log X"
+    assert render.unicode_tex("p² + 2pr") == "p^{2} + 2pr"  # two letters: two symbols
+    for bad in ("x ⊕ y", "√(2", "a_b", "{x}"):
+        with pytest.raises(ValueError):
+            render.unicode_tex(bad)
+    assert render.marked_prose("rate `λ, not scale") == ("rate λ, not scale",)  # all text
+    assert render.marked_prose("at `a_b` only") == ("at ", "a_b", " only")  # no LaTeX: text
+    # the catalog (JSON) and the text keep the plain sentence
+    entry = next(e for e in json.loads(run_catalog_json()) if e["name"] == "gamma")
+    assert entry["parameterization"] == "shape α and rate β, not scale: mean α/β."
+
+
+def run_catalog_json() -> str:
+    from symmle.families import catalog_entries
+
+    return json.dumps(catalog_entries(), ensure_ascii=False)
+
+
+@pytest.mark.parametrize("folder", [e.folder for e in EXAMPLES])
+def test_no_output_shows_a_math_mark(folder):
+    d = derive_example(folder)
+    if isinstance(d, Exception):
+        pytest.skip(f"{folder} is not derived: {d}")
+    for out in (d.to_markdown(), d.to_latex(), d.to_text()):
+        assert render.MATH_MARK not in out, folder
+
+
+def test_a_title_with_marked_mathematics_is_typeset():
+    from symmle.examples import render_index
+
+    d = derive_example("abo_blood_groups")
+    heading = "ABO blood groups: phenotypes A, B, AB, O with $p^{2} + 2pr$, $q^{2} + 2qr$"
+    assert d.to_markdown().startswith("# Maximum likelihood estimation: " + heading)
+    assert r"\section*{Maximum likelihood estimation: " + heading in d.to_latex()
+    assert f"- [{heading}, $2pq$, $r^{{2}}$][abo\\_blood\\_groups]" in render_index()
+    assert d.to_text().startswith("MLE derivation: ABO blood groups: phenotypes A, B, AB, O "
+                                  "with p² + 2pr, q² + 2qr, 2pq, r²\n")
+
+
+def test_a_heading_with_a_parameter_typesets_it():
+    d = derive_example("laplace")
+    md, latex, txt = d.to_markdown(), d.to_latex(), d.to_text()
+    assert "## 7. The maximum in $\\mu$: the sample median, then the likelihood equation\n" in md
+    assert r"\subsection*{7. The maximum in $\mu$: the sample median" in latex
+    assert "\n7. The maximum in μ: the sample median, then the likelihood equation\n" in txt
+    assert "As a function of $\\mu$, ℓ has a corner" in md
+    # every other heading is words: a heading renders as it always did
+    assert "## 1. The model\n" in md and r"\subsection*{1. The model}" in latex
+
+
+def test_variance_insights_typeset_their_divisors():
+    normal = derive_example("normal").to_markdown()
+    assert (r"divides by $n$, not $n - 1$, so it is biased: its mean is $(n - 1)/n$ times"
+            in normal)
+    known_mean = derive_example("normal_variance").to_latex()
+    assert r"The MLE uses $1/n$, not $1/(n - 1)$: with $\mu$ known" in known_mean
+    assert "n $-$ 1" not in known_mean
+
+
+# --- matrices in text: rows in brackets, never SymPy's Matrix([...]) ------------------------------
+
+
+@pytest.mark.parametrize("folder", [e.folder for e in EXAMPLES])
+def test_text_output_has_no_sympy_matrix_repr(folder):
+    d = derive_example(folder)
+    if isinstance(d, Exception):
+        pytest.skip(f"{folder} is not derived: {d}")
+    out = d.to_text()
+    assert "Matrix(" not in out and "\n[" not in out, folder  # no repr, no row at column 0
+
+
+def test_text_prints_a_matrix_as_its_rows():
+    from symmle.latex import text
+
+    a, b = sp.symbols("a b")
+    assert text(sp.ImmutableMatrix([[a, 0], [0, b ** 2]])) == "[[a, 0], [0, b^2]]"
+    assert text(sp.ImmutableMatrix([a, b])) == "[[a], [b]]"
+    assert text(sp.ImmutableMatrix([a, b]) * sp.Symbol("c")) == "[[a*c], [b*c]]"
+
+
+def test_text_displays_a_matrix_as_an_aligned_block():
+    out = derive_example("normal").to_text().splitlines()
+    k = next(j for j, line in enumerate(out) if line.startswith("     I(μ, σ²) = ["))
+    assert out[k:k + 2] == ["     I(μ, σ²) = [1/σ²             0]",
+                            "                [   0  1/(2*(σ²)^2)]"]
+    # θ̂'s combining hat takes no column: the brackets of H(μ̂, σ̂²) line up
+    k = next(j for j, line in enumerate(out) if line.startswith("     H(μ̂, σ̂²) = ["))
+    first, second = out[k], out[k + 1]
+    assert render._width(first[:first.index("[")]) == second.index("[")
+    assert render._width(first) == render._width(second) and first != second
+    gamma = derive_example("gamma").to_text().splitlines()
+    k = next(j for j, line in enumerate(gamma) if line.startswith("     [α⁽ᵏ⁺¹⁾] = "))
+    # Newton's update θ − H⁻¹∇ℓ: the vectors in a sum or a product are blocks too
+    assert gamma[k] == "     [α⁽ᵏ⁺¹⁾] = [α⁽ᵏ⁾] - 1/H(α⁽ᵏ⁾, β⁽ᵏ⁾)*∇ℓ(α⁽ᵏ⁾, β⁽ᵏ⁾)"
+    assert gamma[k + 1] == "     [β⁽ᵏ⁺¹⁾]   [β⁽ᵏ⁾]"
+    irls = derive_example("logistic_regression").to_text().splitlines()
+    k = next(j for j, line in enumerate(irls) if line.startswith("     [b0⁽ᵏ⁺¹⁾] = "))
+    assert irls[k].startswith("     [b0⁽ᵏ⁺¹⁾] = [b0⁽ᵏ⁾] + 1/J(b0⁽ᵏ⁾, b1⁽ᵏ⁾)*[      Σ (y_i - ")
+    assert irls[k + 1].startswith("     [b1⁽ᵏ⁺¹⁾]   [b1⁽ᵏ⁾]" + " " * 21 + "[Σ ((y_i - ")
+    matrix = derive_example("multiple_linear_regression").to_text()
+    # the relation on the middle row (the upper of two middles)
+    assert "         [y_1]\n     y = [y_2]\n         [  ⋮]\n         [y_n]\n" in matrix
+    assert "         [1  x1_n  x2_n  x3_n]\n" in matrix
+
+
 # --- mathematics in prose is typeset, not plain text ----------------------------------------------
 
 
@@ -323,6 +467,36 @@ def test_laplace_reasons_typeset_the_absolute_value_and_the_median_variance():
     assert "P(X < mu) = 1/2" in reasons["median_variance"]
 
 
+@pytest.mark.parametrize("name, arg", [("gamma", r"\alpha"), ("beta", "a")])
+def test_digamma_reason_typesets_psi(name, arg):
+    d = derive_example(name)
+    md, latex = d.to_markdown(), d.to_latex()
+    for out in (md, latex):
+        assert f"involve the digamma function $\\psi({arg})$, which" in out, name
+    assert "ψ(" not in _prose_md(md) and "ψ(" not in _prose_tex(latex)
+    assert "digamma function ψ(" in d.to_text()  # text, and JSON's engine wording, in Unicode
+    assert "digamma function ψ(" in json.loads(d.to_json())["warnings"][0]
+
+
+def test_unsolved_reason_shows_the_equation_as_math():
+    d = derive_example("zero_truncated_poisson")
+    md, latex = d.to_markdown(), d.to_latex()
+    equation = (r"SymPy cannot solve the likelihood equation $\left(e^{\lambda} - 1\right) "
+                r"\sum_{i=1}^{n} x_{i} - n \lambda e^{\lambda} = 0$;")
+    assert equation in md and equation in latex
+    assert "could not solve" not in md and "exp(" not in _prose_tex(latex)
+    assert "likelihood equation (exp(λ) - 1)*Σ x_i - λ*n*exp(λ) = 0;" in d.to_text()
+    # the equation is ℓ's score, over a common denominator, in sample notation
+    lam, x = d.model.params[0], sp.IndexedBase("x")
+    i, n = sp.Symbol("i", integer=True), sp.Symbol("n", integer=True)
+    shown = d.solution.prose[1].args[0]
+    score = sp.diff(sp.Sum(x[i] * sp.log(lam) - lam - sp.log(1 - sp.exp(-lam)), (i, 1, n))
+                    .doit(), lam)
+    ratio = sp.simplify(shown.subs(sp.Sum(x[i], (i, 1, n)), sp.Symbol("S")) /
+                        score.subs(sp.Sum(x[i], (i, 1, n)), sp.Symbol("S")))
+    assert ratio != 0 and not ratio.has(sp.Symbol("S")), ratio
+
+
 def test_no_closed_form_reason_typesets_the_term():
     d = derive_example("cauchy")
     md, latex = d.to_markdown(), d.to_latex()
@@ -363,6 +537,32 @@ def test_regression_information_sentences_are_inline_math():
     assert r"$-\operatorname{E}\left[\frac{\partial^{2}\ell}{\partial (\sigma^{2})^{2}}\right] = " \
         in matrix
     assert "XᵀX/$" not in matrix and r"−E\[" not in matrix
+
+
+@pytest.mark.parametrize("name", ["linear_regression", "logistic_regression",
+                                  "poisson_regression", "multiple_linear_regression"])
+def test_regression_sentences_typeset_their_matrices(name):
+    d = derive_example(name)
+    md, latex, txt = d.to_markdown(), d.to_latex(), d.to_text()
+    for prose in (_prose_md(md), _prose_tex(latex)):  # no Xᵀ, (XᵀX)⁻¹, RSS/n, wᵢ zᵢ zᵢᵀ in words
+        for plain_math in ("ᵀ", "⁻¹", "RSS/", "wᵢ", "zᵢ", "←", "N(0", "sqrt(", "$^{T}$"):
+            assert plain_math not in prose, (name, plain_math)
+    if name == "logistic_regression":  # the IRLS step
+        assert (r"$\boldsymbol{\beta} \leftarrow \left(\mathbf{X}^{T} \mathbf{W} \mathbf{X}"
+                r"\right)^{-1} \mathbf{X}^{T} \mathbf{W} \mathbf{z}$ with weights "
+                r"$\mathbf{W} = \operatorname{diag}(w_{i})$") in md
+        assert "β ← (XᵀWX)⁻¹XᵀWz with weights W = diag(wᵢ)" in txt
+    if name == "linear_regression":
+        assert (r"normal equations $\mathbf{X}^{T} \mathbf{X} \boldsymbol{\beta} = "
+                r"\mathbf{X}^{T} \mathbf{y}$, linear") in md
+        assert r"residual $\mathrm{RSS}/n$ (dividing" in latex
+        assert "the normal equations XᵀXβ = Xᵀy, linear" in txt
+    if name == "multiple_linear_regression":  # the title is the density, as mathematics
+        assert md.startswith(r"# Maximum likelihood estimation: $f(y \mid x_{1}, x_{2}, x_{3}, ")
+        assert (r"$\frac{\partial \left(\boldsymbol{\beta}^{T} \mathbf{c}\right)}"
+                r"{\partial \boldsymbol{\beta}} = \mathbf{c}") in md
+        assert r"$s^{2} = \mathrm{RSS}/(n - 4)$ is the unbiased" in md
+        assert "s² = RSS/(n − 4)" in txt and "∂(βᵀc)/∂β = c" in txt
 
 
 def test_constrained_information_sentence_is_inline_math():

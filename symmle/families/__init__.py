@@ -240,12 +240,13 @@ def catalog_entries() -> list[dict]:
     >>> entries[-1]["data"]
     'vector x1,x2,x3: one row per observation, or grouped counts (category,count)'
     """
+    from ..render import unmarked
     from ._vector import VECTOR_FAMILIES
 
     def common(f) -> dict:
         return {"name": f.name, "title": f.title, "density": f.density, "params": dict(f.params),
                 "known": dict(f.known), "support": f.support,
-                "parameterization": f.parameterization, "aliases": list(f.aliases)}
+                "parameterization": unmarked(f.parameterization), "aliases": list(f.aliases)}
 
     out = []
     for f in FAMILIES:

@@ -28,7 +28,9 @@ class Family:
     support
         The support in symmle's syntax (``"x > 0"``, ``"{0, 1, 2, ...}"``, ``"0 < x < theta"``).
     parameterization
-        One sentence naming the parameterization ("rate λ, not scale: mean 1/λ").
+        One sentence naming the parameterization, its mathematics marked with backticks
+        (``"rate `λ`, not scale: mean `1/λ`"``): typeset in Markdown and LaTeX, plain Unicode
+        in text and JSON (see :func:`symmle.render.marked_prose`).
     known
         Known constants, name → domain string.
     var

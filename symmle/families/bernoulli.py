@@ -20,7 +20,7 @@ FAMILY = Family(
     density="p**x*(1-p)**(1-x)",
     params={"p": "(0, 1)"},
     support="{0, 1}",
-    parameterization="success probability p = P(X = 1), not the odds.",
+    parameterization="success probability `p = P(X = 1)`, not the odds.",
     known={},
     var="x",
     aliases=("bern",),

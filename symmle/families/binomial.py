@@ -26,7 +26,7 @@ FAMILY = Family(
     params={"p": "(0, 1)"},
     support="{0, 1, ..., m}",
     parameterization=(
-        "success probability p per trial, with the number of trials m known; x counts "
+        "success probability `p` per trial, with the number of trials `m` known; `x` counts "
         "successes."
     ),
     known={"m": "positive integer"},

@@ -26,7 +26,8 @@ FAMILY = Family(
     params={"p1": "(0, 1)", "p2": "(0, 1)"},
     support="{1, 2, 3}",
     parameterization=(
-        "free probabilities p1 = P(X = 1) and p2 = P(X = 2); p3 = 1 − p1 − p2 is not a "
+        "free probabilities `p1 = P(X = 1)` and `p2 = P(X = 2)`; `p3 = 1 − p1 − p2` is "
+        "not a "
         "parameter."
     ),
     known={},

@@ -20,7 +20,7 @@ FAMILY = Family(
     density="exp(-x/theta)/theta",
     params={"theta": "positive"},
     support="x > 0",
-    parameterization="scale θ = mean, not rate: the rate is 1/θ.",
+    parameterization="scale `θ` = mean, not rate: the rate is `1/θ`.",
     known={},
     var="x",
     aliases=("exponential_mean",),

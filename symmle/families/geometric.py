@@ -22,8 +22,8 @@ FAMILY = Family(
     params={"p": "(0, 1)"},
     support="{1, 2, 3, ...}",
     parameterization=(
-        "success probability p, with x the number of trials up to and including the first "
-        "success (mean 1/p), not the number of failures."
+        "success probability `p`, with `x` the number of trials up to and including the first "
+        "success (mean `1/p`), not the number of failures."
     ),
     known={},
     var="x",

@@ -22,8 +22,8 @@ FAMILY = Family(
     params={"p": "(0, 1)"},
     support="{0, 1, 2, ...}",
     parameterization=(
-        "success probability p, with x the number of failures before the first success (mean "
-        "(1 − p)/p), not the number of trials."
+        "success probability `p`, with `x` the number of failures before the first success (mean "
+        "`(1 − p)/p`), not the number of trials."
     ),
     known={},
     var="x",

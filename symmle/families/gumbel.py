@@ -22,7 +22,8 @@ FAMILY = Family(
     params={"mu": "real", "beta": "positive"},
     support="-oo < x < oo",
     parameterization=(
-        "location μ (mode) and scale β of the maximum (right-skewed) Gumbel law; mean μ + γβ."
+        "location `μ` (mode) and scale `β` of the maximum (right-skewed) Gumbel law; mean "
+        "`μ + γβ`."
     ),
     known={},
     var="x",

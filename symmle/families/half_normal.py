@@ -20,7 +20,9 @@ FAMILY = Family(
     density="sqrt(2/pi)/sigma*exp(-x**2/(2*sigma**2))",
     params={"sigma": "positive"},
     support="x > 0",
-    parameterization="scale σ of the folded N(0, σ²), not σ² and not the mean σ√(2/π).",
+    parameterization=(
+        "scale `σ` of the folded `N(0, σ²)`, not `σ²` and not the mean `σ√(2/π)`."
+    ),
     known={},
     var="x",
     aliases=("halfnormal", "halfnorm"),

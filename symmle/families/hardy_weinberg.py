@@ -25,8 +25,8 @@ FAMILY = VectorFamily(
     params={"p": "(0, 1)"},
     support="x1 + x2 + x3 = m, x1, x2, x3 in {0,1,...,m}",
     parameterization=(
-        "allele frequency p = P(A); genotype probabilities p², 2p(1 − p), (1 − p)² for AA, Aa, "
-        "aa; m individuals per observation, known"
+        "allele frequency `p = P(A)`; genotype probabilities `p²`, `2p(1 − p)`, `(1 − p)²` "
+        "for AA, Aa, aa; `m` individuals per observation, known"
     ),
     var="x1,x2,x3",
     known={"m": "positive integer"},

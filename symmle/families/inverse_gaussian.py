@@ -20,7 +20,10 @@ FAMILY = Family(
     density="sqrt(lambda/(2*pi*x**3))*exp(-lambda*(x-mu)**2/(2*mu**2*x))",
     params={"mu": "positive", "lambda": "positive"},
     support="x > 0",
-    parameterization="mean μ and shape λ (variance μ³/λ), not SciPy's invgauss(μ/λ, scale=λ).",
+    parameterization=(
+        "mean `μ` and shape `λ` (variance `μ³/λ`), not SciPy's "
+        "`invgauss(μ/λ, scale=λ)`."
+    ),
     known={},
     var="x",
     aliases=("wald", "invgauss"),

@@ -22,7 +22,8 @@ FAMILY = Family(
     params={"mu": "real", "b": "positive"},
     support="-oo < x < oo",
     parameterization=(
-        "location μ (median) and scale b = E|X − μ|, not rate and not the standard deviation."
+        "location `μ` (median) and scale `b = E|X − μ|`, not rate and not the standard "
+        "deviation."
     ),
     known={},
     var="x",

@@ -26,8 +26,8 @@ FAMILY = Family(
     params={"b": "positive"},
     support="-oo < x < oo",
     parameterization=(
-        "scale b = E|X − μ|, not rate and not the standard deviation b√2, with the location μ"
-        " known."
+        "scale `b = E|X − μ|`, not rate and not the standard deviation `b√2`, with the "
+        "location `μ` known."
     ),
     known={"mu": "real"},
     var="x",

@@ -20,7 +20,7 @@ FAMILY = Family(
     density="exp(-(x-mu))/(1+exp(-(x-mu)))**2",
     params={"mu": "real"},
     support="-oo < x < oo",
-    parameterization="location μ = mean, with the scale fixed at 1 (variance π²/3).",
+    parameterization="location `μ` = mean, with the scale fixed at 1 (variance `π²/3`).",
     known={},
     var="x",
     aliases=("logistic_location",),

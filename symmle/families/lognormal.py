@@ -20,7 +20,10 @@ FAMILY = Family(
     density="exp(-(log(x)-mu)**2/(2*sigma2))/(x*sqrt(2*pi*sigma2))",
     params={"mu": "real", "sigma2": "positive"},
     support="x > 0",
-    parameterization="mean μ and variance σ² of log X (not the mean and variance of X; σ² not σ).",
+    parameterization=(
+        "mean `μ` and variance `σ²` of `log X` (not the mean and variance of `X`; `σ²` not "
+        "`σ`)."
+    ),
     known={},
     var="x",
     aliases=("log_normal", "lognorm"),

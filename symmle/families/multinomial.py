@@ -23,8 +23,8 @@ FAMILY = VectorFamily(
     params={"p1": "(0, 1)", "p2": "(0, 1)", "p3": "(0, 1)"},
     support="x1 + x2 + x3 = m, x1, x2, x3 in {0,1,...,m}",
     parameterization=(
-        "category probabilities p1, p2, p3 with p1 + p2 + p3 = 1 (a Lagrange multiplier); "
-        "m trials per observation, known"
+        "category probabilities `p1`, `p2`, `p3` with `p1 + p2 + p3 = 1` (a Lagrange "
+        "multiplier); `m` trials per observation, known"
     ),
     var="x1,x2,x3",
     known={"m": "positive integer"},

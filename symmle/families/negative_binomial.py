@@ -26,8 +26,8 @@ FAMILY = Family(
     params={"p": "(0, 1)"},
     support="{0, 1, 2, ...}",
     parameterization=(
-        "success probability p with r known; x counts the failures before the r-th success "
-        "(mean r(1 − p)/p), not the trials, and not the mean/dispersion form."
+        "success probability `p` with `r` known; `x` counts the failures before the `r`-th "
+        "success (mean `r(1 − p)/p`), not the trials, and not the mean/dispersion form."
     ),
     known={"r": "positive integer"},
     var="x",

@@ -2,7 +2,7 @@
 
     f(x | α, xₘ) = α xₘᵅ / xᵅ⁺¹
 
-Parameterization: shape α (tail index) and scale xm, the lower end of the support.
+Parameterization: shape α (tail index) and scale xₘ, the lower end of the support.
 
 Parameters
 ----------
@@ -20,7 +20,7 @@ FAMILY = Family(
     density="alpha*xm**alpha/x**(alpha+1)",
     params={"alpha": "positive", "xm": "positive"},
     support="x >= xm",
-    parameterization="shape α (tail index) and scale xm, the lower end of the support.",
+    parameterization="shape `α` (tail index) and scale `xₘ`, the lower end of the support.",
     known={},
     var="x",
     aliases=("pareto_type_i",),

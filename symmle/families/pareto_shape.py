@@ -2,7 +2,7 @@
 
     f(x | α) = α xₘᵅ / xᵅ⁺¹
 
-Parameterization: shape α (tail index), with the scale xm known.
+Parameterization: shape α (tail index), with the scale xₘ known.
 
 Parameters
 ----------
@@ -24,7 +24,7 @@ FAMILY = Family(
     density="alpha*xm**alpha/x**(alpha+1)",
     params={"alpha": "positive"},
     support="x >= xm",
-    parameterization="shape α (tail index), with the scale xm known.",
+    parameterization="shape `α` (tail index), with the scale `xₘ` known.",
     known={"xm": "positive"},
     var="x",
     aliases=("pareto_known_scale",),

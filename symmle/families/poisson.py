@@ -20,7 +20,7 @@ FAMILY = Family(
     density="lambda**x*exp(-lambda)/factorial(x)",
     params={"lambda": "positive"},
     support="{0, 1, 2, ...}",
-    parameterization="rate λ = mean = variance, not its reciprocal.",
+    parameterization="rate `λ` = mean = variance, not its reciprocal.",
     known={},
     var="x",
     aliases=("pois",),

@@ -22,8 +22,8 @@ FAMILY = Family(
     params={"theta": "positive"},
     support="0 < x < 1",
     parameterization=(
-        "exponent θ of the power-function law, i.e. beta(θ, 1); −log X is exponential with "
-        "rate θ."
+        "exponent `θ` of the power-function law, i.e. `beta(θ, 1)`; `−log X` is exponential "
+        "with rate `θ`."
     ),
     known={},
     var="x",

@@ -20,7 +20,7 @@ FAMILY = Family(
     density="exp(-(x-theta))",
     params={"theta": "real"},
     support="x >= theta",
-    parameterization="location θ = lower end of the support, with the rate fixed at 1.",
+    parameterization="location `θ` = lower end of the support, with the rate fixed at 1.",
     known={},
     var="x",
     aliases=("exponential_location",),

@@ -20,7 +20,9 @@ FAMILY = Family(
     density="lambda*exp(-lambda*(x-theta))",
     params={"theta": "real", "lambda": "positive"},
     support="x >= theta",
-    parameterization="location θ = lower end of the support and rate λ, not scale: mean θ + 1/λ.",
+    parameterization=(
+        "location `θ` = lower end of the support and rate `λ`, not scale: mean `θ + 1/λ`."
+    ),
     known={},
     var="x",
     aliases=("two_parameter_exponential", "exponential_location_rate"),

@@ -20,7 +20,7 @@ FAMILY = Family(
     density="1/(b-a)",
     params={"a": "real", "b": "real"},
     support="a <= x <= b",
-    parameterization="the two ends a < b of the interval, not its centre and width.",
+    parameterization="the two ends `a < b` of the interval, not its centre and width.",
     known={},
     var="x",
     aliases=("uniform_two", "rectangular"),

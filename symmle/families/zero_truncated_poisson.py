@@ -21,7 +21,8 @@ FAMILY = Family(
     params={"lambda": "positive"},
     support="{1, 2, 3, ...}",
     parameterization=(
-        "rate λ of the Poisson before truncation (the mean is λ/(1 − e^(−λ)), not λ)."
+        "rate `λ` of the Poisson before truncation (the mean is `λ/(1 − e^(−λ))`, not "
+        "`λ`)."
     ),
     known={},
     var="x",

@@ -25,6 +25,7 @@ import sympy as sp
 from ..latex import (ELL, INFO, LIK, SE, Factors, Given, Inline, PlusMinus, bar, hat, plain,
                      text as text_of)
 from ..notation import I, N
+from ..render import marked_prose
 from . import forms as dp
 from .base import Block, Line, Step, chain, eq
 from .reasoning import checks, insight, second_order, solve_all
@@ -56,7 +57,7 @@ def build_steps(d: "Derivation") -> tuple[Step, ...]:
 
 def _model(c: dp.Context) -> Step:
     m = c.model
-    text: list[Any] = [f"{m.title}: the " if m.title else "The ",
+    text: list[Any] = [*((*marked_prose(m.title), ": the ") if m.title else ("The ",)),
                        "probability mass function" if m.discrete else "density",
                        " of one observation, on the support ",
                        sp.Contains(m.var, m.support.as_set(), evaluate=False), ", with ",
@@ -67,7 +68,7 @@ def _model(c: dp.Context) -> Step:
                                         for k in m.known]), ")"]
     text.append(".")
     if m.parameterization:
-        text.append(f" Parameterization: {m.parameterization.rstrip('.')}.")
+        text += [" Parameterization: ", *marked_prose(m.parameterization.rstrip(".")), "."]
     return Step("model", "The model", tuple(text),
                 (Block((eq(Given(m.var, *c.params), c.density),)),))
 

@@ -52,6 +52,13 @@ class Step:
     brief: bool = True
 
     @property
+    def heading_prose(self) -> Prose:
+        """The heading as prose parts: its marked mathematics (```μ```) as inline math."""
+        from ..render import marked_prose
+
+        return marked_prose(self.heading)
+
+    @property
     def math(self) -> tuple[sp.Basic, ...]:
         """Every equation of the step as ``sp.Eq(lhs, rhs, evaluate=False)``."""
         return tuple(sp.Eq(a, b, evaluate=False) for a, b in self.equations())

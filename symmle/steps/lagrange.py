@@ -20,6 +20,7 @@ from ..bounded import bounded
 from ..errors import DerivationTimeout
 from ..latex import ELL, INFO, LIK, SE, Factors, Given, Inline, Terms, hat
 from ..notation import I, N
+from ..render import marked_prose
 from .base import Block, Step, eq
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -88,7 +89,7 @@ def build_vector_steps(d: "VectorDerivation") -> tuple[Step, ...]:
     params = vm.params
     obs = sp.Tuple(*vm.vars)
     steps: list[Step | None] = []
-    text: list[Any] = [f"{vm.title}: the " if vm.title else "The ",
+    text: list[Any] = [*((*marked_prose(vm.title), ": the ") if vm.title else ("The ",)),
                        "probability mass function" if vm.discrete else "density",
                        " of one observation, the vector ", obs, ", on the support where ",
                        *_join([Equation(e + sp.Add(*[t for t in sp.Add.make_args(e)
@@ -107,7 +108,7 @@ def build_vector_steps(d: "VectorDerivation") -> tuple[Step, ...]:
                                       for k in vm.known]), ")"]
     text.append(".")
     if vm.parameterization:
-        text.append(f" Parameterization: {vm.parameterization.rstrip('.')}.")
+        text += [" Parameterization: ", *marked_prose(vm.parameterization.rstrip(".")), "."]
     steps.append(Step("model", "The model", tuple(text),
                       (Block((eq(Given(obs, *params), vm.density),)),)))
     steps.append(Step(

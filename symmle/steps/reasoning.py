@@ -15,8 +15,9 @@ from typing import Any, Sequence
 import sympy as sp
 
 from ..checks import principal_minors
-from ..latex import ELL, LIK, Factors, Terms, hat, plain, text as text_of
+from ..latex import ELL, LIK, Factors, Inline, Terms, hat, plain, text as text_of
 from ..notation import I, N, equivalent, linearize
+from ..render import MATH_MARK, ROW, unicode_tex
 from ..spaces import prove_sign
 from .base import Block, Line, Prose, Step, chain, eq
 from .forms import (Context, dl, display_value, join, pull, reason, sentence, sentences, signed,
@@ -174,29 +175,40 @@ def solve_all(c: Context) -> None:
     c.mle_forms = {p: with_bar(c, targets[p.name]) if p in support or p in median else
                    with_bar(c, _best(values[p], targets[p.name])) for p in c.params}
     c.uses_bar = any(any(f.has(c.xbar) for f in forms) for forms in c.mle_forms.values())
+    why: Prose
     if median:
-        heading = ("The maximum in " + ", ".join(text_of(p, c.names) for p in median)
+        heading = ("The maximum in " + ", ".join(_marked(text_of(p, c.names)) for p in median)
                    + ": the sample median" + (", then the likelihood equation"
                                               + ("s" if len(c.equations) > 1 else "")
                                               if c.equations else ""))
-        names = ", ".join(text_of(p, c.names) for p in median)
         rest = [p for p in c.params if p in c.equations]
-        why = (f"As a function of {names}, ℓ has a corner at every observation, so the score "
-               f"equation in {names} is not the tool: ℓ is maximised in {names} directly"
-               + (", for every value of " + ", ".join(text_of(p, c.names) for p in rest)
-                  + "; then the likelihood equation" + ("s" if len(rest) > 1 else "") + " of "
-                  + ", ".join(text_of(p, c.names) for p in rest) + ", with that estimate in "
-                  "place." if rest else "."))
+        why = ("As a function of ", *join(median), ", ℓ has a corner at every observation, so "
+               "the score equation in ", *join(median), " is not the tool: ℓ is maximised in ",
+               *join(median), " directly", *((", for every value of ", *join(rest),
+                                              "; then the likelihood equation"
+                                              + ("s" if len(rest) > 1 else "") + " of ",
+                                              *join(rest), ", with that estimate in place.")
+                                             if rest else (".",)))
     elif not c.equations:
         heading, why = "The maximum over the feasible set", (
             "The likelihood is zero outside the feasible set and monotone on it, so the maximum "
-            "is at its end: the score equation is not used.")
+            "is at its end: the score equation is not used.",)
     else:
         heading = "Solving the likelihood equation" + ("s" if len(c.equations) > 1 else "")
-        why = sentence(reason(sol.reason, c.words)) if not support else (
+        why = (sentence(reason(sol.reason, c.words)) if not support else (
             "First the parameters the support depends on, at the end of the feasible set; then "
-            "the likelihood equations of the others, with those estimates in place.")
-    c.moves = [Step("solution", heading, (why,), tuple(blocks), brief=False)]
+            "the likelihood equations of the others, with those estimates in place."),)
+    c.moves = [Step("solution", heading, why, tuple(blocks), brief=False)]
+
+
+def _marked(shown: str) -> str:
+    """A symbol's text marked as mathematics for a heading (left as text when it has no LaTeX
+    form here: a heading never fails)."""
+    try:
+        unicode_tex(shown)
+    except ValueError:
+        return shown
+    return MATH_MARK + shown + MATH_MARK
 
 
 def _best(mine: sp.Expr, engine: sp.Expr) -> sp.Expr:
@@ -312,6 +324,10 @@ def _minor_lines(c: Context, minors: Sequence[sp.Expr]) -> tuple:
                  for k, m in enumerate(minors, start=1))
 
 
+# the divisors of a variance estimate: n, n − 1 and 1/(n − 1)
+_N, _N_1, _ONE_OVER_N_1 = N, Inline("n - 1", "n − 1"), Inline("1/(n - 1)", "1/(n − 1)")
+
+
 def second_order(c: Context) -> list:
     """The second-order check as the engine decided it, with the expression it rests on."""
 
@@ -351,7 +367,8 @@ def second_order(c: Context) -> list:
         return [Step("second_order", "Second-order check", (text,), tuple(blocks))]
     grid = sp.ImmutableMatrix([[pull(sp.diff(c.score[p], q)) for q in c.params]
                                for p in c.params])
-    if len(text_of(grid, c.names)) <= 90:
+    # a matrix when its entries together fit one row of displayed math, else entry by entry
+    if sum(len(text_of(e, c.names)) for e in grid) <= ROW:
         blocks = [Block((Line(sp.Function("H")(*c.params), (("=", grid),)),),
                         ("The Hessian, the matrix of second derivatives:",))]
     else:  # too wide for a page: its entries one by one
@@ -522,13 +539,15 @@ def insight(c: Context) -> tuple:
             pre = ("The MLE of the mean is the sample mean, ", sp.Eq(hat(mean[0]), c.xbar,
                                                                    evaluate=False),
                    "; the MLE of the variance") if mean else ("The MLE of the variance",)
-            return (*pre, " divides by n, not n − 1, so it is biased: its mean is (n − 1)/n "
-                    "times the variance. The unbiased sample variance divides by n − 1.")
+            return (*pre, " divides by ", _N, ", not ", _N_1, ", so it is biased: its mean is ",
+                    Inline("(n - 1)/n", "(n − 1)/n"), " times the variance. The unbiased "
+                    "sample variance divides by ", _N_1, ".")
         for mu in c.model.known:
             if equivalent(v, sp.Sum((c.xi - mu) ** 2, (I, 1, N)) / N):
-                return ("The MLE uses 1/n, not 1/(n − 1): with ", mu, " known, ",
-                        c.mle_forms[p][-1], " is unbiased; the 1/(n − 1) of the sample "
-                        "variance corrects for estimating the mean by ", c.xbar, ".")
+                return ("The MLE uses ", Inline("1/n", "1/n"), ", not ", _ONE_OVER_N_1,
+                        ": with ", mu, " known, ", c.mle_forms[p][-1], " is unbiased; the ",
+                        _ONE_OVER_N_1, " of the sample variance corrects for estimating the "
+                        "mean by ", c.xbar, ".")
         if v in (c.x_max, c.x_min):
             big = v == c.x_max
             return ("The MLE is the ", "largest" if big else "smallest", " observation, found "

@@ -20,6 +20,7 @@ import sympy as sp
 
 from ..latex import ELL, INFO, LIK, SE, Factors, Given, Inline, Terms, hat
 from ..notation import I, N
+from ..render import marked_prose
 from .base import Block, Line, Step, eq
 from .forms import join
 
@@ -43,6 +44,21 @@ def _vector(values: list[sp.Expr]) -> sp.ImmutableMatrix:
     return sp.ImmutableMatrix([[v] for v in values])
 
 
+# the matrices the prose names (k coefficients), printed bold as the matrix form's displays
+_K = sp.Symbol("k", positive=True, integer=True)
+X, Y, BETA = sp.MatrixSymbol("X", N, _K), sp.MatrixSymbol("y", N, 1), sp.MatrixSymbol("beta", _K, 1)
+_W, _Z = sp.MatrixSymbol("W", N, N), sp.MatrixSymbol("z", N, 1)
+RSS_N = Inline(r"\mathrm{RSS}/n", "RSS/n")
+
+
+def mat(*factors: Any) -> sp.MatMul:
+    """An unevaluated matrix product (XᵀX, not its evaluation)."""
+    return sp.MatMul(*factors, evaluate=False)
+
+
+NORMAL_EQUATIONS = sp.Eq(mat(X.T, X, BETA), mat(X.T, Y), evaluate=False)  # XᵀXβ = Xᵀy
+
+
 def build_regression_steps(d: "ConditionalDerivation") -> tuple[Step, ...]:
     """The steps in textbook order (see the module docstring); in matrix form for a Gaussian
     linear regression with many coefficients (:mod:`symmle.steps.regression_matrix`)."""
@@ -59,7 +75,7 @@ def build_regression_steps(d: "ConditionalDerivation") -> tuple[Step, ...]:
 def _model(d: "ConditionalDerivation") -> Step:
     m = d.model
     covs = list(m.covariates)
-    text: list[Any] = [f"{m.title}: the " if m.title else "The ",
+    text: list[Any] = [*((*marked_prose(m.title), ": the ") if m.title else ("The ",)),
                        "probability mass function" if m.discrete else "density",
                        " of the response ", m.var, " given the covariate" +
                        ("s " if len(covs) > 1 else " "), *join(covs),
@@ -68,7 +84,7 @@ def _model(d: "ConditionalDerivation") -> Step:
                        *join([sp.Contains(p, m.domains[p].as_set(), evaluate=False)
                                for p in m.params]), "."]
     if m.parameterization:
-        text.append(f" Parameterization: {m.parameterization.rstrip('.')}.")
+        text += [" Parameterization: ", *marked_prose(m.parameterization.rstrip(".")), "."]
     return Step("model", "The conditional model", tuple(text),
                 (Block((eq(Given(m.var, *covs, *m.params), m.density),)),))
 
@@ -148,13 +164,14 @@ def _equations(d: "ConditionalDerivation") -> Step:
                else sp.Sum(_pow_simplify(_indexed(d, summand)), (I, 1, N)))
         lines.append(eq(lhs, 0))
     normal = d.least_squares is not None
-    why = ["Set the score to zero, one equation per parameter"]
+    why: list[Any] = ["Set the score to zero, one equation per parameter"]
     if normal:
-        why.append(" (multiplied through by the positive factors): the equations in the "
-                   "coefficients are the normal equations XᵀX β = Xᵀy, linear in the "
-                   "coefficients, with XᵀX and Xᵀy made of the sums above")
+        why += [" (multiplied through by the positive factors): the equations in the "
+                "coefficients are the normal equations ", NORMAL_EQUATIONS, ", linear in the "
+                "coefficients, with ", mat(X.T, X), " and ", mat(X.T, Y),
+                " made of the sums above"]
     return Step("equations", "The normal equations" if normal else "The likelihood equations",
-                ("".join(why) + ".",), (Block(tuple(lines)),))
+                (*why, "."), (Block(tuple(lines)),))
 
 
 def _result(d: "ConditionalDerivation") -> Step | None:
@@ -180,11 +197,11 @@ def _result(d: "ConditionalDerivation") -> Step | None:
         lines.append(eq(hats[p], *forms))
     text: list[Any] = ["Solving the equations gives the estimators in sample notation"]
     if len(d.model.covariates) > 1:
-        text.append(" (the solution (XᵀX)⁻¹Xᵀy of the normal equations, written out with the "
-                    "sums of the data by Cramer's rule)")
+        text += [" (the solution ", mat(sp.Inverse(mat(X.T, X)), X.T, Y), " of the normal "
+                 "equations, written out with the sums of the data by Cramer's rule)"]
     if sq.get("variance"):
-        text.append("; the variance estimate is the mean squared residual RSS/n (dividing by n, "
-                    "not by n minus the number of coefficients: it is biased downwards)")
+        text += ["; the variance estimate is the mean squared residual ", RSS_N, " (dividing "
+                 "by n, not by n minus the number of coefficients: it is biased downwards)"]
     return Step("result", "The maximum likelihood estimators" if len(lines) > 1 else
                 "The maximum likelihood estimator", (*text, "."), (Block(tuple(lines)),))
 
@@ -248,20 +265,31 @@ def _newton(d: "ConditionalDerivation") -> Step | None:
         old = _vector(list(ks.values()))
         step = Factors(sp.Pow(J, -1, evaluate=False), _vector(grad))
         blocks.append(Block((eq(new, Terms(old, step)),),
-                            ("Newton's method, from a starting value, repeats (μᵢ and wᵢ at the "
-                             "current value):" if glm is not None else
-                             "Newton's method, from a starting value, repeats:",)))
-    text = [f"There is no closed form: {d.reason}."]
+                            ("Newton's method, from a starting value, repeats (", mu_i, " and ",
+                             glm[0], " at the current value):") if glm is not None else
+                            ("Newton's method, from a starting value, repeats:",)))
+    text: list[Any] = [f"There is no closed form: {d.reason}."]
     if d.irls:
-        text.append(" The Hessian does not involve the responses, so Newton's method is Fisher "
-                    "scoring; each step is the weighted least-squares fit β ← (XᵀWX)⁻¹XᵀWz with "
-                    "weights W = diag(wᵢ) and working responses zᵢ = ηᵢ + (yᵢ − μᵢ)/wᵢ: "
-                    "iteratively reweighted least squares (IRLS).")
+        text += [" The Hessian does not involve the responses, so Newton's method is Fisher "
+                 "scoring; each step is the weighted least-squares fit ", IRLS_STEP,
+                 " with weights ", Inline(r"\mathbf{W} = \operatorname{diag}(w_{i})",
+                                          "W = diag(wᵢ)"),
+                 " and working responses ", Inline(r"z_{i} = \eta_{i} + \frac{y_{i} - \mu_{i}}"
+                                                   r"{w_{i}}", "zᵢ = ηᵢ + (yᵢ − μᵢ)/wᵢ"),
+                 ": iteratively reweighted least squares (IRLS)."]
     if d.second_order.verdict == "proven":
         text.append(" ℓ is concave (below), so the iteration, damped to increase ℓ, converges to "
                     "the unique maximum when it exists.")
     return Step("newton", "No closed form: Newton's method" + (" (IRLS)" if d.irls else ""),
                 tuple(text), tuple(blocks))
+
+
+IRLS_STEP = Inline(r"@0 \leftarrow @1", "@0 ← @1", BETA,
+                   mat(sp.Inverse(mat(X.T, _W, X)), X.T, _W, _Z))  # β ← (XᵀWX)⁻¹XᵀWz
+# one observation's Hessian in a GLM, and minus the sample's: −wᵢ zᵢ zᵢᵀ, −∂²ℓ = Σᵢ wᵢ zᵢ zᵢᵀ
+_ONE_HESSIAN = Inline(r"-w_{i} z_{i} z_{i}^{T}", "−wᵢ zᵢ zᵢᵀ")
+_SUM_WZZ = Inline(r"\sum_{i} w_{i} z_{i} z_{i}^{T}", "Σᵢ wᵢ zᵢ zᵢᵀ")
+_Z_I = Inline("z_{i}", "zᵢ")
 
 
 def _second_order(d: "ConditionalDerivation") -> Step:
@@ -273,7 +301,8 @@ def _second_order(d: "ConditionalDerivation") -> Step:
         w_i, z_i = sp.IndexedBase("w")[I], sp.Symbol("z_i")
         blocks.append(Block((eq(w_i, _pow_simplify(_indexed(d, w))), Line(None, ((">=", 0),)),
                              eq(z_i, _indexed(d, z))),
-                            ("Each observation's Hessian in the coefficients is −wᵢ zᵢ zᵢᵀ, with",)))
+                            ("Each observation's Hessian in the coefficients is ", _ONE_HESSIAN,
+                             ", with")))
         if len(diag):
             blocks.append(Block(tuple(Line(sp.Derivative(ELL(*m.params), q, 2),
                                            (("=", v), ("<", 0))) for q, v in diag),
@@ -281,13 +310,15 @@ def _second_order(d: "ConditionalDerivation") -> Step:
         if len(diag):
             text = ("At the root the cross derivatives between the coefficients and the other "
                     "parameters vanish (each is a multiple of a score component), so the Hessian "
-                    "is block diagonal. The coefficients' block, −Σᵢ wᵢ zᵢ zᵢᵀ, is negative "
-                    "definite when the zᵢ span the space (a design of full rank), and the other "
-                    "block is negative: the root is a maximum.",)
+                    "is block diagonal. The coefficients' block, ",
+                    Inline("-@0", "−@0", _SUM_WZZ), ", is negative definite when the ", _Z_I,
+                    " span the space (a design of full rank), and the other block is negative: "
+                    "the root is a maximum.")
         else:
-            text = ("So −∂²ℓ = Σᵢ wᵢ zᵢ zᵢᵀ is positive semidefinite: ℓ is concave, strictly when "
-                    "the zᵢ span the parameter space (a design of full rank), and a root of the "
-                    "likelihood equations is the unique maximum.",)
+            text = ("So ", Inline(r"-\partial^{2}\ell = @0", "−∂²ℓ = @0", _SUM_WZZ),
+                    " is positive semidefinite: ℓ is concave, strictly when the ", _Z_I,
+                    " span the parameter space (a design of full rank), and a root of the "
+                    "likelihood equations is the unique maximum.")
     else:
         text = (f"Second-order check ({chk.verdict}): {_words(d, chk.reason)}.",)
     return Step("second_order", "Second-order check", text, tuple(blocks))
@@ -350,9 +381,13 @@ _SE_ROOT = Inline(r"\sqrt{\left[\mathcal{I}(\theta)\right]^{-1}}", "√([I(θ)]�
 
 
 def _insight(d: "ConditionalDerivation") -> Step:
-    if d.least_squares is not None:
+    sq = d.least_squares
+    if sq is not None:
+        scale = sq.get("scale")  # σ̂² (or σ̂ squared) is RSS/n
+        variance = ("the variance estimate",) if scale is None else (
+            hat(scale) ** sq["power"],)
         msg = ("With Gaussian noise, maximum likelihood is least squares: the coefficients solve "
-               "the normal equations, and σ̂² is the mean squared residual.")
+               "the normal equations, and ", *variance, " is the mean squared residual.")
     elif d.mean is not None:
         msg = ("The likelihood equations say ",
                Inline(r"\sum_{i} \left(y_{i} - \mu_{i}\right) \cdot \left(\text{weight}\right) = 0",

@@ -25,6 +25,7 @@ from ..latex import ELL, INFO, SE, VDOTS, Inline, Terms, hat
 from ..notation import I, N
 from .base import Block, Line, Step, eq
 from .forms import join
+from .regression import RSS_N
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..regression import ConditionalDerivation
@@ -76,9 +77,12 @@ def _log_likelihood(d: "ConditionalDerivation") -> Step:
     line = eq(ELL(*m.params), sp.Sum(sp.log(_given_i(d)), (I, 1, N)),
               Terms(a, b * sq["rss"]))
     rss = sp.Function("RSS")(*dz.coefficients)
+    v = dz.variance
     text = ("The logarithm is increasing, so ℓ = log L has the same maximiser, and it turns the "
-            "product into a sum. Each term is −½ log(2π", dz.variance, ") minus the squared "
-            "residual over 2", dz.variance, ", so only the residual sum of squares involves ",
+            "product into a sum. Each term is ",
+            Inline(r"-\tfrac{1}{2} \log\left(2 \pi @0\right)", "−½ log(2π@0)", v),
+            " minus the squared residual over ", Inline("2 @0", "2@0", v),
+            ", so only the residual sum of squares involves ",
             *join(list(dz.coefficients)), ": for any ", dz.scale, ", maximising ℓ over them is "
             "minimising RSS — the MLE of the coefficients is the least-squares fit.")
     return Step("log_likelihood", "The log-likelihood", text,
@@ -110,15 +114,18 @@ def _matrix_form(d: "ConditionalDerivation") -> Step:
     defs = Block((eq(dz.y, yv), eq(dz.X, _design_rows(d)), eq(dz.beta, beta)),
                  ("Stack the observations:",))
     model = Block((eq(dz.y, sp.MatAdd(_mm(dz.X, dz.beta), eps, evaluate=False)),),
-                  ("so that, with independent errors εᵢ ~ N(0, ", dz.variance, "),",))
+                  ("so that, with independent errors ",
+                   Inline(r"\varepsilon_{i} \sim N\left(0, @0\right)", "εᵢ ~ N(0, @0)",
+                          dz.variance), ",",))
     ell = Block((eq(_ell(dz), _with_rss(a, b, dz.rss())),),
-                ("and the sum of squared residuals is the squared length of y − Xβ:",))
+                ("and the sum of squared residuals is the squared length of ",
+                 dz.residual_vector(), ":"))
     text = (f"With {dz.k} coefficients the equations are best written with matrices (solved in "
-            "the sums, by Cramer's rule, they fill pages). Row i of the design matrix X holds "
-            "what multiplies each coefficient in the mean of observation i (",
-            *join(list(dz.columns), ", "), " at xᵢ",
+            "the sums, by Cramer's rule, they fill pages). Row i of the design matrix ", dz.X,
+            " holds what multiplies each coefficient in the mean of observation i (",
+            *join(list(dz.columns), ", "), " at ", sp.IndexedBase("x")[I],
             ", the 1 for the intercept" if dz.intercept else "",
-            "); y stacks the responses and β the coefficients.")
+            "); ", dz.y, " stacks the responses and ", dz.beta, " the coefficients.")
     return Step("matrix_form", "The model in matrix form", text, (defs, model, ell))
 
 
@@ -131,10 +138,11 @@ def _score(d: "ConditionalDerivation") -> Step:
                        _mm(dz.beta.T, dz.X.T, dz.X, dz.beta), evaluate=False)
     lines = (eq(sp.Derivative(_ell(dz), dz.beta), _mm(1 / v, dz.X.T, dz.residual_vector())),
              eq(sp.Derivative(_ell(dz), q), _with_rss(sp.diff(a, q), sp.diff(b, q), dz.rss())))
-    text = ("Expand the quadratic form and differentiate with respect to the vector β "
-            "(∂(βᵀc)/∂β = c and ∂(βᵀAβ)/∂β = 2Aβ for a symmetric A) and with respect to ",
-            q, ". Row j of Xᵀ(y − Xβ) is Σᵢ xᵢⱼ(yᵢ − μᵢ): the residuals weighted by the j-th "
-            "column of X.")
+    text = ("Expand the quadratic form and differentiate with respect to the vector ", dz.beta,
+            " (", _RULES, " for a symmetric ", _A, ") and with respect to ", q, ". Row j of ",
+            _mm(dz.X.T, dz.residual_vector()), " is ",
+            Inline(r"\sum_{i} x_{ij} \left(y_{i} - \mu_{i}\right)", "Σᵢ xᵢⱼ(yᵢ − μᵢ)"),
+            ": the residuals weighted by the j-th column of ", dz.X, ".")
     return Step("score", "The score (gradient)", text,
                 (Block((eq(dz.rss(), expand),), brief=False), Block(lines)))
 
@@ -162,8 +170,10 @@ def _equations(d: "ConditionalDerivation") -> Step:
     if extra is not None:
         blocks.append(extra)
     text = ("Set the score to zero. The first equation, multiplied by ", dz.variance, ", is the "
-            "normal equations XᵀXβ = Xᵀy, one linear equation per coefficient; the second gives ",
-            dz.variance, " as the mean squared residual.")
+            "normal equations ", sp.Eq(lines[0].lhs, lines[0].chain[0][1], evaluate=False),
+            ", one linear "
+            "equation per coefficient; the second gives ", dz.variance,
+            " as the mean squared residual.")
     return Step("equations", "The normal equations", text, tuple(blocks))
 
 
@@ -178,13 +188,15 @@ def _result(d: "ConditionalDerivation") -> Step:
     else:
         scale = eq(hats[dz.scale], sp.sqrt(mean_sq))
     lines = (eq(bh, dz.estimator()), scale)
-    text = ("When X has full column rank (its columns are linearly independent, which needs at "
-            "least as many observations as coefficients), XᵀX is positive definite, hence "
-            "invertible, and the normal equations have exactly one solution; then ",
-            dz.variance, f" at β̂ is the mean squared residual RSS/n (dividing by n, not by "
-            f"n − {dz.k}: the MLE is biased downwards; s² = RSS/(n − {dz.k}) is the unbiased "
-            "estimate). Without full rank there is a whole line of solutions: the model is not "
-            "identifiable, and symmle fit names the flat direction.")
+    k = dz.k
+    text = ("When ", dz.X, " has full column rank (its columns are linearly independent, which "
+            "needs at least as many observations as coefficients), ", dz.gram(), " is positive "
+            "definite, hence invertible, and the normal equations have exactly one solution; "
+            "then ", dz.variance, " at ", dz.beta_hat, " is the mean squared residual ", RSS_N,
+            " (dividing by n, not by ", Inline(f"n - {k}", f"n − {k}"), ": the MLE is biased "
+            "downwards; ", Inline(rf"s^{{2}} = \mathrm{{RSS}}/(n - {k})", f"s² = RSS/(n − {k})"),
+            " is the unbiased estimate). Without full rank there is a whole line of solutions: "
+            "the model is not identifiable, and symmle fit names the flat direction.")
     return Step("result", "The maximum likelihood estimators", text, (Block(lines),))
 
 
@@ -208,15 +220,16 @@ def _second_order(d: "ConditionalDerivation") -> Step:
                    r"\right) = 0", "Xᵀ(y − Xβ̂) = 0"),
             ", the normal equations), so the Hessian is block diagonal. The coefficients' "
             "block ", Inline(r"-\frac{\mathbf{X}^{T} \mathbf{X}}{@0}", "−XᵀX/@0", v),
-            " is negative definite when X has full column rank, since ",
+            " is negative definite when ", dz.X, " has full column rank, since ",
             Inline(r"\mathbf{v}^{T} \mathbf{X}^{T} \mathbf{X} \mathbf{v} = "
                    r"\lVert \mathbf{X} \mathbf{v} \rVert^{2} > 0", "vᵀXᵀXv = ‖Xv‖² > 0"),
             " for every ", Inline(r"\mathbf{v} \neq \mathbf{0}", "v ≠ 0"), "; the other block "
             "is negative: the root is a maximum, and the only one (for each ", q, ", ℓ is a "
-            "concave quadratic in β).")
+            "concave quadratic in ", dz.beta, ").")
     return Step("second_order", "Second-order check", text,
                 (Block(lines, ("The Hessian:",)),
-                 Block(root, ("At (β̂, ", hat(q), "), using the two equations:"))))
+                 Block(root, ("At ", Inline(r"\left(@0, @1\right)", "(@0, @1)", dz.beta_hat,
+                                            hat(q)), ", using the two equations:"))))
 
 
 def _information(d: "ConditionalDerivation") -> Step:
@@ -248,9 +261,10 @@ def _information(d: "ConditionalDerivation") -> Step:
             Inline(r"-\operatorname{E}\left[@0\right] = @1", "−E[@0] = @1",
                    sp.Derivative(_ell(dz), q, 2), i_qq),
             ". Its inverse at the estimate gives the covariance of ", beta_hat, " (exactly ",
-            _gram_inverse_times(v), " given X) and the standard errors; the indices of ",
-            _GRAM_INVERSE, " count the coefficients from 0 in the order of β. With the MLE ",
-            hat(q), " (", Inline(r"\mathrm{RSS}/n", "RSS/n"), ") these are smaller than the "
+            _gram_inverse_times(v), " given ", dz.X, ") and the standard errors; the indices "
+            "of ",
+            _GRAM_INVERSE, " count the coefficients from 0 in the order of ", dz.beta,
+            ". With the MLE ", hat(q), " (", RSS_N, ") these are smaller than the "
             "usual least-squares standard errors, which use ",
             Inline(rf"\mathrm{{RSS}}/(n - {k})", f"RSS/(n − {k})"), ", by the factor ",
             Inline(rf"\sqrt{{(n - {k})/n}}", f"√((n − {k})/n)"), ".")
@@ -269,9 +283,23 @@ def _gram_inverse_times(v: sp.Basic) -> Inline:
 
 
 def _insight(d: "ConditionalDerivation") -> Step:
+    dz = d.design
+    X, y, bh = dz.X, dz.y, dz.beta_hat
+    fitted = sp.Eq(sp.MatrixSymbol(f"{y.name}_hat", N, 1), _mm(X, bh), evaluate=False)
     return Step("insight", "Insight", (
-        "With Gaussian noise, maximum likelihood is least squares: the normal equations say "
-        "Xᵀ(y − Xβ̂) = 0, the residual vector is orthogonal to every column of X (ŷ = Xβ̂ is "
-        "the projection of y onto the column space of X), and σ̂² is the mean squared residual. "
-        "Numerically β̂ comes from a QR decomposition of X (least squares), not from forming "
-        "(XᵀX)⁻¹.",))
+        "With Gaussian noise, maximum likelihood is least squares: the normal equations say ",
+        sp.Eq(_mm(X.T, dz.residual_vector(bh)), 0, evaluate=False), ", the residual vector is "
+        "orthogonal to every column of ", X, " (", fitted, " is the projection of ", y,
+        " onto the column space of ", X, "), and ", hat(dz.variance) if dz.variance.is_Symbol
+        else dz.variance.xreplace({dz.scale: hat(dz.scale)}), " is the mean squared residual. "
+        "Numerically ", bh, " comes from a QR decomposition of ", X, " (least squares), not "
+        "from forming ", _GRAM_INVERSE, ".",))
+
+
+# ∂(βᵀc)/∂β = c and ∂(βᵀAβ)/∂β = 2Aβ: differentiating by a vector
+_A = Inline(r"\mathbf{A}", "A")
+_RULES = Inline(r"\frac{\partial \left(\boldsymbol{\beta}^{T} \mathbf{c}\right)}"
+                r"{\partial \boldsymbol{\beta}} = \mathbf{c}"
+                r"\text{ and }\frac{\partial \left(\boldsymbol{\beta}^{T} \mathbf{A} "
+                r"\boldsymbol{\beta}\right)}{\partial \boldsymbol{\beta}} = "
+                r"2 \mathbf{A} \boldsymbol{\beta}", "∂(βᵀc)/∂β = c and ∂(βᵀAβ)/∂β = 2Aβ")
