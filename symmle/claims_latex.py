@@ -3,7 +3,8 @@
 A small recursive-descent scanner, not SymPy's ``parse_latex``: it knows ``\\frac``, ``\\sum``
 and ``\\prod`` with the limits i = 1..n, ``\\log``/``\\ln``/``\\exp``, ``\\sqrt``, ``\\bar{x}``,
 ``\\overline{x}``, ``x_i``, ``x_{(1)}``, ``x_{(n)}``, ``\\max_i x_i``, ``\\min``, ``\\hat\\theta``,
-Greek letters, ``^{...}``, ``\\left( \\right)``, ``\\cdot``, spacing commands and implicit
+Greek letters, ``^{...}``, ``\\left( \\right)``, absolute values (``|x_i - \\mu|``,
+``\\left| \\right|``, ``\\lvert \\rvert``), ``\\cdot``, spacing commands and implicit
 multiplication, and refuses every other command with its position (``\\input``,
 ``\\write18``, ``\\def``, ...). Its output goes to the whitelist parser of :mod:`symmle.claims`;
 nothing here builds SymPy objects. Length and nesting are bounded before any recursion.
@@ -133,6 +134,7 @@ class _Latex:
     def __init__(self, text: str, var: str, where: str) -> None:
         self.text, self.var, self.where = text, var, where
         self.i, self.depth = 0, 0
+        self.bars = 0  # bare |...| open around the current position
 
     # -- scanning ------------------------------------------------------------------------------
     def fail(self, message: str, pos: int | None = None) -> ParseError:
@@ -195,9 +197,11 @@ class _Latex:
         if self.i >= len(self.text):
             return True
         rest = self.text[self.i:]
-        if rest[0] in "+-)]}=,|" or any(rest.startswith(s) for s in stop):
+        if rest[0] in "+-)]}=," or any(rest.startswith(s) for s in stop):
             return True
-        return rest.startswith(("\\right", "\\}", "\\rbrace", "\\rangle"))
+        if rest[0] == "|":  # inside |...| a bar closes; outside, it opens an absolute value
+            return self.bars > 0
+        return rest.startswith(("\\right", "\\}", "\\rbrace", "\\rangle", "\\rvert"))
 
     def term(self, stop: tuple[str, ...]) -> str:
         self.skip_space()
@@ -357,29 +361,46 @@ class _Latex:
                 self.i += 1
             self.depth -= 1
             return self.postfix(f"({inner})")
+        if ch == "|":
+            self.i += 1
+            self.enter()
+            self.bars += 1
+            inner = self.expr(stop=())
+            self.bars -= 1
+            self.skip_space()
+            if not self.text.startswith("|", self.i):
+                raise self.fail("expected '|' closing the absolute value", start)
+            self.i += 1
+            self.depth -= 1
+            return self.postfix(f"abs({inner})")
         if ch != "\\":
             raise self.fail(f"unexpected character {ch!r}")
         cmd = self.command()
+        if cmd in ("lvert", "vert"):
+            self.enter()
+            inner = self.expr(stop=("\\rvert", "\\vert"))
+            if not (self.at("\\rvert") or self.at("\\vert")):
+                raise self.fail(f"expected \\rvert closing \\{cmd}", start)
+            self.command()
+            self.depth -= 1
+            return self.postfix(f"abs({inner})")
         if cmd in ("left", "right"):
-            self.skip_space()
-            if self.text.startswith("\\", self.i):
-                self.command()
-            else:
-                self.i += 1
             if cmd == "right":
                 raise self.fail("unmatched \\right", start)
+            kind = self.delimiter(start)
             self.enter()
+            saved, self.bars = self.bars, 0  # bars inside \left| ... \right| are bare again
             inner = self.expr(stop=("\\right",))
+            self.bars = saved
             if not self.at("\\right"):
                 raise self.fail("expected \\right")
+            closing = self.i
             self.command()
-            self.skip_space()
-            if self.text.startswith("\\", self.i):
-                self.command()
-            else:
-                self.i += 1
+            if self.delimiter(closing) != kind:
+                raise self.fail("\\right does not match its \\left (an absolute value is "
+                                "\\left| ... \\right|)", closing)
             self.depth -= 1
-            return self.postfix(f"({inner})")
+            return self.postfix(f"abs({inner})" if kind == "abs" else f"({inner})")
         if cmd in _GREEK:
             name = cmd.replace("var", "") if cmd.startswith("var") else cmd
             return self.postfix(name, name)
@@ -425,6 +446,25 @@ class _Latex:
                 raise self.fail(f"\\operatorname{{{name}}} is not supported", start)
             return self.function("log" if name == "ln" else name)
         raise self.fail(f"the LaTeX command '\\{cmd}' is not supported", start)
+
+    def delimiter(self, start: int) -> str:
+        """The delimiter after ``\\left`` or ``\\right``: ``"paren"`` for ( ) [ ] \\{ \\},
+        ``"abs"`` for | (an absolute value); any other (``\\|``, ``.``, ``\\langle``) is
+        refused, never read as plain parentheses."""
+        self.skip_space()
+        if self.text.startswith("\\", self.i):
+            token = self.command()
+        elif self.i < len(self.text):
+            token = self.text[self.i]
+            self.i += 1
+        else:
+            raise self.fail("expected a delimiter after \\left or \\right")
+        if token in ("(", ")", "[", "]", "{", "}", "lbrace", "rbrace"):
+            return "paren"
+        if token in ("|", "vert", "lvert", "rvert"):
+            return "abs"
+        raise self.fail(f"the delimiter '{token}' is not supported (write \\left( \\right) or "
+                        "\\left| \\right| for an absolute value)", start)
 
     def function(self, name: str) -> str:
         self.skip_space()

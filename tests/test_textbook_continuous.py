@@ -145,3 +145,53 @@ def test_sympy_stats_closed_form(case):
     best = so.minimize_scalar(lambda t: -np.sum(logpdf(t, x)), bounds=(0.05, 20),
                               method="bounded", options={"xatol": 1e-12})
     assert r.estimates[p] == pytest.approx(best.x, rel=1e-6)
+
+
+# --- checking a student's answer: a right claim (often in another form) and a wrong one --------
+CLAIMS = [  # (case of CASES, right claim, wrong claim)
+    ("3x^2/theta^3 on (0, theta)", r"\max_i x_i", r"\frac{4}{3}\bar{x}"),
+    ("theta/x^2 on x >= theta", r"x_{(1)}", r"\bar x"),
+    ("uniform(theta, 2 theta)", r"\frac{x_{(n)}}{2}", r"x_{(1)}"),
+    ("normal(theta, theta^2)", r"\frac{-\sum x_i + \sqrt{(\sum x_i)^2 + 4n\sum x_i^2}}{2n}",
+     r"\bar x"),
+    ("normal(theta, theta)", r"\frac{-1 + \sqrt{1 + \frac{4}{n}\sum x_i^2}}{2}",
+     r"\frac{1}{n}\sum x_i^2"),
+    ("laplace scale e^{-|x|/theta}/(2 theta)", r"\frac{1}{n}\sum_{i=1}^n |x_i|",
+     r"\frac{1}{n}\sum_{i=1}^n x_i"),
+    ("beta(1, theta) on [0, 1]", r"-\frac{n}{\sum_{i=1}^n \ln(1-x_i)}",
+     r"-\frac{n}{\sum_{i=1}^n \ln x_i}"),
+]
+
+
+@pytest.mark.parametrize("case, right, wrong", CLAIMS, ids=[c[0] for c in CLAIMS])
+def test_check_right_and_wrong_claims(case, right, wrong):
+    model, kwargs = CASES[case][:2]
+    assert symmle.check(model, mle=right, **kwargs).steps["mle"].verdict in (
+        "correct", "equivalent")
+    assert symmle.check(model, mle=wrong, **kwargs).steps["mle"].verdict == "wrong"
+
+
+ABSOLUTE = [  # b̂ = Σ|xᵢ − μ|/n written with the bars people use
+    r"\frac{1}{n}\sum_{i=1}^n |x_i - \mu|",
+    r"\frac{1}{n}\sum_{i=1}^n \left|x_i - \mu\right|",
+    r"\frac{1}{n}\sum_{i=1}^n \lvert x_i - \mu \rvert",
+    r"\frac{\sum_i \left| \mu - x_i \right|}{n}",
+]
+
+
+@pytest.mark.parametrize("claim", ABSOLUTE)
+def test_absolute_value_bars_in_a_claim(claim):
+    # \left| ... \right| used to be read as plain parentheses: a right answer judged wrong
+    assert symmle.check("laplace_scale", mle=claim).steps["mle"].verdict in (
+        "correct", "equivalent")
+    wrong = claim.replace("|", "").replace("\\left", "(").replace("\\right", ")")
+    wrong = wrong.replace("\\lvert", "").replace("\\rvert", "")
+    assert symmle.check("laplace_scale", mle=wrong).steps["mle"].verdict == "wrong"
+
+
+@pytest.mark.parametrize("claim", [r"\left. x_i \right|", r"|x_i", r"\left| x_i \right)",
+                                   r"\left\langle x_i \right\rangle", "|" * 100_000,
+                                   r"\left|" * 5000, r"\lvert x_i"])
+def test_unsupported_or_unbalanced_bars_are_refused(claim):
+    with pytest.raises(symmle.errors.ParseError):
+        symmle.check("laplace_scale", mle=claim)
