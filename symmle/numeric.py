@@ -25,7 +25,8 @@ import sympy as sp
 from .compile import EXTRA, Problem, compiled, prepare
 from .derivation import Derivation, derive
 from .errors import (ConvergenceError, DataError, EmptyDataError, ModelSpecError,
-                     NoMaximumError, NonNumericDataError, OutOfSupportError)
+                     NoMaximumError, NonNumericDataError, NonUniqueMLEError, OutOfSupportError,
+                     SymmleError)
 from .render import strict_json
 
 SUBSAMPLE = 4000  # observations used to compare starting values when terms do not separate
@@ -671,6 +672,40 @@ def _order_statistics(comp: Any, data: np.ndarray, warnings: list[str],
     return out
 
 
+def _non_unique_on(exc: NonUniqueMLEError, data: Any,
+                   known_values: Mapping[str, float] | None) -> SymmleError:
+    """The same error with the set of maximisers evaluated on the sample (``[2.31, 2.87]``),
+    when its ends involve only the order statistics and known values; an
+    :class:`OutOfSupportError` when that set is empty (no parameter value fits the sample)."""
+    try:
+        arr = np.asarray(data, dtype=float).ravel()
+    except (TypeError, ValueError):
+        return exc
+    if arr.size == 0 or not np.all(np.isfinite(arr)):
+        return exc
+    values = {"x_min": float(arr.min()), "x_max": float(arr.max()), **(known_values or {})}
+    parts = []
+    for p, ends in exc.intervals.items():
+        nums = []
+        for end in ends:
+            end = sp.sympify(end)
+            end = end.xreplace({s: sp.Float(values[s.name]) for s in end.free_symbols
+                                if s.name in values})
+            nums.append(float(end) if not end.free_symbols else None)
+        if any(v is None or math.isnan(v) for v in nums):
+            return exc
+        lo, hi = nums
+        if lo > hi:
+            return OutOfSupportError(f"no {p} puts every observation in the support: the "
+                                     f"feasible set [{lo:.6g}, {hi:.6g}] of {p} is empty")
+        parts.append(f"on this sample every {p} in [{lo:.6g}, {hi:.6g}] maximises the "
+                     "likelihood")
+    if not parts:
+        return exc
+    return NonUniqueMLEError(f"{exc.message}; " + "; ".join(parts), intervals=exc.intervals,
+                             where=exc.where)
+
+
 def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = None,
         derivation: Derivation | None = None, **model_options: Any) -> FitResult:
     """Estimate the parameters of a model from data.
@@ -717,7 +752,10 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
                 model, model_options.get("var"), model_options.get("constraints"))):
             return fit_request(model, data, known_values=known_values, derivation=derivation,
                                **model_options)
-    d = derivation if derivation is not None else derive(model, **model_options)
+    try:
+        d = derivation if derivation is not None else derive(model, **model_options)
+    except NonUniqueMLEError as exc:
+        raise _non_unique_on(exc, data, known_values) from None
     if hasattr(d, "covariates"):  # a conditional model: data are columns, not one sample
         from .regression_fit import fit_conditional
 

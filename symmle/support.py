@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from .bounded import bounded
-from .errors import DerivationTimeout, UnsupportedModelError
+from .errors import DerivationTimeout, NonUniqueMLEError, UnsupportedModelError
 from .latex import ELL, Prose
 from .likelihood import LogLikelihood
 from .notation import order_statistics
@@ -82,6 +82,52 @@ def _monotone(expr: sp.Expr, facts: dict, domains: dict, stats: dict) -> int:
     return 0
 
 
+def _limits(p: sp.Symbol, ends: list, facts: dict, domains: dict, stat_domains: dict,
+            seconds: float) -> tuple[list, list]:
+    """The feasible set of ``p`` from the support ends: its lower limits (``p >= root``) and
+    upper limits (``p <= root``), each ``(root, end, order statistic, open?)``."""
+    below, above = [], []
+    for bound, stat, side, is_open in ends:
+        if p not in bound.free_symbols:
+            continue
+        try:
+            roots = bounded(sp.solve, sp.Eq(bound, stat), p, seconds=seconds,
+                            what=f"solving the support end {bound} = {stat} for {p}")
+        except (DerivationTimeout, NotImplementedError, ValueError) as exc:
+            raise UnsupportedModelError(f"cannot solve the support end {bound} = {stat} for "
+                                        f"{p} ({exc})") from None
+        if len(roots) != 1:
+            raise UnsupportedModelError(f"the support end {bound} = {stat} has "
+                                        f"{len(roots)} solutions in {p}")
+        bound_slope = _monotone(sp.diff(bound, p), facts, domains, stat_domains)
+        if bound_slope == 0:
+            raise UnsupportedModelError(f"the support end {bound} is not monotone in {p}")
+        # upper end must stay >= x_max; lower end <= x_min
+        p_at_least = (side == "upper") == (bound_slope > 0)
+        (below if p_at_least else above).append((roots[0], bound, stat, is_open))
+    return below, above
+
+
+def _flat(p: sp.Symbol, below: list, above: list) -> None:
+    """ℓ does not involve ``p`` apart from the support: L is the same at every feasible value,
+    so every point of the feasible set is a maximiser. Raise :class:`NonUniqueMLEError` naming
+    that set (a textbook answer, not a failure to derive)."""
+    lower = sp.Max(*[c[0] for c in below]) if below else -sp.oo
+    upper = sp.Min(*[c[0] for c in above]) if above else sp.oo
+    if below and above:
+        where = f"{lower} <= {p} <= {upper}"
+        which = (f"any {p} in [{lower}, {upper}] is an MLE, for example the midpoint "
+                 f"{sp.together((lower + upper) / 2)}")
+    else:
+        where = f"{p} >= {lower}" if below else f"{p} <= {upper}"
+        which = f"every {p} with {where} is an MLE"
+    raise NonUniqueMLEError(
+        f"the MLE of {p} is not unique: the log-likelihood does not involve {p} except through "
+        f"the support, so the likelihood is the same at every {p} of the feasible set "
+        f"{where} (where every observation lies in the support) and zero outside it; {which}",
+        intervals={p: (lower, upper)})
+
+
 def solve_support(ll: LogLikelihood, seconds: float = 5.0) -> SupportSolution:
     """Estimate the parameters the support depends on from the order statistics.
 
@@ -90,6 +136,9 @@ def solve_support(ll: LogLikelihood, seconds: float = 5.0) -> SupportSolution:
     UnsupportedModelError
         When the smooth part is not proven monotone in such a parameter, or a bound cannot be
         solved for it.
+    NonUniqueMLEError
+        When the smooth part does not involve such a parameter: the likelihood is flat on the
+        feasible set, every point of which is an MLE (Uniform(θ, θ + 1)).
 
     Examples
     --------
@@ -120,30 +169,14 @@ def solve_support(ll: LogLikelihood, seconds: float = 5.0) -> SupportSolution:
     prose: dict[sp.Symbol, Prose] = {}
     open_ends = []
     for p in moving:
+        below, above = _limits(p, ends, facts, domains, stat_domains, seconds)
+        if sp.diff(ll.expr, p) == 0:
+            _flat(p, below, above)
         slope = _monotone(sp.diff(ll.expr, p), facts, domains, stat_domains)
         if slope == 0:
             raise UnsupportedModelError(
                 f"the support depends on {p}, and the smooth part of the log-likelihood could "
                 f"not be proven monotone in {p} on the feasible set; this case is not derived yet")
-        below, above = [], []  # p >= root (lower limits of p), p <= root (upper limits)
-        for bound, stat, side, is_open in ends:
-            if p not in bound.free_symbols:
-                continue
-            try:
-                roots = bounded(sp.solve, sp.Eq(bound, stat), p, seconds=seconds,
-                                what=f"solving the support end {bound} = {stat} for {p}")
-            except (DerivationTimeout, NotImplementedError, ValueError) as exc:
-                raise UnsupportedModelError(f"cannot solve the support end {bound} = {stat} for "
-                                            f"{p} ({exc})") from None
-            if len(roots) != 1:
-                raise UnsupportedModelError(f"the support end {bound} = {stat} has "
-                                            f"{len(roots)} solutions in {p}")
-            bound_slope = _monotone(sp.diff(bound, p), facts, domains, stat_domains)
-            if bound_slope == 0:
-                raise UnsupportedModelError(f"the support end {bound} is not monotone in {p}")
-            # upper end must stay >= x_max; lower end <= x_min
-            p_at_least = (side == "upper") == (bound_slope > 0)
-            (below if p_at_least else above).append((roots[0], bound, stat, is_open))
         chosen = below if slope < 0 else above
         if not chosen:
             direction = "decreases" if slope < 0 else "increases"

@@ -195,3 +195,14 @@ def test_absolute_value_bars_in_a_claim(claim):
 def test_unsupported_or_unbalanced_bars_are_refused(claim):
     with pytest.raises(symmle.errors.ParseError):
         symmle.check("laplace_scale", mle=claim)
+
+
+def test_non_unique_mle_exit_code_and_one_line_message(capsys):
+    from symmle import cli
+
+    status = cli.main(["derive", "1", "--param", "theta:real", "--support",
+                       "theta < x < theta + 1"])
+    err = capsys.readouterr().err
+    assert status == 34 == symmle.errors.NonUniqueMLEError.exit_code
+    assert err.count("\n") == 1 and "not unique" in err and "[x_max - 1, x_min]" in err
+    assert issubclass(symmle.errors.NonUniqueMLEError, symmle.errors.NonIdentifiableError)
