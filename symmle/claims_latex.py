@@ -16,8 +16,8 @@ import re
 from . import parsing
 from .errors import ParseError
 
-__all__ = ["latex_to_plain", "latex_matrix", "is_latex", "MAX_LENGTH", "MAX_DEPTH",
-           "MATRIX_ENVIRONMENTS"]
+__all__ = ["latex_to_plain", "latex_matrix", "latex_density", "latex_support", "is_latex",
+           "MAX_LENGTH", "MAX_DEPTH", "MATRIX_ENVIRONMENTS"]
 
 MAX_LENGTH = parsing.MAX_LENGTH
 MAX_DEPTH = parsing.MAX_DEPTH
@@ -401,6 +401,8 @@ class _Latex:
                                 "\\left| ... \\right|)", closing)
             self.depth -= 1
             return self.postfix(f"abs({inner})" if kind == "abs" else f"({inner})")
+        if cmd in ("Gamma", "psi") and (self.at("(") or self.at("\\left(")):
+            return self.function(_FUNCS[cmd])  # Γ(α), ψ(α): the functions, not the letters
         if cmd in _GREEK:
             name = cmd.replace("var", "") if cmd.startswith("var") else cmd
             return self.postfix(name, name)
@@ -584,3 +586,68 @@ def latex_to_plain(text: str, var: str = "x", where: str = "claim") -> str:
     if stripped.startswith("\\[") and stripped.endswith("\\]"):
         stripped = stripped[2:-2]
     return _Latex(stripped, var, where).translate()
+
+
+def latex_density(text: str, var: str = "x", where: str = "density") -> str:
+    """A density written in LaTeX (``\\theta e^{-\\theta x}``,
+    ``\\frac{1}{\\theta} e^{-x/\\theta}``) in symmle's plain syntax, for the whitelist parser
+    of :mod:`symmle.parsing`; ``x_m`` is the name ``xm``.
+
+    Examples
+    --------
+    >>> latex_density(r"\\theta e^{-\\theta x}")
+    'theta * (e)**((-(theta * x)))'
+    >>> latex_density(r"\\frac{\\beta^\\alpha}{\\Gamma(\\alpha)} x^{\\alpha-1}")
+    '(((beta)**(alpha)))/((gamma((alpha)))) * (x)**((alpha - 1))'
+    """
+    return latex_to_plain(text, var=var, where=where)
+
+
+_RELATIONS = {"le": "<=", "leq": "<=", "leqslant": "<=", "ge": ">=", "geq": ">=",
+              "geqslant": ">=", "lt": "<", "gt": ">"}
+_REALS = re.compile(r"\\mathbb\s*\{?\s*R\s*\}?|\\R(?![A-Za-z])")
+
+
+def latex_support(text: str, var: str = "x", where: str = "support") -> str:
+    """A support written in LaTeX (``0 < x < \\theta``, ``x \\geq \\theta``,
+    ``x \\in (0, \\theta)``, ``x \\in \\mathbb{R}``) in symmle's plain support syntax: each
+    side of a relation, or each end of an interval, is translated by :func:`latex_to_plain`.
+
+    Examples
+    --------
+    >>> latex_support(r"$0 \\le x < \\theta$")
+    '0 <= x < theta'
+    >>> latex_support(r"x \\in [\\theta, \\infty)")
+    'x in [theta, oo)'
+    """
+    if not isinstance(text, str):
+        raise ParseError(f"expected a string, got {type(text).__name__}", where=where)
+    if len(text) > MAX_LENGTH:
+        raise ParseError(f"input too long ({len(text)} characters; at most {MAX_LENGTH})",
+                         where=where)
+    body = text.strip().strip("$").strip()
+    body = _REALS.sub(" real ", body)
+    body = re.sub(r"\\(" + "|".join(_RELATIONS) + r")(?![A-Za-z])",
+                  lambda m: f" {_RELATIONS[m.group(1)]} ", body)
+    body = body.replace("≤", " <= ").replace("≥", " >= ")
+    m = re.fullmatch(r"\s*(.*?)\s*\\in(?![A-Za-z])\s*(.*)", body, re.S)
+    if m:  # x \in (a, b), x \in [a, \infty), x \in \mathbb{R}
+        name, rest = m.group(1), m.group(2).strip()
+        if rest == "real":
+            return f"{name} real"
+        iv = re.fullmatch(r"([(\[])(.*),(.*)([)\]])", rest, re.S)
+        if not iv:
+            raise ParseError("write the interval as x \\in (a, b), [a, b), ... or "
+                             "x \\in \\mathbb{R}", where=where)
+        ends = [latex_to_plain(e, var=var, where=where) for e in (iv.group(2), iv.group(3))]
+        return f"{name} in {iv.group(1)}{ends[0]}, {ends[1]}{iv.group(4)}"
+    pieces = re.split(r"(<=|>=|<|>)", body)
+    out = []
+    for k, piece in enumerate(pieces):
+        if k % 2:
+            out.append(piece)
+            continue
+        plain = latex_to_plain(piece, var=var, where=where) if piece.strip() else piece
+        out.append(plain if re.fullmatch(r"[A-Za-z0-9_.]+|-?\(?\d+\)?", plain.strip())
+                   else f"({plain})")
+    return " ".join(p.strip() for p in out)

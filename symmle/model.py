@@ -12,7 +12,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import sympy as sp
 
-from . import guards, parsing
+from . import claims_latex, guards, parsing
 from .errors import (ModelSpecError, ParseError, UnknownNameError, UnsupportedModelError,
                      UnusedParameterError)
 from .spaces import Domain, Support
@@ -287,6 +287,15 @@ def parse_constraint(text: str, symbols: Mapping[str, sp.Symbol]) -> sp.Expr:
     return right - left if parts[1] == "<" else left - right
 
 
+def _looks_latex(text: str) -> bool:
+    """A backslash command, a braced super- or subscript, or math delimiters around the whole
+    text: then the string is LaTeX, translated by :mod:`symmle.claims_latex` (which refuses every
+    command it does not know) before the whitelist parser reads it."""
+    stripped = text.strip()
+    return bool(re.search(r"\\|[\^_]\s*\{", stripped)) or (
+        len(stripped) > 1 and stripped[0] == stripped[-1] == "$")
+
+
 def _from_strings(density: str, *, var: str | None, params: ParamSpec, known: ParamSpec,
                   support: "str | Support | None", latex_names: Mapping[str, str] | None) -> Model:
     var_name = _variable(var) if var else "x"
@@ -297,6 +306,10 @@ def _from_strings(density: str, *, var: str | None, params: ParamSpec, known: Pa
         raise ModelSpecError(
             f"the support of {var_name} is missing: give it, e.g. '0 < {var_name} < 1', "
             f"'{var_name} > 0' or '{{0, 1, 2, ...}}'", where="support")
+    if _looks_latex(density):  # \theta e^{-\theta x}, e^{-x}, $...$
+        density = claims_latex.latex_density(density, var_name)
+    if isinstance(support, str) and _looks_latex(support):  # 0 < x < \theta
+        support = claims_latex.latex_support(support, var_name)
     used = parsing.names_in(density)
     support_names = parsing.names_in(support, "support") if isinstance(support, str) else []
     for name in list(known_specs) + list(param_specs):

@@ -206,3 +206,51 @@ def test_non_unique_mle_exit_code_and_one_line_message(capsys):
     assert status == 34 == symmle.errors.NonUniqueMLEError.exit_code
     assert err.count("\n") == 1 and "not unique" in err and "[x_max - 1, x_min]" in err
     assert issubclass(symmle.errors.NonUniqueMLEError, symmle.errors.NonIdentifiableError)
+
+
+# --- a density and its support as LaTeX, as they are written on the exercise sheet ------------
+LATEX = [  # (LaTeX density, LaTeX support, params, the same model in plain syntax)
+    (r"\theta e^{-\theta x}", "x > 0", ["theta:positive"], ("theta*exp(-theta*x)", "x > 0")),
+    (r"\frac{1}{\theta} e^{-x/\theta}", r"x \geq 0", ["theta:positive"],
+     ("exp(-x/theta)/theta", "x > 0")),
+    (r"$\frac{3x^2}{\theta^3}$", r"0 < x < \theta", ["theta:positive"],
+     ("3*x**2/theta**3", "0 < x < theta")),
+    (r"\frac{\alpha x_m^\alpha}{x^{\alpha+1}}", r"x \ge x_m", ["alpha:positive", "xm:positive"],
+     ("alpha*xm**alpha/x**(alpha+1)", "x >= xm")),
+    (r"\frac{1}{2\theta}\exp\left(-\frac{|x|}{\theta}\right)", r"x \in \mathbb{R}",
+     ["theta:positive"], ("exp(-abs(x)/theta)/(2*theta)", "real")),
+    (r"\frac{\beta^3}{\Gamma(3)} x^{-4} e^{-\beta/x}", r"x \in (0, \infty)", ["beta:positive"],
+     ("beta**3/2*x**(-4)*exp(-beta/x)", "x > 0")),
+    (r"\frac{1}{\theta}", r"\theta \le x \le 2\theta", ["theta:positive"],
+     ("1/theta", "theta <= x <= 2*theta")),
+]
+
+
+@pytest.mark.parametrize("density, support, params, plain", LATEX, ids=[c[0] for c in LATEX])
+def test_latex_density_gives_the_plain_answer(density, support, params, plain):
+    d = symmle.derive(density, support=support, params=params)
+    e = symmle.derive(plain[0], support=plain[1], params=params)
+    assert d.closed_form and d.method == e.method
+    for p in e.mle:
+        assert sp.simplify(d.mle[p] - e.mle[p]) == 0, (p, d.mle[p], e.mle[p])
+    x = np.random.default_rng(2).exponential(1.0, 200) + 1.0  # inside every support above
+    if "theta" in e.mle and e.method["theta"] == "score":
+        fitted = symmle.fit(density, x, support=support, params=params).estimates["theta"]
+        log_f = sp.lambdify((sp.Symbol("theta"), sp.Symbol("x")), sp.sympify(plain[0]), "numpy")
+        best = so.minimize_scalar(lambda t: -np.sum(np.log(log_f(t, x))), bounds=(0.01, 50),
+                                  method="bounded", options={"xatol": 1e-12})
+        assert fitted == pytest.approx(best.x, rel=1e-6)
+
+
+@pytest.mark.parametrize("density, support", [
+    (r"\input{/etc/passwd}", "x > 0"),
+    (r"\theta e^{-\theta x}", r"x > \write18{touch CANARY}"),
+    (r"\frac{" * 5000, "x > 0"),
+    (r"\theta e^{-\theta x_i}", "x > 0"),
+    (r"\theta e^{-\theta x}", r"x \in \{0, \theta\}"),
+])
+def test_hostile_or_malformed_latex_models_are_refused(density, support, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(symmle.errors.ParseError):
+        symmle.derive(density, support=support, params=["theta:positive"])
+    assert not (tmp_path / "CANARY").exists()
