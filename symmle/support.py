@@ -41,6 +41,9 @@ class SupportSolution:
     open_ends
         Parameters whose estimate sits on an open end of the support: the supremum is then not
         attained, and the estimate is that of the closed support (the textbook convention).
+    space_bounds
+        Parameter → the end of its parameter space that also bounds the feasible set
+        (``theta >= 1``: θ̂ = max(x_max, 1)).
     """
 
     estimates: dict[sp.Symbol, sp.Expr]
@@ -48,6 +51,7 @@ class SupportSolution:
     order_statistics: tuple[sp.Symbol, sp.Symbol]
     open_ends: tuple[sp.Symbol, ...] = ()
     prose: dict[sp.Symbol, Prose] = field(default_factory=dict)
+    space_bounds: dict[sp.Symbol, sp.Expr] = field(default_factory=dict)
 
 
 def _facts(ll: LogLikelihood) -> tuple[dict[sp.Expr, sp.Expr], dict[sp.Symbol, Domain]]:
@@ -168,6 +172,7 @@ def solve_support(ll: LogLikelihood, seconds: float = 5.0) -> SupportSolution:
     reasons: dict[sp.Symbol, str] = {}
     prose: dict[sp.Symbol, Prose] = {}
     open_ends = []
+    space_bounds: dict[sp.Symbol, sp.Expr] = {}
     for p in moving:
         below, above = _limits(p, ends, facts, domains, stat_domains, seconds)
         if sp.diff(ll.expr, p) == 0:
@@ -185,10 +190,23 @@ def solve_support(ll: LogLikelihood, seconds: float = 5.0) -> SupportSolution:
                 "the MLE does not exist")
         value = chosen[0][0] if len(chosen) == 1 else (
             sp.Max(*[c[0] for c in chosen]) if slope < 0 else sp.Min(*[c[0] for c in chosen]))
+        # the parameter space bounds the feasible set too: Uniform(0, θ) with θ >= 1 has
+        # θ̂ = max(x_max, 1), not x_max (which may lie outside the space)
+        dom = model.domains[p]
+        end = sp.sympify(dom.lower if slope < 0 else dom.upper)
+        space: list = []
+        closed = not (dom.left_open if slope < 0 else dom.right_open)  # an open end: no max
+        if end.is_finite and closed:
+            capped = (sp.Max if slope < 0 else sp.Min)(value, end)
+            if capped != value:
+                value = capped
+                space = [(sp.Ge if slope < 0 else sp.Le)(p, end, evaluate=False)]
+                space_bounds[p] = space[0]
         estimates[p] = value
         if any(c[3] for c in chosen):
             open_ends.append(p)
-        words = ", ".join(f"{c[1]} {'>=' if c[2] == x_max else '<='} {c[2]}" for c in chosen)
+        words = ", ".join([f"{c[1]} {'>=' if c[2] == x_max else '<='} {c[2]}" for c in chosen]
+                          + [f"{b.lhs} {b.rel_op} {b.rhs} (the parameter space)" for b in space])
         reasons[p] = (f"dl/d{p} = {sp.diff(ll.expr, p)} is "
                       f"{'negative' if slope < 0 else 'positive'} on the feasible set ({words}): "
                       f"the log-likelihood {'decreases' if slope < 0 else 'increases'} in {p}, "
@@ -198,6 +216,8 @@ def solve_support(ll: LogLikelihood, seconds: float = 5.0) -> SupportSolution:
         for k, c in enumerate(chosen):
             bounds += [", "] * bool(k) + [(sp.Ge if c[2] == x_max else sp.Le)(c[1], c[2],
                                                                               evaluate=False)]
+        for b in space:
+            bounds += [", ", b, " (the parameter space)"]
         prose[p] = ("the score ", sp.Eq(sp.Derivative(ELL(*ll.params), p), sp.diff(ll.expr, p),
                           evaluate=False),
                     f" is {'negative' if slope < 0 else 'positive'} on the feasible set (", *bounds,
@@ -205,4 +225,5 @@ def solve_support(ll: LogLikelihood, seconds: float = 5.0) -> SupportSolution:
                     f", so it is largest at the {'smallest' if slope < 0 else 'largest'} feasible "
                     "value, ", sp.Eq(p, value, evaluate=False), "; the score equation has no "
                     "root there")
-    return SupportSolution(estimates, reasons, (x_min, x_max), tuple(open_ends), prose)
+    return SupportSolution(estimates, reasons, (x_min, x_max), tuple(open_ends), prose,
+                           space_bounds)

@@ -254,3 +254,40 @@ def test_hostile_or_malformed_latex_models_are_refused(density, support, tmp_pat
     with pytest.raises(symmle.errors.ParseError):
         symmle.derive(density, support=support, params=["theta:positive"])
     assert not (tmp_path / "CANARY").exists()
+
+
+# --- a support parameter whose space has a closed end: the end bounds the feasible set too ----
+BOUNDED_SUPPORT = [  # (density, params, support, MLE, log-density(θ, x), feasible window,
+    #                     samplers: the estimate at the order statistic, at the end of the space)
+    ("1/theta", {"theta": "[1, oo)"}, "0 < x < theta", sp.Max(xmax, 1),
+     lambda t, x: np.where(x <= t, -np.log(t), -np.inf), lambda x: (max(x.max(), 1), 20),
+     (lambda r: r.uniform(0, 3, 40), lambda r: r.uniform(0, 0.8, 40))),
+    ("exp(-(x-theta))", {"theta": "(-oo, 0]"}, "x >= theta", sp.Min(xmin, 0),
+     lambda t, x: np.where(x >= t, -(x - t), -np.inf), lambda x: (-20, min(x.min(), 0)),
+     (lambda r: r.exponential(1, 40) - 1.5, lambda r: r.exponential(1, 40) + 0.5)),
+]
+
+
+@pytest.mark.parametrize("density, params, support, mle, logpdf, window, samplers",
+                         BOUNDED_SUPPORT, ids=[c[0] for c in BOUNDED_SUPPORT])
+@pytest.mark.parametrize("at_end", [False, True])
+def test_support_estimate_respects_a_closed_end_of_the_space(density, params, support, mle,
+                                                              logpdf, window, samplers, at_end):
+    # textbook: Uniform(0, θ), θ >= 1 gives θ̂ = max(x_(n), 1); it used to be x_(n), which
+    # lies outside the space when every observation is below 1 ("no MLE for this sample")
+    d = symmle.derive(density, params=params, support=support)
+    assert _plain(d.mle["theta"]) == mle and d.second_order.verdict == "proven"
+    x = samplers[at_end](np.random.default_rng(8))
+    r = symmle.fit(density, x, params=params, support=support)
+    lo, hi = window(x)
+    best = so.minimize_scalar(lambda t: -np.sum(logpdf(t, x)), bounds=(lo, hi),
+                              method="bounded", options={"xatol": 1e-12})
+    assert r.estimates["theta"] == pytest.approx(best.x, abs=1e-6)
+    assert r.method["theta"] == ("boundary" if at_end else "support")
+    assert np.sum(logpdf(r.estimates["theta"], x)) >= -best.fun - 1e-9
+    right = r"\max(x_{(n)}, 1)" if mle.func == sp.Max else r"\min(x_{(1)}, 0)"
+    wrong = r"x_{(n)}" if mle.func == sp.Max else r"x_{(1)}"
+    assert symmle.check(density, mle=right, params=params, support=support
+                        ).steps["mle"].verdict in ("correct", "equivalent")
+    assert symmle.check(density, mle=wrong, params=params, support=support
+                        ).steps["mle"].verdict == "wrong"

@@ -237,6 +237,9 @@ def support_block(c: Context, p: sp.Symbol, estimate: sp.Expr) -> Any:
     why = c.support_solution.reasons.get(p, "") if c.support_solution else ""
     falling = "negative" in why
     conditions = [ind.args[0] for ind in c.indicators if p in ind.free_symbols]
+    space = c.support_solution.space_bounds.get(p) if c.support_solution else None
+    if space is not None:  # the parameter space cuts the feasible set too (θ >= 1)
+        conditions.append(space)
     note = ("The likelihood is positive only on the feasible set ", *join(conditions),
             ", where ℓ is ",
             "decreasing" if falling else "increasing", " in ", p, ", so the maximum is at the ",
