@@ -279,7 +279,24 @@ def _check_support(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, fl
     supp = _memo(d, ("support", *known.items()),
                  lambda: m.support.subs({k: sp.Float(v) for k, v in known.items()}))
     if _memo(d, ("moves", *known.items()), lambda: bool(supp.free_symbols)):
-        return  # a support that moves with θ: the order statistics decide
+        # a support that moves with θ: the order statistics decide, but an end that does not
+        # move (the 0 of 0 < x < θ) is checked here, rather than leaving no feasible θ
+        if supp.kind != "interval":
+            return
+        for end, is_open, side in ((supp.lower, supp.left_open, "min"),
+                                   (supp.upper, supp.right_open, "max")):
+            end = sp.sympify(end)
+            if end.free_symbols or not end.is_finite:
+                continue
+            if side not in seen:
+                seen[side] = float(data.min() if side == "min" else data.max())
+            first, bound = seen[side], float(end)
+            if side == "min" and (first < bound or (first == bound and is_open)) or \
+                    side == "max" and (first > bound or (first == bound and is_open)):
+                k = int(np.argmin(data) if side == "min" else np.argmax(data))
+                raise OutOfSupportError(f"observation {k + 1} (value {data[k]:g}) is outside "
+                                        f"the support {supp.describe(m.var.name)}")
+        return
     allowed = _memo(d, ("values", *known.items()), lambda: _finite_values(supp))
     if allowed is not None:
         outside = ~np.isin(data, allowed)
@@ -428,7 +445,34 @@ def _moment_starts(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, fl
     return out
 
 
+def _feasibility(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float]
+                 ) -> Any:
+    """For a support that moves with the parameters and no closed form (2(θ − x)/θ² on
+    (0, θ)): θ ↦ whether the whole sample lies in the support at θ, from its minimum and
+    maximum; ``None`` otherwise. Numeric search must stay in that set: the formula of f can be
+    finite outside it (3(θ − x)²/θ³ at θ < x)."""
+    params = d.model.params
+    supp = d.model.support
+    if not supp.free_symbols & set(params) or d.solution.mle is not None or data.size == 0:
+        return None
+    lowest, highest = float(data.min()), float(data.max())
+    args = [*params, *known]
+    ends = [sp.lambdify(args, sp.sympify(e), "math") for e in (supp.lower, supp.upper)]
+    values = list(known.values())
+
+    def feasible(theta: Sequence[float]) -> bool:
+        try:
+            lo, hi = (float(end(*theta, *values)) for end in ends)
+        except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+            return False
+        return bool(lo <= lowest and highest <= hi)
+    return feasible
+
+
 def _candidates(d: Derivation, data: np.ndarray) -> list[list[float]]:
+    moving = d.model.support.free_symbols
+    # the whole sample's ends: a parameter of a moving support is feasible only beyond them
+    lowest, highest = (float(data.min()), float(data.max())) if moving else (0.0, 0.0)
     data = data[:: max(1, data.size // SUBSAMPLE)]  # scales only: a subsample is plenty
     mean_abs = float(np.mean(np.abs(data))) or 1.0
     spread = float(np.std(data)) or 1.0
@@ -446,6 +490,11 @@ def _candidates(d: Derivation, data: np.ndarray) -> list[list[float]]:
             vals = [hi - s for s in (0.3, 1.0, 3.0, mean_abs)]
         else:
             vals = sorted({center, float(np.mean(data)), 0.0, center - spread, center + spread})
+        if p in moving:  # just beyond the sample's ends, where the feasible set starts
+            steps = (1e-3, 0.01, 0.1, 0.5, 1.0, 3.0)
+            near = [e + sign * f * s for e, sign in ((highest, 1), (lowest, -1))
+                    for s in (spread, abs(e) or 1.0) for f in steps]
+            vals = sorted({*vals, *(v for v in near if lo < v < hi)})
         per_param.append(vals)
     grid = list(itertools.product(*per_param))
     if len(grid) > 400:
@@ -565,10 +614,14 @@ def _nelder_mead(d: Derivation, prob: Problem, start: Sequence[float], max_iter:
 def _standard_errors(d: Derivation, prob: Problem | None, theta: Sequence[float],
                      known: Mapping[sp.Symbol, float], n: int) -> dict[str, float | None]:
     params = d.model.params
-    if d.solution.support is not None:
-        # estimates from order statistics converge at rate n, not sqrt(n): no Wald standard
-        # error; the others from the observed information of the reduced likelihood
-        keep = [j for j, p in enumerate(params) if p not in d.solution.support.estimates]
+    moving = d.model.support.free_symbols & set(params)
+    if d.solution.support is not None or moving:
+        # estimates from order statistics converge at rate n, not sqrt(n), and a parameter of
+        # a moving support fails the regularity conditions even at an interior root (2(θ − x)/θ²
+        # converges at rate √(n log n)): no Wald standard error; the others from the observed
+        # information of the reduced likelihood
+        fixed = d.solution.support.estimates if d.solution.support is not None else {}
+        keep = [j for j, p in enumerate(params) if p not in fixed and p not in moving]
         out: dict[str, float | None] = {p.name: None for p in params}
         if keep and prob is not None:
             h = -prob.derivatives(theta)[2][np.ix_(keep, keep)]
@@ -771,7 +824,9 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
         sym in comp.mle_uses for (sym, _), same in zip(comp.statistics, comp.identity) if same)
     total = _check_data(d, arr, known, seen, need_sum)
     n = int(arr.size)
-    prob = Problem(comp, arr, list(known.values()), d.model.discrete, data_sum=total)
+    feasible = _feasibility(d, arr, known)
+    prob = Problem(comp, arr, list(known.values()), d.model.discrete, data_sum=total,
+                   feasible=feasible)
     warnings: list[str] = []
     names = [p.name for p in d.model.params]
     if comp.mle is not None:
@@ -818,7 +873,8 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
     # is then polished on the whole sample (the raw data are touched only for terms that do
     # not separate, so this matters for Cauchy, Weibull, Gumbel, ...)
     small = prob if n <= SUBSAMPLE or not comp.has_terms else Problem(
-        comp, arr[:: n // SUBSAMPLE], list(known.values()), d.model.discrete)
+        comp, arr[:: n // SUBSAMPLE], list(known.values()), d.model.discrete,
+        feasible=feasible)
     # the method of moments gives a consistent start in closed form where it exists; Newton
     # from it is taken when it converges, else (and without it) the best of a grid of starts
     results = []
@@ -832,7 +888,8 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
     if not results:
         # ranking a few hundred grid points needs only rough values: 1000 observations
         tiny = small if small.n <= 2 * RANKING or not comp.has_terms else Problem(
-            comp, arr[:: n // RANKING], list(known.values()), d.model.discrete)
+            comp, arr[:: n // RANKING], list(known.values()), d.model.discrete,
+            feasible=feasible)
         starts = sorted(_candidates(d, arr), key=lambda t: -tiny.value(t))[:3]
         starts = [s for s in starts if math.isfinite(small.value(s))]
         if not starts:

@@ -21,7 +21,7 @@ from .likelihood import LogLikelihood
 from .median import MedianSolution, median_rule, reduced_likelihood
 from .notation import N, realify
 from .spaces import prove_sign
-from .support import SupportSolution, solve_support
+from .support import SupportSolution, interior_on_feasible_set, solve_support
 
 __all__ = ["Solution", "solve_likelihood"]
 
@@ -140,9 +140,8 @@ def solve_likelihood(ll: LogLikelihood, seconds: float = 10.0) -> Solution:
 
 def _solve_with_support(ll: LogLikelihood, score: tuple, seconds: float) -> Solution:
     """Support parameters from the order statistics, the others from the score equations."""
-    if ll.nonseparable:
-        raise UnsupportedModelError("a support that moves with a parameter together with a "
-                                    "likelihood that does not separate is not derived yet")
+    if ll.nonseparable:  # 2(θ − x)/θ² on (0, θ): an interior root on the feasible set
+        return _no_closed_form(ll, score, interior_on_feasible_set(ll, seconds))
     sup = solve_support(ll, seconds)
     rest = [p for p in ll.params if p not in sup.estimates]
     mle = dict(sup.estimates)

@@ -11,17 +11,18 @@ those estimates substituted. Anything the engine cannot prove is reported, never
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import sympy as sp
 
 from .bounded import bounded
 from .errors import DerivationTimeout, NonUniqueMLEError, UnsupportedModelError
-from .latex import ELL, Prose
+from .latex import ELL, Inline, Prose
 from .likelihood import LogLikelihood
 from .notation import order_statistics
 from .spaces import Domain, prove_sign
 
-__all__ = ["SupportSolution", "solve_support"]
+__all__ = ["SupportSolution", "solve_support", "interior_on_feasible_set"]
 
 
 @dataclass(frozen=True)
@@ -227,3 +228,95 @@ def solve_support(ll: LogLikelihood, seconds: float = 5.0) -> SupportSolution:
                     "root there")
     return SupportSolution(estimates, reasons, (x_min, x_max), tuple(open_ends), prose,
                            space_bounds)
+
+
+def interior_on_feasible_set(ll: LogLikelihood, seconds: float = 5.0) -> Prose:
+    """Why the MLE is an interior root when the support moves with a parameter and ℓ does not
+    separate (2(θ − x)/θ² on 0 < x < θ): the indicator gives the feasible set (θ ≥ x₍ₙ₎), the
+    density is zero at the moving end of the support, so L → 0 at the end of the feasible set
+    and the maximum is a root of the likelihood equation inside it, found numerically.
+
+    Raises
+    ------
+    UnsupportedModelError
+        When the density is not proven zero at the moving end (the maximum could then be at
+        the end of the feasible set or inside it), or the feasible set cannot be solved for.
+    """
+    model = ll.model
+    supp, x = model.support, model.var
+    if supp.kind != "interval":
+        raise UnsupportedModelError("a discrete support that moves with a parameter, together "
+                                    "with a likelihood that does not separate, is not derived "
+                                    "yet")
+    assumptions = {k: v for k, v in x.assumptions0.items()
+                   if k in ("real", "positive", "nonnegative", "integer", "negative")}
+    x_min, x_max = order_statistics(x, assumptions)
+    facts, domains = _facts(ll)
+    moving = [p for p in model.params if p in supp.free_symbols]
+    ends = []
+    lo, hi = sp.sympify(supp.lower), sp.sympify(supp.upper)
+    if lo.free_symbols & set(moving):
+        ends.append((lo, x_min, "lower", supp.left_open))
+    if hi.free_symbols & set(moving):
+        ends.append((hi, x_max, "upper", supp.right_open))
+    conditions: list = []
+    for p in moving:
+        below, above = _limits(p, ends, facts, domains, {}, seconds)
+        conditions += [(sp.Ge if c in below else sp.Le)(p, c[0], evaluate=False)
+                       for c in below + above]
+    vanish = []
+    for bound, _, _, _ in ends:
+        try:
+            at_end = bounded(sp.simplify, model.density.subs(x, bound), seconds=seconds,
+                             what="the density at the end of its support")
+        except DerivationTimeout:
+            at_end = None
+        if at_end != 0:
+            raise UnsupportedModelError(
+                f"the support moves with {', '.join(map(str, moving))} and the likelihood does "
+                f"not separate; the density is not zero at the end {x} = {bound} of the "
+                "support, so the maximum may be at the end of the feasible set or inside it: "
+                "this case is not derived yet")
+        vanish.append(bound)
+    far = _far_end_vanishes(model, moving, conditions, seconds)
+    parts: list = ["the indicator of the support makes the feasible set "]
+    for k, c in enumerate(conditions):
+        parts += [", "] * bool(k) + [c]
+    parts += ["; the density is zero at the moving end of the support ("]
+    for k, v in enumerate(vanish):
+        parts += [", "] * bool(k) + [Inline(r"f(@0 \mid @1) = 0", "f(@0 | @1) = 0", v,
+                                            model.params[0] if len(model.params) == 1
+                                            else sp.Tuple(*model.params))]
+    parts += ["), so the likelihood tends to zero at that end of the feasible set"]
+    if far is not None:
+        parts += [" and as ", far, ", so its maximum is inside it, at a root of the likelihood "
+                  "equation"]
+    else:
+        parts += ["; a maximum inside it is a root of the likelihood equation (that the "
+                  "likelihood also vanishes at the other end was not proven)"]
+    parts += ["; that equation involves every observation separately, so there is no closed "
+              "form: solve it numerically on the feasible set"]
+    return tuple(parts)
+
+
+def _far_end_vanishes(model: Any, moving: list, conditions: list, seconds: float
+                      ) -> Inline | None:
+    """``θ → ∞`` when the density tends to zero there for every x (2(θ − x)/θ² ~ 2/θ), so
+    that L does too at the open end of the feasible set θ ≥ x₍ₙ₎; ``None`` when not proven
+    (several moving parameters, a far end that is not infinite, SymPy undecided)."""
+    if len(moving) != 1:
+        return None
+    p = moving[0]
+    dom = model.domains[p]
+    lower_limits = any(isinstance(c, sp.GreaterThan) for c in conditions)
+    far = sp.sympify(dom.upper if lower_limits else dom.lower)
+    if not far.is_infinite:
+        return None
+    try:
+        value = bounded(sp.limit, model.density, p, far, seconds=seconds,
+                        what="the density as the parameter grows")
+    except (DerivationTimeout, NotImplementedError, ValueError, TypeError):
+        return None
+    if value != 0:
+        return None
+    return Inline(r"@0 \to @1", "@0 → @1", p, far)

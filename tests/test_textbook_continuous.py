@@ -291,3 +291,63 @@ def test_support_estimate_respects_a_closed_end_of_the_space(density, params, su
                         ).steps["mle"].verdict in ("correct", "equivalent")
     assert symmle.check(density, mle=wrong, params=params, support=support
                         ).steps["mle"].verdict == "wrong"
+
+
+# --- a moving support with an interior maximum: the density vanishes at the moving end --------
+_T = sp.Symbol("theta")
+INTERIOR = [  # (density, support, params, textbook score, sampler, log-density, window)
+    ("2*(theta-x)/theta**2", "0 < x < theta", {"theta": "positive"},
+     -2 * N / _T + S(1 / (_T - X[I])),
+     lambda r, n: 2 * (1 - np.sqrt(1 - r.uniform(size=n))),
+     lambda t, x: np.log(2 * (t - x) / t**2), lambda x: (x.max() * (1 + 1e-12), 100 * x.max())),
+    # here the formula is finite at θ < x too: the search must keep to the feasible set
+    ("3*(theta-x)**2/theta**3", "0 < x < theta", {"theta": "positive"},
+     -3 * N / _T + 2 * S(1 / (_T - X[I])),
+     lambda r, n: 2 * (1 - (1 - r.uniform(size=n)) ** (1 / 3)),
+     lambda t, x: np.log(3 * (t - x)**2 / t**3), lambda x: (x.max() * (1 + 1e-12), 100 * x.max())),
+    ("(x-theta)*exp(-(x-theta))", "x > theta", {"theta": "real"},
+     N - S(1 / (X[I] - _T)),
+     lambda r, n: r.gamma(2, 1, n) + 1.5,
+     lambda t, x: np.log(x - t) - (x - t), lambda x: (x.min() - 50, x.min() - 1e-12)),
+]
+
+
+@pytest.mark.parametrize("density, support, params, score, sampler, logpdf, window", INTERIOR,
+                         ids=[c[0] for c in INTERIOR])
+def test_moving_support_with_an_interior_root(density, support, params, score, sampler, logpdf,
+                                              window):
+    d = symmle.derive(density, support=support, params=params)
+    assert not d.closed_form and d.method == {"theta": "numeric"}
+    # the score is the textbook one, and the reason names the feasible set and why the
+    # maximum is inside it
+    mine = d.score[0].xreplace({d.model.params[0]: _T})
+    assert sp.simplify(sp.expand(mine - score).doit()) == 0, mine
+    assert "feasible set" in d.solution.reason and "zero at the moving end" in d.solution.reason
+    assert d.fisher_information is None
+    for seed, n in ((0, 1), (1, 3), (2, 40), (3, 2000)):
+        x = sampler(np.random.default_rng(seed), n)
+        r = symmle.fit(density, x, derivation=d)
+        lo, hi = window(x)
+        best = so.minimize_scalar(lambda t: -np.sum(logpdf(t, x)), bounds=(lo, hi),
+                                  method="bounded", options={"xatol": 1e-13})
+        assert r.converged and r.estimates["theta"] == pytest.approx(best.x, rel=1e-6)
+        assert r.standard_errors["theta"] is None  # regularity fails: no Wald error
+        assert r.log_likelihood == pytest.approx(np.sum(logpdf(r.estimates["theta"], x)))
+    assert symmle.check(density, mle=r"x_{(n)}" if "0 <" in support else r"x_{(1)}",
+                        support=support, params=params).steps["mle"].verdict == "wrong"
+
+
+def test_moving_support_with_a_nonzero_density_at_its_end_is_not_guessed():
+    with pytest.raises(symmle.errors.UnsupportedModelError, match="not zero at the end"):
+        symmle.derive("(1 + theta - x)/theta**2 * 2/3", support="0 < x < theta",
+                      params={"theta": "positive"}, normalize_check=False)
+
+
+@pytest.mark.parametrize("model, kwargs", [
+    ("uniform", {}),
+    ("2*(theta-x)/theta**2", dict(support="0 < x < theta", params={"theta": "positive"})),
+])
+def test_data_below_a_fixed_end_of_a_moving_support_are_refused(model, kwargs):
+    # uniform(0, theta) fitted -1 and 0.5 silently (theta = 0.5)
+    with pytest.raises(symmle.errors.OutOfSupportError, match="observation 1"):
+        symmle.fit(model, [-1.0, 0.5], **kwargs)

@@ -466,10 +466,14 @@ def checks(c: Context) -> Any:
     """Support and boundary checks, and the engine's other checks with their verdicts."""
     m = c.model
     support = sp.Contains(c.var, m.support.as_set(), evaluate=False)
-    if c.moving:
-        text: list[Any] = ["The support ", support, " moves with the parameters, so L is not "
-                           "differentiable there: the support parameters come from the "
-                           "indicator above, not from the score."]
+    if c.moving and c.support_solution is None:  # an interior root on the feasible set
+        text: list[Any] = ["The support ", support, " moves with the parameters: the indicator "
+                           "restricts them to the feasible set, inside which the maximum is a "
+                           "root of the score (see above)."]
+    elif c.moving:
+        text = ["The support ", support, " moves with the parameters, so L is not "
+                "differentiable there: the support parameters come from the "
+                "indicator above, not from the score."]
     elif c.median_solution is not None:
         smooth = [p for p in c.params if p in c.equations]
         text = ["The support ", support, " does not depend on the parameters. "]
@@ -502,6 +506,11 @@ def checks(c: Context) -> Any:
 
 def insight(c: Context) -> tuple:
     """One line a student should take away."""
+    if c.mle is None and c.moving:
+        return ("There is no closed form: the MLE is a root of the likelihood equations inside "
+                "the feasible set, found numerically; the support moves with the parameter, so "
+                "the regularity conditions fail and the fit gives no Wald standard error for "
+                "it.",)
     if c.mle is None:
         return ("There is no closed form: the MLE is a root of the likelihood equations found "
                 "numerically, and the fit reports it with its standard error.",)
