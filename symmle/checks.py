@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Literal, Mapping, Sequence
+from typing import Any, Literal, Mapping, Sequence
 
 import sympy as sp
 from sympy.matrices.exceptions import MatrixError
@@ -136,13 +136,24 @@ def second_order(ll: LogLikelihood, solution: Solution, hessian: sp.Matrix,
                      "ℓ could not be shown to be concave and there is no closed-form root; the "
                      "fit checks the Hessian numerically at the estimate", hessian)
     at_root = hessian.xreplace(solution.mle)
-    in_hat = _in_terms_of_estimate(stat_syms, len(params), solution.score, hessian, seconds)
-    if in_hat is not None:
+    # each way of writing the Hessian in θ̂ (solving the likelihood equations for one set of
+    # statistics) may decide the sign where another does not: N(θ, θ²) is decided with Σxᵢ
+    # eliminated (−(nθ̂² + Σxᵢ²)/θ̂⁴), not with Σxᵢ² eliminated (the sign of Σxᵢ is free)
+    in_hat = None
+    for in_hat in _in_terms_of_estimate(stat_syms, len(params), solution.score, hessian,
+                                        seconds, every=True):
         try:
-            verdict, minors = bounded(_negative_definite, in_hat, domains, model.simplices, seconds=seconds,
-                                      what="the second-order check")
+            verdict, minors = bounded(_negative_definite, in_hat, domains, model.simplices,
+                                      seconds=seconds, what="the second-order check")
         except DerivationTimeout:
             verdict, minors = None, []
+        if verdict is not None:
+            break
+    if in_hat is not None:
+        # statistics left in the Hessian are shown as the sums they stand for (Σxᵢ², not _T0)
+        sums = {st.symbol: st.sum for st in ll.statistics}
+        in_hat = in_hat.xreplace(sums)
+        minors = [sp.sympify(m).xreplace(sums) for m in minors]
         hats = ", ".join(f"{p}_hat" for p in names)
         space = " and ".join(f"{p}_hat in {model.domains[p].describe()}" for p in params)
         if verdict is True:
@@ -251,15 +262,17 @@ def _median_order(ll: LogLikelihood, solution: Solution, domains: dict, seconds:
 
 
 def _in_terms_of_estimate(stat_syms: list[sp.Symbol], k: int, score: Sequence[sp.Expr],
-                          hessian: sp.Matrix, seconds: float) -> sp.Matrix | None:
+                          hessian: sp.Matrix, seconds: float, every: bool = False) -> Any:
     """The Hessian at a root of the score, written in θ̂ instead of the statistics.
 
     ℓ is linear in the statistics, so the likelihood equations are linear in them: solve them
     for as many statistics as there are parameters and substitute (T = nθ̂ for the Poisson).
-    The parameter symbols then stand for θ̂, and their domains decide the sign.
+    The parameter symbols then stand for θ̂, and their domains decide the sign. The form with
+    the fewest statistics left, or ``None``; with ``every``, the list of all the forms found,
+    fewest statistics left first (the caller tries each for a sign).
     """
     in_score = [t for t in stat_syms if any(t in e.free_symbols for e in score)]
-    best = None
+    found: list[tuple[int, int, sp.Matrix]] = []
     for combo in itertools.combinations(in_score, min(k, len(in_score))):
         try:
             roots = bounded(sp.solve, list(score), list(combo), dict=True, seconds=seconds,
@@ -270,17 +283,21 @@ def _in_terms_of_estimate(stat_syms: list[sp.Symbol], k: int, score: Sequence[sp
             continue
         out = hessian.xreplace(roots[0])
         left = sum(1 for t in stat_syms if t in out.free_symbols)
-        if best is None or left < best[0]:
-            best = (left, out)
+        found.append((left, len(found), out))
         if left == 0:
             break
-    if best is None:
-        return None
-    try:
-        return bounded(lambda m: m.applyfunc(lambda e: sp.factor(sp.cancel(e))), best[1],
-                       seconds=seconds, what="simplifying the Hessian")
-    except DerivationTimeout:
-        return best[1]
+    found.sort(key=lambda f: f[:2])
+    forms = [f[2] for f in (found if every else found[:1])]
+
+    def tidy(m: sp.Matrix) -> sp.Matrix:
+        try:
+            return bounded(lambda m: m.applyfunc(lambda e: sp.factor(sp.cancel(e))), m,
+                           seconds=seconds, what="simplifying the Hessian")
+        except DerivationTimeout:
+            return m
+    if every:
+        return [tidy(m) for m in forms]
+    return tidy(forms[0]) if forms else None
 
 
 def _numeric_evidence(ll: LogLikelihood, at_root: sp.Matrix) -> str:

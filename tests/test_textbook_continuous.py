@@ -93,6 +93,10 @@ def test_textbook_answer(case):
     (p,) = d.parameters
     assert d.closed_form
     assert equivalent(_plain(d.mle[p]), mle, positive=True), d.mle[p]
+    # proven for each (N(θ, θ²) once the Hessian is written with Σxᵢ, not Σxᵢ², eliminated),
+    # and the reason names the sums, not the engine's statistic symbols
+    assert d.second_order.verdict == "proven", d.second_order.reason
+    assert "_T" not in d.second_order.reason
     if info is None:
         assert d.fisher_information is None and d.method[p] == "support"
     else:
