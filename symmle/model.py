@@ -287,6 +287,19 @@ def parse_constraint(text: str, symbols: Mapping[str, sp.Symbol]) -> sp.Expr:
     return right - left if parts[1] == "<" else left - right
 
 
+def _squared_names(plain: str, declared: list[str]) -> str:
+    """``\\sigma^2`` is the declared ``sigma2`` (as in a claim), when ``sigma`` itself is not
+    declared: ``(sigma)**(2)`` becomes ``(sigma2)``, any other ``sigma`` ``sqrt(sigma2)``."""
+    for name in declared:
+        stem = name[:-1]
+        if not name.endswith("2") or not stem or stem in declared:
+            continue
+        plain = re.sub(rf"\({re.escape(stem)}\)\*\*\(2\)", f"({name})", plain)
+        plain = re.sub(rf"(?<![A-Za-z0-9_]){re.escape(stem)}(?![A-Za-z0-9_])", f"sqrt({name})",
+                       plain)
+    return plain
+
+
 def _looks_latex(text: str) -> bool:
     """A backslash command, a braced super- or subscript, or math delimiters around the whole
     text: then the string is LaTeX, translated by :mod:`symmle.claims_latex` (which refuses every
@@ -307,11 +320,13 @@ def _from_strings(density: str, *, var: str | None, params: ParamSpec, known: Pa
             f"the support of {var_name} is missing: give it, e.g. '0 < {var_name} < 1', "
             f"'{var_name} > 0' or '{{0, 1, 2, ...}}'", where="support")
     if _looks_latex(density):  # \theta e^{-\theta x}, e^{-x}, $...$
-        density = claims_latex.latex_density(density, var_name)
+        density = _squared_names(claims_latex.latex_density(density, var_name),
+                                 [*known_specs, *param_specs])
     if isinstance(support, str) and _looks_latex(support):  # 0 < x < \theta
         support = claims_latex.latex_support(support, var_name)
     used = parsing.names_in(density)
-    support_names = parsing.names_in(support, "support") if isinstance(support, str) else []
+    support_names = (parsing.support_names(support, var_name) if isinstance(support, str)
+                     else [])
     for name in list(known_specs) + list(param_specs):
         if name == var_name:
             raise ModelSpecError(f"{name!r} is the observation variable; it cannot also be a "

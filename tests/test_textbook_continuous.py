@@ -355,3 +355,35 @@ def test_data_below_a_fixed_end_of_a_moving_support_are_refused(model, kwargs):
     # uniform(0, theta) fitted -1 and 0.5 silently (theta = 0.5)
     with pytest.raises(symmle.errors.OutOfSupportError, match="observation 1"):
         symmle.fit(model, [-1.0, 0.5], **kwargs)
+
+
+@pytest.mark.parametrize("density, support, mle", [
+    ("exp(-(x-mu)**2/2)/sqrt(2*pi)", "x real", {"mu": T1 / N}),
+    ("exp(-(x-mu)**2/2)/sqrt(2*pi)", "real", {"mu": T1 / N}),
+    ("exp(-x/theta)/theta", "x positive", {"theta": T1 / N}),
+    ("1/theta", "x in (0, theta)", {"theta": xmax}),
+])
+def test_support_words_are_not_parameters(density, support, mle):
+    # with the parameters inferred, "real", "positive" and the "in" of "x in (0, theta)" were
+    # taken for parameters ("parameter 'real' does not appear in the density")
+    d = symmle.derive(density, support=support)
+    assert [p.name for p in d.model.params] == list(mle)
+    for p, want in mle.items():
+        assert sp.simplify(_plain(d.mle[p]) - want) == 0
+
+
+@pytest.mark.parametrize("density", [
+    r"\frac{1}{\sqrt{2\pi\sigma^2}} e^{-(x-\mu)^2/(2\sigma^2)}",
+    r"\frac{1}{\sqrt{2\pi}\,\sigma} \exp\left(-\frac{(x-\mu)^2}{2\sigma^2}\right)",
+])
+def test_latex_sigma_squared_is_the_declared_sigma2(density):
+    d = symmle.derive(density, params=["mu:real", "sigma2:positive"], support=r"x \in \mathbb{R}")
+    e = symmle.derive("normal")
+    for p in ("mu", "sigma2"):
+        assert equivalent(d.mle[p], e.mle[p]), (p, d.mle[p])
+    assert sp.simplify(d.fisher_information - e.fisher_information) == sp.zeros(2, 2)
+    x = np.random.default_rng(6).normal(1.0, 2.0, 300)
+    r = symmle.fit(density, x, params=["mu:real", "sigma2:positive"],
+                   support=r"x \in \mathbb{R}")
+    assert r.estimates["mu"] == pytest.approx(x.mean()) and \
+        r.estimates["sigma2"] == pytest.approx(x.var())
