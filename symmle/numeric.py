@@ -27,6 +27,7 @@ from .derivation import Derivation, derive
 from .errors import (ConvergenceError, DataError, EmptyDataError, ModelSpecError,
                      NoMaximumError, NonNumericDataError, NonUniqueMLEError, OutOfSupportError,
                      SymmleError)
+from .notation import N
 from .render import strict_json
 
 SUBSAMPLE = 4000  # observations used to compare starting values when terms do not separate
@@ -385,6 +386,71 @@ def _boundary(d: Derivation, prob: Problem, estimates: dict[str, float]
                    "log-likelihood increases all the way to it (the score points outward), so "
                    "the interior condition of the derivation fails and the MLE is the boundary "
                    "value; no Wald standard error there")
+
+
+def _inside_on_sample(d: Derivation, prob: Problem, root: dict) -> bool | None:
+    """Whether a root of the likelihood equations (in the statistics) is a real point of the
+    parameter space on this sample; ``None`` when it cannot be evaluated."""
+    ll = d.log_likelihood
+    values = {st.symbol: sp.Float(prob.statistic(st.symbol)) for st in ll.statistics}
+    values[N] = sp.Integer(prob.n)
+    values.update({k: sp.Float(v) for k, v in zip(d.model.known, prob.known)})
+    for p in d.model.params:
+        try:
+            v = complex(sp.sympify(root[p]).xreplace(values).evalf(15))
+        except (TypeError, ValueError, KeyError):
+            return None
+        if abs(v.imag) > 1e-9 * max(1.0, abs(v.real)):
+            return False
+        if d.model.domains[p].contains(sp.Float(v.real)) is False:
+            return False
+    return True
+
+
+def _clamped(d: Derivation, prob: Problem, estimates: dict[str, float], value: float
+             ) -> tuple[float, str | None, dict[str, float]]:
+    """One parameter whose root of the likelihood equation lies beyond a closed end of its
+    space (x̄ < 0 for Normal(θ, 1) with θ ∈ [0, 1]; x̄ < 2 for an exponential mean θ ≥ 2): the
+    root is the only critical point, so ℓ is monotone on the space, and when the score at that
+    end points out of the space the MLE is the end itself (θ̂ = max(x̄, 0)). Returns ℓ there,
+    the reason and the estimates; ``(value, None, estimates)`` when this does not apply."""
+    params = d.model.params
+    sol = d.solution
+    if len(params) != 1 or sol.support is not None or sol.median is not None:
+        return value, None, estimates
+    # the closed form must be the only critical point in the space: every other root SymPy
+    # found is complex or proven outside the space for every sample, or, on this sample,
+    # complex or outside it
+    if not all("parameter space" in why or "not real" in why for _, why in sol.rejected):
+        return value, None, estimates
+    rejected = [r for r, _ in sol.rejected]
+    others = [r for r in sol.roots if r not in rejected and r != sol.mle]
+    if any(_inside_on_sample(d, prob, r) is not False for r in others):
+        return value, None, estimates
+    (p,) = params
+    root = estimates[p.name]
+    dom = d.model.domains[p]
+    lo, hi = float(dom.lower), float(dom.upper)
+    if not math.isfinite(root):
+        return value, None, estimates
+    if root < lo and not dom.left_open and math.isfinite(lo):
+        end, outward = lo, -1.0
+    elif root > hi and not dom.right_open and math.isfinite(hi):
+        end, outward = hi, 1.0
+    else:
+        return value, None, estimates
+    if dom.integer and end != round(end):
+        return value, None, estimates
+    at_end, grad, _ = prob.derivatives([end])
+    if not (math.isfinite(at_end) and math.isfinite(grad[0]) and grad[0] * outward >= 0):
+        return value, None, estimates
+    side = "below" if outward < 0 else "above"
+    note = (f"the root {p.name} = {root:g} of the likelihood equation lies {side} the parameter "
+            f"space {dom.describe()} and no other root lies in it, so the log-likelihood is "
+            f"monotone on the space; its slope at {p.name} = {end:g} points out of the space, "
+            f"so the MLE is that end, {p.name} = {end:g} (a boundary maximum, no Wald standard "
+            "error there)")
+    return at_end, note, {p.name: end}
 
 
 def _deferred(prob: Problem, data: np.ndarray, theta: Sequence[float],
@@ -852,6 +918,10 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
                 value = _deferred(prob, arr, theta, seen)
         else:
             value, note = _boundary(d, prob, estimates)
+            if note is None:
+                value, note, estimates = _clamped(d, prob, estimates, value)
+                if note is not None:
+                    theta = [estimates[k] for k in names]
             if note is None:
                 warnings.append("the closed-form estimate "
                                 + ", ".join(f"{k} = {v:g}" for k, v in estimates.items())

@@ -261,17 +261,24 @@ def _best_root(ll: LogLikelihood, roots: list[dict]) -> tuple[dict, str]:
     values = _probe_values(ll)
     if values is None:
         return roots[0], "the first was kept (no numeric probe was possible)"
-    scored = []
+    scored, outside = [], []
     for root in roots:
         point = {p: probe.to_float(root[p].subs(values)) for p in ll.params}
         if any(v is None for v in point.values()):
             continue
-        if not all(ll.model.domains[p].contains(sp.Float(v)) is not False
-                   for p, v in point.items()):
-            continue
         level = probe.to_float(ll.expr.subs(values).subs(point))
-        if level is not None:
-            scored.append((level, root))
+        if level is None:
+            continue
+        inside = all(ll.model.domains[p].contains(sp.Float(v)) is not False
+                     for p, v in point.items())
+        (scored if inside else outside).append((level, root))
+    if not scored and outside:
+        # none inside the space on the probe sample (a space such as θ >= 3): keep the root
+        # where ℓ is real and highest there, the unconstrained maximum, which the boundary
+        # check and the fit then compare with the space (rather than the first SymPy listed)
+        outside.sort(key=lambda lr: -lr[0])
+        return outside[0][1], ("the one with the highest log-likelihood on a probe sample "
+                               "(none was inside the parameter space there)")
     if not scored:
         return roots[0], "the first was kept (none could be evaluated on the probe sample)"
     scored.sort(key=lambda lr: -lr[0])

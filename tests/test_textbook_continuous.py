@@ -387,3 +387,40 @@ def test_latex_sigma_squared_is_the_declared_sigma2(density):
                    support=r"x \in \mathbb{R}")
     assert r.estimates["mu"] == pytest.approx(x.mean()) and \
         r.estimates["sigma2"] == pytest.approx(x.var())
+
+
+# --- a root of the likelihood equation beyond a closed end of the space: the MLE is the end ---
+CLAMPED = [  # (density, params, support, sampler(shift), log-density, space)
+    ("exp(-(x-theta)**2/2)/sqrt(2*pi)", {"theta": "[0, 1]"}, "real",
+     lambda r, m: r.normal(m, 1, 60), lambda t, x: st.norm.logpdf(x, t), (0.0, 1.0),
+     (-0.6, 0.5, 1.8)),
+    ("exp(-x/theta)/theta", {"theta": "[2, oo)"}, "x > 0",
+     lambda r, m: r.exponential(m, 60), lambda t, x: st.expon.logpdf(x, scale=t), (2.0, 60.0),
+     (0.8, 5.0)),
+    # two roots, neither proven outside θ >= 3 for every sample: derive keeps the one where
+    # ℓ is real and highest, and fit finds the other outside the space on the sample
+    ("exp(-(x-theta)**2/(2*theta**2))/sqrt(2*pi*theta**2)", {"theta": "[3, oo)"}, "real",
+     lambda r, m: r.normal(m, m, 60), lambda t, x: st.norm.logpdf(x, t, t), (3.0, 60.0),
+     (1.0, 6.0)),
+]
+
+
+@pytest.mark.parametrize("density, params, support, sampler, logpdf, space, means", CLAMPED,
+                         ids=[c[0] for c in CLAMPED])
+def test_root_beyond_a_closed_end_gives_the_end(density, params, support, sampler, logpdf,
+                                                space, means):
+    # fit reported "no MLE for this sample" with the root outside the space as the estimate
+    d = symmle.derive(density, params=params, support=support)
+    for m in means:
+        x = sampler(np.random.default_rng(9), m)
+        r = symmle.fit(density, x, derivation=d)
+        best = so.minimize_scalar(lambda t: -np.sum(logpdf(t, x)), bounds=space,
+                                  method="bounded", options={"xatol": 1e-12})
+        est = r.estimates["theta"]
+        assert space[0] <= est <= space[1] and r.converged
+        assert est == pytest.approx(best.x, abs=1e-5)
+        assert np.sum(logpdf(est, x)) >= -best.fun - 1e-9
+        assert r.log_likelihood == pytest.approx(np.sum(logpdf(est, x)), rel=1e-9)
+        at_end = est in space
+        assert (r.method["theta"] == "boundary") == at_end
+        assert (r.standard_errors["theta"] is None) == at_end
