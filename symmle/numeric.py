@@ -519,7 +519,7 @@ def _feasibility(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, floa
     finite outside it (3(θ − x)²/θ³ at θ < x)."""
     params = d.model.params
     supp = d.model.support
-    if not supp.free_symbols & set(params) or d.solution.mle is not None or data.size == 0:
+    if not supp.free_symbols & set(params) or data.size == 0:
         return None
     lowest, highest = float(data.min()), float(data.max())
     args = [*params, *known]
@@ -892,7 +892,7 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
     n = int(arr.size)
     feasible = _feasibility(d, arr, known)
     prob = Problem(comp, arr, list(known.values()), d.model.discrete, data_sum=total,
-                   feasible=feasible)
+                   feasible=feasible if comp.mle is None else None)
     warnings: list[str] = []
     names = [p.name for p in d.model.params]
     if comp.mle is not None:
@@ -909,6 +909,16 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
             estimates = {k: math.nan for k in names}
         theta = [estimates[k] for k in names]
         converged = all(math.isfinite(v) for v in theta)
+        if converged and feasible is not None and not feasible(theta):
+            # the order statistics' estimate leaves an observation outside the support: no
+            # parameter value fits the sample (Uniform(θ, 2θ) with x_max > 2·x_min)
+            raise OutOfSupportError(
+                f"no parameter value puts every observation in the support "
+                f"{d.model.support.describe(d.model.var.name)} (the feasible set is empty: at "
+                + ", ".join(f"{k} = {v:g}" for k, v in estimates.items())
+                + f", where it would start, the sample's range [{float(arr.min()):g}, "
+                f"{float(arr.max()):g}] is not inside the support); the data do not come from "
+                "this model")
         method = dict(d.method)
         if converged and _in_domain(d, theta):
             ses = _standard_errors(d, prob, theta, known, n)

@@ -424,3 +424,13 @@ def test_root_beyond_a_closed_end_gives_the_end(density, params, support, sample
         at_end = est in space
         assert (r.method["theta"] == "boundary") == at_end
         assert (r.standard_errors["theta"] is None) == at_end
+
+
+@pytest.mark.parametrize("data", [[1.0, 3.0], [0.5, 1.2, 4.0]])
+def test_a_sample_no_parameter_fits_is_refused(data):
+    # Uniform(θ, 2θ) needs x_max <= 2 x_min: fit returned θ̂ = x_max/2 with a finite ℓ
+    with pytest.raises(symmle.errors.OutOfSupportError, match="feasible set is empty"):
+        symmle.fit("1/theta", data, params={"theta": "positive"}, support="theta < x < 2*theta")
+    ok = [d for d in data if d >= max(data) / 2]  # these fit: θ̂ = max/2 as the textbook says
+    r = symmle.fit("1/theta", ok, params={"theta": "positive"}, support="theta < x < 2*theta")
+    assert r.estimates["theta"] == pytest.approx(max(ok) / 2)
