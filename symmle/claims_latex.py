@@ -341,6 +341,7 @@ class _Latex:
             return self.postfix(m.group())
         if ch.isascii() and ch.isalpha():
             self.i += 1
+            ch = self.observation(ch)
             return self.postfix(ch, ch)
         if ch in parsing.GREEK:
             self.i += 1
@@ -421,7 +422,7 @@ class _Latex:
                 raise self.fail("\\sqrt[k]{...} is not supported; write (...)^{1/k}")
             return self.postfix(f"sqrt({self.group()})")
         if cmd in _HAT:
-            inner = self.raw_group().lstrip("\\")
+            inner = self.observation(self.raw_group().lstrip("\\"))
             if cmd in ("tilde", "widetilde") and inner == self.var:  # \tilde{x}: the median
                 return self.postfix(f"{self.var}_med")
             if re.fullmatch(r"\\?[A-Za-z]+_\{?[A-Za-z0-9]+\}?", inner):  # \hat{x_m}
@@ -431,7 +432,7 @@ class _Latex:
             inner = inner.replace("var", "") if inner.startswith("var") else inner
             return self.postfix(f"{inner}_hat", f"{inner}_hat")
         if cmd in _BAR:
-            inner = self.raw_group().lstrip("\\")
+            inner = self.observation(self.raw_group().lstrip("\\"))
             if inner != self.var:
                 raise self.fail(f"\\{cmd} is only supported over the observation "
                                 f"'{self.var}'", start)
@@ -467,6 +468,11 @@ class _Latex:
             return "abs"
         raise self.fail(f"the delimiter '{token}' is not supported (write \\left( \\right) or "
                         "\\left| \\right| for an absolute value)", start)
+
+    def observation(self, name: str) -> str:
+        """A capital letter for the observation (X_i, \\bar X for x, as textbooks write the
+        random sample) is the observation."""
+        return self.var if len(self.var) == 1 and name == self.var.upper() else name
 
     def function(self, name: str) -> str:
         self.skip_space()
@@ -516,6 +522,8 @@ class _Latex:
                         break
                 j += 1
             inner = self.text[start:j]
+            if len(self.var) == 1:  # \max\{X_1, \dots, X_n\}
+                inner = inner.replace(self.var.upper(), self.var)
             listing = re.sub(r"\\(left|right|[{}]|l?dots|cdots|ldots)|[\s,(){}\[\]_]", "", inner)
             if sub is None and not re.fullmatch(rf"({re.escape(self.var)}(i|1|2|n|\d)?)+",
                                                 listing or "-"):

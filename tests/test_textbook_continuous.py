@@ -434,3 +434,18 @@ def test_a_sample_no_parameter_fits_is_refused(data):
     ok = [d for d in data if d >= max(data) / 2]  # these fit: θ̂ = max/2 as the textbook says
     r = symmle.fit("1/theta", ok, params={"theta": "positive"}, support="theta < x < 2*theta")
     assert r.estimates["theta"] == pytest.approx(max(ok) / 2)
+
+
+@pytest.mark.parametrize("model, claim, verdict", [
+    ("exponential", r"\frac{1}{\bar X}", "correct"),
+    ("exponential", r"\hat\lambda = \frac{n}{\sum_{i=1}^n X_i}", "correct"),
+    ("uniform", r"\max\{X_1, \dots, X_n\}", "correct"),
+    ("uniform", r"X_{(n)}", "correct"),
+    ("uniform", r"2\overline{X}", "wrong"),
+    ("laplace", r"\mu=\tilde X", "correct"),
+])
+def test_capital_x_for_the_random_sample(model, claim, verdict):
+    # textbooks write the sample as X_1, ..., X_n: "unknown name 'Xi'" before
+    step = symmle.check(model, mle=claim).steps
+    (one,) = step.values()
+    assert (one.verdict in ("correct", "equivalent")) == (verdict == "correct")
