@@ -140,7 +140,17 @@ def solve_likelihood(ll: LogLikelihood, seconds: float = 10.0) -> Solution:
 
 def _solve_with_support(ll: LogLikelihood, score: tuple, seconds: float) -> Solution:
     """Support parameters from the order statistics, the others from the score equations."""
-    if ll.nonseparable:  # 2(θ − x)/θ² on (0, θ): an interior root on the feasible set
+    if ll.nonseparable:
+        if all(p in ll.model.support.free_symbols for p in ll.params):
+            try:  # the score of every observation has one sign on the support: an end
+                sup = solve_support(ll, seconds)
+            except UnsupportedModelError:
+                sup = None
+            if sup is not None:
+                return Solution(score, {p: sup.estimates[p] for p in ll.params},
+                                {p: "support" for p in ll.params}, True,
+                                "; ".join(sup.reasons.values()), support=sup)
+        # 2(θ − x)/θ² on (0, θ): an interior root on the feasible set
         return _no_closed_form(ll, score, interior_on_feasible_set(ll, seconds))
     sup = solve_support(ll, seconds)
     rest = [p for p in ll.params if p not in sup.estimates]

@@ -113,6 +113,35 @@ def _limits(p: sp.Symbol, ends: list, facts: dict, domains: dict, stat_domains: 
     return below, above
 
 
+def _per_observation_slope(ll: LogLikelihood, p: sp.Symbol, seconds: float) -> int:
+    """+1 or −1 when ∂ log f(x | θ)/∂θ has that sign for every x of the support at θ, so that
+    ℓ′ = Σ ∂ log f(xᵢ | θ)/∂θ has it on the feasible set even though ℓ does not separate
+    ((1 + x/θ)/(1.5θ) on 0 < x < θ: 1/(θ + x) − 2/θ < 0); 0 when not proven. The support is
+    written x = l(θ) + (u(θ) − l(θ))·t with t in (0, 1) (or l(θ) + t, u(θ) − t with t > 0)."""
+    model = ll.model
+    lo, hi = sp.sympify(model.support.lower), sp.sympify(model.support.upper)
+    t = sp.Dummy("t", positive=True)
+    if lo.is_finite and hi.is_finite:
+        at, t_dom = lo + (hi - lo) * t, Domain(sp.Integer(0), sp.Integer(1))
+    elif lo.is_finite:
+        at, t_dom = lo + t, Domain(sp.Integer(0), sp.oo)
+    elif hi.is_finite:
+        at, t_dom = hi - t, Domain(sp.Integer(0), sp.oo)
+    else:
+        return 0
+    domains = {**{q: model.domains[q] for q in (*model.params, *model.known)}, t: t_dom}
+    try:
+        slope = bounded(lambda: sp.factor(sp.together(
+            sp.diff(ll.log_density, p).xreplace({model.var: at}))), seconds=seconds,
+            what="the score of one observation on the support")
+    except DerivationTimeout:
+        return 0
+    for want, sign in (("positive", 1), ("negative", -1)):
+        if prove_sign(slope, domains, want) is True:
+            return sign
+    return 0
+
+
 def _flat(p: sp.Symbol, below: list, above: list) -> None:
     """ℓ does not involve ``p`` apart from the support: L is the same at every feasible value,
     so every point of the feasible set is a maximiser. Raise :class:`NonUniqueMLEError` naming
@@ -179,6 +208,11 @@ def solve_support(ll: LogLikelihood, seconds: float = 5.0) -> SupportSolution:
         if sp.diff(ll.expr, p) == 0:
             _flat(p, below, above)
         slope = _monotone(sp.diff(ll.expr, p), facts, domains, stat_domains)
+        each = ""
+        if slope == 0 and ll.nonseparable:
+            slope = _per_observation_slope(ll, p, seconds)
+            each = (f" (the term of each observation, d log f(x | {p})/d{p}, is "
+                    f"{'negative' if slope < 0 else 'positive'} for every x in the support)")
         if slope == 0:
             raise UnsupportedModelError(
                 f"the support depends on {p}, and the smooth part of the log-likelihood could "
@@ -209,7 +243,8 @@ def solve_support(ll: LogLikelihood, seconds: float = 5.0) -> SupportSolution:
         words = ", ".join([f"{c[1]} {'>=' if c[2] == x_max else '<='} {c[2]}" for c in chosen]
                           + [f"{b.lhs} {b.rel_op} {b.rhs} (the parameter space)" for b in space])
         reasons[p] = (f"dl/d{p} = {sp.diff(ll.expr, p)} is "
-                      f"{'negative' if slope < 0 else 'positive'} on the feasible set ({words}): "
+                      f"{'negative' if slope < 0 else 'positive'} on the feasible set ({words})"
+                      f"{each}: "
                       f"the log-likelihood {'decreases' if slope < 0 else 'increases'} in {p}, "
                       f"so it is largest at the {'smallest' if slope < 0 else 'largest'} feasible "
                       f"value, {p} = {value}; the score equation has no root there")
@@ -222,7 +257,7 @@ def solve_support(ll: LogLikelihood, seconds: float = 5.0) -> SupportSolution:
         prose[p] = ("the score ", sp.Eq(sp.Derivative(ELL(*ll.params), p), sp.diff(ll.expr, p),
                           evaluate=False),
                     f" is {'negative' if slope < 0 else 'positive'} on the feasible set (", *bounds,
-                    f"): the log-likelihood {'decreases' if slope < 0 else 'increases'} in ", p,
+                    f"){each}: the log-likelihood {'decreases' if slope < 0 else 'increases'} in ", p,
                     f", so it is largest at the {'smallest' if slope < 0 else 'largest'} feasible "
                     "value, ", sp.Eq(p, value, evaluate=False), "; the score equation has no "
                     "root there")

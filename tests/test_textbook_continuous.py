@@ -449,3 +449,28 @@ def test_capital_x_for_the_random_sample(model, claim, verdict):
     step = symmle.check(model, mle=claim).steps
     (one,) = step.values()
     assert (one.verdict in ("correct", "equivalent")) == (verdict == "correct")
+
+
+@pytest.mark.parametrize("density, support, mle, logpdf, window", [
+    # ℓ does not separate, but each observation's score 1/(θ + x) − 2/θ < 0 on 0 < x < θ
+    ("(1 + x/theta)/(3*theta/2)", "0 < x < theta", xmax,
+     lambda t, x: np.where(x <= t, np.log((1 + x / t) / (1.5 * t)), -np.inf),
+     lambda x: (x.max(), 10 * x.max())),
+    # 2(x − θ) on θ < x < θ + 1: each score −1/(x − θ) < 0, so θ̂ = x_max − 1 (the smallest
+    # feasible value), though the density vanishes at the moving end x = θ
+    ("2*(x-theta)", "theta < x < theta + 1", xmax - 1,
+     lambda t, x: np.where((x >= t) & (x <= t + 1), np.log(2 * (x - t)), -np.inf),
+     lambda x: (x.max() - 1, x.min())),
+])
+def test_moving_support_monotone_term_by_term(density, support, mle, logpdf, window):
+    d = symmle.derive(density, params={"theta": "real" if "+ 1" in support else "positive"},
+                      support=support)
+    assert d.closed_form and d.method == {"theta": "support"}
+    assert _plain(d.mle["theta"]) == mle and d.second_order.verdict == "proven"
+    x = np.random.default_rng(12).uniform(0.5, 1.4, 80)
+    r = symmle.fit(density, x, derivation=d)
+    lo, hi = window(x)
+    best = so.minimize_scalar(lambda t: -np.sum(logpdf(t, x)), bounds=(lo, hi),
+                              method="bounded", options={"xatol": 1e-12})
+    assert r.estimates["theta"] == pytest.approx(best.x, abs=1e-6)
+    assert np.sum(logpdf(r.estimates["theta"], x)) >= -best.fun - 1e-9
