@@ -18,7 +18,8 @@ from sympy.matrices.exceptions import MatrixError
 from .bounded import bounded
 from .errors import DerivationTimeout
 from .latex import ELL, Inline, Prose, prose_str
-from .likelihood import LogLikelihood
+from .likelihood import LogLikelihood, var_domain
+from .notation import I, N
 from .solve import Solution, _probe_values
 from .spaces import Domain, prove_sign
 
@@ -116,6 +117,9 @@ def second_order(ll: LogLikelihood, solution: Solution, hessian: sp.Matrix,
     if solution.median is not None:
         return _median_order(ll, solution, domains, seconds)
     if ll.nonseparable:
+        each = _concave_per_observation(ll, domains, seconds)
+        if each is not None:
+            return each
         return Check("second_order", "undetermined",
                      "the Hessian involves every observation separately; the fit checks it "
                      "numerically at the estimate", hessian)
@@ -125,6 +129,8 @@ def second_order(ll: LogLikelihood, solution: Solution, hessian: sp.Matrix,
     except DerivationTimeout:
         concave, minors = None, []
     if concave:
+        sums = {st.symbol: st.sum for st in ll.statistics}  # Σ exp(−xᵢ/β), not _T0
+        minors = [sp.sympify(m).xreplace(sums) for m in minors]
         space = ", ".join(f"{p} in {model.domains[p].describe()}" for p in params)
         return Check("second_order", "proven",
                      _describe_minors(names, minors, f"for every {space} and every sample: ℓ "
@@ -179,6 +185,41 @@ def second_order(ll: LogLikelihood, solution: Solution, hessian: sp.Matrix,
         return Check("second_order", "disproven",
                      f"the Hessian at the root is not negative definite (minors {minors})", at_root)
     return Check("second_order", "undetermined", _numeric_evidence(ll, at_root), at_root)
+
+
+def _concave_per_observation(ll: LogLikelihood, domains: Mapping[sp.Symbol, Domain],
+                             seconds: float) -> Check | None:
+    """ℓ is a sum of log f(xᵢ | θ): when the Hessian of log f(x | θ) is negative definite for
+    every x of the support and every θ, so is ℓ's, and the root of the likelihood equations
+    (found numerically) is the unique global maximum (log-logistic shape, logistic location).
+    ``None`` when that is not proven (or the support moves with θ)."""
+    model = ll.model
+    if model.support_depends_on_params:
+        return None
+    x = model.var
+    params = list(ll.params)
+    try:
+        per_obs = bounded(lambda: sp.hessian(ll.log_density, params), seconds=seconds,
+                          what="the Hessian of one observation")
+        concave, minors = bounded(_negative_definite, per_obs,
+                                  {**domains, x: var_domain(model)}, model.simplices,
+                                  seconds=seconds, what="the concavity of one observation")
+    except DerivationTimeout:
+        return None
+    if not concave:
+        return None
+    space = ", ".join(f"{p} in {model.domains[p].describe()}" for p in params)
+    what = (f"d² log f/d{params[0]}² = {minors[0]} < 0" if len(minors) == 1 else
+            "the Hessian of log f(x | θ) is negative definite (leading minors " + ", ".join(
+                f"D{k} = {m}" for k, m in enumerate(minors, start=1)) + ")")
+    # shown as ℓ's own Hessian: the sum over the sample of the terms proven negative
+    obs = sp.IndexedBase(x.name)[I]
+    total = per_obs.applyfunc(lambda e: sp.Sum(sp.factor(e).xreplace({x: obs}), (I, 1, N)))
+    return Check("second_order", "proven",
+                 f"{what} for every x in the support and every {space}: ℓ, a sum of such "
+                 "terms, is strictly concave, so the root of the likelihood equations (found "
+                 "numerically) is the unique global maximum",
+                 total[0, 0] if len(params) == 1 else total)
 
 
 def _support_order(ll: LogLikelihood, solution: Solution, domains: dict) -> Check:

@@ -474,3 +474,23 @@ def test_moving_support_monotone_term_by_term(density, support, mle, logpdf, win
                               method="bounded", options={"xatol": 1e-12})
     assert r.estimates["theta"] == pytest.approx(best.x, abs=1e-6)
     assert np.sum(logpdf(r.estimates["theta"], x)) >= -best.fun - 1e-9
+
+
+@pytest.mark.parametrize("density, support, param, logpdf, sampler", [
+    ("beta*x**(beta-1)/(1+x**beta)**2", "x > 0", "beta", lambda t, x: st.fisk.logpdf(x, t),
+     lambda r: st.fisk.rvs(3, size=300, random_state=r)),
+    ("exp(-(x-mu))/(1+exp(-(x-mu)))**2", "real", "mu", lambda t, x: st.logistic.logpdf(x, t),
+     lambda r: r.logistic(1.5, 1, 300)),
+])
+def test_no_closed_form_but_concave_term_by_term(density, support, param, logpdf, sampler):
+    # log-logistic shape, logistic location: no closed form, and each observation's
+    # log-density is strictly concave, so the numeric root is the unique maximum ("undetermined")
+    d = symmle.derive(density, support=support,
+                      params={param: "positive" if param == "beta" else "real"})
+    assert not d.closed_form and d.second_order.verdict == "proven"
+    assert "strictly concave" in d.second_order.reason and "_T" not in d.second_order.reason
+    x = sampler(np.random.default_rng(21))
+    r = symmle.fit(density, x, derivation=d)
+    best = so.minimize_scalar(lambda t: -np.sum(logpdf(t, x)), bounds=(-20, 20) if param == "mu"
+                              else (0.01, 20), method="bounded", options={"xatol": 1e-12})
+    assert r.estimates[param] == pytest.approx(best.x, rel=1e-6, abs=1e-8)
