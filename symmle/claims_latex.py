@@ -28,7 +28,7 @@ _GREEK = ("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iot
 _FUNCS = {"log": "log", "ln": "log", "exp": "exp", "sqrt": None, "Gamma": "gamma",
           "psi": "digamma", "sin": "sin", "cos": "cos", "tan": "tan", "operatorname": None}
 _SPACES = {",", ";", ":", "!", "quad", "qquad", " ", "displaystyle", "textstyle", "left",
-           "right", "bigl", "bigr", "Bigl", "Bigr", "big", "Big", "limits"}
+           "right", "bigl", "bigr", "Bigl", "Bigr", "big", "Big", "limits", "nolimits"}
 _TIMES = {"cdot", "times", "ast"}
 _HAT = {"hat", "widehat", "tilde", "widetilde"}
 _BAR = {"bar", "overline"}
@@ -340,6 +340,9 @@ class _Latex:
             self.i = m.end()
             return self.postfix(m.group())
         if ch.isascii() and ch.isalpha():
+            written = self.written_sum()
+            if written:
+                return self.postfix(written)
             self.i += 1
             ch = self.observation(ch)
             return self.postfix(ch, ch)
@@ -468,6 +471,18 @@ class _Latex:
             return "abs"
         raise self.fail(f"the delimiter '{token}' is not supported (write \\left( \\right) or "
                         "\\left| \\right| for an absolute value)", start)
+
+    def written_sum(self) -> str | None:
+        """``x_1 + x_2 + \\dots + x_n`` (or ``\\cdots``, ``\\ldots``; ``X_i`` too) is Σ xᵢ."""
+        if len(self.var) != 1:
+            return None
+        v = f"[{self.var}{self.var.upper()}]"
+        one = rf"{v}_(?:1|\{{1\}})\s*\+\s*(?:{v}_(?:2|\{{2\}})\s*\+\s*)?"
+        m = re.compile(one + rf"\\[lc]?dots\s*\+\s*{v}_(?:n|\{{n\}})").match(self.text, self.i)
+        if not m:
+            return None
+        self.i = m.end()
+        return f"sum({self.var}[i])"
 
     def observation(self, name: str) -> str:
         """A capital letter for the observation (X_i, \\bar X for x, as textbooks write the

@@ -443,6 +443,10 @@ def test_a_sample_no_parameter_fits_is_refused(data):
     ("uniform", r"X_{(n)}", "correct"),
     ("uniform", r"2\overline{X}", "wrong"),
     ("laplace", r"\mu=\tilde X", "correct"),
+    ("exponential_scale", r"\frac{x_1 + x_2 + \dots + x_n}{n}", "correct"),
+    ("exponential_scale", r"\frac{X_1+\cdots+X_n}{n}", "correct"),
+    ("exponential_scale", r"\frac{x_1 + \dots + x_n}{n - 1}", "wrong"),
+    ("exponential_scale", r"\frac{1}{n}\sum\nolimits_{i=1}^n x_i", "correct"),
 ])
 def test_capital_x_for_the_random_sample(model, claim, verdict):
     # textbooks write the sample as X_1, ..., X_n: "unknown name 'Xi'" before
