@@ -297,13 +297,28 @@ def _split_coefficient(term: sp.Expr, keep: set[sp.Symbol]) -> tuple[sp.Expr, sp
 
 def _statistic_assumptions(h: sp.Expr, domains: Mapping[sp.Symbol, Domain],
                            x: sp.Symbol) -> dict[str, bool]:
-    """Sign of Σ h(x_i) from the sign of h on the support."""
+    """Sign of Σ h(x_i) from the sign of h on the support. On a continuous support, h ≥ 0
+    with finitely many zeros (|x|, x², log(x)²) gives Σ h(x_i) > 0 with probability one: every
+    observation at a zero of h has probability zero."""
     if prove_sign(h, domains, "positive") is True:
         return {"positive": True}
     if prove_sign(h, domains, "negative") is True:
         return {"negative": True}
-    if h.is_nonnegative:
-        return {"nonnegative": True}
-    if h.is_nonpositive:
-        return {"nonpositive": True}
+    for sign, strict in (("nonnegative", "positive"), ("nonpositive", "negative")):
+        if getattr(h, f"is_{sign}") or prove_sign(h, domains, sign) is True:
+            if not domains[x].integer and _finitely_many_zeros(h, x):
+                return {strict: True}
+            return {sign: True}
     return {"real": True}
+
+
+def _finitely_many_zeros(h: sp.Expr, x: sp.Symbol) -> bool:
+    """Whether h(x) = 0 has finitely many real solutions (SymPy's solve, bounded)."""
+    from .bounded import bounded
+    from .errors import DerivationTimeout
+
+    try:
+        roots = bounded(sp.solve, h, x, seconds=0.5, what="the zeros of a statistic")
+    except (DerivationTimeout, NotImplementedError, ValueError, TypeError):
+        return False
+    return isinstance(roots, list) and not any(x in r.free_symbols for r in roots)

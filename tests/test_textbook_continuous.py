@@ -498,3 +498,19 @@ def test_no_closed_form_but_concave_term_by_term(density, support, param, logpdf
     best = so.minimize_scalar(lambda t: -np.sum(logpdf(t, x)), bounds=(-20, 20) if param == "mu"
                               else (0.01, 20), method="bounded", options={"xatol": 1e-12})
     assert r.estimates[param] == pytest.approx(best.x, rel=1e-6, abs=1e-8)
+
+
+@pytest.mark.parametrize("model, kwargs, verdict", [
+    # Σ|xᵢ| > 0 with probability one on a continuous support: θ̂ = Σ|xᵢ|/n is inside (0, ∞)
+    ("exp(-abs(x)/theta)/(2*theta)", dict(params={"theta": "positive"}, support="real"),
+     "proven"),
+    ("laplace_scale", {}, "proven"),
+    ("exp(-log(x)**2/(2*s2))/(x*sqrt(2*pi*s2))", dict(params={"s2": "positive"},
+                                                     support="x > 0"), "proven"),
+    # a Poisson sample of zeros has positive probability: λ̂ = 0 is on the boundary
+    ("poisson", {}, "undetermined"),
+])
+def test_boundary_check_with_probability_one(model, kwargs, verdict):
+    d = symmle.derive(model, **kwargs)
+    (boundary,) = [c for c in d.checks if c.name == "boundary"]
+    assert boundary.verdict == verdict, boundary.reason
