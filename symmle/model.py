@@ -319,11 +319,32 @@ def _from_strings(density: str, *, var: str | None, params: ParamSpec, known: Pa
         raise ModelSpecError(
             f"the support of {var_name} is missing: give it, e.g. '0 < {var_name} < 1', "
             f"'{var_name} > 0' or '{{0, 1, 2, ...}}'", where="support")
+    translated = []
     if _looks_latex(density):  # \theta e^{-\theta x}, e^{-x}, $...$
         density = _squared_names(claims_latex.latex_density(density, var_name),
                                  [*known_specs, *param_specs])
+        translated.append(("density", density))
     if isinstance(support, str) and _looks_latex(support):  # 0 < x < \theta
         support = claims_latex.latex_support(support, var_name)
+        translated.append(("support", support))
+    try:
+        return _from_plain(density, var_name, param_specs, known_specs, support, notes,
+                           latex_names)
+    except (ParseError, UnknownNameError) as err:
+        # the caret points into the translation: say so on the first line
+        for what, _ in translated:
+            if err.message.startswith(f"{what}: "):
+                err.message = f"{what} (translated from LaTeX): " + err.message[len(what) + 2:]
+                err.args = (err.message,)
+                break
+        raise
+
+
+def _from_plain(density: str, var_name: str, param_specs: dict, known_specs: dict,
+                support: "str | Support", notes: list[str],
+                latex_names: Mapping[str, str] | None) -> Model:
+    """:func:`_from_strings` once LaTeX is translated: the declared and inferred names, the
+    support and the density parsed with the symbols their domains give."""
     used = parsing.names_in(density)
     support_names = (parsing.support_names(support, var_name) if isinstance(support, str)
                      else [])

@@ -514,3 +514,14 @@ def test_boundary_check_with_probability_one(model, kwargs, verdict):
     d = symmle.derive(model, **kwargs)
     (boundary,) = [c for c in d.checks if c.name == "boundary"]
     assert boundary.verdict == verdict, boundary.reason
+
+
+@pytest.mark.parametrize("density, support, where", [
+    (r"\theta e^{-\theta y}", "x > 0", "density"),
+    (r"\theta e^{-\theta x}", r"x > \phi", "support"),
+])
+def test_an_error_in_a_translated_latex_model_says_so(density, support, where):
+    with pytest.raises(symmle.errors.UnknownNameError) as info:
+        symmle.derive(density, support=support, params=["theta:positive"])
+    first = info.value.message.splitlines()[0]
+    assert first.startswith(f"{where} (translated from LaTeX): unknown name")
