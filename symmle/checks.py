@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Literal, Mapping, Sequence
+from typing import Any, Literal, Mapping, Sequence
 
 import sympy as sp
 from sympy.matrices.exceptions import MatrixError
@@ -18,7 +18,8 @@ from sympy.matrices.exceptions import MatrixError
 from .bounded import bounded
 from .errors import DerivationTimeout
 from .latex import ELL, Inline, Prose, prose_str
-from .likelihood import LogLikelihood
+from .likelihood import LogLikelihood, var_domain
+from .notation import I, N
 from .solve import Solution, _probe_values
 from .spaces import Domain, prove_sign
 
@@ -116,6 +117,9 @@ def second_order(ll: LogLikelihood, solution: Solution, hessian: sp.Matrix,
     if solution.median is not None:
         return _median_order(ll, solution, domains, seconds)
     if ll.nonseparable:
+        each = _concave_per_observation(ll, domains, seconds)
+        if each is not None:
+            return each
         return Check("second_order", "undetermined",
                      "the Hessian involves every observation separately; the fit checks it "
                      "numerically at the estimate", hessian)
@@ -125,6 +129,8 @@ def second_order(ll: LogLikelihood, solution: Solution, hessian: sp.Matrix,
     except DerivationTimeout:
         concave, minors = None, []
     if concave:
+        sums = {st.symbol: st.sum for st in ll.statistics}  # Σ exp(−xᵢ/β), not _T0
+        minors = [sp.sympify(m).xreplace(sums) for m in minors]
         space = ", ".join(f"{p} in {model.domains[p].describe()}" for p in params)
         return Check("second_order", "proven",
                      _describe_minors(names, minors, f"for every {space} and every sample: ℓ "
@@ -136,13 +142,24 @@ def second_order(ll: LogLikelihood, solution: Solution, hessian: sp.Matrix,
                      "ℓ could not be shown to be concave and there is no closed-form root; the "
                      "fit checks the Hessian numerically at the estimate", hessian)
     at_root = hessian.xreplace(solution.mle)
-    in_hat = _in_terms_of_estimate(stat_syms, len(params), solution.score, hessian, seconds)
-    if in_hat is not None:
+    # each way of writing the Hessian in θ̂ (solving the likelihood equations for one set of
+    # statistics) may decide the sign where another does not: N(θ, θ²) is decided with Σxᵢ
+    # eliminated (−(nθ̂² + Σxᵢ²)/θ̂⁴), not with Σxᵢ² eliminated (the sign of Σxᵢ is free)
+    in_hat = None
+    for in_hat in _in_terms_of_estimate(stat_syms, len(params), solution.score, hessian,
+                                        seconds, every=True):
         try:
-            verdict, minors = bounded(_negative_definite, in_hat, domains, model.simplices, seconds=seconds,
-                                      what="the second-order check")
+            verdict, minors = bounded(_negative_definite, in_hat, domains, model.simplices,
+                                      seconds=seconds, what="the second-order check")
         except DerivationTimeout:
             verdict, minors = None, []
+        if verdict is not None:
+            break
+    if in_hat is not None:
+        # statistics left in the Hessian are shown as the sums they stand for (Σxᵢ², not _T0)
+        sums = {st.symbol: st.sum for st in ll.statistics}
+        in_hat = in_hat.xreplace(sums)
+        minors = [sp.sympify(m).xreplace(sums) for m in minors]
         hats = ", ".join(f"{p}_hat" for p in names)
         space = " and ".join(f"{p}_hat in {model.domains[p].describe()}" for p in params)
         if verdict is True:
@@ -168,6 +185,41 @@ def second_order(ll: LogLikelihood, solution: Solution, hessian: sp.Matrix,
         return Check("second_order", "disproven",
                      f"the Hessian at the root is not negative definite (minors {minors})", at_root)
     return Check("second_order", "undetermined", _numeric_evidence(ll, at_root), at_root)
+
+
+def _concave_per_observation(ll: LogLikelihood, domains: Mapping[sp.Symbol, Domain],
+                             seconds: float) -> Check | None:
+    """ℓ is a sum of log f(xᵢ | θ): when the Hessian of log f(x | θ) is negative definite for
+    every x of the support and every θ, so is ℓ's, and the root of the likelihood equations
+    (found numerically) is the unique global maximum (log-logistic shape, logistic location).
+    ``None`` when that is not proven (or the support moves with θ)."""
+    model = ll.model
+    if model.support_depends_on_params:
+        return None
+    x = model.var
+    params = list(ll.params)
+    try:
+        per_obs = bounded(lambda: sp.hessian(ll.log_density, params), seconds=seconds,
+                          what="the Hessian of one observation")
+        concave, minors = bounded(_negative_definite, per_obs,
+                                  {**domains, x: var_domain(model)}, model.simplices,
+                                  seconds=seconds, what="the concavity of one observation")
+    except DerivationTimeout:
+        return None
+    if not concave:
+        return None
+    space = ", ".join(f"{p} in {model.domains[p].describe()}" for p in params)
+    what = (f"d² log f/d{params[0]}² = {minors[0]} < 0" if len(minors) == 1 else
+            "the Hessian of log f(x | θ) is negative definite (leading minors " + ", ".join(
+                f"D{k} = {m}" for k, m in enumerate(minors, start=1)) + ")")
+    # shown as ℓ's own Hessian: the sum over the sample of the terms proven negative
+    obs = sp.IndexedBase(x.name)[I]
+    total = per_obs.applyfunc(lambda e: sp.Sum(sp.factor(e).xreplace({x: obs}), (I, 1, N)))
+    return Check("second_order", "proven",
+                 f"{what} for every x in the support and every {space}: ℓ, a sum of such "
+                 "terms, is strictly concave, so the root of the likelihood equations (found "
+                 "numerically) is the unique global maximum",
+                 total[0, 0] if len(params) == 1 else total)
 
 
 def _support_order(ll: LogLikelihood, solution: Solution, domains: dict) -> Check:
@@ -251,15 +303,17 @@ def _median_order(ll: LogLikelihood, solution: Solution, domains: dict, seconds:
 
 
 def _in_terms_of_estimate(stat_syms: list[sp.Symbol], k: int, score: Sequence[sp.Expr],
-                          hessian: sp.Matrix, seconds: float) -> sp.Matrix | None:
+                          hessian: sp.Matrix, seconds: float, every: bool = False) -> Any:
     """The Hessian at a root of the score, written in θ̂ instead of the statistics.
 
     ℓ is linear in the statistics, so the likelihood equations are linear in them: solve them
     for as many statistics as there are parameters and substitute (T = nθ̂ for the Poisson).
-    The parameter symbols then stand for θ̂, and their domains decide the sign.
+    The parameter symbols then stand for θ̂, and their domains decide the sign. The form with
+    the fewest statistics left, or ``None``; with ``every``, the list of all the forms found,
+    fewest statistics left first (the caller tries each for a sign).
     """
     in_score = [t for t in stat_syms if any(t in e.free_symbols for e in score)]
-    best = None
+    found: list[tuple[int, int, sp.Matrix]] = []
     for combo in itertools.combinations(in_score, min(k, len(in_score))):
         try:
             roots = bounded(sp.solve, list(score), list(combo), dict=True, seconds=seconds,
@@ -270,17 +324,21 @@ def _in_terms_of_estimate(stat_syms: list[sp.Symbol], k: int, score: Sequence[sp
             continue
         out = hessian.xreplace(roots[0])
         left = sum(1 for t in stat_syms if t in out.free_symbols)
-        if best is None or left < best[0]:
-            best = (left, out)
+        found.append((left, len(found), out))
         if left == 0:
             break
-    if best is None:
-        return None
-    try:
-        return bounded(lambda m: m.applyfunc(lambda e: sp.factor(sp.cancel(e))), best[1],
-                       seconds=seconds, what="simplifying the Hessian")
-    except DerivationTimeout:
-        return best[1]
+    found.sort(key=lambda f: f[:2])
+    forms = [f[2] for f in (found if every else found[:1])]
+
+    def tidy(m: sp.Matrix) -> sp.Matrix:
+        try:
+            return bounded(lambda m: m.applyfunc(lambda e: sp.factor(sp.cancel(e))), m,
+                           seconds=seconds, what="simplifying the Hessian")
+        except DerivationTimeout:
+            return m
+    if every:
+        return [tidy(m) for m in forms]
+    return tidy(forms[0]) if forms else None
 
 
 def _numeric_evidence(ll: LogLikelihood, at_root: sp.Matrix) -> str:

@@ -3,7 +3,8 @@
 A small recursive-descent scanner, not SymPy's ``parse_latex``: it knows ``\\frac``, ``\\sum``
 and ``\\prod`` with the limits i = 1..n, ``\\log``/``\\ln``/``\\exp``, ``\\sqrt``, ``\\bar{x}``,
 ``\\overline{x}``, ``x_i``, ``x_{(1)}``, ``x_{(n)}``, ``\\max_i x_i``, ``\\min``, ``\\hat\\theta``,
-Greek letters, ``^{...}``, ``\\left( \\right)``, ``\\cdot``, spacing commands and implicit
+Greek letters, ``^{...}``, ``\\left( \\right)``, absolute values (``|x_i - \\mu|``,
+``\\left| \\right|``, ``\\lvert \\rvert``), ``\\cdot``, spacing commands and implicit
 multiplication, and refuses every other command with its position (``\\input``,
 ``\\write18``, ``\\def``, ...). Its output goes to the whitelist parser of :mod:`symmle.claims`;
 nothing here builds SymPy objects. Length and nesting are bounded before any recursion.
@@ -15,8 +16,8 @@ import re
 from . import parsing
 from .errors import ParseError
 
-__all__ = ["latex_to_plain", "latex_matrix", "is_latex", "MAX_LENGTH", "MAX_DEPTH",
-           "MATRIX_ENVIRONMENTS"]
+__all__ = ["latex_to_plain", "latex_matrix", "latex_density", "latex_support", "is_latex",
+           "MAX_LENGTH", "MAX_DEPTH", "MATRIX_ENVIRONMENTS"]
 
 MAX_LENGTH = parsing.MAX_LENGTH
 MAX_DEPTH = parsing.MAX_DEPTH
@@ -27,7 +28,7 @@ _GREEK = ("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iot
 _FUNCS = {"log": "log", "ln": "log", "exp": "exp", "sqrt": None, "Gamma": "gamma",
           "psi": "digamma", "sin": "sin", "cos": "cos", "tan": "tan", "operatorname": None}
 _SPACES = {",", ";", ":", "!", "quad", "qquad", " ", "displaystyle", "textstyle", "left",
-           "right", "bigl", "bigr", "Bigl", "Bigr", "big", "Big", "limits"}
+           "right", "bigl", "bigr", "Bigl", "Bigr", "big", "Big", "limits", "nolimits"}
 _TIMES = {"cdot", "times", "ast"}
 _HAT = {"hat", "widehat", "tilde", "widetilde"}
 _BAR = {"bar", "overline"}
@@ -133,6 +134,7 @@ class _Latex:
     def __init__(self, text: str, var: str, where: str) -> None:
         self.text, self.var, self.where = text, var, where
         self.i, self.depth = 0, 0
+        self.bars = 0  # bare |...| open around the current position
 
     # -- scanning ------------------------------------------------------------------------------
     def fail(self, message: str, pos: int | None = None) -> ParseError:
@@ -195,9 +197,11 @@ class _Latex:
         if self.i >= len(self.text):
             return True
         rest = self.text[self.i:]
-        if rest[0] in "+-)]}=,|" or any(rest.startswith(s) for s in stop):
+        if rest[0] in "+-)]}=," or any(rest.startswith(s) for s in stop):
             return True
-        return rest.startswith(("\\right", "\\}", "\\rbrace", "\\rangle"))
+        if rest[0] == "|":  # inside |...| a bar closes; outside, it opens an absolute value
+            return self.bars > 0
+        return rest.startswith(("\\right", "\\}", "\\rbrace", "\\rangle", "\\rvert"))
 
     def term(self, stop: tuple[str, ...]) -> str:
         self.skip_space()
@@ -336,7 +340,11 @@ class _Latex:
             self.i = m.end()
             return self.postfix(m.group())
         if ch.isascii() and ch.isalpha():
+            written = self.written_sum()
+            if written:
+                return self.postfix(written)
             self.i += 1
+            ch = self.observation(ch)
             return self.postfix(ch, ch)
         if ch in parsing.GREEK:
             self.i += 1
@@ -357,29 +365,48 @@ class _Latex:
                 self.i += 1
             self.depth -= 1
             return self.postfix(f"({inner})")
+        if ch == "|":
+            self.i += 1
+            self.enter()
+            self.bars += 1
+            inner = self.expr(stop=())
+            self.bars -= 1
+            self.skip_space()
+            if not self.text.startswith("|", self.i):
+                raise self.fail("expected '|' closing the absolute value", start)
+            self.i += 1
+            self.depth -= 1
+            return self.postfix(f"abs({inner})")
         if ch != "\\":
             raise self.fail(f"unexpected character {ch!r}")
         cmd = self.command()
+        if cmd in ("lvert", "vert"):
+            self.enter()
+            inner = self.expr(stop=("\\rvert", "\\vert"))
+            if not (self.at("\\rvert") or self.at("\\vert")):
+                raise self.fail(f"expected \\rvert closing \\{cmd}", start)
+            self.command()
+            self.depth -= 1
+            return self.postfix(f"abs({inner})")
         if cmd in ("left", "right"):
-            self.skip_space()
-            if self.text.startswith("\\", self.i):
-                self.command()
-            else:
-                self.i += 1
             if cmd == "right":
                 raise self.fail("unmatched \\right", start)
+            kind = self.delimiter(start)
             self.enter()
+            saved, self.bars = self.bars, 0  # bars inside \left| ... \right| are bare again
             inner = self.expr(stop=("\\right",))
+            self.bars = saved
             if not self.at("\\right"):
                 raise self.fail("expected \\right")
+            closing = self.i
             self.command()
-            self.skip_space()
-            if self.text.startswith("\\", self.i):
-                self.command()
-            else:
-                self.i += 1
+            if self.delimiter(closing) != kind:
+                raise self.fail("\\right does not match its \\left (an absolute value is "
+                                "\\left| ... \\right|)", closing)
             self.depth -= 1
-            return self.postfix(f"({inner})")
+            return self.postfix(f"abs({inner})" if kind == "abs" else f"({inner})")
+        if cmd in ("Gamma", "psi") and (self.at("(") or self.at("\\left(")):
+            return self.function(_FUNCS[cmd])  # Γ(α), ψ(α): the functions, not the letters
         if cmd in _GREEK:
             name = cmd.replace("var", "") if cmd.startswith("var") else cmd
             return self.postfix(name, name)
@@ -398,7 +425,7 @@ class _Latex:
                 raise self.fail("\\sqrt[k]{...} is not supported; write (...)^{1/k}")
             return self.postfix(f"sqrt({self.group()})")
         if cmd in _HAT:
-            inner = self.raw_group().lstrip("\\")
+            inner = self.observation(self.raw_group().lstrip("\\"))
             if cmd in ("tilde", "widetilde") and inner == self.var:  # \tilde{x}: the median
                 return self.postfix(f"{self.var}_med")
             if re.fullmatch(r"\\?[A-Za-z]+_\{?[A-Za-z0-9]+\}?", inner):  # \hat{x_m}
@@ -408,7 +435,7 @@ class _Latex:
             inner = inner.replace("var", "") if inner.startswith("var") else inner
             return self.postfix(f"{inner}_hat", f"{inner}_hat")
         if cmd in _BAR:
-            inner = self.raw_group().lstrip("\\")
+            inner = self.observation(self.raw_group().lstrip("\\"))
             if inner != self.var:
                 raise self.fail(f"\\{cmd} is only supported over the observation "
                                 f"'{self.var}'", start)
@@ -425,6 +452,42 @@ class _Latex:
                 raise self.fail(f"\\operatorname{{{name}}} is not supported", start)
             return self.function("log" if name == "ln" else name)
         raise self.fail(f"the LaTeX command '\\{cmd}' is not supported", start)
+
+    def delimiter(self, start: int) -> str:
+        """The delimiter after ``\\left`` or ``\\right``: ``"paren"`` for ( ) [ ] \\{ \\},
+        ``"abs"`` for | (an absolute value); any other (``\\|``, ``.``, ``\\langle``) is
+        refused, never read as plain parentheses."""
+        self.skip_space()
+        if self.text.startswith("\\", self.i):
+            token = self.command()
+        elif self.i < len(self.text):
+            token = self.text[self.i]
+            self.i += 1
+        else:
+            raise self.fail("expected a delimiter after \\left or \\right")
+        if token in ("(", ")", "[", "]", "{", "}", "lbrace", "rbrace"):
+            return "paren"
+        if token in ("|", "vert", "lvert", "rvert"):
+            return "abs"
+        raise self.fail(f"the delimiter '{token}' is not supported (write \\left( \\right) or "
+                        "\\left| \\right| for an absolute value)", start)
+
+    def written_sum(self) -> str | None:
+        """``x_1 + x_2 + \\dots + x_n`` (or ``\\cdots``, ``\\ldots``; ``X_i`` too) is Σ xᵢ."""
+        if len(self.var) != 1:
+            return None
+        v = f"[{self.var}{self.var.upper()}]"
+        one = rf"{v}_(?:1|\{{1\}})\s*\+\s*(?:{v}_(?:2|\{{2\}})\s*\+\s*)?"
+        m = re.compile(one + rf"\\[lc]?dots\s*\+\s*{v}_(?:n|\{{n\}})").match(self.text, self.i)
+        if not m:
+            return None
+        self.i = m.end()
+        return f"sum({self.var}[i])"
+
+    def observation(self, name: str) -> str:
+        """A capital letter for the observation (X_i, \\bar X for x, as textbooks write the
+        random sample) is the observation."""
+        return self.var if len(self.var) == 1 and name == self.var.upper() else name
 
     def function(self, name: str) -> str:
         self.skip_space()
@@ -474,6 +537,8 @@ class _Latex:
                         break
                 j += 1
             inner = self.text[start:j]
+            if len(self.var) == 1:  # \max\{X_1, \dots, X_n\}
+                inner = inner.replace(self.var.upper(), self.var)
             listing = re.sub(r"\\(left|right|[{}]|l?dots|cdots|ldots)|[\s,(){}\[\]_]", "", inner)
             if sub is None and not re.fullmatch(rf"({re.escape(self.var)}(i|1|2|n|\d)?)+",
                                                 listing or "-"):
@@ -544,3 +609,68 @@ def latex_to_plain(text: str, var: str = "x", where: str = "claim") -> str:
     if stripped.startswith("\\[") and stripped.endswith("\\]"):
         stripped = stripped[2:-2]
     return _Latex(stripped, var, where).translate()
+
+
+def latex_density(text: str, var: str = "x", where: str = "density") -> str:
+    """A density written in LaTeX (``\\theta e^{-\\theta x}``,
+    ``\\frac{1}{\\theta} e^{-x/\\theta}``) in symmle's plain syntax, for the whitelist parser
+    of :mod:`symmle.parsing`; ``x_m`` is the name ``xm``.
+
+    Examples
+    --------
+    >>> latex_density(r"\\theta e^{-\\theta x}")
+    'theta * (e)**((-(theta * x)))'
+    >>> latex_density(r"\\frac{\\beta^\\alpha}{\\Gamma(\\alpha)} x^{\\alpha-1}")
+    '(((beta)**(alpha)))/((gamma((alpha)))) * (x)**((alpha - 1))'
+    """
+    return latex_to_plain(text, var=var, where=where)
+
+
+_RELATIONS = {"le": "<=", "leq": "<=", "leqslant": "<=", "ge": ">=", "geq": ">=",
+              "geqslant": ">=", "lt": "<", "gt": ">"}
+_REALS = re.compile(r"\\mathbb\s*\{?\s*R\s*\}?|\\R(?![A-Za-z])")
+
+
+def latex_support(text: str, var: str = "x", where: str = "support") -> str:
+    """A support written in LaTeX (``0 < x < \\theta``, ``x \\geq \\theta``,
+    ``x \\in (0, \\theta)``, ``x \\in \\mathbb{R}``) in symmle's plain support syntax: each
+    side of a relation, or each end of an interval, is translated by :func:`latex_to_plain`.
+
+    Examples
+    --------
+    >>> latex_support(r"$0 \\le x < \\theta$")
+    '0 <= x < theta'
+    >>> latex_support(r"x \\in [\\theta, \\infty)")
+    'x in [theta, oo)'
+    """
+    if not isinstance(text, str):
+        raise ParseError(f"expected a string, got {type(text).__name__}", where=where)
+    if len(text) > MAX_LENGTH:
+        raise ParseError(f"input too long ({len(text)} characters; at most {MAX_LENGTH})",
+                         where=where)
+    body = text.strip().strip("$").strip()
+    body = _REALS.sub(" real ", body)
+    body = re.sub(r"\\(" + "|".join(_RELATIONS) + r")(?![A-Za-z])",
+                  lambda m: f" {_RELATIONS[m.group(1)]} ", body)
+    body = body.replace("≤", " <= ").replace("≥", " >= ")
+    m = re.fullmatch(r"\s*(.*?)\s*\\in(?![A-Za-z])\s*(.*)", body, re.S)
+    if m:  # x \in (a, b), x \in [a, \infty), x \in \mathbb{R}
+        name, rest = m.group(1), m.group(2).strip()
+        if rest == "real":
+            return f"{name} real"
+        iv = re.fullmatch(r"([(\[])(.*),(.*)([)\]])", rest, re.S)
+        if not iv:
+            raise ParseError("write the interval as x \\in (a, b), [a, b), ... or "
+                             "x \\in \\mathbb{R}", where=where)
+        ends = [latex_to_plain(e, var=var, where=where) for e in (iv.group(2), iv.group(3))]
+        return f"{name} in {iv.group(1)}{ends[0]}, {ends[1]}{iv.group(4)}"
+    pieces = re.split(r"(<=|>=|<|>)", body)
+    out = []
+    for k, piece in enumerate(pieces):
+        if k % 2:
+            out.append(piece)
+            continue
+        plain = latex_to_plain(piece, var=var, where=where) if piece.strip() else piece
+        out.append(plain if re.fullmatch(r"[A-Za-z0-9_.]+|-?\(?\d+\)?", plain.strip())
+                   else f"({plain})")
+    return " ".join(p.strip() for p in out)

@@ -433,9 +433,13 @@ class Problem:
     """
 
     def __init__(self, comp: Compiled, data: np.ndarray, known: Sequence[float],
-                 discrete: bool, data_sum: float | None = None) -> None:
+                 discrete: bool, data_sum: float | None = None,
+                 feasible: Callable[[Sequence[float]], bool] | None = None) -> None:
         self.comp, self.n, self.known = comp, int(data.size), list(known)
         self.data, self.discrete, self.data_sum = data, discrete, data_sum
+        # for a support that moves with θ: whether every observation of the whole sample lies
+        # in the support at θ (ℓ = −∞ elsewhere, though the formula of f may be finite there)
+        self.feasible = feasible
         self._last: tuple | None = None
         self._statistics: dict[sp.Symbol, float] = {}
 
@@ -527,6 +531,8 @@ class Problem:
         return self._sums(fn, self.values, *args)
 
     def value(self, theta: Sequence[float]) -> float:
+        if self.feasible is not None and not self.feasible(theta):
+            return -math.inf
         last = self._last
         if last is not None and last[0] == tuple(theta) and math.isfinite(last[1][0]):
             return last[1][0]  # ℓ at the point Newton stopped: no second pass over the data
@@ -546,6 +552,8 @@ class Problem:
         if self._last is not None and self._last[0] == key:
             return self._last[1]
         k = len(theta)
+        if self.feasible is not None and not self.feasible(theta):
+            return -math.inf, np.full(k, np.nan), np.full((k, k), np.nan)
         with np.errstate(all="ignore"):
             parts = [float(v) for v in self.comp.separable(*theta, *self.base)]
             if self.comp.has_terms and self.comp.factored is not None:

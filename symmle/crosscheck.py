@@ -202,6 +202,8 @@ def points(model: Model, count: int = 16, seed: int = 0, boundary: bool = True) 
         sample = _draw_sample(model, values, SIZES[len(out) % len(SIZES)], rng)
         if sample is not None and np.all(np.isfinite(sample)):
             out.append(Point(sample, values))
+    if boundary and out:
+        out += _space_end_points(model, out[0].values, seed)
     if boundary and model.support.kind != "interval" and out:
         base = out[0].values
         s = model.support.subs(base)
@@ -211,6 +213,26 @@ def points(model: Model, count: int = 16, seed: int = 0, boundary: bool = True) 
         for end in ends:
             if math.isfinite(end):
                 out.append(Point(np.full(3, end), base, boundary=True))
+    return out
+
+
+def _space_end_points(model: Model, base: dict[sp.Symbol, float], seed: int) -> list[Point]:
+    """Samples drawn with a parameter at a closed, finite end of its space (θ = 1 for
+    θ ∈ [1, ∞)): there an estimate capped by the space (θ̂ = max(x₍ₙ₎, 1)) differs from the
+    uncapped one on most samples, which random parameter values far from the end rarely show."""
+    rng = np.random.default_rng(seed + 1)
+    out = []
+    for p in model.params:
+        dom = model.domains[p]
+        for end, is_open in ((dom.lower, dom.left_open), (dom.upper, dom.right_open)):
+            value = _float(sp.sympify(end).subs(base))
+            if is_open or not math.isfinite(value):
+                continue
+            values = {**base, p: value}
+            for n in (3, 12):
+                sample = _draw_sample(model, values, n, rng)
+                if sample is not None and np.all(np.isfinite(sample)):
+                    out.append(Point(sample, values))
     return out
 
 

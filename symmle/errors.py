@@ -22,6 +22,7 @@ takes a code from 10 up::
     │   ├── NonNumericDataError      14  a value that is not a finite number (NaN, inf, text)
     │   └── OutOfSupportError        15  an observation outside the support
     ├── NonIdentifiableError          7
+    │   └── NonUniqueMLEError        34  the likelihood is flat on a set: the MLE is not unique
     ├── DerivationTimeout             8
     ├── ConvergenceError              9
     │   └── NoMaximumError           33  the likelihood has no maximum (separated data)
@@ -133,6 +134,20 @@ class NonIdentifiableError(SymmleError, ValueError):
     """The parameters are not identifiable from the likelihood (a flat direction)."""
 
     exit_code = 7
+
+
+class NonUniqueMLEError(NonIdentifiableError):
+    """The likelihood of every sample is flat on a set of parameter values, so the MLE is not
+    unique (Uniform(θ, θ + 1): L(θ) = 1 for every θ in [x₍ₙ₎ − 1, x₍₁₎]). ``intervals`` maps each
+    such parameter to the ends of its set of maximisers, SymPy expressions in the order
+    statistics (``fit`` evaluates them on the data)."""
+
+    exit_code = 34
+
+    def __init__(self, message: str, *, intervals: "dict | None" = None, **kwargs: object
+                 ) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.intervals = dict(intervals or {})
 
 
 class DerivationTimeout(SymmleError, TimeoutError):

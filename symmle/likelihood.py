@@ -99,9 +99,13 @@ class LogLikelihood(SampleNotation):
 
 
 def var_domain(model: Model) -> Domain:
-    """The support as a :class:`Domain` of the observation symbol (its interior hull)."""
+    """The support as a :class:`Domain` of the observation symbol: for a continuous support its
+    interior, since an end has probability zero (``0 <= x <= 1`` proves 1 − x > 0 as
+    ``0 < x < 1`` does); a discrete support keeps its ends."""
     s = model.support
-    return Domain(s.lower, s.upper, s.left_open, s.right_open, integer=s.discrete)
+    if not s.discrete:
+        return Domain(s.lower, s.upper, True, True)
+    return Domain(s.lower, s.upper, s.left_open, s.right_open, integer=True)
 
 
 def _positive(expr: sp.Expr, domains: Mapping[sp.Symbol, Domain]) -> bool:
@@ -176,6 +180,25 @@ def _split_term(term: sp.Expr, params: set[sp.Symbol], x: sp.Symbol,
     return sp.Mul(*g), sp.Mul(*h)
 
 
+def _beta_as_gammas(density: sp.Expr) -> sp.Expr:
+    """B(a, b) → Γ(a)Γ(b)/Γ(a + b), with ratios of Gammas whose arguments differ by an integer
+    cancelled: B(1, θ) = 1/θ, B(2, θ) = 1/(θ(θ + 1)) (as ``sympy.stats.Beta`` writes the
+    density), so that log B splits into logs of θ instead of staying a polygamma in the score.
+
+    Examples
+    --------
+    >>> t = sp.Symbol("theta", positive=True)
+    >>> _beta_as_gammas((1 - sp.Symbol("x"))**(t - 1) / sp.beta(1, t))
+    theta*(1 - x)**(theta - 1)
+    """
+    if not density.has(sp.beta):
+        return density
+    return density.replace(
+        lambda e: isinstance(e, sp.beta) and len(e.args) == 2,
+        lambda e: sp.gammasimp(sp.gamma(e.args[0]) * sp.gamma(e.args[1])
+                               / sp.gamma(e.args[0] + e.args[1])))
+
+
 def log_likelihood(model: Model) -> LogLikelihood:
     """Build ℓ(θ) of an i.i.d. sample in sufficient-statistic form.
 
@@ -207,7 +230,8 @@ def log_likelihood(model: Model) -> LogLikelihood:
     domains[x] = var_domain(model)
     token = _SIMPLICES.set(model.simplices)
     try:
-        logf = expand_log_proven(sp.log(model.density), domains, positive_argument=True)
+        logf = expand_log_proven(sp.log(_beta_as_gammas(model.density)), domains,
+                                 positive_argument=True)
     finally:
         _SIMPLICES.reset(token)
     terms: list[sp.Expr] = []
@@ -273,13 +297,28 @@ def _split_coefficient(term: sp.Expr, keep: set[sp.Symbol]) -> tuple[sp.Expr, sp
 
 def _statistic_assumptions(h: sp.Expr, domains: Mapping[sp.Symbol, Domain],
                            x: sp.Symbol) -> dict[str, bool]:
-    """Sign of Σ h(x_i) from the sign of h on the support."""
+    """Sign of Σ h(x_i) from the sign of h on the support. On a continuous support, h ≥ 0
+    with finitely many zeros (|x|, x², log(x)²) gives Σ h(x_i) > 0 with probability one: every
+    observation at a zero of h has probability zero."""
     if prove_sign(h, domains, "positive") is True:
         return {"positive": True}
     if prove_sign(h, domains, "negative") is True:
         return {"negative": True}
-    if h.is_nonnegative:
-        return {"nonnegative": True}
-    if h.is_nonpositive:
-        return {"nonpositive": True}
+    for sign, strict in (("nonnegative", "positive"), ("nonpositive", "negative")):
+        if getattr(h, f"is_{sign}") or prove_sign(h, domains, sign) is True:
+            if not domains[x].integer and _finitely_many_zeros(h, x):
+                return {strict: True}
+            return {sign: True}
     return {"real": True}
+
+
+def _finitely_many_zeros(h: sp.Expr, x: sp.Symbol) -> bool:
+    """Whether h(x) = 0 has finitely many real solutions (SymPy's solve, bounded)."""
+    from .bounded import bounded
+    from .errors import DerivationTimeout
+
+    try:
+        roots = bounded(sp.solve, h, x, seconds=0.5, what="the zeros of a statistic")
+    except (DerivationTimeout, NotImplementedError, ValueError, TypeError):
+        return False
+    return isinstance(roots, list) and not any(x in r.free_symbols for r in roots)

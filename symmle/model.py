@@ -12,7 +12,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import sympy as sp
 
-from . import guards, parsing
+from . import claims_latex, guards, parsing
 from .errors import (ModelSpecError, ParseError, UnknownNameError, UnsupportedModelError,
                      UnusedParameterError)
 from .spaces import Domain, Support
@@ -289,6 +289,28 @@ def parse_constraint(text: str, symbols: Mapping[str, sp.Symbol]) -> sp.Expr:
     return right - left if parts[1] == "<" else left - right
 
 
+def _squared_names(plain: str, declared: list[str]) -> str:
+    """``\\sigma^2`` is the declared ``sigma2`` (as in a claim), when ``sigma`` itself is not
+    declared: ``(sigma)**(2)`` becomes ``(sigma2)``, any other ``sigma`` ``sqrt(sigma2)``."""
+    for name in declared:
+        stem = name[:-1]
+        if not name.endswith("2") or not stem or stem in declared:
+            continue
+        plain = re.sub(rf"\({re.escape(stem)}\)\*\*\(2\)", f"({name})", plain)
+        plain = re.sub(rf"(?<![A-Za-z0-9_]){re.escape(stem)}(?![A-Za-z0-9_])", f"sqrt({name})",
+                       plain)
+    return plain
+
+
+def _looks_latex(text: str) -> bool:
+    """A backslash command, a braced super- or subscript, or math delimiters around the whole
+    text: then the string is LaTeX, translated by :mod:`symmle.claims_latex` (which refuses every
+    command it does not know) before the whitelist parser reads it."""
+    stripped = text.strip()
+    return bool(re.search(r"\\|[\^_]\s*\{", stripped)) or (
+        len(stripped) > 1 and stripped[0] == stripped[-1] == "$")
+
+
 def _from_strings(density: str, *, var: str | None, params: ParamSpec, known: ParamSpec,
                   support: "str | Support | None", latex_names: Mapping[str, str] | None) -> Model:
     var_name = _variable(var) if var else "x"
@@ -299,8 +321,35 @@ def _from_strings(density: str, *, var: str | None, params: ParamSpec, known: Pa
         raise ModelSpecError(
             f"the support of {var_name} is missing: give it, e.g. '0 < {var_name} < 1', "
             f"'{var_name} > 0' or '{{0, 1, 2, ...}}'", where="support")
+    translated = []
+    if _looks_latex(density):  # \theta e^{-\theta x}, e^{-x}, $...$
+        density = _squared_names(claims_latex.latex_density(density, var_name),
+                                 [*known_specs, *param_specs])
+        translated.append(("density", density))
+    if isinstance(support, str) and _looks_latex(support):  # 0 < x < \theta
+        support = claims_latex.latex_support(support, var_name)
+        translated.append(("support", support))
+    try:
+        return _from_plain(density, var_name, param_specs, known_specs, support, notes,
+                           latex_names)
+    except (ParseError, UnknownNameError) as err:
+        # the caret points into the translation: say so on the first line
+        for what, _ in translated:
+            if err.message.startswith(f"{what}: "):
+                err.message = f"{what} (translated from LaTeX): " + err.message[len(what) + 2:]
+                err.args = (err.message,)
+                break
+        raise
+
+
+def _from_plain(density: str, var_name: str, param_specs: dict, known_specs: dict,
+                support: "str | Support", notes: list[str],
+                latex_names: Mapping[str, str] | None) -> Model:
+    """:func:`_from_strings` once LaTeX is translated: the declared and inferred names, the
+    support and the density parsed with the symbols their domains give."""
     used = parsing.names_in(density)
-    support_names = parsing.names_in(support, "support") if isinstance(support, str) else []
+    support_names = (parsing.support_names(support, var_name) if isinstance(support, str)
+                     else [])
     for name in list(known_specs) + list(param_specs):
         if name == var_name:
             raise ModelSpecError(f"{name!r} is the observation variable; it cannot also be a "

@@ -25,7 +25,9 @@ import sympy as sp
 from .compile import EXTRA, Problem, compiled, prepare
 from .derivation import Derivation, derive
 from .errors import (ConvergenceError, DataError, EmptyDataError, ModelSpecError,
-                     NoMaximumError, NonNumericDataError, OutOfSupportError)
+                     NoMaximumError, NonNumericDataError, NonUniqueMLEError, OutOfSupportError,
+                     SymmleError)
+from .notation import N
 from .render import strict_json
 
 SUBSAMPLE = 4000  # observations used to compare starting values when terms do not separate
@@ -353,7 +355,24 @@ def _check_support(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, fl
     supp = _memo(d, ("support", *known.items()),
                  lambda: m.support.subs({k: sp.Float(v) for k, v in known.items()}))
     if _memo(d, ("moves", *known.items()), lambda: bool(supp.free_symbols)):
-        return  # a support that moves with θ: the order statistics decide
+        # a support that moves with θ: the order statistics decide, but an end that does not
+        # move (the 0 of 0 < x < θ) is checked here, rather than leaving no feasible θ
+        if supp.kind != "interval":
+            return
+        for end, is_open, side in ((supp.lower, supp.left_open, "min"),
+                                   (supp.upper, supp.right_open, "max")):
+            end = sp.sympify(end)
+            if end.free_symbols or not end.is_finite:
+                continue
+            if side not in seen:
+                seen[side] = float(data.min() if side == "min" else data.max())
+            first, bound = seen[side], float(end)
+            if side == "min" and (first < bound or (first == bound and is_open)) or \
+                    side == "max" and (first > bound or (first == bound and is_open)):
+                k = int(np.argmin(data) if side == "min" else np.argmax(data))
+                raise OutOfSupportError(f"observation {k + 1} (value {data[k]:g}) is outside "
+                                        f"the support {supp.describe(m.var.name)}")
+        return
     allowed = _memo(d, ("values", *known.items()), lambda: _finite_values(supp))
     if allowed is not None:
         outside = ~np.isin(data, allowed)
@@ -444,6 +463,71 @@ def _boundary(d: Derivation, prob: Problem, estimates: dict[str, float]
                    "value; no Wald standard error there")
 
 
+def _inside_on_sample(d: Derivation, prob: Problem, root: dict) -> bool | None:
+    """Whether a root of the likelihood equations (in the statistics) is a real point of the
+    parameter space on this sample; ``None`` when it cannot be evaluated."""
+    ll = d.log_likelihood
+    values = {st.symbol: sp.Float(prob.statistic(st.symbol)) for st in ll.statistics}
+    values[N] = sp.Integer(prob.n)
+    values.update({k: sp.Float(v) for k, v in zip(d.model.known, prob.known)})
+    for p in d.model.params:
+        try:
+            v = complex(sp.sympify(root[p]).xreplace(values).evalf(15))
+        except (TypeError, ValueError, KeyError):
+            return None
+        if abs(v.imag) > 1e-9 * max(1.0, abs(v.real)):
+            return False
+        if d.model.domains[p].contains(sp.Float(v.real)) is False:
+            return False
+    return True
+
+
+def _clamped(d: Derivation, prob: Problem, estimates: dict[str, float], value: float
+             ) -> tuple[float, str | None, dict[str, float]]:
+    """One parameter whose root of the likelihood equation lies beyond a closed end of its
+    space (x̄ < 0 for Normal(θ, 1) with θ ∈ [0, 1]; x̄ < 2 for an exponential mean θ ≥ 2): the
+    root is the only critical point, so ℓ is monotone on the space, and when the score at that
+    end points out of the space the MLE is the end itself (θ̂ = max(x̄, 0)). Returns ℓ there,
+    the reason and the estimates; ``(value, None, estimates)`` when this does not apply."""
+    params = d.model.params
+    sol = d.solution
+    if len(params) != 1 or sol.support is not None or sol.median is not None:
+        return value, None, estimates
+    # the closed form must be the only critical point in the space: every other root SymPy
+    # found is complex or proven outside the space for every sample, or, on this sample,
+    # complex or outside it
+    if not all("parameter space" in why or "not real" in why for _, why in sol.rejected):
+        return value, None, estimates
+    rejected = [r for r, _ in sol.rejected]
+    others = [r for r in sol.roots if r not in rejected and r != sol.mle]
+    if any(_inside_on_sample(d, prob, r) is not False for r in others):
+        return value, None, estimates
+    (p,) = params
+    root = estimates[p.name]
+    dom = d.model.domains[p]
+    lo, hi = float(dom.lower), float(dom.upper)
+    if not math.isfinite(root):
+        return value, None, estimates
+    if root < lo and not dom.left_open and math.isfinite(lo):
+        end, outward = lo, -1.0
+    elif root > hi and not dom.right_open and math.isfinite(hi):
+        end, outward = hi, 1.0
+    else:
+        return value, None, estimates
+    if dom.integer and end != round(end):
+        return value, None, estimates
+    at_end, grad, _ = prob.derivatives([end])
+    if not (math.isfinite(at_end) and math.isfinite(grad[0]) and grad[0] * outward >= 0):
+        return value, None, estimates
+    side = "below" if outward < 0 else "above"
+    note = (f"the root {p.name} = {root:g} of the likelihood equation lies {side} the parameter "
+            f"space {dom.describe()} and no other root lies in it, so the log-likelihood is "
+            f"monotone on the space; its slope at {p.name} = {end:g} points out of the space, "
+            f"so the MLE is that end, {p.name} = {end:g} (a boundary maximum, no Wald standard "
+            "error there)")
+    return at_end, note, {p.name: end}
+
+
 def _deferred(prob: Problem, data: np.ndarray, theta: Sequence[float],
               seen: Mapping[str, float]) -> Any:
     """ℓ(θ̂) as a function called on first access (see :class:`FitResult`), guarded against
@@ -509,7 +593,37 @@ def _moment_starts(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, fl
     return out
 
 
+def _feasibility(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float],
+                 seen: dict[str, float] | None = None) -> Any:
+    """For a support that moves with the parameters and no closed form (2(θ − x)/θ² on
+    (0, θ)): θ ↦ whether the whole sample lies in the support at θ, from its minimum and
+    maximum (the data check's, where it took them); ``None`` otherwise. Numeric search must
+    stay in that set: the formula of f can be finite outside it (3(θ − x)²/θ³ at θ < x)."""
+    params = d.model.params
+    supp = d.model.support
+    if not supp.free_symbols & set(params) or data.size == 0:
+        return None
+    seen = {} if seen is None else seen
+    lowest = seen["min"] if "min" in seen else float(data.min())
+    highest = seen["max"] if "max" in seen else float(data.max())
+    args = [*params, *known]
+    ends = _memo(d, ("support ends",), lambda: [sp.lambdify(args, sp.sympify(e), "math")
+                                                for e in (supp.lower, supp.upper)])
+    values = list(known.values())
+
+    def feasible(theta: Sequence[float]) -> bool:
+        try:
+            lo, hi = (float(end(*theta, *values)) for end in ends)
+        except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+            return False
+        return bool(lo <= lowest and highest <= hi)
+    return feasible
+
+
 def _candidates(d: Derivation, data: np.ndarray) -> list[list[float]]:
+    moving = d.model.support.free_symbols
+    # the whole sample's ends: a parameter of a moving support is feasible only beyond them
+    lowest, highest = (float(data.min()), float(data.max())) if moving else (0.0, 0.0)
     data = data[:: max(1, data.size // SUBSAMPLE)]  # scales only: a subsample is plenty
     mean_abs = float(np.mean(np.abs(data))) or 1.0
     spread = float(np.std(data)) or 1.0
@@ -527,6 +641,11 @@ def _candidates(d: Derivation, data: np.ndarray) -> list[list[float]]:
             vals = [hi - s for s in (0.3, 1.0, 3.0, mean_abs)]
         else:
             vals = sorted({center, float(np.mean(data)), 0.0, center - spread, center + spread})
+        if p in moving:  # just beyond the sample's ends, where the feasible set starts
+            steps = (1e-3, 0.01, 0.1, 0.5, 1.0, 3.0)
+            near = [e + sign * f * s for e, sign in ((highest, 1), (lowest, -1))
+                    for s in (spread, abs(e) or 1.0) for f in steps]
+            vals = sorted({*vals, *(v for v in near if lo < v < hi)})
         per_param.append(vals)
     grid = list(itertools.product(*per_param))
     if len(grid) > 400:
@@ -667,10 +786,14 @@ def _nelder_mead(d: Derivation, prob: Problem, start: Sequence[float], max_iter:
 def _standard_errors(d: Derivation, prob: Problem | None, theta: Sequence[float],
                      known: Mapping[sp.Symbol, float], n: int) -> dict[str, float | None]:
     params = d.model.params
-    if d.solution.support is not None:
-        # estimates from order statistics converge at rate n, not sqrt(n): no Wald standard
-        # error; the others from the observed information of the reduced likelihood
-        keep = [j for j, p in enumerate(params) if p not in d.solution.support.estimates]
+    moving = d.model.support.free_symbols & set(params)
+    if d.solution.support is not None or moving:
+        # estimates from order statistics converge at rate n, not sqrt(n), and a parameter of
+        # a moving support fails the regularity conditions even at an interior root (2(θ − x)/θ²
+        # converges at rate √(n log n)): no Wald standard error; the others from the observed
+        # information of the reduced likelihood
+        fixed = d.solution.support.estimates if d.solution.support is not None else {}
+        keep = [j for j, p in enumerate(params) if p not in fixed and p not in moving]
         out: dict[str, float | None] = {p.name: None for p in params}
         if keep and prob is not None:
             h = -prob.derivatives(theta)[2][np.ix_(keep, keep)]
@@ -792,6 +915,40 @@ def _order_statistics(comp: Any, data: np.ndarray, warnings: list[str],
     return out
 
 
+def _non_unique_on(exc: NonUniqueMLEError, data: Any,
+                   known_values: Mapping[str, float] | None) -> SymmleError:
+    """The same error with the set of maximisers evaluated on the sample (``[2.31, 2.87]``),
+    when its ends involve only the order statistics and known values; an
+    :class:`OutOfSupportError` when that set is empty (no parameter value fits the sample)."""
+    try:
+        arr = np.asarray(data, dtype=float).ravel()
+    except (TypeError, ValueError):
+        return exc
+    if arr.size == 0 or not np.all(np.isfinite(arr)):
+        return exc
+    values = {"x_min": float(arr.min()), "x_max": float(arr.max()), **(known_values or {})}
+    parts = []
+    for p, ends in exc.intervals.items():
+        nums = []
+        for end in ends:
+            end = sp.sympify(end)
+            end = end.xreplace({s: sp.Float(values[s.name]) for s in end.free_symbols
+                                if s.name in values})
+            nums.append(float(end) if not end.free_symbols else None)
+        if any(v is None or math.isnan(v) for v in nums):
+            return exc
+        lo, hi = nums
+        if lo > hi:
+            return OutOfSupportError(f"no {p} puts every observation in the support: the "
+                                     f"feasible set [{lo:.6g}, {hi:.6g}] of {p} is empty")
+        parts.append(f"on this sample every {p} in [{lo:.6g}, {hi:.6g}] maximises the "
+                     "likelihood")
+    if not parts:
+        return exc
+    return NonUniqueMLEError(f"{exc.message}; " + "; ".join(parts), intervals=exc.intervals,
+                             where=exc.where)
+
+
 def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = None,
         derivation: Derivation | None = None, **model_options: Any) -> FitResult:
     """Estimate the parameters of a model from data.
@@ -838,7 +995,10 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
                 model, model_options.get("var"), model_options.get("constraints"))):
             return fit_request(model, data, known_values=known_values, derivation=derivation,
                                **model_options)
-    d = derivation if derivation is not None else derive(model, **model_options)
+    try:
+        d = derivation if derivation is not None else derive(model, **model_options)
+    except NonUniqueMLEError as exc:
+        raise _non_unique_on(exc, data, known_values) from None
     if hasattr(d, "covariates"):  # a conditional model: data are columns, not one sample
         from .regression_fit import fit_conditional
 
@@ -862,7 +1022,9 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
         comp.mle is None and "finite" not in proofs)
     total = _check_data(d, arr, known, seen, need_sum, proofs.keys())
     n = int(arr.size)
-    prob = Problem(comp, arr, list(known.values()), d.model.discrete, data_sum=total)
+    feasible = _feasibility(d, arr, known, seen) if comp.mle is None else None
+    prob = Problem(comp, arr, list(known.values()), d.model.discrete, data_sum=total,
+                   feasible=feasible)
     if proofs:
         _confirm_proofs(d, prob, known, proofs)
     warnings: list[str] = []
@@ -881,6 +1043,16 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
             estimates = {k: math.nan for k in names}
         theta = [estimates[k] for k in names]
         converged = all(math.isfinite(v) for v in theta)
+        if converged and feasible is not None and not feasible(theta):
+            # the order statistics' estimate leaves an observation outside the support: no
+            # parameter value fits the sample (Uniform(θ, 2θ) with x_max > 2·x_min)
+            raise OutOfSupportError(
+                f"no parameter value puts every observation in the support "
+                f"{d.model.support.describe(d.model.var.name)} (the feasible set is empty: at "
+                + ", ".join(f"{k} = {v:g}" for k, v in estimates.items())
+                + f", where it would start, the sample's range [{float(arr.min()):g}, "
+                f"{float(arr.max()):g}] is not inside the support); the data do not come from "
+                "this model")
         method = dict(d.method)
         if converged and _in_domain(d, theta):
             ses = _standard_errors(d, prob, theta, known, n)
@@ -890,6 +1062,10 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
                 value = _deferred(prob, arr, theta, seen)
         else:
             value, note = _boundary(d, prob, estimates)
+            if note is None:
+                value, note, estimates = _clamped(d, prob, estimates, value)
+                if note is not None:
+                    theta = [estimates[k] for k in names]
             if note is None:
                 warnings.append("the closed-form estimate "
                                 + ", ".join(f"{k} = {v:g}" for k, v in estimates.items())
@@ -911,7 +1087,8 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
     # is then polished on the whole sample (the raw data are touched only for terms that do
     # not separate, so this matters for Cauchy, Weibull, Gumbel, ...)
     small = prob if n <= SUBSAMPLE or not comp.has_terms else Problem(
-        comp, arr[:: n // SUBSAMPLE], list(known.values()), d.model.discrete)
+        comp, arr[:: n // SUBSAMPLE], list(known.values()), d.model.discrete,
+        feasible=feasible)
     # the method of moments gives a consistent start in closed form where it exists; Newton
     # from it is taken when it converges, else (and without it) the best of a grid of starts
     results = []
@@ -925,7 +1102,8 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
     if not results:
         # ranking a few hundred grid points needs only rough values: 1000 observations
         tiny = small if small.n <= 2 * RANKING or not comp.has_terms else Problem(
-            comp, arr[:: n // RANKING], list(known.values()), d.model.discrete)
+            comp, arr[:: n // RANKING], list(known.values()), d.model.discrete,
+            feasible=feasible)
         starts = sorted(_candidates(d, arr), key=lambda t: -tiny.value(t))[:3]
         starts = [s for s in starts if math.isfinite(small.value(s))]
         if not starts:

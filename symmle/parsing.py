@@ -640,6 +640,28 @@ _SUPPORT_WORDS = {
 }
 
 
+def support_names(text: str, var: str) -> list[str]:
+    """Names used in a support, without its words (``real``, ``x positive``, ``nonnegative
+    integers``) and the ``in`` of ``x in (0, theta)``: with the parameters inferred, these are
+    not parameters.
+
+    Examples
+    --------
+    >>> support_names("x in (0, theta)", "x"), support_names("x real", "x")
+    (['x', 'theta'], [])
+    """
+    words = " ".join(text.split()).lower()
+    for prefix in (f"{var.lower()} in ", f"{var.lower()} ∈ ", f"{var.lower()} "):
+        if words.startswith(prefix) and words[len(prefix):] in _SUPPORT_WORDS:
+            return []
+    if words in _SUPPORT_WORDS:
+        return []
+    names = names_in(text, "support")
+    if len(names) > 1 and names[0] == var and names[1] == "in":
+        names.pop(1)
+    return names
+
+
 def parse_support(text: str, var: str, symbols: Mapping[str, sp.Symbol]) -> Support:
     """Parse where the density of ``var`` is positive.
 

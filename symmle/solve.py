@@ -21,7 +21,7 @@ from .likelihood import LogLikelihood
 from .median import MedianSolution, median_rule, reduced_likelihood
 from .notation import N, realify
 from .spaces import prove_sign
-from .support import SupportSolution, solve_support
+from .support import SupportSolution, interior_on_feasible_set, solve_support
 
 __all__ = ["Solution", "solve_likelihood"]
 
@@ -141,8 +141,17 @@ def solve_likelihood(ll: LogLikelihood, seconds: float = 10.0) -> Solution:
 def _solve_with_support(ll: LogLikelihood, score: tuple, seconds: float) -> Solution:
     """Support parameters from the order statistics, the others from the score equations."""
     if ll.nonseparable:
-        raise UnsupportedModelError("a support that moves with a parameter together with a "
-                                    "likelihood that does not separate is not derived yet")
+        if all(p in ll.model.support.free_symbols for p in ll.params):
+            try:  # the score of every observation has one sign on the support: an end
+                sup = solve_support(ll, seconds)
+            except UnsupportedModelError:
+                sup = None
+            if sup is not None:
+                return Solution(score, {p: sup.estimates[p] for p in ll.params},
+                                {p: "support" for p in ll.params}, True,
+                                "; ".join(sup.reasons.values()), support=sup)
+        # 2(θ − x)/θ² on (0, θ): an interior root on the feasible set
+        return _no_closed_form(ll, score, interior_on_feasible_set(ll, seconds))
     sup = solve_support(ll, seconds)
     rest = [p for p in ll.params if p not in sup.estimates]
     mle = dict(sup.estimates)
@@ -279,17 +288,24 @@ def _best_root(ll: LogLikelihood, roots: list[dict]) -> tuple[dict, str]:
     values = _probe_values(ll)
     if values is None:
         return roots[0], "the first was kept (no numeric probe was possible)"
-    scored = []
+    scored, outside = [], []
     for root in roots:
         point = {p: probe.to_float(root[p].subs(values)) for p in ll.params}
         if any(v is None for v in point.values()):
             continue
-        if not all(ll.model.domains[p].contains(sp.Float(v)) is not False
-                   for p, v in point.items()):
-            continue
         level = probe.to_float(ll.expr.subs(values).subs(point))
-        if level is not None:
-            scored.append((level, root))
+        if level is None:
+            continue
+        inside = all(ll.model.domains[p].contains(sp.Float(v)) is not False
+                     for p, v in point.items())
+        (scored if inside else outside).append((level, root))
+    if not scored and outside:
+        # none inside the space on the probe sample (a space such as θ >= 3): keep the root
+        # where ℓ is real and highest there, the unconstrained maximum, which the boundary
+        # check and the fit then compare with the space (rather than the first SymPy listed)
+        outside.sort(key=lambda lr: -lr[0])
+        return outside[0][1], ("the one with the highest log-likelihood on a probe sample "
+                               "(none was inside the parameter space there)")
     if not scored:
         return roots[0], "the first was kept (none could be evaluated on the probe sample)"
     scored.sort(key=lambda lr: -lr[0])

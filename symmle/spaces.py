@@ -205,7 +205,19 @@ class Support:
         return f"{var} in {{{lo}, {lo + 1}, ..., {self.upper}}}"
 
     def assumptions(self) -> dict[str, bool]:
-        """Assumptions for the observation symbol implied by the support."""
+        """Assumptions for the observation symbol implied by the support.
+
+        For a continuous support an end has probability zero, so ``0 <= x <= 1`` gives the
+        same assumptions as ``0 < x < 1`` (``positive``): the log-likelihood never sees x = 0,
+        and log x^a splits into a log x as it does for the open interval.
+
+        Examples
+        --------
+        >>> Support.interval(0, 1, False, False).assumptions()
+        {'real': True, 'positive': True}
+        >>> Support.integers(0).assumptions()
+        {'real': True, 'integer': True, 'nonnegative': True}
+        """
         out: dict[str, bool] = {"real": True}
         if self.discrete:
             if self.kind == "finite" and not all(sp.sympify(v).is_integer for v in self.values):
@@ -215,14 +227,14 @@ class Support:
         lo = sp.sympify(self.lower)
         lo_sign = _known_sign(lo)
         if lo != -oo and lo_sign is not None:
-            if lo_sign > 0 or (lo_sign == 0 and self.left_open and not self.discrete):
+            if lo_sign > 0 or (lo_sign == 0 and not self.discrete):
                 out["positive"] = True
             elif lo_sign == 0:
                 out["nonnegative"] = True
         hi = sp.sympify(self.upper)
         hi_sign = _known_sign(hi)
         if hi != oo and hi_sign is not None:
-            if hi_sign < 0 or (hi_sign == 0 and self.right_open and not self.discrete):
+            if hi_sign < 0 or (hi_sign == 0 and not self.discrete):
                 out["negative"] = True
             elif hi_sign == 0:
                 out["nonpositive"] = True

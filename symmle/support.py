@@ -11,17 +11,18 @@ those estimates substituted. Anything the engine cannot prove is reported, never
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import sympy as sp
 
 from .bounded import bounded
-from .errors import DerivationTimeout, UnsupportedModelError
-from .latex import ELL, Prose
+from .errors import DerivationTimeout, NonUniqueMLEError, UnsupportedModelError
+from .latex import ELL, Inline, Prose
 from .likelihood import LogLikelihood
 from .notation import order_statistics
 from .spaces import Domain, prove_sign
 
-__all__ = ["SupportSolution", "solve_support"]
+__all__ = ["SupportSolution", "solve_support", "interior_on_feasible_set"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class SupportSolution:
     open_ends
         Parameters whose estimate sits on an open end of the support: the supremum is then not
         attained, and the estimate is that of the closed support (the textbook convention).
+    space_bounds
+        Parameter → the end of its parameter space that also bounds the feasible set
+        (``theta >= 1``: θ̂ = max(x_max, 1)).
     """
 
     estimates: dict[sp.Symbol, sp.Expr]
@@ -48,6 +52,7 @@ class SupportSolution:
     order_statistics: tuple[sp.Symbol, sp.Symbol]
     open_ends: tuple[sp.Symbol, ...] = ()
     prose: dict[sp.Symbol, Prose] = field(default_factory=dict)
+    space_bounds: dict[sp.Symbol, sp.Expr] = field(default_factory=dict)
 
 
 def _facts(ll: LogLikelihood) -> tuple[dict[sp.Expr, sp.Expr], dict[sp.Symbol, Domain]]:
@@ -82,6 +87,81 @@ def _monotone(expr: sp.Expr, facts: dict, domains: dict, stats: dict) -> int:
     return 0
 
 
+def _limits(p: sp.Symbol, ends: list, facts: dict, domains: dict, stat_domains: dict,
+            seconds: float) -> tuple[list, list]:
+    """The feasible set of ``p`` from the support ends: its lower limits (``p >= root``) and
+    upper limits (``p <= root``), each ``(root, end, order statistic, open?)``."""
+    below, above = [], []
+    for bound, stat, side, is_open in ends:
+        if p not in bound.free_symbols:
+            continue
+        try:
+            roots = bounded(sp.solve, sp.Eq(bound, stat), p, seconds=seconds,
+                            what=f"solving the support end {bound} = {stat} for {p}")
+        except (DerivationTimeout, NotImplementedError, ValueError) as exc:
+            raise UnsupportedModelError(f"cannot solve the support end {bound} = {stat} for "
+                                        f"{p} ({exc})") from None
+        if len(roots) != 1:
+            raise UnsupportedModelError(f"the support end {bound} = {stat} has "
+                                        f"{len(roots)} solutions in {p}")
+        bound_slope = _monotone(sp.diff(bound, p), facts, domains, stat_domains)
+        if bound_slope == 0:
+            raise UnsupportedModelError(f"the support end {bound} is not monotone in {p}")
+        # upper end must stay >= x_max; lower end <= x_min
+        p_at_least = (side == "upper") == (bound_slope > 0)
+        (below if p_at_least else above).append((roots[0], bound, stat, is_open))
+    return below, above
+
+
+def _per_observation_slope(ll: LogLikelihood, p: sp.Symbol, seconds: float) -> int:
+    """+1 or −1 when ∂ log f(x | θ)/∂θ has that sign for every x of the support at θ, so that
+    ℓ′ = Σ ∂ log f(xᵢ | θ)/∂θ has it on the feasible set even though ℓ does not separate
+    ((1 + x/θ)/(1.5θ) on 0 < x < θ: 1/(θ + x) − 2/θ < 0); 0 when not proven. The support is
+    written x = l(θ) + (u(θ) − l(θ))·t with t in (0, 1) (or l(θ) + t, u(θ) − t with t > 0)."""
+    model = ll.model
+    lo, hi = sp.sympify(model.support.lower), sp.sympify(model.support.upper)
+    t = sp.Dummy("t", positive=True)
+    if lo.is_finite and hi.is_finite:
+        at, t_dom = lo + (hi - lo) * t, Domain(sp.Integer(0), sp.Integer(1))
+    elif lo.is_finite:
+        at, t_dom = lo + t, Domain(sp.Integer(0), sp.oo)
+    elif hi.is_finite:
+        at, t_dom = hi - t, Domain(sp.Integer(0), sp.oo)
+    else:
+        return 0
+    domains = {**{q: model.domains[q] for q in (*model.params, *model.known)}, t: t_dom}
+    try:
+        slope = bounded(lambda: sp.factor(sp.together(
+            sp.diff(ll.log_density, p).xreplace({model.var: at}))), seconds=seconds,
+            what="the score of one observation on the support")
+    except DerivationTimeout:
+        return 0
+    for want, sign in (("positive", 1), ("negative", -1)):
+        if prove_sign(slope, domains, want) is True:
+            return sign
+    return 0
+
+
+def _flat(p: sp.Symbol, below: list, above: list) -> None:
+    """ℓ does not involve ``p`` apart from the support: L is the same at every feasible value,
+    so every point of the feasible set is a maximiser. Raise :class:`NonUniqueMLEError` naming
+    that set (a textbook answer, not a failure to derive)."""
+    lower = sp.Max(*[c[0] for c in below]) if below else -sp.oo
+    upper = sp.Min(*[c[0] for c in above]) if above else sp.oo
+    if below and above:
+        where = f"{lower} <= {p} <= {upper}"
+        which = (f"any {p} in [{lower}, {upper}] is an MLE, for example the midpoint "
+                 f"{sp.together((lower + upper) / 2)}")
+    else:
+        where = f"{p} >= {lower}" if below else f"{p} <= {upper}"
+        which = f"every {p} with {where} is an MLE"
+    raise NonUniqueMLEError(
+        f"the MLE of {p} is not unique: the log-likelihood does not involve {p} except through "
+        f"the support, so the likelihood is the same at every {p} of the feasible set "
+        f"{where} (where every observation lies in the support) and zero outside it; {which}",
+        intervals={p: (lower, upper)})
+
+
 def solve_support(ll: LogLikelihood, seconds: float = 5.0) -> SupportSolution:
     """Estimate the parameters the support depends on from the order statistics.
 
@@ -90,6 +170,9 @@ def solve_support(ll: LogLikelihood, seconds: float = 5.0) -> SupportSolution:
     UnsupportedModelError
         When the smooth part is not proven monotone in such a parameter, or a bound cannot be
         solved for it.
+    NonUniqueMLEError
+        When the smooth part does not involve such a parameter: the likelihood is flat on the
+        feasible set, every point of which is an MLE (Uniform(θ, θ + 1)).
 
     Examples
     --------
@@ -119,31 +202,21 @@ def solve_support(ll: LogLikelihood, seconds: float = 5.0) -> SupportSolution:
     reasons: dict[sp.Symbol, str] = {}
     prose: dict[sp.Symbol, Prose] = {}
     open_ends = []
+    space_bounds: dict[sp.Symbol, sp.Expr] = {}
     for p in moving:
+        below, above = _limits(p, ends, facts, domains, stat_domains, seconds)
+        if sp.diff(ll.expr, p) == 0:
+            _flat(p, below, above)
         slope = _monotone(sp.diff(ll.expr, p), facts, domains, stat_domains)
+        each = ""
+        if slope == 0 and ll.nonseparable:
+            slope = _per_observation_slope(ll, p, seconds)
+            each = (f" (the term of each observation, d log f(x | {p})/d{p}, is "
+                    f"{'negative' if slope < 0 else 'positive'} for every x in the support)")
         if slope == 0:
             raise UnsupportedModelError(
                 f"the support depends on {p}, and the smooth part of the log-likelihood could "
                 f"not be proven monotone in {p} on the feasible set; this case is not derived yet")
-        below, above = [], []  # p >= root (lower limits of p), p <= root (upper limits)
-        for bound, stat, side, is_open in ends:
-            if p not in bound.free_symbols:
-                continue
-            try:
-                roots = bounded(sp.solve, sp.Eq(bound, stat), p, seconds=seconds,
-                                what=f"solving the support end {bound} = {stat} for {p}")
-            except (DerivationTimeout, NotImplementedError, ValueError) as exc:
-                raise UnsupportedModelError(f"cannot solve the support end {bound} = {stat} for "
-                                            f"{p} ({exc})") from None
-            if len(roots) != 1:
-                raise UnsupportedModelError(f"the support end {bound} = {stat} has "
-                                            f"{len(roots)} solutions in {p}")
-            bound_slope = _monotone(sp.diff(bound, p), facts, domains, stat_domains)
-            if bound_slope == 0:
-                raise UnsupportedModelError(f"the support end {bound} is not monotone in {p}")
-            # upper end must stay >= x_max; lower end <= x_min
-            p_at_least = (side == "upper") == (bound_slope > 0)
-            (below if p_at_least else above).append((roots[0], bound, stat, is_open))
         chosen = below if slope < 0 else above
         if not chosen:
             direction = "decreases" if slope < 0 else "increases"
@@ -152,12 +225,26 @@ def solve_support(ll: LogLikelihood, seconds: float = 5.0) -> SupportSolution:
                 "the MLE does not exist")
         value = chosen[0][0] if len(chosen) == 1 else (
             sp.Max(*[c[0] for c in chosen]) if slope < 0 else sp.Min(*[c[0] for c in chosen]))
+        # the parameter space bounds the feasible set too: Uniform(0, θ) with θ >= 1 has
+        # θ̂ = max(x_max, 1), not x_max (which may lie outside the space)
+        dom = model.domains[p]
+        end = sp.sympify(dom.lower if slope < 0 else dom.upper)
+        space: list = []
+        closed = not (dom.left_open if slope < 0 else dom.right_open)  # an open end: no max
+        if end.is_finite and closed:
+            capped = (sp.Max if slope < 0 else sp.Min)(value, end)
+            if capped != value:
+                value = capped
+                space = [(sp.Ge if slope < 0 else sp.Le)(p, end, evaluate=False)]
+                space_bounds[p] = space[0]
         estimates[p] = value
         if any(c[3] for c in chosen):
             open_ends.append(p)
-        words = ", ".join(f"{c[1]} {'>=' if c[2] == x_max else '<='} {c[2]}" for c in chosen)
+        words = ", ".join([f"{c[1]} {'>=' if c[2] == x_max else '<='} {c[2]}" for c in chosen]
+                          + [f"{b.lhs} {b.rel_op} {b.rhs} (the parameter space)" for b in space])
         reasons[p] = (f"dl/d{p} = {sp.diff(ll.expr, p)} is "
-                      f"{'negative' if slope < 0 else 'positive'} on the feasible set ({words}): "
+                      f"{'negative' if slope < 0 else 'positive'} on the feasible set ({words})"
+                      f"{each}: "
                       f"the log-likelihood {'decreases' if slope < 0 else 'increases'} in {p}, "
                       f"so it is largest at the {'smallest' if slope < 0 else 'largest'} feasible "
                       f"value, {p} = {value}; the score equation has no root there")
@@ -165,11 +252,106 @@ def solve_support(ll: LogLikelihood, seconds: float = 5.0) -> SupportSolution:
         for k, c in enumerate(chosen):
             bounds += [", "] * bool(k) + [(sp.Ge if c[2] == x_max else sp.Le)(c[1], c[2],
                                                                               evaluate=False)]
+        for b in space:
+            bounds += [", ", b, " (the parameter space)"]
         prose[p] = ("the score ", sp.Eq(sp.Derivative(ELL(*ll.params), p), sp.diff(ll.expr, p),
                           evaluate=False),
                     f" is {'negative' if slope < 0 else 'positive'} on the feasible set (", *bounds,
-                    f"): the log-likelihood {'decreases' if slope < 0 else 'increases'} in ", p,
+                    f"){each}: the log-likelihood {'decreases' if slope < 0 else 'increases'} in ", p,
                     f", so it is largest at the {'smallest' if slope < 0 else 'largest'} feasible "
                     "value, ", sp.Eq(p, value, evaluate=False), "; the score equation has no "
                     "root there")
-    return SupportSolution(estimates, reasons, (x_min, x_max), tuple(open_ends), prose)
+    return SupportSolution(estimates, reasons, (x_min, x_max), tuple(open_ends), prose,
+                           space_bounds)
+
+
+def interior_on_feasible_set(ll: LogLikelihood, seconds: float = 5.0) -> Prose:
+    """Why the MLE is an interior root when the support moves with a parameter and ℓ does not
+    separate (2(θ − x)/θ² on 0 < x < θ): the indicator gives the feasible set (θ ≥ x₍ₙ₎), the
+    density is zero at the moving end of the support, so L → 0 at the end of the feasible set
+    and the maximum is a root of the likelihood equation inside it, found numerically.
+
+    Raises
+    ------
+    UnsupportedModelError
+        When the density is not proven zero at the moving end (the maximum could then be at
+        the end of the feasible set or inside it), or the feasible set cannot be solved for.
+    """
+    model = ll.model
+    supp, x = model.support, model.var
+    if supp.kind != "interval":
+        raise UnsupportedModelError("a discrete support that moves with a parameter, together "
+                                    "with a likelihood that does not separate, is not derived "
+                                    "yet")
+    assumptions = {k: v for k, v in x.assumptions0.items()
+                   if k in ("real", "positive", "nonnegative", "integer", "negative")}
+    x_min, x_max = order_statistics(x, assumptions)
+    facts, domains = _facts(ll)
+    moving = [p for p in model.params if p in supp.free_symbols]
+    ends = []
+    lo, hi = sp.sympify(supp.lower), sp.sympify(supp.upper)
+    if lo.free_symbols & set(moving):
+        ends.append((lo, x_min, "lower", supp.left_open))
+    if hi.free_symbols & set(moving):
+        ends.append((hi, x_max, "upper", supp.right_open))
+    conditions: list = []
+    for p in moving:
+        below, above = _limits(p, ends, facts, domains, {}, seconds)
+        conditions += [(sp.Ge if c in below else sp.Le)(p, c[0], evaluate=False)
+                       for c in below + above]
+    vanish = []
+    for bound, _, _, _ in ends:
+        try:
+            at_end = bounded(sp.simplify, model.density.subs(x, bound), seconds=seconds,
+                             what="the density at the end of its support")
+        except DerivationTimeout:
+            at_end = None
+        if at_end != 0:
+            raise UnsupportedModelError(
+                f"the support moves with {', '.join(map(str, moving))} and the likelihood does "
+                f"not separate; the density is not zero at the end {x} = {bound} of the "
+                "support, so the maximum may be at the end of the feasible set or inside it: "
+                "this case is not derived yet")
+        vanish.append(bound)
+    far = _far_end_vanishes(model, moving, conditions, seconds)
+    parts: list = ["the indicator of the support makes the feasible set "]
+    for k, c in enumerate(conditions):
+        parts += [", "] * bool(k) + [c]
+    parts += ["; the density is zero at the moving end of the support ("]
+    for k, v in enumerate(vanish):
+        parts += [", "] * bool(k) + [Inline(r"f(@0 \mid @1) = 0", "f(@0 | @1) = 0", v,
+                                            model.params[0] if len(model.params) == 1
+                                            else sp.Tuple(*model.params))]
+    parts += ["), so the likelihood tends to zero at that end of the feasible set"]
+    if far is not None:
+        parts += [" and as ", far, ", so its maximum is inside it, at a root of the likelihood "
+                  "equation"]
+    else:
+        parts += ["; a maximum inside it is a root of the likelihood equation (that the "
+                  "likelihood also vanishes at the other end was not proven)"]
+    parts += ["; that equation involves every observation separately, so there is no closed "
+              "form: solve it numerically on the feasible set"]
+    return tuple(parts)
+
+
+def _far_end_vanishes(model: Any, moving: list, conditions: list, seconds: float
+                      ) -> Inline | None:
+    """``θ → ∞`` when the density tends to zero there for every x (2(θ − x)/θ² ~ 2/θ), so
+    that L does too at the open end of the feasible set θ ≥ x₍ₙ₎; ``None`` when not proven
+    (several moving parameters, a far end that is not infinite, SymPy undecided)."""
+    if len(moving) != 1:
+        return None
+    p = moving[0]
+    dom = model.domains[p]
+    lower_limits = any(isinstance(c, sp.GreaterThan) for c in conditions)
+    far = sp.sympify(dom.upper if lower_limits else dom.lower)
+    if not far.is_infinite:
+        return None
+    try:
+        value = bounded(sp.limit, model.density, p, far, seconds=seconds,
+                        what="the density as the parameter grows")
+    except (DerivationTimeout, NotImplementedError, ValueError, TypeError):
+        return None
+    if value != 0:
+        return None
+    return Inline(r"@0 \to @1", "@0 → @1", p, far)

@@ -11,7 +11,7 @@ import pytest
 import sympy as sp
 
 import symmle
-from symmle.errors import UnsupportedModelError
+from symmle.errors import NonUniqueMLEError, UnsupportedModelError
 from symmle.notation import I, N, X, equivalent
 
 S = lambda h: sp.Sum(h, (I, 1, N))  # noqa: E731
@@ -96,5 +96,34 @@ def test_support_parameter_standard_errors_are_not_wald():
 
 def test_flat_likelihood_is_reported_not_guessed():
     # Uniform(theta, theta + 1): L is 1 on the whole interval [x_max - 1, x_min]; no unique MLE
-    with pytest.raises(UnsupportedModelError, match="not be proven monotone"):
+    with pytest.raises(NonUniqueMLEError, match="not unique") as info:
         symmle.derive("1", params={"theta": "real"}, support="theta <= x <= theta + 1")
+    assert "[x_max - 1, x_min]" in info.value.message
+    (lower, upper), = info.value.intervals.values()
+    assert _plain(lower) == xmax - 1 and _plain(upper) == xmin
+
+
+@pytest.mark.parametrize("model, support, ends, lower, upper", [
+    ("1", "theta < x < theta + 1", lambda t: (t, t + 1), lambda x: x.max() - 1,
+     lambda x: x.min()),
+    ("1/2", "theta - 1 <= x <= theta + 1", lambda t: (t - 1, t + 1), lambda x: x.max() - 1,
+     lambda x: x.min() + 1),
+])
+def test_flat_likelihood_fit_names_the_set_of_maximisers(model, support, ends, lower, upper):
+    x = np.random.default_rng(4).uniform(2, 2.8, 50)
+    with pytest.raises(NonUniqueMLEError) as info:
+        symmle.fit(model, x, params={"theta": "real"}, support=support)
+    assert f"[{lower(x):.6g}, {upper(x):.6g}]" in info.value.message
+
+    def log_l(t):  # independently of symmle
+        a, b = ends(t)
+        return np.sum(np.where((x >= a) & (x <= b), np.log(float(sp.sympify(model))), -np.inf))
+
+    inside = np.linspace(lower(x), upper(x), 7)
+    assert len({log_l(t) for t in inside}) == 1 and np.isfinite(log_l(inside[0]))
+    assert log_l(lower(x) - 1e-3) == -np.inf and log_l(upper(x) + 1e-3) == -np.inf
+
+
+def test_flat_likelihood_with_no_feasible_value_is_out_of_support():
+    with pytest.raises(symmle.errors.OutOfSupportError, match="empty"):
+        symmle.fit("1", [0.0, 3.0], params={"theta": "real"}, support="theta < x < theta + 1")

@@ -249,6 +249,9 @@ def support_block(c: Context, p: sp.Symbol, estimate: sp.Expr) -> Any:
     why = c.support_solution.reasons.get(p, "") if c.support_solution else ""
     falling = "negative" in why
     conditions = [ind.args[0] for ind in c.indicators if p in ind.free_symbols]
+    space = c.support_solution.space_bounds.get(p) if c.support_solution else None
+    if space is not None:  # the parameter space cuts the feasible set too (θ >= 1)
+        conditions.append(space)
     note = ("The likelihood is positive only on the feasible set ", *join(conditions),
             ", where ℓ is ",
             "decreasing" if falling else "increasing", " in ", p, ", so the maximum is at the ",
@@ -480,10 +483,14 @@ def checks(c: Context) -> Any:
     """Support and boundary checks, and the engine's other checks with their verdicts."""
     m = c.model
     support = sp.Contains(c.var, m.support.as_set(), evaluate=False)
-    if c.moving:
-        text: list[Any] = ["The support ", support, " moves with the parameters, so L is not "
-                           "differentiable there: the support parameters come from the "
-                           "indicator above, not from the score."]
+    if c.moving and c.support_solution is None:  # an interior root on the feasible set
+        text: list[Any] = ["The support ", support, " moves with the parameters: the indicator "
+                           "restricts them to the feasible set, inside which the maximum is a "
+                           "root of the score (see above)."]
+    elif c.moving:
+        text = ["The support ", support, " moves with the parameters, so L is not "
+                "differentiable there: the support parameters come from the "
+                "indicator above, not from the score."]
     elif c.median_solution is not None:
         smooth = [p for p in c.params if p in c.equations]
         text = ["The support ", support, " does not depend on the parameters. "]
@@ -516,6 +523,11 @@ def checks(c: Context) -> Any:
 
 def insight(c: Context) -> tuple:
     """One line a student should take away."""
+    if c.mle is None and c.moving:
+        return ("There is no closed form: the MLE is a root of the likelihood equations inside "
+                "the feasible set, found numerically; the support moves with the parameter, so "
+                "the regularity conditions fail and the fit gives no Wald standard error for "
+                "it.",)
     if c.mle is None:
         return ("There is no closed form: the MLE is a root of the likelihood equations found "
                 "numerically, and the fit reports it with its standard error.",)
