@@ -74,9 +74,12 @@ class Solution:
 
 
 def _no_closed_form(ll: LogLikelihood, score: tuple, reason: str | Prose,
-                    profile: dict | None = None) -> Solution:
-    return Solution(score, None, {p: "numeric" for p in ll.params}, False, prose_str(reason),
-                    profile=profile or {}, prose=() if isinstance(reason, str) else reason)
+                    profile: dict | None = None, plain: str | None = None) -> Solution:
+    """No closed form, with ``reason`` as prose (strings and SymPy objects) and ``plain``, when
+    given, as its text (else the prose as text)."""
+    return Solution(score, None, {p: "numeric" for p in ll.params}, False,
+                    plain or prose_str(reason), profile=profile or {},
+                    prose=() if isinstance(reason, str) else reason)
 
 
 def solve_likelihood(ll: LogLikelihood, seconds: float = 10.0) -> Solution:
@@ -114,12 +117,24 @@ def solve_likelihood(ll: LogLikelihood, seconds: float = 10.0) -> Solution:
     except DerivationTimeout as exc:
         return _no_closed_form(ll, score, f"{exc}; no closed form was found, numeric route given",
                                _profile(ll, score, seconds))
-    except (NotImplementedError, ValueError, TypeError) as exc:
+    except (NotImplementedError, ValueError, TypeError):
         special = _special_functions(score)
-        why = (f"the likelihood equations involve {special}, which has no closed-form inverse"
-               if special else f"SymPy cannot solve the likelihood equations ({exc})")
-        return _no_closed_form(ll, score, f"{why}; no closed form: solve them numerically",
-                               _profile(ll, score, seconds))
+        if special:
+            why: str | Prose = (f"the likelihood equations involve {special}, which has no "
+                                "closed-form inverse; no closed form: solve them numerically")
+        else:  # SymPy's message names its internal symbols (_T0): state the equations instead
+            shown = [sp.Eq(ll.to_sample(e), 0, evaluate=False) for e in equations]
+            several = len(equations) > 1
+            head = "SymPy cannot solve the likelihood equation" + "s" * several + " "
+            tail = (f" for {', '.join(p.name for p in params)} in closed form: "
+                    + ("they are" if several else "it is") + " solved numerically")
+            prose: list = []
+            for k, e in enumerate(shown):
+                prose += [", "] * bool(k) + [e]
+            plain = head + ", ".join(f"{e.lhs} = 0" for e in shown) + tail
+            return _no_closed_form(ll, score, (head, *prose, tail), _profile(ll, score, seconds),
+                                   plain)
+        return _no_closed_form(ll, score, why, _profile(ll, score, seconds))
     kept, rejected = [], []
     for root in roots:
         why = _reject(ll, root)
