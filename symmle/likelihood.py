@@ -157,6 +157,17 @@ def _split_log(arg: sp.Expr, domains: Mapping[sp.Symbol, Domain], known_positive
         base, exp = arg.args
         if exp.is_real and _positive(base, domains):
             return exp * _split_log(base, domains, True)
+        if isinstance(base, sp.Mul) and exp.is_real:
+            # (a·b)^e = a^e·b^e for an integer e, or for a > 0 (then arg(a·b) = arg(b)):
+            # (λ·t)^y splits into λ^y·t^y, and log(λ^y) = y·log λ comes off
+            factors = sp.Mul.make_args(base)
+            pos = [f for f in factors if _positive(f, domains)]
+            if exp.is_integer or pos:
+                split = [f**exp for f in (factors if exp.is_integer else pos)]
+                rest = sp.Mul(*[f for f in factors if f not in pos]) if not exp.is_integer else 1
+                product = sp.Mul(*split) * rest**exp
+                if product != arg:
+                    return _split_log(product, domains, known_positive)
         return sp.log(arg)
     if arg.is_Rational and arg.is_positive and arg != 1:
         return sp.expand_log(sp.log(arg), force=True)  # numbers only: log(1/2) = -log(2)
