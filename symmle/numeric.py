@@ -330,6 +330,35 @@ def _on_edge(d: Derivation, name: str, value: float) -> bool:
     return any(math.isfinite(float(e)) and value == float(e) for e in (dom.lower, dom.upper))
 
 
+def _no_maximum_at_infinity(d: Derivation, estimates: dict[str, float]) -> None:
+    """A closed form that is ±∞ where the parameter's domain is open to infinity (θ̂ = log x̄
+    on a sample of zeros): ℓ increases all the way out, its supremum is not attained, and
+    there is no MLE. Raises NoMaximumError saying so; returns otherwise."""
+    for p in d.model.params:
+        v, dom = estimates[p.name], d.model.domains[p]
+        end = dom.lower if v < 0 else dom.upper
+        if math.isinf(v) and sp.sympify(end).is_infinite:
+            raise NoMaximumError(
+                f"no MLE for this sample: the closed form gives {p.name} = {v:g}, so the "
+                f"log-likelihood increases without reaching a maximum as {p.name} → "
+                f"{'-' if v < 0 else ''}oo (the condition of the derivation's boundary check "
+                "fails: for instance, every observation at the lowest value of the support)")
+
+
+def _snap_to_edge(d: Derivation, estimates: dict[str, float]) -> dict[str, float] | None:
+    """A numeric estimate within 10⁻⁶ (relative) of a finite end of its parameter's domain, put
+    on that end (p ≈ 4·10⁻⁹ → p = 0); None when no estimate is that close. Whether the maximum
+    is there is for :func:`_boundary` to decide, from ℓ approaching the end."""
+    snapped, moved = dict(estimates), False
+    for p in d.model.params:
+        dom, v = d.model.domains[p], estimates[p.name]
+        for end in (dom.lower, dom.upper):
+            e = float(end)
+            if math.isfinite(e) and math.isfinite(v) and abs(v - e) < 1e-6 * (1 + abs(e)):
+                snapped[p.name], moved = e, True
+    return snapped if moved else None
+
+
 def _boundary(d: Derivation, prob: Problem, estimates: dict[str, float]
               ) -> tuple[float, str | None]:
     """A closed-form root on the edge of the parameter space (p̂ = 1 with all successes):
@@ -758,6 +787,7 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
             else:
                 value = _deferred(prob, arr, theta, seen)
         else:
+            _no_maximum_at_infinity(d, estimates)
             value, note = _boundary(d, prob, estimates)
             if note is None:
                 warnings.append("the closed-form estimate "
@@ -818,6 +848,15 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
     if not ok:
         warnings.append("the numeric maximisation did not converge")
     estimates = {k: float(v) for k, v in zip(names, theta)}
+    edge = _snap_to_edge(d, estimates)
+    if edge is not None:  # the iterates ran into the edge of the parameter space
+        value, note = _boundary(d, prob, edge)
+        if note is not None and value >= prob.value(theta) - 1e-9 * (1 + abs(value)):
+            method = dict(d.method)
+            method.update({k: "boundary" for k in names if _on_edge(d, k, edge[k])})
+            return FitResult(edge, {k: None for k in names}, value + prob.constant, method,
+                             True, n, its, {k: float(v) for k, v in zip(names, start)},
+                             (*warnings, note), d, start_method)
     ses = _standard_errors(d, prob, theta, known, n)
     return FitResult(estimates, ses, _deferred(prob, arr, theta, seen), d.method, bool(ok), n, its,
                      {k: float(v) for k, v in zip(names, start)}, tuple(warnings), d,
