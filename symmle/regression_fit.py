@@ -28,7 +28,8 @@ import sympy as sp
 from .compile import numpy_fn
 from .conditional import describe_direction, flat_direction
 from .errors import (ConvergenceError, DataError, EmptyDataError, ModelSpecError,
-                     NonIdentifiableError, NonNumericDataError, NoMaximumError)
+                     NonIdentifiableError, NonNumericDataError, NoMaximumError,
+                     OutOfSupportError)
 from .model import ParamSpec
 from .notation import N
 from .numeric import FitResult, _check_data
@@ -247,6 +248,26 @@ def _no_maximum(d: ConditionalDerivation, prob: _Problem, theta: np.ndarray,
             f"{describe_direction(direction, d.model.params)}")
 
 
+def _impossible_row(d: ConditionalDerivation, prob: _Problem, theta: np.ndarray) -> None:
+    """ℓ is −∞ or undefined at the estimate: name the first observation whose density is zero,
+    negative or undefined there (a negative exposure tᵢ in Poisson(λtᵢ)) and raise."""
+    with np.errstate(all="ignore"):
+        per_row = np.broadcast_to(np.asarray(prob.f(prob.y, *prob.xs, *theta, *prob.known),
+                                             dtype=complex), prob.y.shape)
+    bad = np.flatnonzero(~np.isfinite(per_row) | (np.abs(per_row.imag) > 0))
+    if bad.size == 0:
+        return
+    i = int(bad[0])
+    m = d.model
+    row = ", ".join(f"{s.name} = {float(v[i]):g}"
+                    for s, v in zip([m.var, *m.covariates], [prob.y, *prob.xs]))
+    at = ", ".join(f"{p.name} = {float(t):g}" for p, t in zip(m.params, theta))
+    raise OutOfSupportError(
+        f"observation {i + 1} ({row}) has probability zero, or a density that is negative or "
+        f"undefined, under the model at the estimate ({at}): these data are not a sample the "
+        f"model allows (a covariate out of its range, such as a negative exposure?)")
+
+
 def fit_conditional(model: Any, data: Mapping[str, Any], *, var: str | None = None,
                     covariates: Sequence[str] | str | None = None, params: ParamSpec = None,
                     known: ParamSpec = None, known_values: Mapping[str, float] | None = None,
@@ -323,6 +344,9 @@ def fit_conditional(model: Any, data: Mapping[str, Any], *, var: str | None = No
         if not converged:
             raise ConvergenceError(f"Newton's method did not converge in {iterations} "
                                    "iterations")
+    value = prob.value(theta)
+    if not math.isfinite(value):
+        _impossible_row(d, prob, theta)
     h = prob.hessian(theta)
     ses: dict[str, float | None] = {p.name: None for p in m.params}
     try:
@@ -333,7 +357,7 @@ def fit_conditional(model: Any, data: Mapping[str, Any], *, var: str | None = No
         pass
     return RegressionFit(
         estimates={p.name: float(v) for p, v in zip(m.params, theta)},
-        standard_errors=ses, log_likelihood=prob.value(theta),
+        standard_errors=ses, log_likelihood=value,
         method={p.name: method for p in m.params}, converged=converged, n=int(y.size),
         iterations=iterations, start=None if method == "score" else
         {p.name: float(v) for p, v in zip(m.params, start)},
