@@ -22,10 +22,12 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from .bounded import bounded
 from .compile import EXTRA, Problem, compiled, prepare
 from .derivation import Derivation, derive
-from .errors import (ConvergenceError, DataError, EmptyDataError, ModelSpecError,
-                     NoMaximumError, NonNumericDataError, OutOfSupportError)
+from .errors import (ConvergenceError, DataError, DerivationTimeout, EmptyDataError,
+                     ModelSpecError, NoMaximumError, NonNumericDataError, OutOfSupportError)
+from .notation import N
 from .render import strict_json
 
 SUBSAMPLE = 4000  # observations used to compare starting values when terms do not separate
@@ -359,6 +361,35 @@ def _snap_to_edge(d: Derivation, estimates: dict[str, float]) -> dict[str, float
     return snapped if moved else None
 
 
+def _edge_value(d: Derivation, prob: Problem, estimates: dict[str, float]) -> float | None:
+    """ℓ (without its constant) at an estimate on the edge, exactly: the statistics go in
+    first, so a term whose statistic is 0 drops out (0·log(1 − p) at p = 1 with every
+    observation a success), then the parameters. None where ℓ has terms that do not separate
+    or the value is not finite."""
+    ll = d.log_likelihood
+    if ll.nonseparable:
+        return None
+    try:
+        values = {sym: sp.Rational(v) for sym, v in prob.statistics.items()}
+        values.update({N: sp.Integer(prob.n)})
+        values.update({k: sp.Rational(v) for k, v in zip(d.model.known, prob.known)})
+        at = {p: sp.Rational(estimates[p.name]) for p in d.model.params}
+        expr = ll.expr.xreplace(values)
+        value = bounded(lambda: float(sp.N(expr.xreplace(at))), seconds=1.0,
+                        what="ℓ on the boundary")
+        edge = [p for p in d.model.params if _on_edge(d, p.name, estimates[p.name])]
+        if not math.isfinite(value) and len(edge) == 1:  # 0·∞ there: the one-sided limit
+            (p,) = edge
+            side = "-" if estimates[p.name] == float(d.model.domains[p].upper) else "+"
+            rest = expr.xreplace({q: v for q, v in at.items() if q != p})
+            value = bounded(lambda: float(sp.N(sp.limit(rest, p, at[p], side))), seconds=2.0,
+                            what="ℓ on the boundary")
+    except (DerivationTimeout, TypeError, ValueError, ZeroDivisionError, OverflowError,
+            NotImplementedError):
+        return None
+    return value if math.isfinite(value) else None
+
+
 def _boundary(d: Derivation, prob: Problem, estimates: dict[str, float]
               ) -> tuple[float, str | None]:
     """A closed-form root on the edge of the parameter space (p̂ = 1 with all successes):
@@ -390,7 +421,9 @@ def _boundary(d: Derivation, prob: Problem, estimates: dict[str, float]
             f"gains {nearest - nearer:.3g} each time the distance to the boundary is divided "
             "by 10); the sample is degenerate for this model (for example, every observation "
             "equal, or too few observations)")
-    limit = nearer + (nearer - near) / 9  # the limit of a linear-in-distance approach
+    exact = _edge_value(d, prob, estimates)
+    # the limit of a linear-in-distance approach, where ℓ at the edge cannot be had exactly
+    limit = exact if exact is not None else nearer + (nearer - near) / 9
     names = ", ".join(f"{p.name} = {estimates[p.name]:g}" for p in edge)
     return limit, (f"the estimate {names} is on the boundary of the parameter space: the "
                    "log-likelihood increases all the way to it (the score points outward), so "
