@@ -248,6 +248,61 @@ def _no_maximum(d: ConditionalDerivation, prob: _Problem, theta: np.ndarray,
             f"{describe_direction(direction, d.model.params)}")
 
 
+def _edge_ends(d: ConditionalDerivation, theta: np.ndarray) -> list[float] | None:
+    """For each parameter, +1 or −1 (the inward direction) when it sits on a finite end of its
+    domain, 0 when inside; None when a parameter is outside or not finite."""
+    out = []
+    for p, v in zip(d.model.params, theta):
+        dom = d.model.domains[p]
+        lo, hi = (float(dom.lower) if dom.lower.is_finite else -math.inf,
+                  float(dom.upper) if dom.upper.is_finite else math.inf)
+        if not math.isfinite(v) or v < lo or v > hi:
+            return None
+        out.append(1.0 if v == lo else -1.0 if v == hi else 0.0)
+    return out
+
+
+def _edge_limit(d: ConditionalDerivation, prob: _Problem, theta: np.ndarray) -> float | None:
+    """ℓ's limit at a closed form on the edge of the parameter space (λ̂ = Σyᵢ/Σtᵢ = 0 when
+    every count is 0), when ℓ increases all the way to it; None when the estimate is not on
+    an edge or ℓ does not approach it from below. Raises NoMaximumError when ℓ grows without
+    bound there (log growth per decade closer)."""
+    inward = _edge_ends(d, theta)
+    if inward is None or not any(inward):
+        return None
+    step = np.array(inward)
+    near, nearer, nearest = (prob.value(theta + eps * step) for eps in (1e-7, 1e-8, 1e-9))
+    if not (math.isfinite(near) and math.isfinite(nearer) and nearer >= near):
+        return None
+    if (math.isfinite(nearest) and nearest - nearer > 0.5 * (nearer - near)
+            and nearest - nearer > 1e-6 * (1 + abs(nearest))):
+        names = ", ".join(f"{p.name} → {v:g}" for p, v, s in zip(d.model.params, theta, inward)
+                          if s)
+        raise NoMaximumError(f"no MLE for these data: the log-likelihood grows without bound "
+                             f"as {names}")
+    return nearer + (nearer - near) / 9
+
+
+def _boundary_fit(d: ConditionalDerivation, theta: np.ndarray, value: float, n: int,
+                  started: float) -> RegressionFit:
+    """The fit at a closed form on the boundary: no Wald standard error there, and a note."""
+    m = d.model
+    inward = _edge_ends(d, theta) or [0.0] * len(theta)
+    edge = [p.name for p, s in zip(m.params, inward) if s]
+    names = ", ".join(f"{p.name} = {float(v):g}" for p, v, s in zip(m.params, theta, inward)
+                      if s)
+    return RegressionFit(
+        estimates={p.name: float(v) for p, v in zip(m.params, theta)},
+        standard_errors={p.name: None for p in m.params}, log_likelihood=value,
+        method={p.name: ("boundary" if p.name in edge else "score") for p in m.params},
+        converged=True, n=int(n), iterations=0, start=None,
+        warnings=(f"the estimate {names} is on the boundary of the parameter space: the "
+                  "log-likelihood increases all the way to it, so the MLE is the boundary "
+                  "value; no Wald standard error there",),
+        covariates=tuple(c.name for c in m.covariates),
+        seconds=time.perf_counter() - started)
+
+
 def _impossible_row(d: ConditionalDerivation, prob: _Problem, theta: np.ndarray) -> None:
     """ℓ is −∞ or undefined at the estimate: name the first observation whose density is zero,
     negative or undefined there (a negative exposure tᵢ in Poisson(λtᵢ)) and raise."""
@@ -333,8 +388,12 @@ def fit_conditional(model: Any, data: Mapping[str, Any], *, var: str | None = No
                                                           *known_list)])
         method = "score"
         if not (np.all(np.isfinite(theta)) and _inside(d, theta)):
-            raise NonIdentifiableError("the closed-form estimate is not finite on these data "
-                                       "(a residual sum of squares of 0, or a singular design)")
+            edge = _edge_limit(d, prob, theta)
+            if edge is None:
+                raise NonIdentifiableError("the closed-form estimate is not finite on these "
+                                           "data (a residual sum of squares of 0, or a "
+                                           "singular design)")
+            return _boundary_fit(d, theta, edge, y.size, started)
     else:
         theta, iterations, converged = _newton(d, prob, start, max_iter)
         method = "numeric"
