@@ -157,7 +157,7 @@ def test_logseries_sample_of_ones_is_on_the_boundary():
                    support="{1,2,3,...}")
     assert r.estimates == {"p": 0.0} and r.method == {"p": "boundary"}
     assert r.standard_errors == {"p": None}
-    assert r.log_likelihood == pytest.approx(0.0, abs=1e-5)
+    assert r.log_likelihood == pytest.approx(0.0, abs=1e-12)  # the limit, not extrapolated
     assert any("boundary" in w for w in r.warnings)
     # an interior estimate close to the edge stays where it is
     small = symmle.fit(LOGSERIES, np.array([1] * 200 + [2] * 3), params={"p": "(0, 1)"},
@@ -433,3 +433,66 @@ def test_a_negative_exposure_is_named_not_fitted():
     r = symmle.fit(density, data, var="y", covariates=[cov], params=params, support=support)
     assert r.estimates["lambda"] == pytest.approx(4 / 4.5)
     assert np.isfinite(r.log_likelihood)
+
+
+@pytest.mark.parametrize("density, support, data, edge", [
+    ("p**x*(1-p)**(1-x)", "{0,1}", [1] * 20, 1.0),                # a Bernoulli of ones
+    ("theta**x*(1-theta)", "{0,1,2,...}", [0] * 20, 0.0),         # no failure counted
+    ("(1/mu)*(1-1/mu)**(x-1)", "{1,2,3,...}", [1] * 20, 1.0),     # geometric in its mean
+])
+def test_boundary_samples_of_pmfs_typed_by_hand(density, support, data, edge):
+    """The MLE is the end of the parameter space, ℓ there is exactly 0 (every observation has
+    probability 1 in the limit: 0·log 0 = 0), and no Wald standard error is claimed."""
+    name = "mu" if "mu" in density else "theta" if "theta" in density else "p"
+    domain = "(1, oo)" if name == "mu" else "(0, 1)"
+    r = symmle.fit(density, np.array(data), params={name: domain}, support=support)
+    assert r.estimates == {name: edge} and r.method == {name: "boundary"}
+    assert r.standard_errors == {name: None}
+    assert r.log_likelihood == 0.0
+
+
+BOREL = dict(model="exp(-mu*x)*(mu*x)**(x-1)/factorial(x)", params={"mu": "(0, 1)"},
+             support="{1,2,3,...}")
+
+
+@pytest.mark.parametrize("claims, step, missing", [
+    ({"score": r"\frac{\sum_i x_i}{\mu} - \sum_i x_i"}, "score", "-n/mu"),
+    ({"log_likelihood": r"\sum_i x_i\log\mu - \mu\sum_i x_i"}, "log_likelihood", "-n*log(mu)"),
+])
+def test_check_names_a_dropped_term(claims, step, missing):
+    """The Borel score is (Σxᵢ − n)/μ − Σxᵢ; leaving out −n/μ (or −n log μ in ℓ) is named."""
+    r = symmle.check(**BOREL, **claims)
+    assert r.steps[step].verdict == "wrong" and r.steps[step].slip == "a dropped term"
+    assert f"the term {missing} is missing" in r.steps[step].message
+
+
+def test_check_borel_right_claims():
+    r = symmle.check(**BOREL, score=r"\frac{\sum_i x_i - n}{\mu} - \sum_i x_i",
+                     mle=r"1 - \frac{1}{\bar x}", fisher=r"\frac{1}{\mu(1-\mu)}",
+                     log_likelihood=r"\left(\sum_{i=1}^n x_i - n\right)\log\mu"
+                                    r" - \mu\sum_{i=1}^n x_i")
+    assert r.all_correct, {k: v.message for k, v in r.steps.items()}
+    assert r.steps["log_likelihood"].verdict == "correct_up_to_constant"
+
+
+def test_conditional_closed_form_on_the_boundary():
+    """Every count 0: λ̂ = Σyᵢ/Σtᵢ = 0, the end of λ > 0, where ℓ = −λΣtᵢ is largest. It was
+    reported as non-identifiable ('a singular design'); it is the boundary, as for an i.i.d.
+    Poisson sample of zeros."""
+    density, cov, params, support, *_ = CONDITIONAL["poisson exposure"]
+    r = symmle.fit(density, {"y": np.zeros(3, dtype=int), "t": np.array([1.0, 2.0, 3.0])},
+                   var="y", covariates=[cov], params=params, support=support)
+    assert r.estimates == {"lambda": 0.0} and r.method == {"lambda": "boundary"}
+    assert r.standard_errors == {"lambda": None}
+    assert r.log_likelihood == pytest.approx(0.0, abs=1e-9)
+    assert any("boundary" in w for w in r.warnings)
+
+
+def test_regression_through_the_origin_fitting_exactly_has_no_mle():
+    """y = 2x exactly: σ̂² = RSS/n = 0 and ℓ → ∞ as σ² → 0, so there is no MLE (exit 33, as for
+    an i.i.d. normal sample of equal values), not a 'singular design'."""
+    density, cov, params, support, *_ = CONDITIONAL["through the origin"]
+    x = np.array([1.0, 2.0, 3.0])
+    with pytest.raises(NoMaximumError, match="sigma2 → 0"):
+        symmle.fit(density, {"y": 2 * x, "x": x}, var="y", covariates=[cov], params=params,
+                   support=support)
