@@ -496,3 +496,17 @@ def test_regression_through_the_origin_fitting_exactly_has_no_mle():
     with pytest.raises(NoMaximumError, match="sigma2 → 0"):
         symmle.fit(density, {"y": 2 * x, "x": x}, var="y", covariates=[cov], params=params,
                    support=support)
+
+
+@pytest.mark.parametrize("model, options", [
+    ("p*(1-p)**x", dict(params={"p": "(0, 1)"}, support="{0,1,2,...}")),
+    (LOGSERIES, dict(params={"p": "(0, 1)"}, support="{1,2,3,...}")),
+    ("geometric_failures", {}),
+    ("negative_binomial", {}),
+])
+def test_geometric_series_normalization_is_proven(model, options):
+    """Σ p(1 − p)^x = p·Piecewise((1/p, |p − 1| < 1), ...): the case is chosen on p in (0, 1)
+    once the Piecewise is folded to the top (it was 'undetermined', decided numerically)."""
+    d = symmle.derive(model, **options)
+    (norm,) = [c for c in d.checks if c.name == "normalization"]
+    assert norm.verdict == "proven", norm.reason
