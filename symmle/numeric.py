@@ -272,13 +272,18 @@ def _whole(data: np.ndarray) -> bool:
                for block in (data[k:k + CHUNK] for k in range(0, data.size, CHUNK)))
 
 
+def _number(v: float) -> sp.Expr:
+    """A known constant's value as SymPy shows it: 3, not 3.00000000000000."""
+    return sp.Integer(int(v)) if float(v).is_integer() else sp.Float(v)
+
+
 def _check_support(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float],
                    seen: dict[str, float], below: float | None, top: float | None) -> None:
     """The observations, known to be finite, inside the support (see :func:`_check_data`):
     ``below`` is a value no observation is below, ``top`` the maximum, where known."""
     m = d.model
     supp = _memo(d, ("support", *known.items()),
-                 lambda: m.support.subs({k: sp.Float(v) for k, v in known.items()}))
+                 lambda: m.support.subs({k: _number(v) for k, v in known.items()}))
     if _memo(d, ("moves", *known.items()), lambda: bool(supp.free_symbols)):
         return  # a support that moves with θ: the order statistics decide
     allowed = _memo(d, ("values", *known.items()), lambda: _finite_values(supp))
