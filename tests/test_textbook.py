@@ -510,3 +510,42 @@ def test_geometric_series_normalization_is_proven(model, options):
     d = symmle.derive(model, **options)
     (norm,) = [c for c in d.checks if c.name == "normalization"]
     assert norm.verdict == "proven", norm.reason
+
+
+# --- the zero-inflated Poisson: a density by cases ---------------------------------------------
+def test_zero_inflated_poisson_by_cases():
+    """A density string cannot hold cases, and says where they can go; a SymPy Piecewise of the
+    observation through the Python API is fitted numerically, as SciPy's optimiser does."""
+    from symmle.errors import ParseError
+
+    with pytest.raises(ParseError, match="not supported in a density string.*Piecewise"):
+        symmle.derive("Piecewise((w + (1-w)*exp(-lambda), Eq(x, 0)), (1, True))",
+                      params={"w": "(0, 1)", "lambda": "positive"}, support="{0,1,2,...}")
+    x = sp.Symbol("x", integer=True, nonnegative=True)
+    w, lam = sp.Symbol("w", positive=True), sp.Symbol("lambda", positive=True)
+    zip_pmf = sp.Piecewise((w + (1 - w) * sp.exp(-lam), sp.Eq(x, 0)),
+                           ((1 - w) * sp.exp(-lam) * lam**x / sp.factorial(x), True))
+    rng = np.random.default_rng(11)
+    data = rng.poisson(2.5, size=600)
+    data[rng.uniform(size=600) < 0.3] = 0
+    r = symmle.fit(zip_pmf, data, var="x", params={"w": "(0, 1)", "lambda": "positive"},
+                   support="{0,1,2,...}")
+    n0 = np.sum(data == 0)
+
+    def nll(u):
+        pw, pl = 1 / (1 + np.exp(-u[0])), np.exp(u[1])
+        rest = data[data > 0]
+        return -(n0 * np.log(pw + (1 - pw) * np.exp(-pl)) + np.sum(
+            np.log1p(-pw) - pl + rest * np.log(pl) - gammaln(rest + 1)))
+    ref = optimize.minimize(nll, [0.0, 0.0], method="BFGS", options={"gtol": 1e-10})
+    assert r.estimates["w"] == pytest.approx(1 / (1 + np.exp(-ref.x[0])), rel=1e-6)
+    assert r.estimates["lambda"] == pytest.approx(np.exp(ref.x[1]), rel=1e-6)
+    assert r.log_likelihood == pytest.approx(-ref.fun, rel=1e-10)
+
+
+def test_out_of_support_message_shows_a_whole_known_constant_as_an_integer():
+    from symmle.errors import OutOfSupportError
+
+    with pytest.raises(OutOfSupportError, match=r"outside the support x in \{0, 1, \.\.\., 3\}"):
+        symmle.fit(ODDS["model"], np.array([1, 5, 2]), params=ODDS["params"],
+                   known=ODDS["known"], support=ODDS["support"], known_values={"m": 3})
