@@ -549,3 +549,32 @@ def test_out_of_support_message_shows_a_whole_known_constant_as_an_integer():
     with pytest.raises(OutOfSupportError, match=r"outside the support x in \{0, 1, \.\.\., 3\}"):
         symmle.fit(ODDS["model"], np.array([1, 5, 2]), params=ODDS["params"],
                    known=ODDS["known"], support=ODDS["support"], known_values={"m": 3})
+
+
+def test_zero_truncated_binomial_separates():
+    """binomial(m, x)/(1 − (1 − p)^m) is positive, a function of x times one of p: each has
+    one sign, so its log splits and ℓ is in Σxᵢ (no term left 'not separating'); the Fisher
+    information is found, and equals the exact E[s²]; the fit agrees with SciPy."""
+    from scipy.stats import binom
+
+    model = "binomial(m,x)*p**x*(1-p)**(m-x)/(1-(1-p)**m)"
+    options = dict(params={"p": "(0, 1)"}, known={"m": "positive integer"},
+                   support="{1,2,...,m}")
+    d = symmle.derive(model, **options)
+    assert not d.log_likelihood.nonseparable and d.fisher_information is not None
+    pv, mv = 0.3, 5
+    x = np.arange(1, mv + 1)
+    f = binom.pmf(x, mv, pv) / (1 - (1 - pv)**mv)
+    s = x / pv - (mv - x) / (1 - pv) - mv * (1 - pv)**(mv - 1) / (1 - (1 - pv)**mv)
+    info = d.fisher_information[0, 0]
+    at = {q: {"p": pv, "m": mv}[q.name] for q in info.free_symbols}
+    assert float(info.subs(at)) == pytest.approx(float(np.sum(f * s * s)), rel=1e-10)
+    rng = np.random.default_rng(9)
+    data = rng.binomial(mv, pv, size=4000)
+    data = data[data > 0][:800]
+    r = symmle.fit(model, data, known_values={"m": mv}, **options)
+    nll = lambda v: -np.sum(data * np.log(v) + (mv - data) * np.log1p(-v)  # noqa: E731
+                            - np.log1p(-(1 - v)**mv))
+    ref = optimize.minimize_scalar(nll, bounds=(1e-9, 1 - 1e-9), method="bounded",
+                                   options={"xatol": 1e-12})
+    assert r.estimates["p"] == pytest.approx(ref.x, rel=1e-6)
