@@ -51,7 +51,7 @@ from .bounded import bounded
 from .claims import claims_by_parameter, fisher_claims, parse_claim
 from .crosscheck import Evaluator, Point, agree, compare as _numeric, points, same_sample_points
 from .derivation import Derivation, derive
-from .errors import DerivationTimeout, SymmleError
+from .errors import DerivationTimeout, SymmleError, UnsupportedModelError
 from .notation import I, N, median_statistic, order_statistics, to_symbols
 from .render import strict_json
 from .slips import Mutation, boundary_clamp, mutations
@@ -269,6 +269,7 @@ def check(model: Any, *, log_likelihood: str | None = None,
 
     started = time.perf_counter()
     d = derivation or derive(model, timeout=timeout, **model_kwargs)
+    _refuse_unsupported(d)
     m = d.model
     names = list(d.parameters)
     params = m.params
@@ -358,6 +359,23 @@ def check(model: Any, *, log_likelihood: str | None = None,
     return CheckReport(d, results, time.perf_counter() - started, len(pts), notes)
 
 
+def _refuse_unsupported(d: Any) -> None:
+    """The claims are about one sample x₁, …, xₙ: a model of another kind is refused, by name,
+    before any claim is read (its names, yᵢ and tᵢ or x1ᵢ, would otherwise be unknown)."""
+    if getattr(d, "covariates", None):
+        raise UnsupportedModelError(
+            f"symmle check handles one-sample models; this is a conditional model (response "
+            f"{d.model.var}, covariates {', '.join(str(c) for c in d.covariates)}), whose claims "
+            "it cannot check yet: compare with 'symmle derive' for the same model")
+    if not isinstance(d, Derivation):
+        variables = getattr(d.model, "vars", ())
+        shown = f" ({', '.join(str(v) for v in variables)})" if variables else ""
+        raise UnsupportedModelError(
+            f"symmle check handles one-sample models; this model has vector "
+            f"observations{shown}, whose claims it cannot check yet: compare with "
+            "'symmle derive' for the same model")
+
+
 def _truth(d: Derivation, kind: str, p: sp.Symbol | None,
            ) -> tuple[sp.Expr | None, dict[str, sp.Expr], str]:
     """The truth, alternatives accepted as correct (name → expr), and a note."""
@@ -416,9 +434,10 @@ def _judge(step: str, kind: str, p: sp.Symbol | None, claimed: sp.Expr, truth: s
             verdict = "correct_up_to_constant"
             msg = (f"your {what} is right up to an additive constant (a term free of the "
                    f"parameters, which does not change the MLE)")
-            if sym is None:
-                verdict = "correct_up_to_constant" if not _numeric(ce, te, pts)[0] else "equivalent"
-                msg = msg if verdict != "equivalent" else f"your {what} is right"
+            # a difference whose derivatives vanish may be a constant SymPy did not see is 0
+            # (n·log(−1/log(1 − p)) against −n·log(−log(1 − p))): the numbers decide
+            verdict = "correct_up_to_constant" if not _numeric(ce, te, pts)[0] else "equivalent"
+            msg = msg if verdict != "equivalent" else f"your {what} is right"
         else:
             verdict = "equivalent"
             msg = f"your {what} is right{form}, in another form than symmle's"
@@ -429,8 +448,13 @@ def _judge(step: str, kind: str, p: sp.Symbol | None, claimed: sp.Expr, truth: s
             msg += "; the numeric cross-check found too few points where both are defined"
         return StepVerdict(step, kind, p.name if p else None, verdict, msg, claimed, t,
                            decided_by=decided, source=text, matched=label)
-    # wrong: a counterexample against the main truth, and the slip that explains it
-    te = ev(truth)
+    # wrong: a counterexample against the main truth, and the slip that explains it; a Fisher
+    # information written with n is compared with that of the n observations, not n·I's factor
+    shown = what
+    if kind == "fisher" and N in claimed.free_symbols and "for the n observations" in alt:
+        te, shown = ev(alt["for the n observations"]), f"{what} for the n observations"
+    else:
+        te = ev(truth)
     clamp = boundary_clamp(d, p) if kind == "mle" else None
     target = ev(clamp) if clamp is not None else te
     num, where, a, b, k = _numeric(ce, target, pts, up)
@@ -442,10 +466,13 @@ def _judge(step: str, kind: str, p: sp.Symbol | None, claimed: sp.Expr, truth: s
     slip = _slip(claimed, d, kind, p, ev, pts, up, truth if kind == "fisher" else None)
     msg = f"your {what} is wrong"
     if where is not None:
+        # an MLE depends on the sample and the known constants (m), not on the parameters
+        values = {s: v for s, v in where.values.items()
+                  if kind != "mle" or s in d.model.known}
         msg += (f": with n = {where.sample.size}"
-                + (f" and {', '.join(f'{s.name} = {v:.4g}' for s, v in where.values.items())}"
-                   if kind != "mle" else "")
-                + f", yours gives {_fmt(a)} but the {what} is {_fmt(b)}")
+                + (f" and {', '.join(f'{s.name} = {v:.4g}' for s, v in values.items())}"
+                   if values else "")
+                + f", yours gives {_fmt(a)} but the {shown} is {_fmt(b)}")
     if slip is not None:
         msg += f". Most likely slip: {slip.name} ({slip.explain})"
     return StepVerdict(step, kind, p.name if p else None, "wrong", msg, claimed, truth,

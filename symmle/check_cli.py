@@ -174,6 +174,8 @@ def run_check(args: argparse.Namespace) -> tuple[str, int]:
         raise ParseError("--standalone goes with --format latex")
     known, _ = _known(args.known, values_allowed=False)
     kwargs = _model_kwargs(args, known)
+    if args.covariate:  # derived as such, so that check() can say what it does not handle
+        kwargs.update(var=args.var, covariates=args.covariate)
     claims: dict[str, Any] = {
         "log_likelihood": args.log_likelihood,
         "score": _claim_value(args.score, "score"),

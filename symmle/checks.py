@@ -129,8 +129,7 @@ def second_order(ll: LogLikelihood, solution: Solution, hessian: sp.Matrix,
     except DerivationTimeout:
         concave, minors = None, []
     if concave:
-        sums = {st.symbol: st.sum for st in ll.statistics}  # Σ exp(−xᵢ/β), not _T0
-        minors = [sp.sympify(m).xreplace(sums) for m in minors]
+        minors = [ll.to_sample(m) for m in minors]  # Σᵢ h(xᵢ), not the solver's symbols
         space = ", ".join(f"{p} in {model.domains[p].describe()}" for p in params)
         return Check("second_order", "proven",
                      _describe_minors(names, minors, f"for every {space} and every sample: ℓ "
@@ -177,14 +176,15 @@ def second_order(ll: LogLikelihood, solution: Solution, hessian: sp.Matrix,
                                   what="the second-order check")
     except DerivationTimeout:
         verdict, minors = None, []
+    minors, shown = [ll.to_sample(m) for m in minors], ll.to_sample(at_root)
     if verdict is True:
         return Check("second_order", "proven",
                      _describe_minors(names, minors, "at the root for every sample: a strict "
-                                      "local maximum"), at_root)
+                                      "local maximum"), shown)
     if verdict is False:
         return Check("second_order", "disproven",
-                     f"the Hessian at the root is not negative definite (minors {minors})", at_root)
-    return Check("second_order", "undetermined", _numeric_evidence(ll, at_root), at_root)
+                     f"the Hessian at the root is not negative definite (minors {minors})", shown)
+    return Check("second_order", "undetermined", _numeric_evidence(ll, at_root), shown)
 
 
 def _concave_per_observation(ll: LogLikelihood, domains: Mapping[sp.Symbol, Domain],
@@ -367,12 +367,23 @@ def interior_condition(ll: LogLikelihood, solution: Solution) -> Check | None:
     if solution.mle is None or solution.support is not None:
         return None
     model = ll.model
-    parts, always, conditions = [], True, []
+    parts, always, conditions, finite = [], True, [], []
     for p, value in solution.mle.items():
         dom = model.domains[p]
         for end, side in ((dom.lower, "lower"), (dom.upper, "upper")):
             end = sp.sympify(end)
             if end.is_infinite:
+                # an open end at infinity: the root must be finite, so every logarithm in it
+                # needs a positive argument (θ̂ = log(Σxᵢ/n) is −∞ on a sample of zeros)
+                for arg in sorted({a.args[0] for a in sp.sympify(value).atoms(sp.log)},
+                                  key=sp.default_sort_key):
+                    if prove_sign(arg, {}, "positive") is True or arg in finite:
+                        continue
+                    finite.append(arg)
+                    always = False
+                    shown = ll.to_sample(arg)
+                    parts.append(f"0 < {shown}")
+                    conditions.append(sp.StrictLessThan(0, shown, evaluate=False))
                 continue
             gap = value - end if side == "lower" else end - value
             if prove_sign(gap, {}, "positive") is True:
@@ -390,7 +401,8 @@ def interior_condition(ll: LogLikelihood, solution: Solution) -> Check | None:
     return Check("boundary", "undetermined",
                  "the root is the MLE only when it lies inside the parameter space: "
                  + " and ".join(parts) + "; on a sample where this fails the likelihood keeps "
-                 "increasing toward the boundary, and the MLE is the boundary value",
+                 "increasing toward the boundary, and the MLE is the boundary value"
+                 + (" (or, toward an infinite end, there is no MLE)" if finite else ""),
                  sp.And(*conditions, evaluate=False) if len(conditions) > 1 else conditions[0])
 
 

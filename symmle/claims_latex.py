@@ -1,7 +1,7 @@
 """Translate the LaTeX people write for a claimed step into symmle's plain claim syntax.
 
 A small recursive-descent scanner, not SymPy's ``parse_latex``: it knows ``\\frac``, ``\\sum``
-and ``\\prod`` with the limits i = 1..n, ``\\log``/``\\ln``/``\\exp``, ``\\sqrt``, ``\\bar{x}``,
+and ``\\prod`` with the limits i = 1..n, ``\\log``/``\\ln``/``\\exp``, ``\\sqrt``, ``\\binom``, ``\\bar{x}``,
 ``\\overline{x}``, ``x_i``, ``x_{(1)}``, ``x_{(n)}``, ``\\max_i x_i``, ``\\min``, ``\\hat\\theta``,
 Greek letters, ``^{...}``, ``\\left( \\right)``, absolute values (``|x_i - \\mu|``,
 ``\\left| \\right|``, ``\\lvert \\rvert``), ``\\cdot``, spacing commands and implicit
@@ -33,6 +33,7 @@ _TIMES = {"cdot", "times", "ast"}
 _HAT = {"hat", "widehat", "tilde", "widetilde"}
 _BAR = {"bar", "overline"}
 _FRAC = {"frac", "dfrac", "tfrac"}
+_BINOM = {"binom", "dbinom", "tbinom"}
 _SUBS_MAX = {"(n)", "n", "max", "\\max", "(N)"}
 _SUBS_MIN = {"(1)", "1", "min", "\\min"}
 
@@ -420,6 +421,10 @@ class _Latex:
             num = self.group()
             den = self.group()
             return self.postfix(f"({num})/({den})")
+        if cmd in _BINOM:  # \binom{m}{x_i}, as in a binomial log-likelihood
+            top = self.group()
+            bottom = self.group()
+            return self.postfix(f"binomial({top}, {bottom})")
         if cmd == "sqrt":
             if self.at("["):
                 raise self.fail("\\sqrt[k]{...} is not supported; write (...)^{1/k}")

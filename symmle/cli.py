@@ -221,9 +221,39 @@ def _attach_dash_values(argv: Sequence[str], parser: argparse.ArgumentParser) ->
             out.append(f"{word}={nxt}" if word.startswith("--") else f"{word}{nxt}")
             i += 2
             continue
-        out.append(word)
+        out.append(_positional(word) if _not_an_option(word, every) else word)
         i += 1
     return out
+
+
+_OPTION_NAME = re.compile(r"-[-A-Za-z0-9_]*")
+_POSITIONAL = "\u2063"  # invisible separator: marks a word argparse must read as positional
+
+
+def _not_an_option(word: str, every: set[str]) -> bool:
+    """A word that starts with ``-`` but cannot be an option: a density such as
+    ``-p**x/(x*log(1-p))`` or a claim such as ``-n/theta`` (its name part holds a character no
+    option name has). argparse would take it for an unknown option."""
+    return (word.startswith("-") and word != "--" and word.split("=", 1)[0] not in every
+            and _OPTION_NAME.fullmatch(word.split("=", 1)[0]) is None)
+
+
+def _positional(word: str) -> str:
+    """``word`` with a space in front, which argparse reads as a positional argument (its rule:
+    a word with a space is never an option); :func:`_restore_positionals` takes it off."""
+    return f"{_POSITIONAL} {word}"
+
+
+def _restore_positionals(args: argparse.Namespace) -> None:
+    """Undo :func:`_positional` in every parsed value."""
+    def restore(value: object) -> object:
+        if isinstance(value, str) and value.startswith(f"{_POSITIONAL} "):
+            return value[len(_POSITIONAL) + 1:]
+        if isinstance(value, list):
+            return [restore(v) for v in value]
+        return value
+    for key, value in vars(args).items():
+        setattr(args, key, restore(value))
 
 
 def _version() -> str:
@@ -569,6 +599,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else [str(word) for word in argv]
     try:
         args = parser.parse_args(_attach_dash_values(words, parser))
+        _restore_positionals(args)
     except SystemExit as exc:  # --help, --version, usage errors: argparse has printed
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     fmt = getattr(args, "format", "text")

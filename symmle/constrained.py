@@ -526,13 +526,17 @@ def _check_normalization(vm: VectorModel, elim: Mapping, free: Sequence[sp.Symbo
         total = sum(f(*pt, *[theta[p] for p in vm.params]) for pt in points)
         if abs(total - 1) > 1e-8:
             at = ", ".join(f"{p.name} = {theta[p]:.3g}" for p in vm.params)
+            # a missing constraint only explains it when several parameters could sum to 1
+            free_probabilities = not vm.constraints and len(vm.params) > 1
             hint = (" The parameters look like probabilities: if they sum to 1, declare it with "
                     f"--constraint \"{' + '.join(p.name for p in vm.params)} = 1\"."
-                    if not vm.constraints else "")
+                    if free_probabilities else "")
+            why = ("without a constraint that makes it a distribution the likelihood has no "
+                   "maximum." if free_probabilities else "it is not a distribution: check the "
+                   "density for a missing factor or term.")
             raise NormalizationError(
                 f"the pmf sums to {total:.6g}, not 1, over the support at {at} "
-                f"({', '.join(f'{k.name} = {v}' for k, v in known.items())}): without a "
-                "constraint that makes it a distribution the likelihood has no maximum." + hint,
+                f"({', '.join(f'{k.name} = {v}' for k, v in known.items())}): {why}" + hint,
                 where="density")
     return Check("normalization", "proven" if not known else "undetermined",
                  f"the pmf sums to 1 over the support at {len(_probe_points(vm, elim, free))} "

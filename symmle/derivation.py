@@ -6,7 +6,7 @@ that runs out of time degrades to a stated, weaker result rather than failing th
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Mapping, Sequence
 
 import sympy as sp
@@ -39,11 +39,16 @@ class Step:
 
 @dataclass(frozen=True)
 class Transform:
-    """The MLE of g(θ) by invariance."""
+    """The MLE of g(θ) by invariance: ``estimate`` in sample notation, as ``Derivation.mle``."""
 
     g: sp.Expr
     estimate: sp.Expr | None
     standard_error: sp.Expr | None
+
+
+def _in_sample_notation(ll: LogLikelihood, t: Transform) -> Transform:
+    """``t`` with its estimate written in the sample (Σᵢ xᵢ), not the solver's symbols."""
+    return t if t.estimate is None else replace(t, estimate=ll.to_sample(t.estimate))
 
 
 @dataclass(frozen=True)
@@ -367,7 +372,8 @@ def _derive(model: Any, var: str | None, params: ParamSpec, known: ParamSpec,
         if ses is None:
             warnings.append("the Fisher information could not be inverted: the standard "
                             "errors are not given")
-    transforms = tuple(Transform(g, *invariance(ll, g, solution.mle, info.expected))
+    transforms = tuple(_in_sample_notation(ll, Transform(g, *invariance(ll, g, solution.mle,
+                                                                         info.expected)))
                        for g in gs)
     checks.append(order)
     interior = interior_condition(ll, solution)

@@ -292,13 +292,45 @@ def standard_errors(ll: LogLikelihood, info: sp.Matrix, seconds: float = 5.0
                           what="inverting the Fisher information")
     except (DerivationTimeout, ValueError, ZeroDivisionError):  # NonInvertibleMatrixError is a ValueError
         return None
-    return {p: _tidy(sp.sqrt(inverse[j, j]), seconds / 2) for j, p in enumerate(ll.params)}
+    domains = {s: ll.model.domains[s] for s in (*ll.params, *ll.model.known)}
+    return {p: _without_abs(_tidy(sp.sqrt(inverse[j, j]), seconds / 2), domains, seconds / 4)
+            for j, p in enumerate(ll.params)}
+
+
+def _without_abs(expr: sp.Expr, domains: dict, seconds: float) -> sp.Expr:
+    """|a| → a or −a where the sign of a is proven on the parameter space: the square root of
+    (1 − θ)² is 1 − θ for θ in (0, 1), not |θ − 1|. Unchanged when that runs out of time."""
+    from .spaces import prove_sign
+
+    def unwrap(a: sp.Expr) -> sp.Expr:
+        if prove_sign(a, domains, "positive") is True:
+            return a
+        if prove_sign(a, domains, "negative") is True:
+            return -a
+        return sp.Abs(a)
+    if not expr.has(sp.Abs):
+        return expr
+    try:
+        return bounded(lambda: expr.replace(lambda e: isinstance(e, sp.Abs),
+                                            lambda e: unwrap(e.args[0])),
+                       seconds=seconds, what="signs under the square root")
+    except DerivationTimeout:
+        return expr
+
+
+def _shorter(expr: sp.Expr, seconds: float) -> sp.Expr:
+    """``expr`` cancelled when that is shorter (θ̂/(1 + θ̂) with θ̂ = x̄/(m − x̄) is x̄/m)."""
+    try:
+        cancelled = bounded(sp.cancel, expr, seconds=seconds, what="cancelling")
+    except (DerivationTimeout, sp.PolynomialError):
+        return expr
+    return cancelled if sp.count_ops(cancelled) < sp.count_ops(expr) else expr
 
 
 def invariance(ll: LogLikelihood, g: sp.Expr, mle: dict[sp.Symbol, sp.Expr] | None,
                info: sp.Matrix | None, seconds: float = 5.0) -> tuple[sp.Expr | None, sp.Expr | None]:
     """MLE of g(θ) by invariance, g(θ̂), and its delta-method standard error (in θ)."""
-    g_hat = None if mle is None else g.xreplace(mle)
+    g_hat = None if mle is None else _shorter(g.xreplace(mle), seconds / 4)
     if info is None:
         return g_hat, None
     try:

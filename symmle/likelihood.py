@@ -10,6 +10,7 @@ with each ``T_k`` a plain symbol while solving. A term in which θ and x do not 
 """
 from __future__ import annotations
 
+import math
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Mapping
@@ -118,6 +119,9 @@ def _positive(expr: sp.Expr, domains: Mapping[sp.Symbol, Domain]) -> bool:
 
 # the model's simplex constraints while its log density is expanded (the recursion is deep)
 _SIMPLICES: ContextVar[tuple] = ContextVar("simplices", default=())
+# the observation and the known constants, for splitting a product into θ- and x-parts
+_OBSERVATION: ContextVar[sp.Symbol | None] = ContextVar("observation", default=None)
+_KNOWN: ContextVar[frozenset] = ContextVar("known", default=frozenset())
 
 
 def expand_log_proven(expr: sp.Expr, domains: Mapping[sp.Symbol, Domain],
@@ -156,15 +160,67 @@ def _split_log(arg: sp.Expr, domains: Mapping[sp.Symbol, Domain], known_positive
             # arg > 0 and every factor in pos > 0, so the rest is positive as well
             return sp.Add(*[_split_log(f, domains, True) for f in pos]) + \
                 _split_log(rest, domains, True)
+        if known_positive:
+            split = _split_by_sign(factors, domains)
+            if split is not None:
+                return split
         return sp.log(arg)
     if isinstance(arg, sp.Pow):
         base, exp = arg.args
         if exp.is_real and _positive(base, domains):
             return exp * _split_log(base, domains, True)
+        if isinstance(base, sp.Mul) and exp.is_real:
+            # (a·b)^e = a^e·b^e for an integer e, or for a > 0 (then arg(a·b) = arg(b)):
+            # (λ·t)^y splits into λ^y·t^y, and log(λ^y) = y·log λ comes off
+            factors = sp.Mul.make_args(base)
+            pos = [f for f in factors if _positive(f, domains)]
+            if exp.is_integer or pos:
+                split = [f**exp for f in (factors if exp.is_integer else pos)]
+                rest = sp.Mul(*[f for f in factors if f not in pos]) if not exp.is_integer else 1
+                product = sp.Mul(*split) * rest**exp
+                if product != arg:
+                    return _split_log(product, domains, known_positive)
         return sp.log(arg)
     if arg.is_Rational and arg.is_positive and arg != 1:
         return sp.expand_log(sp.log(arg), force=True)  # numbers only: log(1/2) = -log(2)
     return sp.log(arg)
+
+
+def _split_by_sign(factors: tuple, domains: Mapping[sp.Symbol, Domain]) -> sp.Expr | None:
+    """log(G(θ)·H(x)) for a product known to be positive, whose factors are a group free of
+    the observation (G) and a group free of the parameters (H): then G has one sign on the
+    whole parameter space (G(θ)·H(x₀) > 0 for every θ), H the same one, and
+    log(G·H) = log(s·G) + log(s·H) with s that sign, read at typical values (for each typical
+    value of the known constants, which must agree). The zero-truncated binomial's
+    binomial(m, x)/(1 − (1 − p)^m) splits so; None when the factors do not separate."""
+    x = _OBSERVATION.get()
+    if x is None:
+        return None
+    group_x = [f for f in factors if x in f.free_symbols]
+    group_t = [f for f in factors if x not in f.free_symbols]
+    params = {s for s in domains if s != x}
+    if not group_x or not group_t or any(f.free_symbols & params - _KNOWN.get()
+                                         for f in group_x):
+        return None
+    g = sp.Mul(*group_t)
+    if not g.free_symbols - _KNOWN.get():
+        return None  # numbers and known constants only: nothing to separate from
+    signs = set()
+    points = [{s: domains[s].typical_values()[k % 3] for s in g.free_symbols if s in domains}
+              for k in range(3)]
+    for point in points:
+        try:
+            value = complex(g.xreplace(point).evalf(20))
+        except (TypeError, ValueError, ZeroDivisionError):
+            return None
+        if value.imag != 0 or value.real == 0 or not math.isfinite(value.real):
+            return None
+        signs.add(value.real > 0)
+    if len(signs) != 1:
+        return None
+    sign = 1 if signs.pop() else -1
+    return (_split_log(sign * g, domains, True)
+            + _split_log(sign * sp.Mul(*group_x), domains, True))
 
 
 def _split_term(term: sp.Expr, params: set[sp.Symbol], x: sp.Symbol,
@@ -229,11 +285,14 @@ def log_likelihood(model: Model) -> LogLikelihood:
     domains: dict[sp.Symbol, Domain] = dict(model.domains)
     domains[x] = var_domain(model)
     token = _SIMPLICES.set(model.simplices)
+    seen, known = _OBSERVATION.set(x), _KNOWN.set(frozenset(model.known))
     try:
         logf = expand_log_proven(sp.log(_beta_as_gammas(model.density)), domains,
                                  positive_argument=True)
     finally:
         _SIMPLICES.reset(token)
+        _OBSERVATION.reset(seen)
+        _KNOWN.reset(known)
     terms: list[sp.Expr] = []
     nonsep: list[sp.Expr] = []
     for top in sp.Add.make_args(logf):

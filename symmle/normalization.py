@@ -60,7 +60,9 @@ def _total_symbolic(model: Model, seconds: float) -> sp.Expr | None:
         else:
             total = bounded(sp.integrate, f, (x, s.lower, s.upper), seconds=seconds, cpu=True,
                             what="integrating the density over its support")
-        total = piecewise_branch(total, model.domains)
+        # p·Piecewise((1/p, |p − 1| < 1), ...): the cases to the top, so that the branch can
+        # be chosen on the parameter space
+        total = piecewise_branch(sp.piecewise_fold(total), model.domains)
         if total is None or total.has(sp.Integral, sp.Sum):
             return None
         return bounded(sp.simplify, total, seconds=seconds, cpu=True,

@@ -22,11 +22,12 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from .bounded import bounded
 from .compile import EXTRA, Problem, compiled, prepare
 from .derivation import Derivation, derive
-from .errors import (ConvergenceError, DataError, EmptyDataError, ModelSpecError,
-                     NoMaximumError, NonNumericDataError, NonUniqueMLEError, OutOfSupportError,
-                     SymmleError)
+from .errors import (ConvergenceError, DataError, DerivationTimeout, EmptyDataError,
+                     ModelSpecError, NoMaximumError, NonNumericDataError, NonUniqueMLEError,
+                     OutOfSupportError, SymmleError)
 from .notation import N
 from .render import strict_json
 
@@ -345,6 +346,11 @@ def _whole(data: np.ndarray) -> bool:
                for block in (data[k:k + CHUNK] for k in range(0, data.size, CHUNK)))
 
 
+def _number(v: float) -> sp.Expr:
+    """A known constant's value as SymPy shows it: 3, not 3.00000000000000."""
+    return sp.Integer(int(v)) if float(v).is_integer() else sp.Float(v)
+
+
 def _check_support(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float],
                    seen: dict[str, float], below: float | None, top: float | None,
                    proved: Collection[str] = ()) -> None:
@@ -353,7 +359,7 @@ def _check_support(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, fl
     in ``proved`` are left to the statistics that prove them."""
     m = d.model
     supp = _memo(d, ("support", *known.items()),
-                 lambda: m.support.subs({k: sp.Float(v) for k, v in known.items()}))
+                 lambda: m.support.subs({k: _number(v) for k, v in known.items()}))
     if _memo(d, ("moves", *known.items()), lambda: bool(supp.free_symbols)):
         # a support that moves with θ: the order statistics decide, but an end that does not
         # move (the 0 of 0 < x < θ) is checked here, rather than leaving no feasible θ
@@ -424,6 +430,64 @@ def _on_edge(d: Derivation, name: str, value: float) -> bool:
     return any(math.isfinite(float(e)) and value == float(e) for e in (dom.lower, dom.upper))
 
 
+def _no_maximum_at_infinity(d: Derivation, estimates: dict[str, float]) -> None:
+    """A closed form that is ±∞ where the parameter's domain is open to infinity (θ̂ = log x̄
+    on a sample of zeros): ℓ increases all the way out, its supremum is not attained, and
+    there is no MLE. Raises NoMaximumError saying so; returns otherwise."""
+    for p in d.model.params:
+        v, dom = estimates[p.name], d.model.domains[p]
+        end = dom.lower if v < 0 else dom.upper
+        if math.isinf(v) and sp.sympify(end).is_infinite:
+            raise NoMaximumError(
+                f"no MLE for this sample: the closed form gives {p.name} = {v:g}, so the "
+                f"log-likelihood increases without reaching a maximum as {p.name} → "
+                f"{'-' if v < 0 else ''}oo (the condition of the derivation's boundary check "
+                "fails: for instance, every observation at the lowest value of the support)")
+
+
+def _snap_to_edge(d: Derivation, estimates: dict[str, float]) -> dict[str, float] | None:
+    """A numeric estimate within 10⁻⁶ (relative) of a finite end of its parameter's domain, put
+    on that end (p ≈ 4·10⁻⁹ → p = 0); None when no estimate is that close. Whether the maximum
+    is there is for :func:`_boundary` to decide, from ℓ approaching the end."""
+    snapped, moved = dict(estimates), False
+    for p in d.model.params:
+        dom, v = d.model.domains[p], estimates[p.name]
+        for end in (dom.lower, dom.upper):
+            e = float(end)
+            if math.isfinite(e) and math.isfinite(v) and abs(v - e) < 1e-6 * (1 + abs(e)):
+                snapped[p.name], moved = e, True
+    return snapped if moved else None
+
+
+def _edge_value(d: Derivation, prob: Problem, estimates: dict[str, float]) -> float | None:
+    """ℓ (without its constant) at an estimate on the edge, exactly: the statistics go in
+    first, so a term whose statistic is 0 drops out (0·log(1 − p) at p = 1 with every
+    observation a success), then the parameters. None where ℓ has terms that do not separate
+    or the value is not finite."""
+    ll = d.log_likelihood
+    if ll.nonseparable:
+        return None
+    try:
+        values = {sym: sp.Rational(v) for sym, v in prob.statistics.items()}
+        values.update({N: sp.Integer(prob.n)})
+        values.update({k: sp.Rational(v) for k, v in zip(d.model.known, prob.known)})
+        at = {p: sp.Rational(estimates[p.name]) for p in d.model.params}
+        expr = ll.expr.xreplace(values)
+        value = bounded(lambda: float(sp.N(expr.xreplace(at))), seconds=1.0,
+                        what="ℓ on the boundary")
+        edge = [p for p in d.model.params if _on_edge(d, p.name, estimates[p.name])]
+        if not math.isfinite(value) and len(edge) == 1:  # 0·∞ there: the one-sided limit
+            (p,) = edge
+            side = "-" if estimates[p.name] == float(d.model.domains[p].upper) else "+"
+            rest = expr.xreplace({q: v for q, v in at.items() if q != p})
+            value = bounded(lambda: float(sp.N(sp.limit(rest, p, at[p], side))), seconds=2.0,
+                            what="ℓ on the boundary")
+    except (DerivationTimeout, TypeError, ValueError, ZeroDivisionError, OverflowError,
+            NotImplementedError):
+        return None
+    return value if math.isfinite(value) else None
+
+
 def _boundary(d: Derivation, prob: Problem, estimates: dict[str, float]
               ) -> tuple[float, str | None]:
     """A closed-form root on the edge of the parameter space (p̂ = 1 with all successes):
@@ -455,7 +519,9 @@ def _boundary(d: Derivation, prob: Problem, estimates: dict[str, float]
             f"gains {nearest - nearer:.3g} each time the distance to the boundary is divided "
             "by 10); the sample is degenerate for this model (for example, every observation "
             "equal, or too few observations)")
-    limit = nearer + (nearer - near) / 9  # the limit of a linear-in-distance approach
+    exact = _edge_value(d, prob, estimates)
+    # the limit of a linear-in-distance approach, where ℓ at the edge cannot be had exactly
+    limit = exact if exact is not None else nearer + (nearer - near) / 9
     names = ", ".join(f"{p.name} = {estimates[p.name]:g}" for p in edge)
     return limit, (f"the estimate {names} is on the boundary of the parameter space: the "
                    "log-likelihood increases all the way to it (the score points outward), so "
@@ -1061,6 +1127,7 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
             else:
                 value = _deferred(prob, arr, theta, seen)
         else:
+            _no_maximum_at_infinity(d, estimates)
             value, note = _boundary(d, prob, estimates)
             if note is None:
                 value, note, estimates = _clamped(d, prob, estimates, value)
@@ -1127,6 +1194,15 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
     if not ok:
         warnings.append("the numeric maximisation did not converge")
     estimates = {k: float(v) for k, v in zip(names, theta)}
+    edge = _snap_to_edge(d, estimates)
+    if edge is not None:  # the iterates ran into the edge of the parameter space
+        value, note = _boundary(d, prob, edge)
+        if note is not None and value >= prob.value(theta) - 1e-9 * (1 + abs(value)):
+            method = dict(d.method)
+            method.update({k: "boundary" for k in names if _on_edge(d, k, edge[k])})
+            return FitResult(edge, {k: None for k in names}, value + prob.constant, method,
+                             True, n, its, {k: float(v) for k, v in zip(names, start)},
+                             (*warnings, note), d, start_method)
     ses = _standard_errors(d, prob, theta, known, n)
     return FitResult(estimates, ses, _deferred(prob, arr, theta, seen), d.method, bool(ok), n, its,
                      {k: float(v) for k, v in zip(names, start)}, tuple(warnings), d,

@@ -89,6 +89,9 @@ FUNCTIONS: dict[str, tuple[Callable[..., sp.Expr], int, int | None]] = {
     "max": (sp.Max, 1, None), "floor": (sp.floor, 1, 1), "ceiling": (sp.ceiling, 1, 1),
     "digamma": (sp.digamma, 1, 1), "polygamma": (sp.polygamma, 2, 2),
 }
+# functions that define a density by cases: not in the syntax (no relations), said so
+_BY_CASES = frozenset({"Piecewise", "piecewise", "Heaviside", "KroneckerDelta", "DiracDelta",
+                       "Indicator", "indicator", "If", "ifelse", "where"})
 _ALTERNATIVE = {"gamma": "Gamma", "Gamma": "gamma", "beta": "Beta", "Beta": "beta",
                 "abs": "Abs", "Abs": "abs", "min": "Min", "Min": "min", "max": "Max",
                 "Max": "max", "log": "ln", "ln": "log"}
@@ -445,6 +448,11 @@ class _Parser:
         if name in CONSTANTS:
             return CONSTANTS[name]
         if call:
+            if name in _BY_CASES:
+                raise self.fail(f"'{name}' is not supported in a density string", tok.pos,
+                                " (a density given by cases, such as the zero-inflated "
+                                "Poisson, can be given to symmle.derive in Python as a SymPy "
+                                "Piecewise of the observation; its fit is numeric)")
             close = difflib.get_close_matches(name, list(FUNCTIONS), n=3)
             raise self.fail(f"unknown function '{name}'", tok.pos, _did_you_mean(close))
         if self.allow_undeclared:

@@ -294,13 +294,20 @@ def _summand_forms(cm: ConditionalModel, logf: sp.Expr, mean: sp.Expr | None,
 
 
 def _solve(ll: ConditionalLogLikelihood, score: Sequence[sp.Expr], seconds: float,
-           ) -> tuple[dict[sp.Symbol, sp.Expr] | None, str]:
+           mean: sp.Expr | None = None) -> tuple[dict[sp.Symbol, sp.Expr] | None, str]:
     params = ll.params
     if ll.nonseparable:
+        if mean is not None and any(sp.diff(mean, p, 2) != 0 for p in params):
+            return None, ("the parameters enter the likelihood equations inside sums over the "
+                          "observations (through a mean that is not linear in them), so the "
+                          "equations are transcendental in the parameters: they have no "
+                          "closed-form solution and are solved by Newton's method")
+        term = ll.nonseparable[0]
         return None, ("the parameters enter the likelihood equations inside sums over the "
-                      "observations (through a mean that is not linear in them), so the "
-                      "equations are transcendental in the parameters: they have no closed-form "
-                      "solution and are solved by Newton's method")
+                      f"observations (log f has a term in which they and the data do not "
+                      f"separate, {term}), so each equation involves every observation "
+                      "separately: there is no closed-form solution in general, and they are "
+                      "solved by Newton's method")
     try:
         roots = bounded(_solve_linear_first, list(score), list(params), seconds=seconds,
                         what="solving the normal equations")
@@ -496,7 +503,7 @@ def _derive(model: Any, var: str | None, covariates: Any, params: ParamSpec, kno
         return derive_matrix(cm, ll, design, squares, score, warnings)
     mean = _mean(cm, raw_scores)
     summands = _summand_forms(cm, ll.log_density, mean)
-    mle, reason = _solve(ll, score, seconds=min(10.0, timeout / 3))
+    mle, reason = _solve(ll, score, seconds=min(10.0, timeout / 3), mean=mean)
     if mle is None:
         warnings.append(f"no closed form: {reason}")
     profile = _profiles(ll, score) if mle is not None else {}

@@ -28,7 +28,8 @@ import sympy as sp
 from .compile import numpy_fn
 from .conditional import describe_direction, flat_direction
 from .errors import (ConvergenceError, DataError, EmptyDataError, ModelSpecError,
-                     NonIdentifiableError, NonNumericDataError, NoMaximumError)
+                     NonIdentifiableError, NonNumericDataError, NoMaximumError,
+                     OutOfSupportError)
 from .model import ParamSpec
 from .notation import N
 from .numeric import FitResult, _check_data, backtrack
@@ -241,6 +242,81 @@ def _no_maximum(d: ConditionalDerivation, prob: _Problem, theta: np.ndarray,
             f"{describe_direction(direction, d.model.params)}")
 
 
+def _edge_ends(d: ConditionalDerivation, theta: np.ndarray) -> list[float] | None:
+    """For each parameter, +1 or −1 (the inward direction) when it sits on a finite end of its
+    domain, 0 when inside; None when a parameter is outside or not finite."""
+    out = []
+    for p, v in zip(d.model.params, theta):
+        dom = d.model.domains[p]
+        lo, hi = (float(dom.lower) if dom.lower.is_finite else -math.inf,
+                  float(dom.upper) if dom.upper.is_finite else math.inf)
+        if not math.isfinite(v) or v < lo or v > hi:
+            return None
+        out.append(1.0 if v == lo else -1.0 if v == hi else 0.0)
+    return out
+
+
+def _edge_limit(d: ConditionalDerivation, prob: _Problem, theta: np.ndarray) -> float | None:
+    """ℓ's limit at a closed form on the edge of the parameter space (λ̂ = Σyᵢ/Σtᵢ = 0 when
+    every count is 0), when ℓ increases all the way to it; None when the estimate is not on
+    an edge or ℓ does not approach it from below. Raises NoMaximumError when ℓ grows without
+    bound there (log growth per decade closer)."""
+    inward = _edge_ends(d, theta)
+    if inward is None or not any(inward):
+        return None
+    step = np.array(inward)
+    near, nearer, nearest = (prob.value(theta + eps * step) for eps in (1e-7, 1e-8, 1e-9))
+    if not (math.isfinite(near) and math.isfinite(nearer) and nearer >= near):
+        return None
+    if (math.isfinite(nearest) and nearest - nearer > 0.5 * (nearer - near)
+            and nearest - nearer > 1e-6 * (1 + abs(nearest))):
+        names = ", ".join(f"{p.name} → {v:g}" for p, v, s in zip(d.model.params, theta, inward)
+                          if s)
+        raise NoMaximumError(f"no MLE for these data: the log-likelihood grows without bound "
+                             f"as {names}")
+    return nearer + (nearer - near) / 9
+
+
+def _boundary_fit(d: ConditionalDerivation, theta: np.ndarray, value: float, n: int,
+                  started: float) -> RegressionFit:
+    """The fit at a closed form on the boundary: no Wald standard error there, and a note."""
+    m = d.model
+    inward = _edge_ends(d, theta) or [0.0] * len(theta)
+    edge = [p.name for p, s in zip(m.params, inward) if s]
+    names = ", ".join(f"{p.name} = {float(v):g}" for p, v, s in zip(m.params, theta, inward)
+                      if s)
+    return RegressionFit(
+        estimates={p.name: float(v) for p, v in zip(m.params, theta)},
+        standard_errors={p.name: None for p in m.params}, log_likelihood=value,
+        method={p.name: ("boundary" if p.name in edge else "score") for p in m.params},
+        converged=True, n=int(n), iterations=0, start=None,
+        warnings=(f"the estimate {names} is on the boundary of the parameter space: the "
+                  "log-likelihood increases all the way to it, so the MLE is the boundary "
+                  "value; no Wald standard error there",),
+        covariates=tuple(c.name for c in m.covariates),
+        seconds=time.perf_counter() - started)
+
+
+def _impossible_row(d: ConditionalDerivation, prob: _Problem, theta: np.ndarray) -> None:
+    """ℓ is −∞ or undefined at the estimate: name the first observation whose density is zero,
+    negative or undefined there (a negative exposure tᵢ in Poisson(λtᵢ)) and raise."""
+    with np.errstate(all="ignore"):
+        per_row = np.broadcast_to(np.asarray(prob.f(prob.y, *prob.xs, *theta, *prob.known),
+                                             dtype=complex), prob.y.shape)
+    bad = np.flatnonzero(~np.isfinite(per_row) | (np.abs(per_row.imag) > 0))
+    if bad.size == 0:
+        return
+    i = int(bad[0])
+    m = d.model
+    row = ", ".join(f"{s.name} = {float(v[i]):g}"
+                    for s, v in zip([m.var, *m.covariates], [prob.y, *prob.xs]))
+    at = ", ".join(f"{p.name} = {float(t):g}" for p, t in zip(m.params, theta))
+    raise OutOfSupportError(
+        f"observation {i + 1} ({row}) has probability zero, or a density that is negative or "
+        f"undefined, under the model at the estimate ({at}): these data are not a sample the "
+        f"model allows (a covariate out of its range, such as a negative exposure?)")
+
+
 def fit_conditional(model: Any, data: Mapping[str, Any], *, var: str | None = None,
                     covariates: Sequence[str] | str | None = None, params: ParamSpec = None,
                     known: ParamSpec = None, known_values: Mapping[str, float] | None = None,
@@ -306,8 +382,12 @@ def fit_conditional(model: Any, data: Mapping[str, Any], *, var: str | None = No
                                                           *known_list)])
         method = "score"
         if not (np.all(np.isfinite(theta)) and _inside(d, theta)):
-            raise NonIdentifiableError("the closed-form estimate is not finite on these data "
-                                       "(a residual sum of squares of 0, or a singular design)")
+            edge = _edge_limit(d, prob, theta)
+            if edge is None:
+                raise NonIdentifiableError("the closed-form estimate is not finite on these "
+                                           "data (a residual sum of squares of 0, or a "
+                                           "singular design)")
+            return _boundary_fit(d, theta, edge, y.size, started)
     else:
         theta, iterations, converged = _newton(d, prob, start, max_iter)
         method = "numeric"
@@ -317,6 +397,9 @@ def fit_conditional(model: Any, data: Mapping[str, Any], *, var: str | None = No
         if not converged:
             raise ConvergenceError(f"Newton's method did not converge in {iterations} "
                                    "iterations")
+    value = prob.value(theta)
+    if not math.isfinite(value):
+        _impossible_row(d, prob, theta)
     h = prob.hessian(theta)
     ses: dict[str, float | None] = {p.name: None for p in m.params}
     try:
@@ -327,7 +410,7 @@ def fit_conditional(model: Any, data: Mapping[str, Any], *, var: str | None = No
         pass
     return RegressionFit(
         estimates={p.name: float(v) for p, v in zip(m.params, theta)},
-        standard_errors=ses, log_likelihood=prob.value(theta),
+        standard_errors=ses, log_likelihood=value,
         method={p.name: method for p in m.params}, converged=converged, n=int(y.size),
         iterations=iterations, start=None if method == "score" else
         {p.name: float(v) for p, v in zip(m.params, start)},

@@ -16,7 +16,9 @@ a table of textbook answers:
   has an end that the root can pass (the MLE is then the boundary value);
 - ``the parameters in another order``: a Fisher information matrix whose rows and columns
   follow another order of the parameters than the model's (recognised by
-  :func:`symmle.check.check` on the whole matrix, not a mutation of one entry).
+  :func:`symmle.check.check` on the whole matrix, not a mutation of one entry);
+- ``a dropped term``: one term of the step left out (or a group of terms with a common
+  factor in the parameters); for a log-likelihood only terms that involve the parameters.
 
 For an entry of the Fisher information matrix (``truth`` given), the same mutations apply to
 that entry; a matrix whose entries mix the information per observation and for the n
@@ -43,7 +45,7 @@ __all__ = ["Mutation", "mutations", "boundary_clamp", "SLIPS"]
 
 SLIPS = ("1/(n-1) for 1/n", "a sign", "a dropped factor n", "the chain rule in σ versus σ²",
          "the score set to zero on a support-dependent model", "missing boundary case",
-         "the parameters in another order")
+         "the parameters in another order", "a dropped term")
 MAX_TERMS = 10
 
 
@@ -147,3 +149,11 @@ def mutations(d, kind: str, p: sp.Symbol | None, claimed: sp.Expr,
         if t.has(N):
             yield Mutation(SLIPS[2], "a factor n is missing from one term",
                            truth - t + _outside_sums(t, lambda e: e.xreplace({N: 1})))
+    # last, being the least specific: one term (or a group sharing a factor) left out, such
+    # as the −n/μ of a Borel score; a log-likelihood's terms free of θ are only a constant
+    dropped = [t for t in terms if kind != "log_likelihood" or t.has(*params)]
+    for t in dropped:
+        yield Mutation(SLIPS[7], f"the term {t} is missing", truth - t)
+    for g in groups.values():
+        if 1 < len(g) < len(terms):
+            yield Mutation(SLIPS[7], f"the terms {sp.Add(*g)} are missing", truth - sp.Add(*g))

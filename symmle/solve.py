@@ -74,9 +74,12 @@ class Solution:
 
 
 def _no_closed_form(ll: LogLikelihood, score: tuple, reason: str | Prose,
-                    profile: dict | None = None) -> Solution:
-    return Solution(score, None, {p: "numeric" for p in ll.params}, False, prose_str(reason),
-                    profile=profile or {}, prose=() if isinstance(reason, str) else reason)
+                    profile: dict | None = None, plain: str | None = None) -> Solution:
+    """No closed form, with ``reason`` as prose (strings and SymPy objects) and ``plain``, when
+    given, as its text (else the prose as text)."""
+    return Solution(score, None, {p: "numeric" for p in ll.params}, False,
+                    plain or prose_str(reason), profile=profile or {},
+                    prose=() if isinstance(reason, str) else reason)
 
 
 def solve_likelihood(ll: LogLikelihood, seconds: float = 10.0) -> Solution:

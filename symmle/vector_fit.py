@@ -211,7 +211,7 @@ def fit_vector(d: VectorDerivation, data: Any, *,
         h = sp.lambdify(vm.vars, s.h.xreplace(known), "numpy")
         stats[s.symbol] = float(np.sum(np.broadcast_to(np.asarray(h(*arr.T), dtype=float), (n,))))
     values = {**stats, N: n, **known}
-    run = None
+    run, edge = None, []
     if d.estimates is None:
         from .vector_numeric import maximise
 
@@ -234,8 +234,10 @@ def fit_vector(d: VectorDerivation, data: Any, *,
         if not edge:
             ses.update(_numeric_standard_errors(d, theta, {**stats, N: n, **known}))
     try:
-        lfun = sp.lambdify([*vm.params, *stats], ll.expr.xreplace({N: n, **known}), "math")
-        value = float(lfun(*theta.values(), *stats.values()))
+        # the statistics go in first, so that a category with no observations drops out
+        # (0·log θ = 0, the limit): ℓ stays finite at an estimate on the boundary
+        lfun = sp.lambdify(list(vm.params), ll.expr.xreplace({N: n, **known, **stats}), "math")
+        value = float(lfun(*theta.values()))
         if ll.constant != 0:
             body = ll.constant.function.xreplace(
                 {sp.IndexedBase(v.name)[ll.constant.limits[0][0]]: v for v in vm.vars})
@@ -246,7 +248,8 @@ def fit_vector(d: VectorDerivation, data: Any, *,
     except (ValueError, ZeroDivisionError, OverflowError, TypeError):
         value = -math.inf
     if run is None:
-        method = {p: ("lagrange" if vm.constraints else "score") for p in d.parameters}
+        method = {p: ("boundary" if p in edge else "lagrange" if vm.constraints else "score")
+                  for p in d.parameters}
         result = VectorFitResult(estimates, ses, value, method, True, n, 0, None,
                                  tuple(warnings), None)
     else:

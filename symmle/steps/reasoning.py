@@ -514,7 +514,8 @@ def checks(c: Context) -> Any:
             text += [f" Boundary ({chk.verdict}): the root is the MLE only when it lies inside "
                      "the parameter space, ", *joined, "; on a sample where this fails the "
                      "likelihood keeps increasing toward the boundary, and the MLE is the "
-                     "boundary value."]
+                     "boundary value" + (" (or, toward an infinite end, there is no MLE)."
+                                         if "infinite end" in chk.reason else ".")]
         elif chk.name != "second_order":
             text += [f" {sentence(chk.name.replace('_', ' '))[:-1]} ({chk.verdict}): ",
                      *sentences(chk.prose or chk.reason, c.words)]
