@@ -661,28 +661,31 @@ def _moment_starts(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, fl
 
 def _feasibility(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float],
                  seen: dict[str, float] | None = None) -> Any:
-    """For a support that moves with the parameters and no closed form (2(θ − x)/θ² on
-    (0, θ)): θ ↦ whether the whole sample lies in the support at θ, from its minimum and
-    maximum (the data check's, where it took them); ``None`` otherwise. Numeric search must
-    stay in that set: the formula of f can be finite outside it (3(θ − x)²/θ³ at θ < x)."""
+    """For a support that moves with the parameters: θ ↦ whether the whole sample lies in
+    the support at θ, from its minimum and maximum (taken on the first call, or the ones the
+    data check and the order statistics took: ``seen``); ``None`` otherwise. Numeric search
+    must stay in that set: the formula of f can be finite outside it (3(θ − x)²/θ³ at θ < x,
+    2(θ − x)/θ² on (0, θ)); a closed form outside it means no θ fits the sample
+    (Uniform(θ, 2θ) with x_max > 2·x_min)."""
     params = d.model.params
     supp = d.model.support
     if not supp.free_symbols & set(params) or data.size == 0:
         return None
     seen = {} if seen is None else seen
-    lowest = seen["min"] if "min" in seen else float(data.min())
-    highest = seen["max"] if "max" in seen else float(data.max())
     args = [*params, *known]
     ends = _memo(d, ("support ends",), lambda: [sp.lambdify(args, sp.sympify(e), "math")
                                                 for e in (supp.lower, supp.upper)])
     values = list(known.values())
 
     def feasible(theta: Sequence[float]) -> bool:
+        for side, f in (("min", np.min), ("max", np.max)):
+            if side not in seen:
+                seen[side] = float(f(data))
         try:
             lo, hi = (float(end(*theta, *values)) for end in ends)
         except (ValueError, ZeroDivisionError, OverflowError, TypeError):
             return False
-        return bool(lo <= lowest and highest <= hi)
+        return bool(lo <= seen["min"] and seen["max"] <= hi)
     return feasible
 
 
@@ -1088,9 +1091,9 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
         comp.mle is None and "finite" not in proofs)
     total = _check_data(d, arr, known, seen, need_sum, proofs.keys())
     n = int(arr.size)
-    feasible = _feasibility(d, arr, known, seen) if comp.mle is None else None
+    feasible = _feasibility(d, arr, known, seen)
     prob = Problem(comp, arr, list(known.values()), d.model.discrete, data_sum=total,
-                   feasible=feasible)
+                   feasible=feasible if comp.mle is None else None)
     if proofs:
         _confirm_proofs(d, prob, known, proofs)
     warnings: list[str] = []
