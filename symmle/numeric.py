@@ -678,14 +678,15 @@ def _feasibility(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, floa
     values = list(known.values())
 
     def feasible(theta: Sequence[float]) -> bool:
-        for side, f in (("min", np.min), ("max", np.max)):
-            if side not in seen:
-                seen[side] = float(f(data))
         try:
             lo, hi = (float(end(*theta, *values)) for end in ends)
         except (ValueError, ZeroDivisionError, OverflowError, TypeError):
             return False
-        return bool(lo <= seen["min"] and seen["max"] <= hi)
+        for side, f, end in (("min", np.min, lo), ("max", np.max, hi)):
+            if side not in seen and math.isfinite(end):  # an infinite end: no pass needed
+                seen[side] = float(f(data))
+        return bool((lo == -math.inf or lo <= seen["min"])
+                    and (hi == math.inf or seen["max"] <= hi))
     return feasible
 
 
