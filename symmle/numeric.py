@@ -867,9 +867,8 @@ def _standard_errors(d: Derivation, prob: Problem | None, theta: Sequence[float]
         out: dict[str, float | None] = {p.name: None for p in params}
         if keep and prob is not None:
             h = -prob.derivatives(theta)[2][np.ix_(keep, keep)]
-            try:
-                cov = np.linalg.inv(h)
-            except np.linalg.LinAlgError:
+            cov, _ = _inverse(h)  # closed form for one or two parameters
+            if cov is None:
                 return out
             for a, j in enumerate(keep):
                 out[params[j].name] = math.sqrt(cov[a, a]) if cov[a, a] > 0 else None
