@@ -1,8 +1,8 @@
 """Translate the LaTeX people write for a claimed step into symmle's plain claim syntax.
 
 A small recursive-descent scanner, not SymPy's ``parse_latex``: it knows ``\\frac``, ``\\sum``
-and ``\\prod`` with the limits i = 1..n, ``\\log``/``\\ln``/``\\exp``, ``\\sqrt``, ``\\binom``, ``\\bar{x}``,
-``\\overline{x}``, ``x_i``, ``x_{(1)}``, ``x_{(n)}``, ``\\max_i x_i``, ``\\min``, ``\\hat\\theta``,
+and ``\\prod`` with the limits i = 1..n, ``\\log``/``\\ln``/``\\exp``, ``\\sqrt``, ``\\binom``,
+``\\bar{x}``, ``\\overline{x}``, ``x_i``, ``x_{(1)}``, ``x_{(n)}``, ``\\max_i x_i``, ``\\min``, ``\\hat\\theta``,
 Greek letters, ``^{...}``, ``\\left( \\right)``, absolute values (``|x_i - \\mu|``,
 ``\\left| \\right|``, ``\\lvert \\rvert``), ``\\cdot``, spacing commands and implicit
 multiplication, and refuses every other command with its position (``\\input``,

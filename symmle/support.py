@@ -257,7 +257,8 @@ def solve_support(ll: LogLikelihood, seconds: float = 5.0) -> SupportSolution:
         prose[p] = ("the score ", sp.Eq(sp.Derivative(ELL(*ll.params), p), sp.diff(ll.expr, p),
                           evaluate=False),
                     f" is {'negative' if slope < 0 else 'positive'} on the feasible set (", *bounds,
-                    f"){each}: the log-likelihood {'decreases' if slope < 0 else 'increases'} in ", p,
+                    f"){each}: the log-likelihood "
+                    f"{'decreases' if slope < 0 else 'increases'} in ", p,
                     f", so it is largest at the {'smallest' if slope < 0 else 'largest'} feasible "
                     "value, ", sp.Eq(p, value, evaluate=False), "; the score equation has no "
                     "root there")
