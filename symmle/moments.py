@@ -10,9 +10,9 @@ of the parameters, without an integral (:func:`_moment_by_shift`: the beta's E[X
 whose integral SymPy takes ~10 s over). On a positive support where the raw moments give no
 start, the moments of log x may (the Weibull). Where a moment does not exist (Cauchy),
 involves a function with no closed-form inverse (Weibull: Γ(1 + 1/k)), or the equations have
-no closed-form solution,
-:func:`moment_start` says why and the grid of starts is used instead. Everything is bounded in
-time, and computed once per derivation (at its first fit), not during ``derive``.
+no closed-form solution, :func:`moment_start` says why and the grid of starts is used instead.
+Everything is bounded in time, and computed once per derivation (at its first fit), not during
+``derive``.
 """
 from __future__ import annotations
 
