@@ -334,21 +334,23 @@ class Compiled:
             if reduced is not None:
                 used.append(reduced[0])
             self.mle_uses = set().union(*(sp.sympify(e).free_symbols for e in used)) & set(args)
-            self.mle = sp.lambdify(args, [prepare(e) for e in body],
-                                   modules=[EXTRA, "mpmath"])
-            # the same in floats: a few µs where mpmath takes 10–20 (a square root); fit falls
-            # back to mpmath where floats overflow or a function has no float version
-            self.mle_float = sp.lambdify(args, [prepare(e) for e in body],
-                                         modules=[EXTRA, "math"])
+            # in mpmath, and the same in floats: a few µs where mpmath takes 10–20 (a square
+            # root); fit falls back to mpmath where floats overflow or have no such function
+            self.mle_float, self.mle = _float_and_mpmath(args, [prepare(e) for e in body])
             if reduced is not None:
                 value = reduced[0].xreplace({k: table[v] for k, v in reduced[1].items()})
                 self.value_at_mle = numpy_fn([*params, *args], value)
         self.information = None
         if d.fisher_information is not None:
-            rows = prepare(d.fisher_information.tolist())
-            self.information = sp.lambdify([*params, *known], rows, modules=[EXTRA, "mpmath"])
-            self.information_float = sp.lambdify([*params, *known], rows,
-                                                 modules=[EXTRA, "math"])
+            self.information_float, self.information = _float_and_mpmath(
+                [*params, *known], prepare(d.fisher_information.tolist()))
+
+
+def _float_and_mpmath(args: Sequence[sp.Symbol], exprs: Any) -> tuple[Callable, Callable]:
+    """``exprs`` as a function of ``args`` in floats (``math``) and in mpmath, for
+    ``numeric._float_first``."""
+    return (sp.lambdify(args, exprs, modules=[EXTRA, "math"]),
+            sp.lambdify(args, exprs, modules=[EXTRA, "mpmath"]))
 
 
 def compiled(d: "Derivation") -> Compiled:

@@ -295,8 +295,8 @@ def _support_proofs(d: Derivation, known: Mapping[sp.Symbol, float],
     """
     def find() -> dict[str, sp.Symbol]:
         m = d.model
-        subs = {k: sp.Float(v) for k, v in known.items()}
-        supp = m.support.subs(subs)
+        subs = {k: _number(v) for k, v in known.items()}
+        supp = _support_at(d, known)
         if supp.kind != "interval" or supp.free_symbols:
             return {}
         x, out = m.var, {}
@@ -351,6 +351,12 @@ def _number(v: float) -> sp.Expr:
     return sp.Integer(int(v)) if float(v).is_integer() else sp.Float(v)
 
 
+def _support_at(d: Derivation, known: Mapping[sp.Symbol, float]) -> Any:
+    """The support with the known constants' values in (kept per derivation and values)."""
+    return _memo(d, ("support", *known.items()),
+                 lambda: d.model.support.subs({k: _number(v) for k, v in known.items()}))
+
+
 def _check_support(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, float],
                    seen: dict[str, float], below: float | None, top: float | None,
                    proved: Collection[str] = ()) -> None:
@@ -358,8 +364,7 @@ def _check_support(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, fl
     ``below`` is a value no observation is below, ``top`` the maximum, where known; the ends
     in ``proved`` are left to the statistics that prove them."""
     m = d.model
-    supp = _memo(d, ("support", *known.items()),
-                 lambda: m.support.subs({k: _number(v) for k, v in known.items()}))
+    supp = _support_at(d, known)
     if _memo(d, ("moves", *known.items()), lambda: bool(supp.free_symbols)):
         # a support that moves with θ: the order statistics decide, but an end that does not
         # move (the 0 of 0 < x < θ) is checked here, rather than leaving no feasible θ
