@@ -49,7 +49,9 @@ import sympy as sp
 
 from .bounded import bounded
 from .claims import claims_by_parameter, fisher_claims, parse_claim
-from .crosscheck import Evaluator, Point, agree, compare as _numeric, points, same_sample_points
+from .check_conditional import ConditionalView, is_conditional
+from .crosscheck import (Evaluator, Point, agree, compare as _numeric, conditional_points, points,
+                         same_sample_points)
 from .derivation import Derivation, derive
 from .errors import DerivationTimeout, SymmleError, UnsupportedModelError
 from .notation import I, N, median_statistic, order_statistics, to_symbols
@@ -222,7 +224,9 @@ def check(model: Any, *, log_likelihood: str | None = None,
     Parameters
     ----------
     model
-        What :func:`symmle.derive` takes: a catalog name, a density string, ...
+        What :func:`symmle.derive` takes: a catalog name, a density string, ...; a
+        conditional model (``covariates=``, or a regression family) too, whose claims are
+        written with yᵢ and the covariates xᵢ (:mod:`symmle.check_conditional`).
     log_likelihood, score, mle, fisher
         The claimed steps (any subset), each in LaTeX (``r"\\frac{n}{\\sum_i x_i}"``) or plain
         syntax (``"n/sum(x_i)"``). ``score``, ``mle`` and ``fisher`` take a mapping parameter
@@ -270,10 +274,17 @@ def check(model: Any, *, log_likelihood: str | None = None,
     started = time.perf_counter()
     d = derivation or derive(model, timeout=timeout, **model_kwargs)
     _refuse_unsupported(d)
+    covariates: tuple[sp.Symbol, ...] = ()
+    if is_conditional(d):  # claims in yᵢ and xᵢ; the points carry the covariates' columns
+        d = ConditionalView(d)
+        covariates = tuple(d.model.covariates)
     m = d.model
     names = list(d.parameters)
     params = m.params
     by_name = {p.name: p for p in params}
+    latex_names = {p: t for p, t in (getattr(m, "latex_names", None) or {}).items()
+                   if p in params}
+    aliases = {t: p.name for p, t in latex_names.items()}
     stats = (d.solution.support.order_statistics if d.solution.support is not None
              else order_statistics(m.var))
     median = (d.solution.median.median if d.solution.median is not None
@@ -283,18 +294,19 @@ def check(model: Any, *, log_likelihood: str | None = None,
 
     def parse(text: Any, where: str) -> sp.Expr:
         return parse_claim(text, params, m.var, m.known, where=where, order_stats=stats,
-                           median=median)
+                           median=median, covariates=covariates, latex_names=latex_names)
 
     claims: list[tuple[str, str, str | None, str]] = []
     if log_likelihood is not None:
         claims.append(("log_likelihood", "log_likelihood", None, log_likelihood))
     for kind, value in (("score", score), ("mle", mle)):
-        for pname, text in claims_by_parameter(value, kind, names).items():
+        for pname, text in claims_by_parameter(value, kind, names, aliases).items():
             step = kind if len(names) == 1 else f"{kind}.{pname}"
             claims.append((step, kind, pname, text))
     order = {"log_likelihood": 0, "score": 1, "mle": 2, "fisher": 3}
     claims.sort(key=lambda c: (order[c[1]], names.index(c[2]) if c[2] else -1))
-    entries, whole = fisher_claims(fisher, names, m.var.name)
+    entries, whole = fisher_claims(fisher, names, m.var.name,
+                                   others=tuple(c.name for c in covariates))
     fisher_entries: dict[str, tuple[str, str]] = {}
     separate: dict[tuple[str, str], str] = {}  # entries claimed one by one → their steps
     for a, b in sorted(entries, key=lambda e: (names.index(e[0]), names.index(e[1]))):
@@ -310,12 +322,13 @@ def check(model: Any, *, log_likelihood: str | None = None,
     matrix = {e: parse(text, f"fisher entry ({e[0]}, {e[1]})") for e, text in entries.items()
               } if whole else {}
 
-    symbols = [*params, *m.known]
-    pts = points(m, seed=seed)
+    symbols = [*params, *(k for k in m.known if k not in covariates)]
+    pts = (conditional_points(m, covariates, seed=seed) if covariates
+           else points(m, seed=seed))
     ll_pts = same_sample_points(pts, m)
 
     def ev(e: sp.Expr) -> Evaluator:
-        return Evaluator(e, symbols, obs, (*stats, median))
+        return Evaluator(e, symbols, obs, (*stats, median), [c.name for c in covariates])
 
     results: dict[str, StepVerdict] = {}
 
@@ -360,18 +373,16 @@ def check(model: Any, *, log_likelihood: str | None = None,
 
 
 def _refuse_unsupported(d: Any) -> None:
-    """The claims are about one sample x₁, …, xₙ: a model of another kind is refused, by name,
-    before any claim is read (its names, yᵢ and tᵢ or x1ᵢ, would otherwise be unknown)."""
-    if getattr(d, "covariates", None):
-        raise UnsupportedModelError(
-            f"symmle check handles one-sample models; this is a conditional model (response "
-            f"{d.model.var}, covariates {', '.join(str(c) for c in d.covariates)}), whose claims "
-            "it cannot check yet: compare with 'symmle derive' for the same model")
+    """The claims are about one sample x₁, …, xₙ, or about responses yᵢ with covariates xᵢ
+    (a conditional model); a vector model is refused, by name, before any claim is read (its
+    names, x1ᵢ, ..., would otherwise be unknown)."""
+    if is_conditional(d):
+        return
     if not isinstance(d, Derivation):
         variables = getattr(d.model, "vars", ())
         shown = f" ({', '.join(str(v) for v in variables)})" if variables else ""
         raise UnsupportedModelError(
-            f"symmle check handles one-sample models; this model has vector "
+            f"symmle check handles one-sample and conditional models; this model has vector "
             f"observations{shown}, whose claims it cannot check yet: compare with "
             "'symmle derive' for the same model")
 
@@ -491,32 +502,36 @@ def _judge_fitted(step: str, p: sp.Symbol, claimed: sp.Expr, d: Derivation, ev,
 
     agree_at = 0
     ce = ev(claimed)
+    base = getattr(d, "base", d)  # a conditional model's derivation, under its view
+    note = getattr(d, "fitted_note", "symmle has no closed form")
     for point in [q for q in pts if not q.boundary][:FIT_SAMPLES]:
         known = {k.name: v for k, v in point.values.items() if k in d.model.known}
+        data = ({d.model.var.name: point.sample, **point.columns} if point.columns
+                else point.sample)
         try:
-            est = fit(d.model, point.sample, known_values=known or None, derivation=d).estimates
+            est = fit(d.model, data, known_values=known or None, derivation=base).estimates
         except SymmleError:
             continue
         values = {**point.values, **{q: float(est[q.name]) for q in d.model.params}}
-        at = Point(point.sample, values)
+        at = Point(point.sample, values, columns=point.columns)
         a, b = ce(at), values[p]
         ok = agree(a, b, 1e-4)
         if ok is False:
             return StepVerdict(step, "mle", p.name, "wrong",
                                f"your MLE of {p.name} is wrong: with n = {point.sample.size}, "
                                f"yours gives {_fmt(a)} but maximising the likelihood "
-                               f"numerically gives {_fmt(b)} (symmle has no closed form)",
+                               f"numerically gives {_fmt(b)} ({note})",
                                claimed, None, _counterexample(at, a, b, "mle"),
                                decided_by="numeric", source=text)
         agree_at += ok is True
     if agree_at < 3:
         return StepVerdict(step, "mle", p.name, "undetermined",
-                           f"symmle has no closed form for the MLE of {p.name} "
+                           f"{note} for the MLE of {p.name} "
                            f"({d.solution.reason}), and the numeric fit decided too few samples",
                            claimed, source=text, decided_by="none")
     return StepVerdict(step, "mle", p.name, "correct",
                        f"your MLE of {p.name} agrees with the numerically maximised likelihood "
-                       f"on {agree_at} random samples (to 1e-4); symmle has no closed form, so "
+                       f"on {agree_at} random samples (to 1e-4); {note}, so "
                        f"this was decided numerically", claimed, decided_by="numeric",
                        source=text)
 

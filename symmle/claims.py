@@ -82,21 +82,24 @@ class _ClaimParser(parsing._Parser):
     """The whitelist parser with sample notation (sum, prod, x[i], xbar, max, min)."""
 
     def __init__(self, text: str, tokens: list, symbols: Mapping[str, sp.Expr], where: str,
-                 var: sp.Symbol, obs: sp.Expr, stats: tuple[sp.Symbol, sp.Symbol]) -> None:
+                 var: sp.Symbol, obs: sp.Expr, stats: tuple[sp.Symbol, sp.Symbol],
+                 covariates: Sequence[sp.Symbol] = ()) -> None:
         super().__init__(text, tokens, symbols, where)
         self.var, self.obs, self.stats = var, obs, stats
         self.median = symbols[f"{var.name}_med"]
+        # the observation and the covariates of a conditional model (x[i] beside y[i])
+        self.bases = {var.name: obs, **{c.name: sp.IndexedBase(c.name)[I] for c in covariates}}
+        self.plain = {obs: var, **{sp.IndexedBase(c.name)[I]: c for c in covariates}}
 
     def name(self, tok: parsing.Token) -> sp.Expr:
         name, call = tok.text, self.peek().is_op("(")
-        v = self.var.name
-        if name == v and self.peek().is_op("["):
+        if name in self.bases and self.peek().is_op("["):
             self.take()
             idx = self.take()
             if idx.text not in ("i", "j", "k"):
                 raise self.fail("the observation index must be i", idx.pos)
             self.expect("]")
-            return self.obs
+            return self.bases[name]
         if call and name in ("sum", "Sum", "prod", "Prod", "product", "Product", "mean",
                              "max", "Max", "min", "Min", "median"):
             return self.sample_call(tok)
@@ -107,6 +110,11 @@ class _ClaimParser(parsing._Parser):
         name = tok.text.lower()
         if name in ("max", "min", "mean", "median"):
             start = self.peek()
+            if start.kind == "name" and start.text in self.bases and start.text != self.var.name \
+                    and name == "mean" and self.peek(1).is_op(")"):  # mean(x) of a covariate
+                self.take()
+                self.take()
+                return Sum(self.bases[start.text], (I, 1, N)) / N
             if start.kind == "name" and start.text == self.var.name and self.peek(1).is_op(")"):
                 self.take()
                 self.take()
@@ -135,9 +143,9 @@ class _ClaimParser(parsing._Parser):
                     raise self.fail(f"only sums over (i, 1, n) are supported; found "
                                     f"{t.describe()}", t.pos)
         self.expect(")")
-        hold = sp.Dummy("obs")
-        body = body.xreplace({self.obs: hold}).xreplace({self.var: hold}).xreplace(
-            {hold: self.obs})
+        for obs, plain in self.plain.items():  # a bare x inside the sum is x[i]
+            hold = sp.Dummy("obs")
+            body = body.xreplace({obs: hold}).xreplace({plain: hold}).xreplace({hold: obs})
         if name.startswith("prod"):
             return sp.exp(Sum(sp.log(body), (I, 1, N)))
         return Sum(body, (I, 1, N))
@@ -171,7 +179,9 @@ def _check_lhs(lhs: str, text: str, where: str) -> None:
 def parse_claim(text: str, params: Sequence[sp.Symbol], var: sp.Symbol,
                 known: Sequence[sp.Symbol] = (), *, where: str = "claim",
                 order_stats: tuple[sp.Symbol, sp.Symbol] | None = None,
-                median: sp.Symbol | None = None) -> sp.Expr:
+                median: sp.Symbol | None = None,
+                covariates: Sequence[sp.Symbol] = (),
+                latex_names: Mapping[sp.Symbol, str] | None = None) -> sp.Expr:
     """Parse one claimed expression (LaTeX or plain) into symmle's sample notation.
 
     Parameters
@@ -187,6 +197,12 @@ def parse_claim(text: str, params: Sequence[sp.Symbol], var: sp.Symbol,
         The ``(x_min, x_max)`` symbols to use (the derivation's, with its assumptions).
     median
         The ``x_med`` symbol to use (the derivation's).
+    covariates
+        The covariates of a conditional model f(y | x, θ): ``x_i``, ``x[i]``, ``\\bar x``,
+        ``xbar`` and ``mean(x)`` are read for each as for the observation (inside sums).
+    latex_names
+        The parameters' LaTeX names where they differ from their own (``b1`` written
+        ``\\beta_{1}``): ``\\hat\\beta_1`` and ``beta1`` then name ``b1`` too.
 
     Raises
     ------
@@ -213,7 +229,9 @@ def parse_claim(text: str, params: Sequence[sp.Symbol], var: sp.Symbol,
         _check_lhs(lhs, text, where)
     if not rhs.strip():
         raise ParseError("empty claim", where=where)
-    plain = latex_to_plain(rhs, var.name, where) if is_latex(rhs) else _plain_names(rhs, var.name)
+    others = tuple(c.name for c in covariates)
+    plain = (latex_to_plain(rhs, var.name, where, others) if is_latex(rhs)
+             else _plain_names(rhs, var.name))
     obs = sp.IndexedBase(var.name)[I]
     stats = order_stats or order_statistics(var)
     mean = Sum(obs, (I, 1, N)) / N
@@ -224,9 +242,21 @@ def parse_claim(text: str, params: Sequence[sp.Symbol], var: sp.Symbol,
         symbols[f"{s.name}hat"] = s
     for alias in ("bar", "_bar", "mean"):
         symbols[f"{var.name}{alias}"] = mean
+    for c in covariates:
+        cobs = sp.IndexedBase(c.name)[I]
+        symbols.update({f"{c.name}{alias}": Sum(cobs, (I, 1, N)) / N
+                        for alias in ("bar", "_bar", "mean")})
+        symbols.update({f"{c.name}_i": cobs, c.name: c})
     symbols.update({f"{var.name}_max": stats[1], f"{var.name}_min": stats[0],
                     f"{var.name}_med": median or median_statistic(var),
                     f"{var.name}_i": obs, var.name: var})
+    for s, tex in (latex_names or {}).items():  # b1 written as \beta_1
+        try:
+            alias = latex_to_plain(tex, var.name, where)
+        except ParseError:
+            continue
+        if re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", alias) and alias not in symbols:
+            symbols.update({alias: s, f"{alias}_hat": s, f"{alias}hat": s})
     for k, s in list(symbols.items()):  # sigma^2 written as sigma2's square root
         if k.endswith("2") and k[:-1] not in symbols and isinstance(s, sp.Symbol) \
                 and s in params and s.is_positive:
@@ -234,7 +264,8 @@ def parse_claim(text: str, params: Sequence[sp.Symbol], var: sp.Symbol,
 
     def build() -> sp.Expr:
         tokens = parsing.tokenize(plain, where, strict=False)
-        return _ClaimParser(plain, tokens, symbols, where, var, obs, stats).parse_all()
+        return _ClaimParser(plain, tokens, symbols, where, var, obs, stats,
+                            covariates).parse_all()
 
     try:
         expr = parsing._guarded(plain, where, build)
@@ -252,26 +283,40 @@ def parse_claim(text: str, params: Sequence[sp.Symbol], var: sp.Symbol,
         raise ParseError(f"the observation {var.name}_i (or {var.name}) appears outside a sum; "
                          f"write sum({var.name}_i), {var.name}bar, max({var.name}), "
                          f"min({var.name}) or median({var.name})", where=where)
+    for c in covariates:
+        if outside.has(sp.IndexedBase(c.name)[I]) or outside.has(c):
+            raise ParseError(f"the covariate {c.name}_i (or {c.name}) appears outside a sum; "
+                             f"write sum({c.name}_i) or {c.name}bar", where=where)
     return expr
 
 
 # -- claims per parameter ------------------------------------------------------------------------
-def _param_name(lhs: str, names: list[str]) -> str | None:
-    """``\\hat\\theta``, ``\\hat{\\sigma}^2``, ``theta_hat``, ``theta`` → the parameter name."""
-    key = lhs
+def _name_key(text: str) -> str:
     for junk in ("\\hat", "\\widehat", "^{2}", "^2", "_hat", "hat", "\\", "{", "}", "$", " ",
                  "(", ")"):
-        key = key.replace(junk, "")
+        text = text.replace(junk, "")
+    return text
+
+
+def _param_name(lhs: str, names: list[str], aliases: Mapping[str, str] | None = None,
+                ) -> str | None:
+    """``\\hat\\theta``, ``\\hat{\\sigma}^2``, ``theta_hat``, ``theta`` → the parameter name;
+    ``aliases`` maps a parameter's LaTeX name (``\\beta_{1}``) to its name (``b1``)."""
+    key = _name_key(lhs)
     if key in names:
         return key
+    for tex, name in (aliases or {}).items():
+        if key in (_name_key(tex), _name_key(tex).replace("_", "")):
+            return name
     if f"{key}2" in names and ("^2" in lhs or "^{2}" in lhs):
         return f"{key}2"
     return None
 
 
 def claims_by_parameter(value: str | Mapping[str, str] | None, what: str, names: list[str],
-           ) -> dict[str, str]:
-    """A claim per parameter: a mapping, ``NAME=EXPR``, or (one parameter) a bare expression.
+                        aliases: Mapping[str, str] | None = None) -> dict[str, str]:
+    """A claim per parameter: a mapping, ``NAME=EXPR``, or (one parameter) a bare expression;
+    ``aliases``: LaTeX names of parameters → their names (``\\beta_{1}`` → ``b1``).
 
     Examples
     --------
@@ -283,7 +328,7 @@ def claims_by_parameter(value: str | Mapping[str, str] | None, what: str, names:
     if isinstance(value, Mapping):
         out = {}
         for k, v in value.items():
-            name = _param_name(str(k), names)
+            name = _param_name(str(k), names, aliases)
             if name is None:
                 raise ModelSpecError(f"{what}: '{k}' is not a parameter of the model "
                                      f"({', '.join(names)})")
@@ -293,7 +338,7 @@ def claims_by_parameter(value: str | Mapping[str, str] | None, what: str, names:
         raise ParseError(f"{what}: expected a string, got {type(value).__name__}", where=what)
     lhs, rhs = split_assignment(value)
     if lhs is not None:
-        name = _param_name(lhs, names)
+        name = _param_name(lhs, names, aliases)
         if name is not None:
             return {name: rhs}
     if len(names) != 1:
@@ -385,7 +430,7 @@ def _matrix_entries(rows: Sequence, names: list[str], where: str
 
 
 def fisher_claims(value: object, names: list[str], var: str = "x", where: str = "fisher",
-                  ) -> tuple[dict[tuple[str, str], str], bool]:
+                  others: tuple[str, ...] = ()) -> tuple[dict[tuple[str, str], str], bool]:
     """The claimed Fisher information as entries ``(NAME1, NAME2) → text`` and whether it is
     a whole matrix.
 
@@ -422,7 +467,8 @@ def fisher_claims(value: object, names: list[str], var: str = "x", where: str = 
         lhs, rhs = split_assignment(value)
         if lhs is not None and ("\\begin" in lhs or lhs.lstrip().startswith("[")):
             lhs, rhs = None, value  # the '=' is inside the matrix
-        rows = latex_matrix(rhs, var, where) if "\\begin" in rhs else _text_matrix(rhs, where)
+        rows = (latex_matrix(rhs, var, where, others) if "\\begin" in rhs
+                else _text_matrix(rhs, where))
         if rows is not None:
             if lhs is not None:
                 _check_lhs(lhs, value, where)

@@ -51,24 +51,29 @@ def _fail(message: str, text: str, pos: int | None, where: str) -> ParseError:
 
 
 MATRIX_ENVIRONMENTS = ("pmatrix", "bmatrix")
-_MATRIX = re.compile(r"\s*\$*\s*\\begin\s*\{([A-Za-z*]*)\}(.*)\\end\s*\{([A-Za-z*]*)\}\s*\$*\s*",
-                     re.S)
+_MATRIX = re.compile(r"\s*\$*\s*((?:(?!\\begin).)*?)\\begin\s*\{([A-Za-z*]*)\}(.*)"
+                     r"\\end\s*\{([A-Za-z*]*)\}\s*\$*\s*", re.S)
+_TRAILING_TIMES = re.compile(r"(\\cdot|\\times|\*|\s)*$")
 
 
-def latex_matrix(text: str, var: str = "x", where: str = "claim") -> list[list[str]] | None:
+def latex_matrix(text: str, var: str = "x", where: str = "claim",
+                 others: tuple[str, ...] = ()) -> list[list[str]] | None:
     """A matrix ``\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}`` (or ``bmatrix``) as rows
     of cells in plain syntax; ``None`` when ``text`` holds no ``\\begin``.
 
     Cells are split at ``&`` and rows at ``\\\\`` outside braces and parentheses, and each cell
     is translated by :func:`latex_to_plain`; an error in a cell gives its position in the whole
-    text. Only the two environments are known: ``\\begin{vmatrix}`` (a determinant), a
-    ``\\begin`` anywhere but around the whole claim, and every command the translator does not
-    know are refused with their position.
+    text. A scalar factor may come before the matrix (``\\frac{1}{\\sigma^2}\\begin{pmatrix}``,
+    with or without ``\\cdot``): it multiplies every entry. Only the two environments are
+    known: ``\\begin{vmatrix}`` (a determinant), a second ``\\begin``, anything after
+    ``\\end``, and every command the translator does not know are refused with their position.
 
     Examples
     --------
     >>> latex_matrix(r"\\begin{pmatrix} \\frac{1}{\\sigma^2} & 0 \\\\ 0 & 2 \\end{pmatrix}")
     [['((1))/(((sigma)**(2)))', '0'], ['0', '2']]
+    >>> latex_matrix(r"2\\cdot\\begin{pmatrix} a & 0 \\\\ 0 & 1 \\end{pmatrix}")
+    [['(2) * (a)', '(2) * (0)'], ['(2) * (0)', '(2) * (1)']]
     >>> latex_matrix(r"\\frac{1}{\\sigma^2}") is None
     True
     """
@@ -82,14 +87,25 @@ def latex_matrix(text: str, var: str = "x", where: str = "claim") -> list[list[s
         pos = text.find("\\begin", text.find("\\begin") + 1 if m else 0)
         raise _fail("a matrix is written \\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix} "
                     "(or bmatrix), around the whole claim", text, max(pos, 0), where)
-    env, end = m.group(1), m.group(3)
+    env, end = m.group(2), m.group(4)
     if env not in MATRIX_ENVIRONMENTS:
         raise _fail(f"the LaTeX environment '{env}' is not supported (write pmatrix or "
-                    "bmatrix)", text, m.start(1), where)
+                    "bmatrix)", text, m.start(2), where)
     if end != env:
-        raise _fail(f"\\begin{{{env}}} is closed by \\end{{{end}}}", text, m.start(3), where)
+        raise _fail(f"\\begin{{{env}}} is closed by \\end{{{end}}}", text, m.start(4), where)
+    factor = None  # a scalar before the matrix, \frac{1}{\sigma^2}\begin{pmatrix}..: each entry's
+    a, b = m.start(1), m.start(1) + len(_TRAILING_TIMES.sub("", m.group(1)))
+    if text[a:b].strip():
+        masked = " " * a + text[a:b] + " " * (len(text) - b)
+        try:
+            factor = _Latex(masked, var, where, tuple(others)).translate()
+        except ParseError as err:
+            reason = getattr(err, "reason", None)
+            if reason is None or err.position is None:
+                raise
+            raise _fail(reason, text, err.position, where) from None
     rows: list[list[tuple[int, int]]] = [[]]
-    start, depth, j, body_end = m.start(2), 0, m.start(2), m.end(2)
+    start, depth, j, body_end = m.start(3), 0, m.start(3), m.end(3)
     while j < body_end:
         ch = text[j]
         if ch == "\\":
@@ -119,21 +135,22 @@ def latex_matrix(text: str, var: str = "x", where: str = "claim") -> list[list[s
                             where)
             masked = " " * a + text[a:b] + " " * (len(text) - b)  # positions stay the text's
             try:
-                cells.append(_Latex(masked, var, where).translate())
+                cells.append(_Latex(masked, var, where, tuple(others)).translate())
             except ParseError as err:
                 reason = getattr(err, "reason", None)
                 if reason is None or err.position is None:
                     raise
                 raise _fail(reason, text, err.position, where) from None
-        out.append(cells)
+        out.append(cells if factor is None else [f"({factor}) * ({c})" for c in cells])
     return out
 
 
 class _Latex:
     """Recursive-descent translator of a LaTeX subset into plain syntax (depth counted)."""
 
-    def __init__(self, text: str, var: str, where: str) -> None:
+    def __init__(self, text: str, var: str, where: str, others: tuple[str, ...] = ()) -> None:
         self.text, self.var, self.where = text, var, where
+        self.others = others  # the covariates of a conditional model: x_i, \bar x as for var
         self.i, self.depth = 0, 0
         self.bars = 0  # bare |...| open around the current position
 
@@ -311,6 +328,14 @@ class _Latex:
 
     def subscript(self, base: str, name: str | None, sub: str) -> str:
         pos = self.i
+        m = re.fullmatch(r"\s*(?:(\d+)\s*,?\s*i|i\s*,?\s*(\d+))\s*", sub)
+        if name and m and f"{name}{m.group(1) or m.group(2)}" in self.others:
+            return f"{name}{m.group(1) or m.group(2)}[i]"  # x_{1i}, x_{i1}, x_{i,1}: x1's
+        if name in self.others:
+            if sub in ("i", "j", "k"):
+                return f"{name}[i]"
+            raise self.fail(f"unknown subscript '{sub}' of the covariate {name}: write "
+                            f"{name}_i", pos)
         if name == self.var:
             if sub in ("i", "j", "k"):
                 return f"{self.var}[i]"
@@ -441,10 +466,11 @@ class _Latex:
             return self.postfix(f"{inner}_hat", f"{inner}_hat")
         if cmd in _BAR:
             inner = self.observation(self.raw_group().lstrip("\\"))
-            if inner != self.var:
+            if inner != self.var and inner not in self.others:
                 raise self.fail(f"\\{cmd} is only supported over the observation "
-                                f"'{self.var}'", start)
-            return self.postfix(f"{self.var}bar")
+                                f"'{self.var}'" + "".join(f" or '{c}'" for c in self.others),
+                                start)
+            return self.postfix(f"{inner}bar")
         if cmd in ("sum", "prod"):
             return self.big_operator(cmd, stop)
         if cmd in ("max", "min"):
@@ -492,7 +518,10 @@ class _Latex:
     def observation(self, name: str) -> str:
         """A capital letter for the observation (X_i, \\bar X for x, as textbooks write the
         random sample) is the observation."""
-        return self.var if len(self.var) == 1 and name == self.var.upper() else name
+        for v in (self.var, *self.others):
+            if len(v) == 1 and name == v.upper():
+                return v
+        return name
 
     def function(self, name: str) -> str:
         self.skip_space()
@@ -583,7 +612,8 @@ class _Latex:
         return f"{cmd}({', '.join(args)})"
 
 
-def latex_to_plain(text: str, var: str = "x", where: str = "claim") -> str:
+def latex_to_plain(text: str, var: str = "x", where: str = "claim",
+                   others: tuple[str, ...] = ()) -> str:
     """Translate a LaTeX claim into symmle's plain claim syntax (no SymPy involved).
 
     Examples
@@ -613,7 +643,7 @@ def latex_to_plain(text: str, var: str = "x", where: str = "claim") -> str:
     stripped = text.strip().strip("$").strip()
     if stripped.startswith("\\[") and stripped.endswith("\\]"):
         stripped = stripped[2:-2]
-    return _Latex(stripped, var, where).translate()
+    return _Latex(stripped, var, where, tuple(others)).translate()
 
 
 def latex_density(text: str, var: str = "x", where: str = "density") -> str:

@@ -29,7 +29,8 @@ from .model import Model
 from .notation import I, N
 from .probe import known_values
 
-__all__ = ["Point", "Evaluator", "points", "agree", "compare", "same_sample_points", "SIZES"]
+__all__ = ["Point", "Evaluator", "points", "agree", "compare", "same_sample_points",
+           "conditional_points", "SIZES"]
 
 SIZES = (2, 3, 4, 5, 7, 10, 20, 50)
 RTOL = 1e-7
@@ -42,11 +43,16 @@ class Point:
     sample: np.ndarray
     values: dict[sp.Symbol, float] = field(default_factory=dict)
     boundary: bool = False
+    columns: dict[str, np.ndarray] = field(default_factory=dict)  # a conditional model's x
 
     def to_dict(self) -> dict:
-        return {"n": int(self.sample.size),
-                "sample": [round(float(v), 6) for v in self.sample],
-                "parameters": {s.name: round(float(v), 6) for s, v in self.values.items()}}
+        out = {"n": int(self.sample.size),
+               "sample": [round(float(v), 6) for v in self.sample],
+               "parameters": {s.name: round(float(v), 6) for s, v in self.values.items()}}
+        if self.columns:
+            out["covariates"] = {k: [round(float(v), 6) for v in c]
+                                 for k, c in self.columns.items()}
+        return out
 
 
 def _modules() -> list:
@@ -61,9 +67,10 @@ class Evaluator:
     """``expr`` (sample notation) as a function of a :class:`Point`; ``nan`` where undefined."""
 
     def __init__(self, expr: sp.Expr, symbols: Sequence[sp.Symbol], obs: sp.Expr,
-                 stats: Sequence[sp.Symbol | None]) -> None:
+                 stats: Sequence[sp.Symbol | None], covariates: Sequence[str] = ()) -> None:
         """``stats``: the ``x_min`` and ``x_max`` symbols, and optionally ``x_med`` (the sample
-        median); ``None`` where the expression has none."""
+        median); ``None`` where the expression has none. ``covariates``: the names of a
+        conditional model's covariates, whose ``x[i]`` are read from ``Point.columns``."""
         # Sums are evaluated innermost first, each as NumPy over the sample, without expanding
         # anything (Σ (x_i + λ)^2000 costs no more than Σ x_i).
         expr = sp.sympify(expr)
@@ -72,6 +79,8 @@ class Evaluator:
         self.stat_syms = [lo or sp.Dummy(), hi or sp.Dummy(), med or sp.Dummy()]
         t = sp.Dummy("t")
         base = obs.base if isinstance(obs, sp.Indexed) else obs
+        self.covariates = list(covariates)
+        cov = {sp.IndexedBase(c): sp.Dummy(c) for c in self.covariates}
         self.sums: list = []  # (function, how many earlier sums it takes)
         done: list[sp.Symbol] = []
         while True:
@@ -83,7 +92,9 @@ class Evaluator:
             for s in inner:
                 body = s.function.replace(lambda e: isinstance(e, sp.Indexed) and e.base == base,
                                           lambda e: t)
-                args = [t, *done, N, *self.stat_syms, *self.symbols]
+                body = body.replace(lambda e: isinstance(e, sp.Indexed) and e.base in cov,
+                                    lambda e: cov[e.base])
+                args = [t, *cov.values(), *done, N, *self.stat_syms, *self.symbols]
                 self.sums.append((sp.lambdify(args, body, modules=_modules()), len(done)))
                 table[s] = sp.Symbol(f"_S{len(done) + len(table)}")
             done.extend(table.values())
@@ -94,13 +105,16 @@ class Evaluator:
     def __call__(self, p: Point) -> float:
         vals = [p.values.get(s, math.nan) for s in self.symbols]
         x = p.sample
+        if any(c not in p.columns for c in self.covariates):
+            return math.nan
+        columns = [p.columns[c] for c in self.covariates]
         common = [x.size, float(x.min()), float(x.max()), float(np.median(x)), *vals]
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
                 sums: list[float] = []
                 for f, k in self.sums:  # each sum sees the sums of the levels inside it
-                    value = f(x, *sums[:k], *common)
+                    value = f(x, *columns, *sums[:k], *common)
                     sums.append(float(np.sum(np.broadcast_to(value, x.shape))))
                 out = complex(self.outer(*sums, *common))
             except (ArithmeticError, ValueError, TypeError, OverflowError):
@@ -277,7 +291,78 @@ def same_sample_points(pts: list[Point], model: Model) -> list[Point]:
         out.append(p)
         for q in extra[2 * k:2 * k + 2]:
             if in_support(model, p.sample, q.values):
-                out.append(Point(p.sample, q.values))
+                out.append(Point(p.sample, q.values, columns=p.columns))
+    return out
+
+
+def conditional_points(model: Model, covariates: Sequence[sp.Symbol], count: int = 16,
+                       seed: int = 0) -> list[Point]:
+    """Random points of a conditional model f(y | x, θ): parameter values in their domains,
+    a column of each covariate drawn in its domain, responses in the support (sizes cycling
+    through those of ``SIZES`` above the number of parameters plus one, so that a design
+    matrix has full rank), and for a discrete support the samples at its ends with the first
+    point's covariates.
+
+    Examples
+    --------
+    >>> import symmle
+    >>> d = symmle.derive("linear_regression")
+    >>> ps = conditional_points(d.model, [sp.Symbol("x")], count=2)
+    >>> [p.sample.size for p in ps], sorted(ps[0].columns)
+    ([5, 7], ['x'])
+    """
+    rng = np.random.default_rng(seed)
+    sizes = [k for k in SIZES if k > len(model.params) + 1]
+    names = {c.name for c in covariates}
+    rest = [k for k in model.known if k.name not in names]
+    # a point is kept only where the density is positive at every (yᵢ, xᵢ): a covariate whose
+    # domain was left as the real line may still have to be positive (an exposure t in λt e^{−λty})
+    log_f = sp.lambdify([model.var, *covariates, *model.params, *rest], sp.log(model.density),
+                        modules=_modules())
+
+    def column(c: sp.Symbol, n: int, positive: bool) -> np.ndarray:
+        dom = model.domains.get(c)
+        lo, hi = (_float(dom.lower), _float(dom.upper)) if dom is not None else (-5.0, 5.0)
+        if positive:
+            lo = max(lo, 0.0)
+        return np.array([_draw(lo, hi, bool(dom and dom.integer), rng) for _ in range(n)])
+
+    def valid(sample: np.ndarray, columns: dict, values: dict) -> bool:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                v = np.asarray(log_f(sample, *(columns[c.name] for c in covariates),
+                                     *(values.get(q, math.nan) for q in (*model.params, *rest))))
+            except (ArithmeticError, ValueError, TypeError):
+                return False
+        return bool(np.all(np.isreal(v)) and np.all(np.isfinite(np.real(v))))
+
+    out: list[Point] = []
+    tries = 0
+    while len(out) < count and tries < 5 * count:
+        tries += 1
+        values = _draw_values(model, rng)
+        if values is None:
+            continue
+        values = {k: v for k, v in values.items() if k.name not in names}
+        n = sizes[len(out) % len(sizes)]
+        sample = _draw_sample(model, values, n, rng)
+        if sample is None or not np.all(np.isfinite(sample)):
+            continue
+        for positive in (False, True):
+            columns = {c.name: column(c, n, positive) for c in covariates}
+            if valid(sample, columns, values):
+                out.append(Point(sample, values, columns=columns))
+                break
+    if out and model.support.kind != "interval":
+        first = out[0]
+        s = model.support.subs(first.values)
+        lo = _float(s.values[0] if s.kind == "finite" else s.lower)
+        hi = _float(s.values[-1] if s.kind == "finite" else s.upper)
+        for end in (lo, hi):
+            if math.isfinite(end):
+                out.append(Point(np.full(first.sample.size, end), first.values, boundary=True,
+                                 columns=first.columns))
     return out
 
 

@@ -42,6 +42,16 @@ def _first_wrong(v) -> str:
     return _label(v) + (f", entry ({e.entry[0]}, {e.entry[1]})" if e is not None else "")
 
 
+def _sample(ce: dict, var: str) -> str:
+    """A counterexample's sample; with the covariates of a conditional model, column by
+    column (``y: 1, 2; x: 0.5, 3``)."""
+    values = ", ".join(f"{x:g}" for x in ce["sample"])
+    if not ce.get("covariates"):
+        return values
+    return "; ".join([f"{var}: {values}"] + [f"{k}: " + ", ".join(f"{x:g}" for x in col)
+                                             for k, col in ce["covariates"].items()])
+
+
 def _context(r: "CheckReport") -> dict[str, Any]:
     d = r.derivation
     names = names_of(d.model.latex_names)
@@ -55,7 +65,7 @@ def _context(r: "CheckReport") -> dict[str, Any]:
             "show_truth": v.truth is not None and v.verdict != "correct",
             "slip": v.slip, "decided_by": v.decided_by,
             "counterexample": None if ce is None else {
-                "sample": ", ".join(f"{x:g}" for x in ce["sample"]),
+                "sample": _sample(ce, d.model.var.name),
                 "parameters": ", ".join(f"{k} = {x:g}" for k, x in ce["parameters"].items()),
                 "claimed": "undefined" if ce["claimed"] is None else f"{ce['claimed']:.6g}",
                 "true": "undefined" if ce["true"] is None else f"{ce['true']:.6g}",

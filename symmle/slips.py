@@ -45,7 +45,7 @@ __all__ = ["Mutation", "mutations", "boundary_clamp", "SLIPS"]
 
 SLIPS = ("1/(n-1) for 1/n", "a sign", "a dropped factor n", "the chain rule in σ versus σ²",
          "the score set to zero on a support-dependent model", "missing boundary case",
-         "the parameters in another order", "a dropped term")
+         "the parameters in another order", "a dropped term", "1/(n-p) for 1/n")
 MAX_TERMS = 10
 
 
@@ -119,6 +119,10 @@ def mutations(d, kind: str, p: sp.Symbol | None, claimed: sp.Expr,
     yield Mutation(SLIPS[0], n1, truth * N / (N - 1))
     yield Mutation(SLIPS[0], n1, truth * (N - 1) / N)
     yield Mutation(SLIPS[0], n1, _outside_sums(truth, lambda e: e.xreplace({N: N - 1})))
+    if getattr(d, "covariates", None):  # regression: s² = RSS/(n − p), p coefficients
+        for k in range(2, len(params) + 1):
+            yield Mutation(SLIPS[8], f"the divisor n became n − {k}, the number of "
+                           "coefficients (the unbiased residual variance)", truth * N / (N - k))
     yield Mutation(SLIPS[1], "the whole expression has the opposite sign", -truth)
     nf = "a factor n is missing or extra (a sum over n observations of a constant is n times it)"
     yield Mutation(SLIPS[2], nf, truth / N)

@@ -288,12 +288,11 @@ def test_check_fisher_with_n_is_compared_with_that_of_the_n_observations():
 @pytest.mark.parametrize("argv, what", [
     (["hardy_weinberg", "--mle", r"\frac{2\sum_i x1_i + \sum_i x2_i}{2nm}"],
      "vector observations (x1, x2, x3)"),
-    (["beta*x*exp(-beta*x*y)", "--var", "y", "--covariate", "x", "--param", "beta:positive",
-      "--support", "y > 0", "--mle", r"\frac{n}{\sum_i x_i y_i}"], "conditional model"),
 ])
 def test_check_refuses_what_it_cannot_check(capsys, argv, what):
-    """A vector or conditional model was an internal error (or 'unknown name x'): now a clear
-    UnsupportedModelError, exit 5, naming the kind of model."""
+    """A vector model was an internal error (or 'unknown name x'): now a clear
+    UnsupportedModelError, exit 5, naming the kind of model. (A conditional model is checked:
+    tests/test_check_conditional.py.)"""
     assert cli.main(["check", *argv]) == UnsupportedModelError.exit_code
     err = capsys.readouterr().err
     assert what in err and "Traceback" not in err and "internal error" not in err
