@@ -43,7 +43,7 @@ import json
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import sympy as sp
 
@@ -52,8 +52,8 @@ from .claims import claims_by_parameter, fisher_claims, parse_claim
 from .check_conditional import ConditionalView, is_conditional
 from .crosscheck import (Evaluator, Point, agree, compare as _numeric, conditional_points, points,
                          same_sample_points)
-from .derivation import Derivation, derive
-from .errors import DerivationTimeout, SymmleError, UnsupportedModelError
+from .derivation import Derivation, Transform, derive
+from .errors import DerivationTimeout, ParseError, SymmleError, UnsupportedModelError
 from .notation import I, N, median_statistic, order_statistics, to_symbols
 from .render import strict_json
 from .slips import Mutation, boundary_clamp, mutations
@@ -63,7 +63,8 @@ __all__ = ["check", "CheckReport", "StepVerdict", "CORRECT_VERDICTS"]
 CORRECT_VERDICTS = ("correct", "equivalent", "correct_up_to_constant")
 SYMBOLIC_SECONDS = 3.0
 STEP_NAMES = {"log_likelihood": "log-likelihood", "score": "score", "mle": "MLE",
-              "fisher": "Fisher information"}
+              "fisher": "Fisher information", "se": "standard error", "g_mle": "MLE",
+              "g_se": "standard error of the MLE"}
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,7 @@ def _fmt(v: float) -> str:
 
 def _counterexample(p: Point, a: float, b: float, kind: str = "") -> dict:
     out = p.to_dict()
-    if kind == "mle":  # an estimator depends on the sample only
+    if kind in ("mle", "g_mle"):  # an estimator depends on the sample only
         out["parameters"] = {}
     out.update({"claimed": a if math.isfinite(a) else None,
                 "true": b if math.isfinite(b) else None})
@@ -216,7 +217,9 @@ def _counterexample(p: Point, a: float, b: float, kind: str = "") -> dict:
 def check(model: Any, *, log_likelihood: str | None = None,
           score: str | Mapping[str, str] | None = None,
           mle: str | Mapping[str, str] | None = None,
-          fisher: str | Mapping[str, Any] | list | None = None, seed: int = 0,
+          fisher: str | Mapping[str, Any] | list | None = None,
+          standard_error: str | Mapping[str, str] | None = None,
+          g: Mapping[str, Any] | Sequence[Mapping[str, str]] | None = None, seed: int = 0,
           derivation: Derivation | None = None, timeout: float = 30.0,
           **model_kwargs: Any) -> CheckReport:
     """Check a person's own derivation, step by step.
@@ -239,6 +242,16 @@ def check(model: Any, *, log_likelihood: str | None = None,
         and columns in the order of the model's parameters. A matrix is one step,
         ``"fisher"``, with a verdict per entry (``StepVerdict.entries``); it must be per
         observation or for the n observations throughout.
+    standard_error
+        The asymptotic standard error of each MLE, 1/√(n I(θ)), as for ``mle``: in the
+        parameters (``sqrt(lambda/n)``, ``\\hat\\lambda`` read as λ) or at the estimate
+        (``\\sqrt{\\bar x/n}``); both are right.
+    g
+        Functions g(θ) of the parameters with the claimed MLE of each, by invariance, and its
+        delta-method standard error: a mapping ``{"exp(-lambda)": r"e^{-\\bar x}"}``, or
+        ``{"exp(-lambda)": {"mle": ..., "se": ...}}``, or a list of
+        ``{"function": ..., "mle": ..., "se": ...}``. The steps are ``mle.g1``, ``se.g1``,
+        ``mle.g2``, ... in the order given. One-sample models only.
     seed
         Seed of the random points of the numeric cross-check.
     timeout
@@ -303,8 +316,17 @@ def check(model: Any, *, log_likelihood: str | None = None,
         for pname, text in claims_by_parameter(value, kind, names, aliases).items():
             step = kind if len(names) == 1 else f"{kind}.{pname}"
             claims.append((step, kind, pname, text))
-    order = {"log_likelihood": 0, "score": 1, "mle": 2, "fisher": 3}
-    claims.sort(key=lambda c: (order[c[1]], names.index(c[2]) if c[2] else -1))
+    for pname, text in claims_by_parameter(standard_error, "standard error", names,
+                                           aliases).items():
+        claims.append(("se" if len(names) == 1 else f"se.{pname}", "se", pname, text))
+    functions = _functions(g, d, parse)  # label (g1, ...) → (text, g(θ), its MLE and SE)
+    for label, (gtext, _, wanted) in functions.items():
+        claims += [(f"{what}.{label}", f"g_{what}", label, wanted[what])
+                   for what in ("mle", "se") if wanted.get(what) is not None]
+    order = {"log_likelihood": 0, "score": 1, "mle": 2, "fisher": 3, "se": 4, "g_mle": 5,
+             "g_se": 5}
+    labels = [*names, *functions]
+    claims.sort(key=lambda c: (order[c[1]], labels.index(c[2]) if c[2] else -1, c[1]))
     entries, whole = fisher_claims(fisher, names, m.var.name,
                                    others=tuple(c.name for c in covariates))
     fisher_entries: dict[str, tuple[str, str]] = {}
@@ -339,6 +361,10 @@ def check(model: Any, *, log_likelihood: str | None = None,
                 results[step] = judge_entry(step, fisher_entries[step], claimed, d, positive, ev,
                                             pts, text)
                 continue
+            if kind in ("se", "g_mle", "g_se"):
+                results[step] = _judge_estimate(step, kind, pname, claimed, d, positive, ev,
+                                                pts, text, functions)
+                continue
             p = by_name.get(pname) if pname else None
             truth, alt, note = _truth(d, kind, p)
             if kind == "mle" and d.mle is None:
@@ -369,7 +395,8 @@ def check(model: Any, *, log_likelihood: str | None = None,
 
     bounded(judge_all, seconds=timeout, what="checking the claimed steps", cpu=False)  # wall budget
     notes = ()
-    return CheckReport(d, results, time.perf_counter() - started, len(pts), notes)
+    return CheckReport(getattr(d, "base", d), results, time.perf_counter() - started, len(pts),
+                       notes)
 
 
 def _refuse_unsupported(d: Any) -> None:
@@ -474,12 +501,15 @@ def _judge(step: str, kind: str, p: sp.Symbol | None, claimed: sp.Expr, truth: s
                            f"SymPy could not decide whether your {what} equals symmle's, and "
                            f"the two are defined together at only {k} random points", claimed,
                            truth, source=text, decided_by="none")
-    slip = _slip(claimed, d, kind, p, ev, pts, up, truth if kind == "fisher" else None)
+    slip = _slip(claimed, d, kind, p, ev, pts, up, truth if kind in _GIVEN_TRUTH else None)
     msg = f"your {what} is wrong"
+    # an MLE (or a standard error at the estimate) depends on the sample and the known
+    # constants (m), not on the parameters
+    estimator = kind in ("mle", "g_mle") or (kind in ("se", "g_se") and not (
+        (claimed.free_symbols | truth.free_symbols) & set(d.model.params)))
     if where is not None:
-        # an MLE depends on the sample and the known constants (m), not on the parameters
         values = {s: v for s, v in where.values.items()
-                  if kind != "mle" or s in d.model.known}
+                  if not estimator or s in d.model.known}
         msg += (f": with n = {where.sample.size}"
                 + (f" and {', '.join(f'{s.name} = {v:.4g}' for s, v in values.items())}"
                    if values else "")
@@ -487,18 +517,112 @@ def _judge(step: str, kind: str, p: sp.Symbol | None, claimed: sp.Expr, truth: s
     if slip is not None:
         msg += f". Most likely slip: {slip.name} ({slip.explain})"
     return StepVerdict(step, kind, p.name if p else None, "wrong", msg, claimed, truth,
-                       _counterexample(where, a, b, kind) if where is not None else None,
+                       _counterexample(where, a, b, "mle" if estimator else kind)
+                       if where is not None else None,
                        slip.name if slip else None, source=text)
 
 
 FIT_SAMPLES = 8
+_GIVEN_TRUTH = ("fisher", "se", "g_mle", "g_se")  # kinds whose slips mutate the given truth
+_G_KEYS = {"function", "mle", "se"}
 
 
-def _judge_fitted(step: str, p: sp.Symbol, claimed: sp.Expr, d: Derivation, ev,
-                  pts: list[Point], text: str) -> StepVerdict:
+def _functions(g: Any, d: Any, parse: Any) -> dict[str, tuple[str, sp.Expr, dict[str, str]]]:
+    """The claimed functions g(θ): label (``g1``, ``g2``, ...) → (g as written, g(θ), the
+    claims ``{"mle": ..., "se": ...}``)."""
+    if g is None:
+        return {}
+    if isinstance(g, Mapping):
+        items = list(g.items())
+    elif isinstance(g, (list, tuple)) and all(isinstance(i, Mapping) for i in g):
+        items = [(i.get("function"), i) for i in g]
+    else:
+        raise ParseError("g: expected a mapping from a function of the parameters to its "
+                         "claimed MLE, or a list of {function, mle, se}", where="g")
+    if is_conditional(d) or not isinstance(d, Derivation):
+        raise UnsupportedModelError("functions of the parameters (g) are checked for "
+                                    "one-sample models only")
+    out = {}
+    params = set(d.model.params)
+    for k, (text, claim) in enumerate(items, 1):
+        label = f"g{k}"
+        if not isinstance(text, str) or not text.strip():
+            raise ParseError(f"{label}: the function g(θ) must be given as a string", where="g")
+        wanted = {"mle": claim} if isinstance(claim, str) else dict(claim)
+        unknown = set(wanted) - _G_KEYS
+        if unknown or not all(isinstance(v, str) for v in wanted.values()):
+            raise ParseError(f"{label}: the claims of {text[:40]} are 'mle' and 'se', strings"
+                             + (f" (not {', '.join(sorted(map(str, unknown)))})" if unknown
+                                else ""), where="g")
+        wanted.pop("function", None)
+        if not wanted:
+            raise ParseError(f"{label}: give the claimed MLE ('mle') or standard error ('se') "
+                             f"of {text[:40]}", where="g")
+        expr = parse(text, label)
+        if expr.atoms(sp.Sum) or N in expr.free_symbols or not expr.free_symbols & params:
+            raise ParseError(f"{label}: g must be a function of the parameters "
+                             f"({', '.join(d.parameters)}), not of the sample: {text[:60]}",
+                             where="g")
+        out[label] = (text, expr, wanted)
+    return out
+
+
+def _judge_estimate(step: str, kind: str, label: str, claimed: sp.Expr, d: Any,
+                    positive: bool, ev, pts: list[Point], text: str,
+                    functions: Mapping[str, tuple[str, sp.Expr, dict]]) -> StepVerdict:
+    """A standard error of θ̂ (``se``), the MLE of g(θ) by invariance (``g_mle``) or its
+    delta-method standard error (``g_se``). A standard error is right in the parameters or
+    at the estimate (θ replaced by its MLE)."""
+    from .derivation import _in_sample_notation
+    from .information import invariance
+
+    params = d.model.params
+    if kind == "se":
+        p = next(q for q in params if q.name == label)
+        truth = (d.standard_errors or {}).get(label)
+        what = "standard error" + (f" of {label}" if len(params) > 1 else "")
+        reason = d.information.reason or "the Fisher information could not be inverted"
+        g = p
+    else:
+        gtext, g, _ = functions[label]
+        t = _in_sample_notation(d.log_likelihood, Transform(g, *invariance(
+            d.log_likelihood, g, d.solution.mle, d.fisher_information)))
+        truth = t.estimate if kind == "g_mle" else t.standard_error
+        what = (f"MLE of {gtext}" if kind == "g_mle"
+                else f"standard error of the MLE of {gtext}")
+        reason = (f"no closed form ({d.solution.reason})" if kind == "g_mle"
+                  else d.information.reason or "the delta method needs the Fisher information")
+        p = None
+    if kind == "g_mle" and truth is None:
+        return _judge_fitted(step, p, claimed, d, ev, pts, text, target=g, what=what)
+    if truth is None:
+        return StepVerdict(step, kind, label if kind == "se" else gtext, "undetermined",
+                           f"symmle has no {what} to compare with: {reason}", claimed,
+                           source=text, decided_by="none")
+    alt = {}
+    if kind != "g_mle" and d.mle is not None:  # the standard error at the estimate
+        alt["at the estimate"] = truth.xreplace({q: d.mle[q.name] for q in params})
+        if not claimed.free_symbols & set(params):  # written in the sample: judged as such
+            truth, alt = alt["at the estimate"], {"in the parameters": truth}
+    v = _judge(step, kind, p, claimed, truth, alt, "", d, positive, ev, pts, text, what=what)
+    return _replace(v, param=label if kind == "se" else gtext)
+
+
+
+
+def _judge_fitted(step: str, p: sp.Symbol | None, claimed: sp.Expr, d: Derivation, ev,
+                  pts: list[Point], text: str, target: sp.Expr | None = None,
+                  what: str | None = None) -> StepVerdict:
     """An MLE without closed form: compare the claim with ``symmle.fit`` on random samples
-    (the other parameters' hats in the claim taken at their fitted values)."""
+    (the other parameters' hats in the claim taken at their fitted values); ``target``, a
+    function of the parameters, is compared at the fitted values instead of ``p`` (the MLE
+    of g(θ) by invariance, ``what``)."""
     from .numeric import fit
+
+    target = p if target is None else target
+    what = what or f"MLE of {p.name}"
+    kind = "mle" if target is p else "g_mle"
+    param = p.name if p is not None else what.removeprefix("MLE of ")
 
     agree_at = 0
     ce = ev(claimed)
@@ -514,23 +638,27 @@ def _judge_fitted(step: str, p: sp.Symbol, claimed: sp.Expr, d: Derivation, ev,
             continue
         values = {**point.values, **{q: float(est[q.name]) for q in d.model.params}}
         at = Point(point.sample, values, columns=point.columns)
-        a, b = ce(at), values[p]
+        try:
+            b = float(target.xreplace(values))
+        except (TypeError, ValueError):
+            continue
+        a = ce(at)
         ok = agree(a, b, 1e-4)
         if ok is False:
-            return StepVerdict(step, "mle", p.name, "wrong",
-                               f"your MLE of {p.name} is wrong: with n = {point.sample.size}, "
+            return StepVerdict(step, kind, param, "wrong",
+                               f"your {what} is wrong: with n = {point.sample.size}, "
                                f"yours gives {_fmt(a)} but maximising the likelihood "
                                f"numerically gives {_fmt(b)} ({note})",
                                claimed, None, _counterexample(at, a, b, "mle"),
                                decided_by="numeric", source=text)
         agree_at += ok is True
     if agree_at < 3:
-        return StepVerdict(step, "mle", p.name, "undetermined",
-                           f"{note} for the MLE of {p.name} "
+        return StepVerdict(step, kind, param, "undetermined",
+                           f"{note} for the {what} "
                            f"({d.solution.reason}), and the numeric fit decided too few samples",
                            claimed, source=text, decided_by="none")
-    return StepVerdict(step, "mle", p.name, "correct",
-                       f"your MLE of {p.name} agrees with the numerically maximised likelihood "
+    return StepVerdict(step, kind, param, "correct",
+                       f"your {what} agrees with the numerically maximised likelihood "
                        f"on {agree_at} random samples (to 1e-4); {note}, so "
                        f"this was decided numerically", claimed, decided_by="numeric",
                        source=text)

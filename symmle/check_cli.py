@@ -4,6 +4,7 @@
 
     symmle check MODEL [model options] [--log-likelihood EXPR] [--score [NAME=]EXPR]...
                        [--mle [NAME=]EXPR]... [--fisher [NAME[,NAME]=]EXPR|MATRIX]...
+                       [--se [NAME=]EXPR]... [--g EXPR [--g-mle EXPR] [--g-se EXPR]]...
                        [--seed N]
                        [--format text|json|md|latex] [--standalone] [-o FILE]
     symmle check FILE.toml
@@ -22,6 +23,7 @@ A check file holds the model and the claims::
     # score, fisher; for several parameters a table: mle = {mu = "xbar", sigma2 = "..."}
     # the Fisher information also as a table of entries, {mu = "1/sigma2", "mu,sigma2" = "0"},
     # or as the whole matrix, a list of rows: fisher = [["1/sigma2", "0"], ["0", "..."]]
+    # se = '\\lambda/\\sqrt{n}'; g = [{function = "1/lambda", mle = "xbar", se = "..."}]
 
 A Fisher information matrix has its rows and columns in the order of the model's parameters
 (``symmle derive MODEL`` lists them).
@@ -40,7 +42,7 @@ __all__ = ["add_check_parser", "read_check_file", "MAX_FILE_BYTES"]
 MAX_FILE_BYTES = 1_000_000
 FILE_SUFFIXES = (".toml", ".yaml", ".yml", ".json")
 _MODEL_KEYS = {"model", "var", "params", "known", "support", "timeout"}
-_CLAIM_KEYS = {"log_likelihood", "score", "mle", "fisher"}
+_CLAIM_KEYS = {"log_likelihood", "score", "mle", "fisher", "se", "g"}
 
 
 def add_check_parser(commands: Any, add_model_options: Callable, add_output_options: Callable,
@@ -68,6 +70,20 @@ def add_check_parser(commands: Any, add_model_options: Callable, add_output_opti
                              "1/(2*sigma2^2)]]' or '\\begin{pmatrix} .. & .. \\\\ .. & .. "
                              "\\end{pmatrix}' (or bmatrix), rows and columns in the order of "
                              "the model's parameters")
+    claims.add_argument("--se", metavar="[NAME=]EXPR", action="append", default=[],
+                        dest="standard_error",
+                        help=r"the standard error of an MLE, e.g. '\sqrt{\bar x/n}' (at the "
+                             "estimate) or 'sqrt(lambda/n)' (in the parameter); NAME=EXPR for "
+                             "each parameter of a model with several")
+    claims.add_argument("--g", metavar="EXPR", action="append", default=[], dest="functions",
+                        help="a function g of the parameters, e.g. 'exp(-lambda)'; its claimed "
+                             "MLE and standard error follow with --g-mle and --g-se (the k-th "
+                             "of each goes with the k-th --g); repeatable")
+    claims.add_argument("--g-mle", metavar="EXPR", action="append", default=[], dest="g_mle",
+                        help=r"the MLE of the function of --g, e.g. 'e^{-\bar x}'")
+    claims.add_argument("--g-se", metavar="EXPR", action="append", default=[], dest="g_se",
+                        help="the standard error of the MLE of the function of --g (delta "
+                             "method)")
     claims.add_argument("--seed", type=int, default=0,
                         help="seed of the random points of the numeric cross-check")
     add_output_options(check, rendering=True)
@@ -81,6 +97,32 @@ def _claim_value(values: list[str], what: str) -> str | dict[str, str] | None:
     if len(values) == 1:
         return values[0]
     return _Several(values)
+
+
+def _times(k: int) -> str:
+    return {0: "never", 1: "once", 2: "twice"}.get(k, f"{k} times")
+
+
+def _functions(functions: list[str], mles: list[str], ses: list[str],
+               ) -> list[dict[str, str]] | None:
+    """``--g`` with its ``--g-mle`` and ``--g-se``, the k-th of each with the k-th ``--g``."""
+    for flag, values in (("--g-mle", mles), ("--g-se", ses)):
+        if len(values) > len(functions):
+            raise ParseError(f"{flag} is given {_times(len(values))} but --g "
+                             f"{_times(len(functions))}: each {flag} goes with a --g (the "
+                             "function g of the parameters), in order")
+    if not functions:
+        return None
+    out = []
+    for k, g in enumerate(functions):
+        item = {"function": g}
+        item.update({key: values[k] for key, values in (("mle", mles), ("se", ses))
+                     if k < len(values)})
+        if len(item) == 1:
+            raise ParseError(f"--g {g[:40]}: give its claimed MLE (--g-mle) or standard error "
+                             "(--g-se)")
+        out.append(item)
+    return out
 
 
 class _Several(list):
@@ -142,6 +184,8 @@ def read_check_file(path: str) -> dict[str, Any]:
             continue
         if key == "fisher" and _fisher_value_ok(value):
             continue
+        if key == "g" and _g_value_ok(value):
+            continue
         ok = isinstance(value, (str, int, float)) or (
             isinstance(value, list) and all(isinstance(v, str) for v in value)) or (
             isinstance(value, dict) and all(isinstance(v, str) for v in value.values()))
@@ -149,6 +193,18 @@ def read_check_file(path: str) -> dict[str, Any]:
             raise ParseError(f"{path}: '{key}' must be a string, a list of strings or a table "
                              "of strings")
     return data
+
+
+def _g_value_ok(value: Any) -> bool:
+    """Functions of the parameters with their claims: a table ``function → claimed MLE`` (or
+    ``→ {mle = .., se = ..}``), or a list of tables ``{function, mle, se}``."""
+    def claims(v: Any) -> bool:
+        return isinstance(v, str) or (isinstance(v, dict) and all(
+            isinstance(k, str) and isinstance(w, str) for k, w in v.items()))
+
+    if isinstance(value, list):
+        return bool(value) and all(isinstance(v, dict) and claims(v) for v in value)
+    return isinstance(value, dict) and all(claims(v) for v in value.values())
 
 
 def _fisher_value_ok(value: Any) -> bool:
@@ -181,6 +237,8 @@ def run_check(args: argparse.Namespace) -> tuple[str, int]:
         "score": _claim_value(args.score, "score"),
         "mle": _claim_value(args.mle, "mle"),
         "fisher": _claim_value(args.fisher, "fisher"),
+        "standard_error": _claim_value(args.standard_error, "se"),
+        "g": _functions(args.functions, args.g_mle, args.g_se),
     }
     model = args.model
     if model.endswith(FILE_SUFFIXES) and os.path.isfile(model):
@@ -197,6 +255,7 @@ def run_check(args: argparse.Namespace) -> tuple[str, int]:
                 kwargs[key] = _params(value) if isinstance(value, list) else value
         file_claims = data.get("claims", {})
         for key, value in file_claims.items():
+            key = "standard_error" if key == "se" else key
             if claims.get(key) is None:
                 claims[key] = value
     for key, value in list(claims.items()):
@@ -207,13 +266,15 @@ def run_check(args: argparse.Namespace) -> tuple[str, int]:
             for item in value:
                 lhs, rhs = split_assignment(item)
                 if lhs is None:
-                    raise ParseError(f"--{key.replace('_', '-')}: with several values, write "
+                    flag = "se" if key == "standard_error" else key.replace("_", "-")
+                    raise ParseError(f"--{flag}: with several values, write "
                                      f"NAME=EXPR for each ('{item[:40]}')")
                 merged[lhs] = rhs
             claims[key] = merged
     if all(v is None for v in claims.values()):
         raise ParseError("nothing to check: give at least one of --log-likelihood, --score, "
-                         "--mle, --fisher (or a 'claims' table in the file)")
+                         "--mle, --fisher, --se, --g with --g-mle or --g-se (or a 'claims' "
+                         "table in the file)")
     report = check(model, seed=args.seed, **claims, **kwargs)
     if args.format == "json":
         out = report.to_json()

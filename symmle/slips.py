@@ -45,7 +45,8 @@ __all__ = ["Mutation", "mutations", "boundary_clamp", "SLIPS"]
 
 SLIPS = ("1/(n-1) for 1/n", "a sign", "a dropped factor n", "the chain rule in σ versus σ²",
          "the score set to zero on a support-dependent model", "missing boundary case",
-         "the parameters in another order", "a dropped term", "1/(n-p) for 1/n")
+         "the parameters in another order", "a dropped term", "1/(n-p) for 1/n",
+         "the variance for the standard error", "a dropped factor √n")
 MAX_TERMS = 10
 
 
@@ -115,6 +116,14 @@ def mutations(d, kind: str, p: sp.Symbol | None, claimed: sp.Expr,
                            "boundary value", truth)
     elif truth is None:
         truth = d.fisher_information[j, j]
+    if kind in ("se", "g_se"):
+        yield Mutation(SLIPS[9], "the asymptotic variance 1/(n I(θ)) was given, not its square "
+                       "root", truth ** 2)
+        for factor in (sp.sqrt(N), 1 / sp.sqrt(N)):
+            yield Mutation(SLIPS[10], "a factor √n is missing or extra (the standard error of "
+                           "n observations is that of one divided by √n)", truth * factor)
+        yield Mutation(SLIPS[0], "the divisor n became n − 1 under the square root (the "
+                       "unbiased-variance habit)", truth * sp.sqrt(N / (N - 1)))
     n1 = "the divisor n became n − 1 (the unbiased-variance habit)"
     yield Mutation(SLIPS[0], n1, truth * N / (N - 1))
     yield Mutation(SLIPS[0], n1, truth * (N - 1) / N)
