@@ -50,6 +50,7 @@ import sympy as sp
 from .bounded import bounded
 from .claims import claims_by_parameter, fisher_claims, parse_claim
 from .check_conditional import ConditionalView, is_conditional
+from .counts import count_statistics
 from .crosscheck import (Evaluator, Point, agree, compare as _numeric, conditional_points, points,
                          same_sample_points)
 from .derivation import Derivation, Transform, derive
@@ -298,6 +299,7 @@ def check(model: Any, *, log_likelihood: str | None = None,
     latex_names = {p: t for p, t in (getattr(m, "latex_names", None) or {}).items()
                    if p in params}
     aliases = {t: p.name for p, t in latex_names.items()}
+    counts = count_statistics(m)  # n_0, n_1, ... on a finite support
     stats = (d.solution.support.order_statistics if d.solution.support is not None
              else order_statistics(m.var))
     median = (d.solution.median.median if d.solution.median is not None
@@ -307,7 +309,8 @@ def check(model: Any, *, log_likelihood: str | None = None,
 
     def parse(text: Any, where: str) -> sp.Expr:
         return parse_claim(text, params, m.var, m.known, where=where, order_stats=stats,
-                           median=median, covariates=covariates, latex_names=latex_names)
+                           median=median, covariates=covariates, latex_names=latex_names,
+                           sample_names=counts)
 
     claims: list[tuple[str, str, str | None, str]] = []
     if log_likelihood is not None:

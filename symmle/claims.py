@@ -181,7 +181,8 @@ def parse_claim(text: str, params: Sequence[sp.Symbol], var: sp.Symbol,
                 order_stats: tuple[sp.Symbol, sp.Symbol] | None = None,
                 median: sp.Symbol | None = None,
                 covariates: Sequence[sp.Symbol] = (),
-                latex_names: Mapping[sp.Symbol, str] | None = None) -> sp.Expr:
+                latex_names: Mapping[sp.Symbol, str] | None = None,
+                sample_names: Mapping[str, sp.Expr] | None = None) -> sp.Expr:
     """Parse one claimed expression (LaTeX or plain) into symmle's sample notation.
 
     Parameters
@@ -203,6 +204,10 @@ def parse_claim(text: str, params: Sequence[sp.Symbol], var: sp.Symbol,
     latex_names
         The parameters' LaTeX names where they differ from their own (``b1`` written
         ``\\beta_{1}``): ``\\hat\\beta_1`` and ``beta1`` then name ``b1`` too.
+    sample_names
+        More names of sample quantities, in sample notation: the counts ``n0``, ``n_0`` of a
+        finite support (:func:`symmle.counts.count_statistics`); a parameter or known
+        constant of the same name keeps it.
 
     Raises
     ------
@@ -250,6 +255,8 @@ def parse_claim(text: str, params: Sequence[sp.Symbol], var: sp.Symbol,
     symbols.update({f"{var.name}_max": stats[1], f"{var.name}_min": stats[0],
                     f"{var.name}_med": median or median_statistic(var),
                     f"{var.name}_i": obs, var.name: var})
+    for k, v in (sample_names or {}).items():
+        symbols.setdefault(k, v)
     for s, tex in (latex_names or {}).items():  # b1 written as \beta_1
         try:
             alias = latex_to_plain(tex, var.name, where)

@@ -68,6 +68,10 @@ HOMEWORK = [
             "θ² x e^(−θx) on x > 0", "homework", {"theta": "positive"}, "x > 0"),
     Example("homework_exponential_scale", "exp(-x/theta)/theta",
             "e^(−x/θ)/θ on x > 0", "homework", {"theta": "positive"}, "x > 0"),
+    # a pmf given as a table of probabilities (Rice, Mathematical Statistics, problem 8.4)
+    Example("homework_table_pmf", "[2*theta/3, theta/3, 2*(1-theta)/3, (1-theta)/3]",
+            "a table: `P(X = 0) = 2θ/3`, `P(X = 1) = θ/3`, `P(X = 2) = 2(1 − θ)/3`, "
+            "`P(X = 3) = (1 − θ)/3`", "homework", {"theta": "(0, 1)"}, "{0, 1, 2, 3}"),
 ]
 # conditional models (regression): the catalog's regression families, derived by
 # symmle.regression (the kind says so in the index)

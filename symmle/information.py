@@ -103,6 +103,7 @@ def expected_information(ll: LogLikelihood, hessian: sp.Matrix, seconds: float =
     # location shift below
     per_obs = per_obs.xreplace(relations).applyfunc(
         lambda e: e if e.has(sp.Sum) else sp.expand(e))
+    integrated = False
     for t, m in mean_syms.items():
         if not per_obs.has(m):
             continue
@@ -112,7 +113,11 @@ def expected_information(ll: LogLikelihood, hessian: sp.Matrix, seconds: float =
         except (DerivationTimeout, NotImplementedError, ValueError, TypeError) as exc:
             return Information(None, f"E[{stat.h}] was not found in closed form ({exc})")
         per_obs = per_obs.xreplace({m: value})
-        how = ("by integrating over the support",) if not how else (*how, " and by integration")
+        integrated = True
+    if integrated:  # said once, however many means were found this way
+        summed = ll.model.support.kind != "interval"
+        how = ((f"by {'summing' if summed else 'integrating'} over the support",) if not how
+               else (*how, f" and by {'summation' if summed else 'integration'}"))
     if per_obs.has(sp.Sum):
         try:  # each such integral gets at most 8 s: when SymPy can do one, it is quick
             per_obs = per_obs.applyfunc(lambda e: _expect_sums(ll, e, min(seconds, 8.0)))

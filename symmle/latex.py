@@ -136,6 +136,13 @@ class Indicator(sp.Function):
     nargs = 1
 
 
+class Cases(sp.Function):
+    """A pmf on a finite support by cases: ``Cases(x, v1, f1, v2, f2, ...)`` prints as
+    ``f1`` if x = v1, ``f2`` if x = v2, ... (a table of probabilities)."""
+
+    nargs = None
+
+
 def _negative(t: sp.Basic) -> bool:
     """Whether a term prints with a leading minus (a matrix product by its scalar factor)."""
     if isinstance(t, sp.MatMul):
@@ -396,6 +403,12 @@ class TexPrinter(LatexPrinter):
     def _print_Indicator(self, expr: Indicator, exp: str | None = None) -> str:
         return rf"\mathbf{{1}}\left\{{{self._print(expr.args[0])}\right\}}"
 
+    def _print_Cases(self, expr: Cases, exp: str | None = None) -> str:
+        x, rest = self._print(expr.args[0]), expr.args[1:]
+        rows = [rf"{self._print(f)} & \text{{if }} {x} = {self._print(v)}"
+                for v, f in zip(rest[::2], rest[1::2])]
+        return r"\begin{cases} " + r" \\ ".join(rows) + r" \end{cases}"
+
     def _print_Derivative(self, expr: sp.Derivative) -> str:
         if not (isinstance(expr.expr, AppliedUndef) and expr.expr.func.__name__ == "ell"):
             return super()._print_Derivative(expr)
@@ -600,6 +613,11 @@ class _TextPrinter(StrPrinter):
 
     def _print_Indicator(self, expr: Indicator) -> str:
         return f"1{{{self._print(expr.args[0])}}}"
+
+    def _print_Cases(self, expr: Cases) -> str:
+        x, rest = self._print(expr.args[0]), expr.args[1:]
+        return "; ".join(f"{self._print(f)} if {x} = {self._print(v)}"
+                         for v, f in zip(rest[::2], rest[1::2]))
 
     def _print_LessThan(self, expr: sp.Le) -> str:  # xm ≤ x₍₁₎ in prose
         return f"{self._print(expr.lhs)} ≤ {self._print(expr.rhs)}"

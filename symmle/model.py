@@ -367,9 +367,37 @@ def _from_plain(density: str, var_name: str, param_specs: dict, known_specs: dic
             raise ModelSpecError("the density has no parameter to estimate", where="density")
         guards.refuse_typos(density, list(param_specs), list(dict.fromkeys(used + support_names)))
     decl = _declare(known_specs, param_specs, support, var_name, notes)
-    expr = parsing.parse_expression(density, {**decl.symbols, var_name: decl.var},
-                                    where="density")
+    table = _table_items(density)
+    if table is not None:  # [p₀, p₁, ...]: P(X = vₖ) = pₖ on a finite support
+        expr = _table_pmf(table, decl)
+    else:
+        expr = parsing.parse_expression(density, {**decl.symbols, var_name: decl.var},
+                                        where="density")
     return decl.finish(expr, param_specs, known_specs, notes, latex_names)
+
+
+def _table_items(density: str) -> list[str] | None:
+    """The entries of a pmf written as a list, ``[2*theta/3, theta/3, 1 - theta]``."""
+    text = density.strip()
+    if not (text.startswith("[") and text.endswith("]")):
+        return None
+    from .vector import _split_top
+
+    return [item.strip() for item in _split_top(text[1:-1])]
+
+
+def _table_pmf(items: list[str], decl: "_Declared") -> sp.Expr:
+    """A pmf given as a table: one probability per value of a finite support, in order."""
+    from .counts import support_values, table_density
+
+    values = support_values(decl.support)
+    if values is None:
+        raise ModelSpecError("a pmf given as a list [p_1, ..., p_K] needs a finite support of K "
+                             "numbers, e.g. '{0, 1, 2}' (at most 12 values)", where="support")
+    probs = [parsing.parse_expression(item, {**decl.symbols, decl.var.name: decl.var},
+                                      where=f"density, entry {k}")
+             for k, item in enumerate(items, 1)]
+    return table_density(probs, values, decl.var)
 
 
 @dataclass(frozen=True)

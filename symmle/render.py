@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal, Mapping
 import jinja2
 import sympy as sp
 
+from .counts import is_tabular, table_heading
 from .latex import (GREEK, Factors, Given, Terms, TexPrinter, _negate, _negative,
                     names_of, tex, text)
 
@@ -147,6 +148,9 @@ def _context(d: "Derivation", detail: Detail) -> dict[str, Any]:
     # named by its density, as mathematics (a conditional one as its model step shows it)
     heading = marked_prose(m.title) if m.title else (
         sp.Eq(Given(m.var, *getattr(m, "covariates", ()), *m.params), m.density, evaluate=False),)
+    if not m.title and is_tabular(d):  # a table of probabilities, not its one-line formula
+        heading = table_heading(m)
+        title = "".join(p if isinstance(p, str) else text(p, names) for p in heading)
     return {"title": title, "heading": heading, "names": names, "steps": _visible(d.steps, detail),
             "warnings": [_warning(d, w, words) for w in d.warnings], "detail": detail,
             "plot": None}
@@ -305,6 +309,16 @@ def _text_line(line: Any, names: dict[str, str]) -> list[str]:
     return ["     " + r.rstrip() for r in _hstack(boxes, " ")]
 
 
+def plain_title(d: Any) -> str:
+    """The model's title as one line of text: its own title, a table pmf's probabilities
+    (``P(X = 0) = 2θ/3, ...``), or its density."""
+    m = d.model
+    if not m.title and is_tabular(d):
+        names = names_of(m.latex_names)
+        return "".join(p if isinstance(p, str) else text(p, names) for p in table_heading(m))
+    return unmarked(m.title or m.describe())
+
+
 def render_text(d: "Derivation", detail: Detail = "full") -> str:
     """Plain Unicode text, one block per step.
 
@@ -315,7 +329,7 @@ def render_text(d: "Derivation", detail: Detail = "full") -> str:
     MLE derivation: Poisson
     """
     names = names_of(d.model.latex_names)
-    lines = [f"MLE derivation: {unmarked(d.model.title or d.model.describe())}", ""]
+    lines = [f"MLE derivation: {plain_title(d)}", ""]
     for k, step in enumerate(_visible(d.steps, detail), start=1):
         lines.append(f"{k}. {unmarked(step.heading)}")
         if step.text:
@@ -347,7 +361,9 @@ def index_entry(example: Any, d: Any) -> dict[str, Any]:
         entry["line"] = ("no closed form: the likelihood equations are solved numerically",)
         return entry
     line: list[Any] = []
-    for k, row in enumerate(result.blocks[0].lines):
+    # a table pmf's estimate in its counts (the result's last block), else the first block
+    block = result.blocks[-1] if is_tabular(d) else result.blocks[0]
+    for k, row in enumerate(block.lines):
         line += ["; " if k else "", sp.Eq(row.lhs, row.chain[-1][1], evaluate=False)]
     entry["line"] = tuple(line)
     return entry

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import sympy as sp
+
 from .latex import names_of, text
-from .render import environment, unmarked
+from .render import environment, plain_title, unmarked
 
 if TYPE_CHECKING:  # pragma: no cover
     from .check import CheckReport
@@ -52,16 +54,28 @@ def _sample(ce: dict, var: str) -> str:
                                              for k, col in ce["covariates"].items()])
 
 
+def _shown(d: Any, kind: str) -> Any:
+    """How a claim and symmle's truth are shown: for a table pmf, in the counts nₖ."""
+    from .counts import in_counts, is_tabular
+
+    if not is_tabular(d):
+        return lambda e: e
+    terms = kind in ("log_likelihood", "score")
+    return lambda e: e if e is None or isinstance(e, sp.MatrixBase) else (
+        in_counts(e, d.model, terms=terms) or e)
+
+
 def _context(r: "CheckReport") -> dict[str, Any]:
     d = r.derivation
     names = names_of(d.model.latex_names)
     steps = []
     for key, v in r.steps.items():
         ce = v.counterexample
+        show = _shown(d, v.kind)
         steps.append({
             "label": _label(v), "key": key, "verdict": VERDICT_WORDS.get(v.verdict, v.verdict),
             "wrong": v.verdict == "wrong", "first": key == r.first_wrong,
-            "message": v.message, "claimed": v.claimed, "truth": v.truth,
+            "message": v.message, "claimed": show(v.claimed), "truth": show(v.truth),
             "show_truth": v.truth is not None and v.verdict != "correct",
             "slip": v.slip, "decided_by": v.decided_by,
             "counterexample": None if ce is None else {
@@ -79,7 +93,7 @@ def _context(r: "CheckReport") -> dict[str, Any]:
                         for e in v.entries],
             "order": ", ".join(dict.fromkeys(e.entry[0] for e in v.entries)),
         })
-    title = unmarked(d.model.title or d.model.describe())
+    title = plain_title(d)
     return {"title": title, "names": names, "steps": steps, "all_correct": r.all_correct,
             "first_wrong": r.first_wrong, "points": str(r.points)}
 

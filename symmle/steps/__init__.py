@@ -24,6 +24,7 @@ import sympy as sp
 
 from ..latex import (ELL, INFO, LIK, SE, Factors, Given, Inline, PlusMinus, bar, hat, plain,
                      text as text_of)
+from ..counts import cases, count_symbol, in_counts, is_tabular, support_values
 from ..notation import I, N
 from ..render import marked_prose
 from . import forms as dp
@@ -52,7 +53,76 @@ def build_steps(d: "Derivation") -> tuple[Step, ...]:
     steps = [_model(c), _likelihood(c), _product(c), _log_likelihood(c), *_score(c),
              *c.moves, *_result(c), *second_order(c), checks(c), _information(c),
              *_invariance(c), Step("insight", "Insight", insight(c))]
-    return tuple(s if isinstance(s, Step) else Step(*s) for s in steps if s is not None)
+    out = tuple(s if isinstance(s, Step) else Step(*s) for s in steps if s is not None)
+    return _in_counts_throughout(c, out) if is_tabular(d) else out
+
+
+# the steps of a table pmf shown in the counts nₖ once the log-likelihood has introduced them
+_COUNTED = ("score", "equations", "solution", "result", "second_order", "checks", "insight")
+
+
+def _in_counts_throughout(c: dp.Context, steps: tuple[Step, ...]) -> tuple[Step, ...]:
+    """A table pmf's steps after the log-likelihood in the counts nₖ: every expression with a
+    sum (an estimate as one fraction, anything in the parameters term by term); the sentence
+    naming the statistics names the counts. Each rewrite is exact (Σᵢ h(xᵢ) = Σₖ h(k) nₖ), so
+    every displayed move stays valid; an expression that does not rewrite in time stays."""
+    import dataclasses
+
+    params = set(c.params)
+    counts = [count_symbol(v) for v in support_values(c.model)]
+
+    def conv(e: Any) -> Any:
+        if isinstance(e, sp.Basic) and isinstance(e, sp.Rel) and e.has(sp.Sum):
+            return e.func(conv(e.lhs), conv(e.rhs), evaluate=False)
+        if not isinstance(e, sp.Expr) or not e.has(sp.Sum):
+            return e
+        return in_counts(e, c.model, terms=bool(e.free_symbols & params)) or e
+
+    def line(ln: Line) -> Line:
+        return Line(conv(ln.lhs), tuple((r, conv(e)) for r, e in ln.chain))
+
+    out = []
+    table = cases(c.model).args[1:]
+    for step in steps:
+        if step.kind == "product":  # the factor f(k) once for each observation equal to k
+            powers = Factors(*[f ** n for f, n in zip(table[1::2], counts)])
+            step = Step("product", step.heading, (
+                "Group the factors by the value of the observation: ", Inline(
+                    "f(k \\mid @0)", "f(k | @0)", *c.params) if len(c.params) == 1 else
+                "the probability of k", " appears once for each of the ",
+                Inline("n_{k}", "nₖ"), " observations equal to k."),
+                (Block((eq(LIK(*c.params), powers),)),))
+        elif step.kind == "log_likelihood":
+            # ℓ = log L = Σ log f(xᵢ | θ), then straight to the counts (the polynomials'
+            # expansion in between says nothing a reader needs)
+            first, *_, counted = step.blocks
+            step = dataclasses.replace(step, blocks=(
+                Block(first.lines[:2], first.note, first.brief), counted))
+            text = tuple(p for p in step.text if not isinstance(p, sp.Sum))
+            cut = next((k for k, p in enumerate(text) if isinstance(p, str)
+                        and "data enter only through" in p), None)
+            if cut is not None:
+                step = dataclasses.replace(step, text=(
+                    *text[:cut], " The data enter only through the counts ", *dp.join(counts),
+                    " (below).") + tuple(p for p in text[cut + 1:] if p not in (", ", " and ",
+                                                                                  ".")))
+        elif step.kind == "insight" and any(isinstance(p, sp.Sum) for p in step.text):
+            step = dataclasses.replace(step, text=(
+                "The data enter the MLE only through the counts ", *dp.join(counts),
+                " of the observations equal to each value of the support: on a finite support "
+                "they are the sufficient statistics."))
+        elif step.kind in _COUNTED or step.kind.startswith("solve"):
+            if step.kind == "score":  # the chain rule's form says nothing in counts
+                keep = [b for b in step.blocks if b.note == ("In counts:",)]
+                step = dataclasses.replace(step, blocks=tuple(
+                    Block(b.lines) for b in keep) or step.blocks)
+            blocks = tuple(Block(tuple(line(ln) for ln in b.lines), b.note, b.brief)
+                           for b in step.blocks if b.note != ("In counts:",))
+            text = tuple("In the counts" if p == "In sample notation" else conv(p)
+                         for p in step.text)
+            step = dataclasses.replace(step, text=text, blocks=blocks)
+        out.append(step)
+    return tuple(out)
 
 
 def _model(c: dp.Context) -> Step:
@@ -69,8 +139,11 @@ def _model(c: dp.Context) -> Step:
     text.append(".")
     if m.parameterization:
         text += [" Parameterization: ", *marked_prose(m.parameterization.rstrip(".")), "."]
+    shown = (c.density,)
+    if is_tabular(c.d):  # a table of probabilities: f(vₖ) for each value, then the formula
+        shown = (cases(m), c.density)
     return Step("model", "The model", tuple(text),
-                (Block((eq(Given(m.var, *c.params), c.density),)),))
+                (Block((eq(Given(m.var, *c.params), *shown),)),))
 
 
 def _likelihood(c: dp.Context) -> Step:
@@ -115,12 +188,34 @@ def _log_likelihood(c: dp.Context) -> Step:
     if c.moving:
         text += [" Where the indicator is 1, ℓ is the log of the rest; elsewhere ",
                  Inline("L = 0", "L = 0"), "."]
+    counted = _in_counts(c, c.d.log_likelihood_sample, terms=True)
+    if counted is not None:
+        blocks += (Block((eq(lhs, counted),), _COUNTS_NOTE),)
     return Step("log_likelihood", "The log-likelihood", tuple(text), blocks)
+
+
+_COUNTS_NOTE = ("In terms of the counts ", Inline(r"n_{k} = \#\{i : x_{i} = k\}",
+                                                  "nₖ = #{i : xᵢ = k}"),
+                " of the observations equal to each value k of the support (on a finite "
+                "support every statistic is a combination of them, ",
+                Inline(r"\sum_{i=1}^{n} h(x_{i}) = \sum_{k} h(k)\, n_{k}",
+                       "Σᵢ h(xᵢ) = Σₖ h(k) nₖ"), "):")
+
+
+def _in_counts(c: dp.Context, expr: sp.Expr | None, terms: bool = False) -> sp.Expr | None:
+    """``expr`` in the counts nₖ for a model read as a table of probabilities (the
+    categorical, a pmf given as a list: :func:`symmle.counts.is_tabular`); else None."""
+    if expr is None or not is_tabular(c.d):
+        return None
+    return in_counts(expr, c.model, terms=terms)
 
 
 def _score(c: dp.Context) -> list[Step]:
     one = len(c.params) == 1
     blocks = tuple(Block(chain(dp.dl(c, p), [c.score_chain[p], c.score[p]])) for p in c.params)
+    counted = {p: _in_counts(c, s, terms=True) for p, s in zip(c.params, c.d.score)}
+    if all(v is not None for v in counted.values()):
+        blocks += (Block(tuple(eq(dp.dl(c, p), counted[p]) for p in c.params), ("In counts:",)),)
     text = ("Differentiate ℓ with respect to " + ("the parameter." if one else
                                                    "each parameter: the gradient of ℓ."),)
     out = [Step("score", "The score" if one else "The score (gradient)", text, blocks)]
@@ -156,8 +251,12 @@ def _result(c: dp.Context) -> list[Step]:
     if any(f.has(c.x_med) for forms in c.mle_forms.values() for f in forms):
         text += ["; " if len(text) > 1 else ", with ", c.x_med, " the sample median (the "
                  "middle observation for odd n, the midpoint of the two middle ones for even n)"]
+    blocks = [Block(lines)]
+    counted = {p: _in_counts(c, c.d.mle[p.name]) for p in c.params} if c.d.mle else {}
+    if counted and all(v is not None for v in counted.values()):
+        blocks.append(Block(tuple(eq(hat(p), counted[p]) for p in c.params), ("In counts:",)))
     return [Step("result", "The maximum likelihood estimator" + ("" if len(lines) == 1 else "s"),
-                 (*text, "."), (Block(lines),))]
+                 (*text, "."), tuple(blocks))]
 
 
 def _information(c: dp.Context) -> Step:

@@ -1,0 +1,117 @@
+"""A pmf on a finite support, in count notation nₖ = #{i : xᵢ = k}: a pmf given as a table
+(``[p0, p1, ...]`` with ``--support '{0, 1, ...}'``), the categorical, and claims in counts.
+
+Textbook answers: Rice (Mathematical Statistics and Data Analysis, problem 8.4) has
+P(X = 0) = 2θ/3, P(X = 1) = θ/3, P(X = 2) = 2(1 − θ)/3, P(X = 3) = (1 − θ)/3 and
+θ̂ = (n₀ + n₁)/n; each is also checked against scipy.optimize on simulated data."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.optimize as so
+import sympy as sp
+
+import symmle
+from symmle import cli
+from symmle.counts import count_symbol, in_counts, is_tabular
+from symmle.errors import ModelSpecError
+from symmle.notation import N
+
+RICE = "[2*theta/3, theta/3, 2*(1-theta)/3, (1-theta)/3]"
+RICE_KW = dict(support="{0, 1, 2, 3}", params={"theta": "(0, 1)"})
+PROBS = lambda t: np.array([2 * t / 3, t / 3, 2 * (1 - t) / 3, (1 - t) / 3])  # noqa: E731
+
+
+@pytest.fixture(scope="module")
+def rice():
+    return symmle.derive(RICE, **RICE_KW)
+
+
+def n(k):
+    return count_symbol(sp.Integer(k))
+
+
+def test_table_pmf_mle_in_counts(rice):
+    assert rice.closed_form and rice.second_order.verdict == "proven"
+    assert is_tabular(rice)
+    assert sp.simplify(in_counts(rice.mle["theta"], rice.model)
+                       - (n(0) + n(1)) / N) == 0
+    theta = rice.model.params[0]
+    assert sp.simplify(rice.fisher_information[0, 0] - 1 / (theta * (1 - theta))) == 0
+    # the fit against scipy on data simulated from the table
+    rng = np.random.default_rng(4)
+    x = rng.choice(4, size=500, p=PROBS(0.35))
+    counts = np.bincount(x, minlength=4)
+    best = so.minimize_scalar(lambda t: -np.sum(counts * np.log(PROBS(t))),
+                              bounds=(1e-6, 1 - 1e-6), method="bounded",
+                              options={"xatol": 1e-12})
+    r = symmle.fit(RICE, x, derivation=rice)
+    assert r.estimates["theta"] == pytest.approx(best.x, rel=1e-6)
+    assert r.estimates["theta"] == pytest.approx((counts[0] + counts[1]) / x.size)
+
+
+def test_categorical_in_counts():
+    d = symmle.derive("categorical")
+    p1, p2 = d.model.params
+    assert {k: in_counts(v, d.model) for k, v in d.mle.items()} == {
+        "p1": n(1) / N, "p2": n(2) / N}
+    ll = in_counts(d.log_likelihood_sample, d.model, terms=True)
+    assert sp.expand(ll - (n(1) * sp.log(p1) + n(2) * sp.log(p2)
+                           + n(3) * sp.log(1 - p1 - p2))) == 0
+
+
+def test_bernoulli_is_not_tabular():
+    """Σxᵢ is already the count of ones: no second form."""
+    d = symmle.derive("bernoulli")
+    assert not is_tabular(d) and "counts" not in d.to_markdown()
+
+
+@pytest.mark.parametrize("fmt, wanted", [
+    ("md", [r"\begin{cases} \frac{2 \theta}{3} & \text{if } x = 0", r"n_{k} = \#",
+            r"\hat{\theta} &= \frac{n_{0} + n_{1}}{n}", "$P(X = 0) = \\frac{2 \\theta}{3}$"]),
+    ("text", ["MLE derivation: P(X = 0) = 2*θ/3, P(X = 1) = θ/3",
+              "2*θ/3 if x = 0; θ/3 if x = 1", "dℓ/dθ = n_0/θ + n_1/θ - n_2/(1 - θ) - n_3/(1 - θ)",
+              "θ̂ = (n_0 + n_1)/n"]),
+])
+def test_rendering_shows_the_table_and_the_counts(rice, fmt, wanted):
+    out = rice.to_markdown() if fmt == "md" else rice.to_text()
+    for w in wanted:
+        assert w in out, w
+    assert "Piecewise" not in out and "Cases(" not in out
+
+
+@pytest.mark.parametrize("density, support, message", [
+    ("[theta, 1 - theta]", "{0, 1, 2}", "2 probabilities for the 3 values"),
+    ("[theta, 1 - theta]", "x > 0", "needs a finite support"),
+    ("[theta*x, 1 - theta]", "{0, 1}", "must not involve x"),
+    ("[0, theta, 1 - theta]", "{0, 1, 2}", "leave 0 out of the support"),
+])
+def test_bad_tables_are_refused(density, support, message):
+    with pytest.raises(ModelSpecError, match=message):
+        symmle.derive(density, support=support, params={"theta": "(0, 1)"})
+
+
+def test_a_table_that_does_not_sum_to_one_is_refused():
+    with pytest.raises(symmle.errors.NormalizationError):
+        symmle.derive("[theta/2, theta/2, 1 - theta/2]", support="{0, 1, 2}",
+                      params={"theta": "(0, 1)"})
+
+
+@pytest.mark.parametrize("claim, verdict, slip", [
+    (r"\frac{n_0+n_1}{n}", "correct", None),
+    ("(n0 + n1)/(n0 + n1 + n2 + n3)", "correct", None),
+    (r"\frac{n_0+n_1}{n-1}", "wrong", "1/(n-1) for 1/n"),
+    (r"\frac{n_0}{n}", "wrong", None),
+])
+def test_claims_in_counts(rice, claim, verdict, slip):
+    v = symmle.check(RICE, derivation=rice, **RICE_KW, mle=claim).steps["mle"]
+    assert (v.correct if verdict == "correct" else v.verdict == verdict), v.message
+    assert v.slip == slip
+
+
+def test_cli_table(capsys):
+    argv = ["derive", RICE, "--support", "{0,1,2,3}", "--param", "theta:(0,1)"]
+    assert cli.main(argv) == 0
+    assert "θ̂ = (n_0 + n_1)/n" in capsys.readouterr().out
+    assert cli.main(["check", *argv[1:], "--score",
+                     r"\frac{n_0+n_1}{\theta} - \frac{n_2+n_3}{1-\theta}"]) == 0
