@@ -192,7 +192,23 @@ class Derivation(RenderMixin):
             {k: str(v) for k, v in self.fisher_scoring_update.items()},
             "checks": [c.to_dict() for c in self.checks],
             "warnings": list(self.warnings),
+            **_counts(self),
         }
+
+
+def _counts(d: Derivation) -> dict[str, Any]:
+    """For a model read as a table of probabilities (:func:`symmle.counts.is_tabular`):
+    ``counts``, each count's name → the value it counts, and ``mle_counts``, the MLE in them
+    (``{"theta": "(n_0 + n_1)/n"}``); nothing otherwise."""
+    from .counts import count_symbol, in_counts, is_tabular, support_values
+
+    if not is_tabular(d):
+        return {}
+    counts = {count_symbol(v).name: float(v) if not v.is_Integer else int(v)
+              for v in support_values(d.model)}
+    mle = None if d.mle is None else {k: in_counts(v, d.model) for k, v in d.mle.items()}
+    return {"counts": counts, "mle_counts": None if mle is None or None in mle.values() else
+            {k: str(v) for k, v in mle.items()}}
 
 
 def _order_statistics(solution: Solution, var: str) -> dict[str, str] | None:

@@ -115,3 +115,10 @@ def test_cli_table(capsys):
     assert "θ̂ = (n_0 + n_1)/n" in capsys.readouterr().out
     assert cli.main(["check", *argv[1:], "--score",
                      r"\frac{n_0+n_1}{\theta} - \frac{n_2+n_3}{1-\theta}"]) == 0
+
+
+def test_json_counts(rice, capsys):
+    out = rice.to_dict()
+    assert out["counts"] == {"n_0": 0, "n_1": 1, "n_2": 2, "n_3": 3}
+    assert out["mle_counts"] == {"theta": "(n_0 + n_1)/n"}
+    assert "counts" not in symmle.derive("poisson").to_dict()
