@@ -390,6 +390,11 @@ def _table_pmf(items: list[str], decl: "_Declared") -> sp.Expr:
     """A pmf given as a table: one probability per value of a finite support, in order."""
     from .counts import support_values, table_density
 
+    empty = [k for k, item in enumerate(items, 1) if not item]
+    if empty:
+        raise ModelSpecError(f"entry {empty[0]} of the list of probabilities is empty; write "
+                             "one probability per support value, '[p0, p1, ...]'",
+                             where="density")
     values = support_values(decl.support)
     if values is None:
         raise ModelSpecError("a pmf given as a list [p_1, ..., p_K] needs a finite support of K "

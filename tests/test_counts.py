@@ -122,3 +122,9 @@ def test_json_counts(rice, capsys):
     assert out["counts"] == {"n_0": 0, "n_1": 1, "n_2": 2, "n_3": 3}
     assert out["mle_counts"] == {"theta": "(n_0 + n_1)/n"}
     assert "counts" not in symmle.derive("poisson").to_dict()
+
+
+@pytest.mark.parametrize("density", ["[]", "[theta, , 1 - theta]", "[theta, 1 - theta, ]"])
+def test_an_empty_entry_is_named(density):
+    with pytest.raises(ModelSpecError, match="is empty"):
+        symmle.derive(density, support="{0, 1}", params={"theta": "(0, 1)"})
