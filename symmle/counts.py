@@ -28,7 +28,8 @@ from .errors import DerivationTimeout, ModelSpecError
 from .notation import I, N
 
 __all__ = ["support_values", "count_symbol", "count_statistics", "in_counts", "is_tabular",
-           "cases", "table_heading", "indicator_polynomial", "table_density", "MAX_VALUES"]
+           "cases", "table_heading", "indicator_polynomial", "oriented_factors",
+           "table_density", "MAX_VALUES"]
 
 MAX_VALUES = 12  # larger finite supports keep their power sums
 
@@ -152,9 +153,27 @@ def in_counts(expr: sp.Expr, model: Any, seconds: float = 2.0,
         return None
 
 
+def oriented_factors(p: sp.Expr, point: dict | None = None,
+                     ) -> tuple[sp.Expr, list[tuple[sp.Expr, sp.Expr]]]:
+    """``p`` as c·Πⱼ bⱼ^eⱼ, each base bⱼ positive at ``point`` (a parameter value inside the
+    space): 2θ(1 − θ) is 2·θ·(1 − θ), (θ − 1)² is (1 − θ)², not the base θ − 1 SymPy keeps."""
+    coeff, bases = sp.Integer(1), []
+    for base, e in sp.factor(p).as_powers_dict().items():
+        if not base.free_symbols:
+            coeff *= base ** e
+            continue
+        at = base.xreplace(point or {})
+        if at.is_number and at.is_negative:
+            base, coeff = sp.expand(-base), coeff * (-1) ** e
+        bases.append((base, e))
+    return coeff, bases
+
+
 def table_density(probabilities: Sequence[sp.Expr], values: Sequence[sp.Expr],
-                  x: sp.Symbol) -> sp.Expr:
-    """The pmf with P(X = vₖ) = pₖ as one formula, Πₖ pₖ^{Lₖ(x)} (see the module docstring).
+                  x: sp.Symbol, point: dict | None = None) -> sp.Expr:
+    """The pmf with P(X = vₖ) = pₖ as one formula, Πₖ pₖ^{Lₖ(x)} (see the module docstring),
+    each pₖ split into its factors positive at ``point`` (:func:`oriented_factors`), so that
+    the log of the pmf splits into logs of positive factors.
 
     Raises
     ------
@@ -173,5 +192,9 @@ def table_density(probabilities: Sequence[sp.Expr], values: Sequence[sp.Expr],
         if p == 0:
             raise ModelSpecError(f"the probability of {x} = {v} is 0: leave {v} out of the "
                                  "support", where="density")
-    return sp.Mul(*[p ** indicator_polynomial(values, k, x)
-                    for k, p in enumerate(probabilities)])
+    out = sp.Integer(1)
+    for k, p in enumerate(probabilities):
+        indicator = indicator_polynomial(values, k, x)
+        coeff, bases = oriented_factors(p, point)
+        out *= coeff ** indicator * sp.Mul(*[b ** (e * indicator) for b, e in bases])
+    return out

@@ -6,6 +6,8 @@ for ``λ > 0``), which is what lets the likelihood stage split logarithms withou
 """
 from __future__ import annotations
 
+import dataclasses
+
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
@@ -369,10 +371,13 @@ def _from_plain(density: str, var_name: str, param_specs: dict, known_specs: dic
     decl = _declare(known_specs, param_specs, support, var_name, notes)
     table = _table_items(density)
     if table is not None:  # [p₀, p₁, ...]: P(X = vₖ) = pₖ on a finite support
-        expr = _table_pmf(table, decl)
-    else:
-        expr = parsing.parse_expression(density, {**decl.symbols, var_name: decl.var},
-                                        where="density")
+        expr, positive = _table_pmf(table, decl)
+        model = decl.finish(expr, param_specs, known_specs, notes, latex_names)
+        # each probability positive (1 − p − q > 0): a constraint on the parameters, as the
+        # categorical's, so that the log of each factor splits
+        return dataclasses.replace(model, constraints=positive)
+    expr = parsing.parse_expression(density, {**decl.symbols, var_name: decl.var},
+                                    where="density")
     return decl.finish(expr, param_specs, known_specs, notes, latex_names)
 
 
@@ -386,9 +391,10 @@ def _table_items(density: str) -> list[str] | None:
     return [item.strip() for item in _split_top(text[1:-1])]
 
 
-def _table_pmf(items: list[str], decl: "_Declared") -> sp.Expr:
-    """A pmf given as a table: one probability per value of a finite support, in order."""
-    from .counts import support_values, table_density
+def _table_pmf(items: list[str], decl: "_Declared") -> tuple[sp.Expr, tuple[sp.Expr, ...]]:
+    """A pmf given as a table: one probability per value of a finite support, in order; and
+    the probabilities not known to be positive from the parameters' domains (constraints)."""
+    from .counts import oriented_factors, support_values, table_density
 
     empty = [k for k, item in enumerate(items, 1) if not item]
     if empty:
@@ -402,7 +408,15 @@ def _table_pmf(items: list[str], decl: "_Declared") -> sp.Expr:
     probs = [parsing.parse_expression(item, {**decl.symbols, decl.var.name: decl.var},
                                       where=f"density, entry {k}")
              for k, item in enumerate(items, 1)]
-    return table_density(probs, values, decl.var)
+    point = {}  # a parameter value inside the space: the sign of each factor there
+    for name, dom in decl.domains.items():
+        typical = dom.typical_values()
+        point[decl.symbols[name]] = typical[len(typical) // 2]
+    expr = table_density(probs, values, decl.var, point)
+    # the factors not known to be positive (1 − θ): constraints c > 0, as the categorical's
+    positive = {b: None for p in probs for b, _ in oriented_factors(p, point)[1]
+                if not b.is_positive}
+    return expr, tuple(positive)
 
 
 @dataclass(frozen=True)

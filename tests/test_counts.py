@@ -128,3 +128,38 @@ def test_json_counts(rice, capsys):
 def test_an_empty_entry_is_named(density):
     with pytest.raises(ModelSpecError, match="is empty"):
         symmle.derive(density, support="{0, 1}", params={"theta": "(0, 1)"})
+
+
+@pytest.mark.parametrize("table, support, params, mle, probs", [
+    # genotypes AA, Aa, aa under Hardy–Weinberg: θ̂ = (2n₀ + n₁)/(2n)
+    ("[theta**2, 2*theta*(1-theta), (1-theta)**2]", "{0, 1, 2}", {"theta": "(0, 1)"},
+     {"theta": (2 * n(0) + n(1)) / (2 * N)},
+     lambda t: np.array([t[0] ** 2, 2 * t[0] * (1 - t[0]), (1 - t[0]) ** 2])),
+    # three free categories without a declared constraint: 1 − p − q > 0 is found
+    ("[p, q, 1-p-q]", "{1, 2, 3}", {"p": "(0, 1)", "q": "(0, 1)"},
+     {"p": n(1) / N, "q": n(2) / N},
+     lambda t: np.array([t[0], t[1], 1 - t[0] - t[1]])),
+    # Rao's genetic linkage: the root of a quadratic
+    ("[(2+theta)/4, (1-theta)/4, (1-theta)/4, theta/4]", "{1, 2, 3, 4}", {"theta": "(0, 1)"},
+     None, lambda t: np.array([(2 + t[0]) / 4, (1 - t[0]) / 4, (1 - t[0]) / 4, t[0] / 4])),
+])
+def test_textbook_tables(table, support, params, mle, probs):
+    d = symmle.derive(table, support=support, params=params)
+    assert d.closed_form, d.solution.reason
+    names = list(params)
+    if mle is not None:
+        for k, v in mle.items():
+            assert sp.simplify(in_counts(d.mle[k], d.model) - v) == 0
+    values = [int(v) for v in support.strip("{}").split(",")]
+    true = [0.3, 0.5][:len(names)]
+    rng = np.random.default_rng(8)
+    x = rng.choice(values, size=400, p=probs(true))
+    counts = np.array([(x == v).sum() for v in values])
+
+    def nll(t):
+        p = probs(t)
+        return np.inf if np.any(p <= 0) else -np.sum(counts * np.log(p))
+    best = so.minimize(nll, [0.2] * len(names), method="Nelder-Mead",
+                       options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 4000})
+    r = symmle.fit(table, x, derivation=d)
+    assert [r.estimates[k] for k in names] == pytest.approx(list(best.x), abs=1e-6)

@@ -84,7 +84,12 @@ def _in_counts_throughout(c: dp.Context, steps: tuple[Step, ...]) -> tuple[Step,
     out = []
     table = cases(c.model).args[1:]
     for step in steps:
-        if step.kind == "product":  # the factor f(k) once for each observation equal to k
+        if step.kind == "likelihood":  # L = Π f(xᵢ | θ), the table's one formula unshown
+            (block,) = step.blocks
+            (ln,) = block.lines
+            step = dataclasses.replace(step, blocks=(
+                Block((Line(ln.lhs, ln.chain[:1]),), block.note, block.brief),))
+        elif step.kind == "product":  # the factor f(k) once for each observation equal to k
             powers = Factors(*[f ** n for f, n in zip(table[1::2], counts)])
             step = Step("product", step.heading, (
                 "Group the factors by the value of the observation: ", Inline(
@@ -140,8 +145,8 @@ def _model(c: dp.Context) -> Step:
     if m.parameterization:
         text += [" Parameterization: ", *marked_prose(m.parameterization.rstrip(".")), "."]
     shown = (c.density,)
-    if is_tabular(c.d):  # a table of probabilities: f(vₖ) for each value, then the formula
-        shown = (cases(m), c.density)
+    if is_tabular(c.d):  # a table of probabilities, not the formula the engine works with
+        shown = (cases(m),)
     return Step("model", "The model", tuple(text),
                 (Block((eq(Given(m.var, *c.params), *shown),)),))
 
