@@ -167,6 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
                            "CSV with a header row; '#' starts a comment")
     data.add_argument("--column", metavar="NAME", default=None,
                       help="the column to read from a CSV with several columns")
+    data.add_argument("--counts", metavar="NAME", default=None,
+                      help="grouped data: the CSV column of how many times each value (the "
+                           "other column, or --column) was observed")
     _add_output_options(fit)
     fit.set_defaults(run=_run_fit)
 
@@ -458,13 +461,38 @@ def _run_fit(args: argparse.Namespace) -> str:
         from .vector_cli import run_fit_vector
 
         return run_fit_vector(args, _model_kwargs(args, known), values)
-    data = read_data(args.data, column=args.column)
+    if args.counts is not None:  # grouped data: value, count
+        import numpy as np
+
+        from .data import read_grouped
+
+        seen, counts = read_grouped(args.data, args.counts, args.column)
+        data = np.repeat(seen, counts)
+    else:
+        data = read_data(args.data, column=args.column)
     try:
         result = symmle.fit(args.model, data, known_values=values or None,
                             **_model_kwargs(args, known))
     except DataError as exc:
+        if args.counts is not None:  # observation k is in the row whose counts reach k
+            raise _in_row(exc, args.data, counts) from None
         raise _in_file(exc, args.data, args.column) from None
     return result.to_json() if args.format == "json" else result.to_text()
+
+
+def _in_row(exc: DataError, path: str, counts: "np.ndarray") -> DataError:
+    """An observation of grouped data, named by the file's line of its row."""
+    import numpy as np
+
+    from .data import observation_line
+
+    found = re.match(r"observation (\d+)\b", exc.message)
+    if found is None:
+        return exc
+    row = int(np.searchsorted(np.cumsum(counts), int(found.group(1)), side="left"))
+    line = observation_line(path, row, None)
+    where = f"{path}, line {line}" if line is not None else path
+    return type(exc)(f"{where}: {exc.message} (grouped data: that row's value)", where=path)
 
 
 def _in_file(exc: DataError, path: str, column: str | None) -> DataError:

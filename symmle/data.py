@@ -32,7 +32,7 @@ import numpy as np
 
 from .errors import DataError, EmptyDataError, NonNumericDataError
 
-__all__ = ["read_data", "read_table", "observation_line"]
+__all__ = ["read_data", "read_table", "read_grouped", "observation_line"]
 
 # A decimal number as a person writes it, or NaN / an infinity (accepted here, refused later with
 # a message of their own). No underscores, hexadecimal or non-ASCII digits: the fast paths
@@ -158,6 +158,66 @@ def read_table(path: str | os.PathLike, columns: Sequence[str]) -> dict[str, np.
             where=name,
         )
     return _read_columns(text, name, header, columns)
+
+
+def read_grouped(path: str | os.PathLike, counts: str, column: str | None = None,
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Read grouped data: a column of values and a column of how many times each was seen.
+
+    Parameters
+    ----------
+    path
+        A table with a header row.
+    counts
+        The column of counts: whole numbers ≥ 0.
+    column
+        The column of values; needed only when the table has more than these two columns.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The values, and the counts as ``int64``; the sample is ``np.repeat(values, counts)``.
+
+    Raises
+    ------
+    DataError
+        A file without a header, an unknown column, a count that is not a whole number ≥ 0
+        (the message gives its line), or counts that are all zero.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "goals.csv"
+    >>> _ = path.write_text("goals,matches\\n0,12\\n1,9\\n2,4\\n")
+    >>> values, counts = read_grouped(path, "matches")
+    >>> np.repeat(values, counts).sum(), counts.sum()
+    (np.float64(17.0), np.int64(25))
+    """
+    name = str(path)
+    header = _find_header(_read_text(path))
+    if header is None:
+        raise DataError(f"{name}: grouped data need a header row naming the column of values "
+                        f"and the column of counts ({counts!r})", where=name)
+    if counts not in header.names:
+        raise DataError(f"{name}: no column {counts!r} (the counts); the columns are: "
+                        f"{', '.join(header.names)}", where=name)
+    if column is None:
+        others = [c for c in header.names if c != counts]
+        if len(others) != 1:
+            raise DataError(f"{name}: choose the column of values (--column) among "
+                            f"{', '.join(others) or 'none'}", where=name)
+        column = others[0]
+    table = read_table(path, [column, counts])
+    values, raw = table[column], table[counts]
+    bad = np.flatnonzero((raw < 0) | (raw != np.floor(raw)))
+    if bad.size:
+        line = observation_line(path, int(bad[0]), counts)
+        raise DataError(f"{name}, line {line}: the count {raw[bad[0]]:g} in column {counts!r} "
+                        "is not a whole number ≥ 0", where=name)
+    if not raw.sum() > 0:
+        raise EmptyDataError(f"{name}: the counts in column {counts!r} are all zero: no "
+                             "observations", where=name)
+    return values, raw.astype(np.int64)
 
 
 def observation_line(path: str | os.PathLike, index: int, column: str | None = None) -> int | None:

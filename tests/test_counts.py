@@ -163,3 +163,26 @@ def test_textbook_tables(table, support, params, mle, probs):
                        options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 4000})
     r = symmle.fit(table, x, derivation=d)
     assert [r.estimates[k] for k in names] == pytest.approx(list(best.x), abs=1e-6)
+
+
+def test_fit_grouped_data_from_the_command_line(tmp_path, capsys):
+    """--counts: a column of values and one of how many times each was seen (a textbook's
+    frequency table); the estimate is that of the expanded sample."""
+    f = tmp_path / "freq.csv"
+    f.write_text("value,count\n0,30\n1,14\n2,40\n3,16\n")
+    argv = ["fit", RICE, "--support", "{0,1,2,3}", "--param", "theta:(0,1)", "--data", str(f),
+            "--counts", "count", "--format", "json"]
+    assert cli.main(argv) == 0
+    import json
+    out = json.loads(capsys.readouterr().out)
+    assert out["n"] == 100 and out["estimates"]["theta"] == pytest.approx(0.44)
+    (tmp_path / "bad.csv").write_text("value,count\n0,30\n-2,4\n")
+    assert cli.main(["fit", "poisson", "--data", str(tmp_path / "bad.csv"),
+                     "--counts", "count"]) != 0
+    assert "bad.csv, line 3: observation 31 (value -2)" in capsys.readouterr().err
+    (tmp_path / "frac.csv").write_text("value,count\n0,3\n1,1.5\n")
+    assert cli.main(["fit", "poisson", "--data", str(tmp_path / "frac.csv"),
+                     "--counts", "count"]) != 0
+    assert "line 3: the count 1.5" in capsys.readouterr().err
+    assert cli.main(["fit", "poisson", "--data", str(f), "--counts", "n"]) != 0
+    assert "no column 'n' (the counts)" in capsys.readouterr().err
