@@ -7,7 +7,7 @@
                         [--format text|json|md|latex] [--standalone]
                         [--detail full|brief] [-o FILE]
                         [--data FILE [--column NAME] --plot]
-    symmle fit MODEL --data FILE [--column NAME] [same model options]
+    symmle fit MODEL --data FILE [--column NAME] [--counts NAME] [same model options]
                      [--known NAME=VALUE]... [--format text|json] [-o FILE]
     symmle catalog [--format text|json] [-o FILE]
     symmle check MODEL [same model options] [--log-likelihood EXPR] [--score [NAME=]EXPR]...
