@@ -323,7 +323,7 @@ def check(model: Any, *, log_likelihood: str | None = None,
                                            aliases).items():
         claims.append(("se" if len(names) == 1 else f"se.{pname}", "se", pname, text))
     functions = _functions(g, d, parse)  # label (g1, ...) → (text, g(θ), its MLE and SE)
-    for label, (gtext, _, wanted) in functions.items():
+    for label, (_, _, wanted) in functions.items():
         claims += [(f"{what}.{label}", f"g_{what}", label, wanted[what])
                    for what in ("mle", "se") if wanted.get(what) is not None]
     order = {"log_likelihood": 0, "score": 1, "mle": 2, "fisher": 3, "se": 4, "g_mle": 5,
@@ -587,9 +587,11 @@ def _judge_estimate(step: str, kind: str, label: str, claimed: sp.Expr, d: Any,
         reason = d.information.reason or "the Fisher information could not be inverted"
         g = p
     else:
-        gtext, g, _ = functions[label]
-        t = _in_sample_notation(d.log_likelihood, Transform(g, *invariance(
-            d.log_likelihood, g, d.solution.mle, d.fisher_information)))
+        gtext, g, wanted = functions[label]
+        if "_transform" not in wanted:  # one invariance step for the MLE and its SE claims
+            wanted["_transform"] = _in_sample_notation(d.log_likelihood, Transform(
+                g, *invariance(d.log_likelihood, g, d.solution.mle, d.fisher_information)))
+        t = wanted["_transform"]
         truth = t.estimate if kind == "g_mle" else t.standard_error
         what = (f"MLE of {gtext}" if kind == "g_mle"
                 else f"standard error of the MLE of {gtext}")
