@@ -8,6 +8,8 @@ cannot decide is reported as *undetermined*, with the numeric evidence from a pr
 """
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import itertools
 from dataclasses import dataclass
 from typing import Any, Literal, Mapping, Sequence
@@ -128,6 +130,10 @@ def second_order(ll: LogLikelihood, solution: Solution, hessian: sp.Matrix,
                                   what="the concavity check")
     except DerivationTimeout:
         concave, minors = None, []
+    if not concave:
+        each = _concave_per_value(ll, domains, seconds)
+        if each is not None:
+            return each
     if concave:
         minors = [ll.to_sample(m) for m in minors]  # Σᵢ h(xᵢ), not the solver's symbols
         space = ", ".join(f"{p} in {model.domains[p].describe()}" for p in params)
@@ -219,6 +225,44 @@ def _concave_per_observation(ll: LogLikelihood, domains: Mapping[sp.Symbol, Doma
                  f"{what} for every x in the support and every {space}: ℓ, a sum of such "
                  "terms, is strictly concave, so the root of the likelihood equations (found "
                  "numerically) is the unique global maximum",
+                 total[0, 0] if len(params) == 1 else total)
+
+
+def _concave_per_value(ll: LogLikelihood, domains: Mapping[sp.Symbol, Domain],
+                       seconds: float) -> Check | None:
+    """A table of probabilities (:func:`symmle.counts.is_tabular`): ℓ = Σₖ nₖ log f(k | θ)
+    with every count nₖ ≥ 0, so when each log f(k | θ) is strictly concave, ℓ is strictly
+    concave for every sample and its critical point is the unique global maximum (Rao's
+    linkage: log(2 + θ), log(1 − θ), log θ), where the Hessian in power sums and at a root
+    with a square root says nothing SymPy can decide. ``None`` when not proven."""
+    from .counts import count_symbol, is_tabular, support_values
+
+    model = ll.model
+    if not is_tabular(SimpleNamespace(model=model, log_likelihood=ll)):
+        return None
+    params = list(ll.params)
+    parts = []
+    try:
+        for v in support_values(model):
+            log_f = sp.expand_log(sp.log(model.density.xreplace({model.var: v})), force=False)
+            h = bounded(lambda: sp.hessian(log_f, params), seconds=seconds,
+                        what="the Hessian of log f at one value")
+            concave, _ = bounded(_negative_definite, h, domains, model.simplices,
+                                 seconds=seconds, what="the concavity at one value")
+            if not concave:
+                return None
+            parts.append((v, h))
+    except DerivationTimeout:
+        return None
+    total = sp.zeros(len(params))
+    for v, h in parts:
+        total += count_symbol(v) * h.applyfunc(sp.factor)
+    space = ", ".join(f"{p} in {model.domains[p].describe()}" for p in params)
+    return Check("second_order", "proven",
+                 f"for every value k of the support, log f(k | θ) has a negative definite "
+                 f"Hessian for every {space}; ℓ = Σₖ nₖ log f(k | θ), with every count nₖ ≥ 0 "
+                 "and their total n > 0, is strictly concave for every sample, so the root of "
+                 "the likelihood equations is the unique global maximum",
                  total[0, 0] if len(params) == 1 else total)
 
 

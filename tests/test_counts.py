@@ -186,3 +186,16 @@ def test_fit_grouped_data_from_the_command_line(tmp_path, capsys):
     assert "line 3: the count 1.5" in capsys.readouterr().err
     assert cli.main(["fit", "poisson", "--data", str(f), "--counts", "n"]) != 0
     assert "no column 'n' (the counts)" in capsys.readouterr().err
+
+
+def test_concavity_value_by_value():
+    """Rao's linkage: ℓ = n₁ log(2 + θ) + (n₂ + n₃) log(1 − θ) + n₄ log θ + const is strictly
+    concave because each log f(k | θ) is; in power sums, or at the root with its square root,
+    SymPy decides nothing."""
+    d = symmle.derive("[(2+theta)/4, (1-theta)/4, (1-theta)/4, theta/4]",
+                      support="{1, 2, 3, 4}", params={"theta": "(0, 1)"})
+    assert d.second_order.verdict == "proven"
+    assert "for every value k of the support" in d.second_order.reason
+    theta = d.model.params[0]
+    expected = -(n(1) / (2 + theta) ** 2 + (n(2) + n(3)) / (1 - theta) ** 2 + n(4) / theta ** 2)
+    assert sp.simplify(d.second_order.detail - expected) == 0
