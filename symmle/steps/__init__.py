@@ -116,6 +116,11 @@ def _in_counts_throughout(c: dp.Context, steps: tuple[Step, ...]) -> tuple[Step,
                 "The data enter the MLE only through the counts ", *dp.join(counts),
                 " of the observations equal to each value of the support: on a finite support "
                 "they are the sufficient statistics."))
+        elif step.kind == "second_order" and len(c.params) == 1 and (
+                "for every value k of the support" in c.d.second_order.reason):
+            # concave value by value: the sum of the counts' negative terms, as it is
+            step = dataclasses.replace(step, blocks=(Block((Line(dp.dl(c, c.params[0], 2), (
+                ("=", c.d.second_order.detail), ("<", 0))),)),))
         elif step.kind in _COUNTED or step.kind.startswith("solve"):
             if step.kind == "score":  # the chain rule's form says nothing in counts
                 keep = [b for b in step.blocks if b.note == ("In counts:",)]
