@@ -470,6 +470,9 @@ def _finish(expr: sp.Expr, x: sp.Symbol, params: list[sp.Symbol], known: list[sp
                  notes=tuple(notes))
 
 
+MAX_CASES = 6  # indicators in one density (the zero-inflated Poisson has one)
+
+
 def _by_cases(expr: sp.Expr, x: sp.Symbol, known: list[sp.Symbol], supp: Support) -> sp.Expr:
     """A density with indicators or cases (``pi*(x == 0) + (1 - pi)*...``) as one Piecewise
     whose cases are tested on the observation alone, each piece ``Eq(x, v)`` evaluated at v:
@@ -481,7 +484,11 @@ def _by_cases(expr: sp.Expr, x: sp.Symbol, known: list[sp.Symbol], supp: Support
         A case that tests a parameter (the support is where that belongs), or a point of a
         continuous support (it has probability zero).
     """
-    for piece in expr.atoms(sp.Piecewise):
+    pieces = expr.atoms(sp.Piecewise)
+    if len(pieces) > MAX_CASES:  # folding k of them can make 2^k cases
+        raise ModelSpecError(f"the density has {len(pieces)} indicators or sets of cases; at "
+                             f"most {MAX_CASES} are allowed", where="density")
+    for piece in pieces:
         for _, cond in piece.args:
             other = sorted(s.name for s in cond.free_symbols - {x} - set(known))
             if other:

@@ -430,3 +430,25 @@ def test_comparisons_stay_out_of_other_expressions():
     with pytest.raises(ParseError, match="indicators"):
         symmle.derive("Piecewise((w, x == 0), (1, True))", params=ZIP_PARAMS,
                       support="{0, 1, 2, ...}")
+
+
+@pytest.mark.parametrize("density", [
+    r"w \mathbb{1}\{\input{/etc/passwd}\} + (1 - w) e^{-\lambda}",
+    r"w \mathbb{1}\{x = \write18{touch CANARY}\} + (1 - w) e^{-\lambda}",
+    r"w \mathbb{\input{a}} + (1 - w) e^{-\lambda}",
+    r"w \mathbb{1}\{x = 0 + (1 - w) e^{-\lambda}",
+    "w*(x == __import__('os')) + (1 - w)*exp(-lambda)",
+    "w*(x == 0" + ")" * 3,
+])
+def test_hostile_or_malformed_indicators_are_refused(density, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ParseError):
+        symmle.derive(density, params=ZIP_PARAMS, support="{0, 1, 2, ...}")
+    assert not (tmp_path / "CANARY").exists()
+
+
+def test_many_indicators_are_refused_before_folding():
+    """Folding k indicators can make 2^k cases: more than six are refused at once."""
+    density = "*".join(f"(1 + (x == {j}))" for j in range(40)) + "*exp(-lambda)"
+    with pytest.raises(ModelSpecError, match="at most 6"):
+        build_model(density, support="{0, 1, 2, ...}")
