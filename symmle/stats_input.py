@@ -201,15 +201,18 @@ def _domain_of(sym: sp.Symbol, conditions: list[sp.Basic]
         interval, known = sp.Interval.open(-sp.oo, 0), True
     elif sym.is_real:
         known = True
+    checked = False
     for cond in conditions:
         if cond.free_symbols != {sym}:
             continue
-        try:
+        try:  # a union (1/(1 + t) <= 1: t >= 0 or t < -1) is met with the other conditions
             got = cond.xreplace({sym: r}).as_set()
         except (NotImplementedError, TypeError, ValueError):
             continue
-        if isinstance(got, sp.Interval):  # the interior: s >= 0 is s > 0 for estimation
-            interval, known = interval.intersect(got if sym.is_integer else got.interior), True
+        if isinstance(got, sp.Set):
+            interval, checked = interval.intersect(got), True
+    if checked and isinstance(interval, sp.Interval) and not sym.is_integer:
+        interval, known = interval.interior, True  # s >= 0 is s > 0 for estimation
     if not known or not isinstance(interval, sp.Interval):
         return None
     integer = bool(sym.is_integer)

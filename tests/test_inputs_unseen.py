@@ -71,6 +71,16 @@ STATS = {
         {"sigma": sp.sqrt((S(X[I] ** 2) - 2 * sp.Symbol("mu") * S(X[I])
                            + N * sp.Symbol("mu") ** 2) / N)},
         lambda r: r.normal(1.5, 2.0, 400), lambda t, x: st.norm.logpdf(x, 1.5, t[0]), ["sigma"]),
+    # parameters inside expressions: the variance, the odds; domains from the checked conditions
+    "Normal(mu, sqrt(v))": (
+        lambda a: ss.Normal("X", _sym("mu", a, real=True), sp.sqrt(_sym("v", a, positive=True))),
+        {}, {}, {"mu": S(X[I]) / N, "v": S(X[I] ** 2) / N - (S(X[I]) / N) ** 2},
+        lambda r: r.normal(1.5, 2.0, 400),
+        lambda t, x: st.norm.logpdf(x, t[0], np.sqrt(t[1])), ["mu", "v"]),
+    "Geometric(1/(1 + theta))": (
+        lambda a: ss.Geometric("X", 1 / (1 + _sym("theta", a, positive=True))), {}, {},
+        {"theta": (S(X[I]) - N) / N}, lambda r: r.geometric(0.4, 400),
+        lambda t, x: st.geom.logpmf(x, 1 / (1 + t[0])), ["theta"]),
     "Exponential": (lambda a: ss.Exponential("X", _sym("lambda", a, positive=True)), {}, {},
                     {"lambda": N / S(X[I])}, lambda r: r.exponential(0.5, 400),
                     lambda t, x: st.expon.logpdf(x, scale=1 / t[0]), ["lambda"]),
@@ -199,6 +209,9 @@ DOMAINS = [
     (lambda: ss.Laplace("X", sp.Symbol("mu", real=True), sp.Symbol("b")), {"mu": "(-oo, oo)",
                                                                 "b": "(0, oo)"}),
     (lambda: ss.Maxwell("X", sp.Symbol("a")), {"a": "(0, oo)"}),
+    # 0 < 1/(1 + t) <= 1: t > -1 and (t >= 0 or t < -1), met as sets before the interval
+    (lambda: ss.Geometric("X", 1 / (1 + sp.Symbol("t"))), {"t": "(0, oo)"}),
+    (lambda: ss.Exponential("X", 1 / sp.Symbol("theta")), {"theta": "(0, oo)"}),
     (lambda: ss.Nakagami("X", sp.Symbol("mu"), sp.Symbol("omega")),
      {"mu": "(1/2, oo)", "omega": "(0, oo)"}),
     (lambda: ss.Zeta("X", sp.Symbol("s", positive=True)), {"s": "(1, oo)"}),
