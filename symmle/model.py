@@ -350,6 +350,8 @@ def _naturals_reading(density: str, *, var: str, params: ParamSpec, known: Param
     """``x \\in \\mathbb{N}``: ℕ starts at 0 in some books and at 1 in others, so the reading
     is the one over which the pmf sums to 1 at typical parameter values ({0, 1, 2, ...} when
     both or neither do: the normalization check then says why), stated in a note."""
+    from .bounded import bounded
+    from .errors import DerivationTimeout
     from .normalization import numeric_total, parameter_points
 
     models = []
@@ -360,7 +362,11 @@ def _naturals_reading(density: str, *, var: str, params: ParamSpec, known: Param
     sums = []
     for m in models:
         points = parameter_points(m)
-        total = numeric_total(m, m.density, points[0]) if points else None
+        try:
+            total = bounded(numeric_total, m, m.density, points[0], seconds=2.0,
+                            what="summing the pmf over N") if points else None
+        except DerivationTimeout:
+            total = None
         sums.append(total is not None and abs(total - 1) < 1e-6)
     pick = 1 if sums[1] and not sums[0] else 0
     other = models[1 - pick].support.describe(var)
