@@ -49,19 +49,26 @@ def read_random_symbol(rv: Any, var: str = "x") -> tuple[sp.Expr, Support, dict[
     >>> expr, supp.describe("x"), domains["s"].describe()
     (1/(x**s*zeta(s)), 'x in {1, 2, 3, ...}', '(1, oo)')
     """
+    from sympy.stats.rv import SinglePSpace
+
     x = sp.Symbol(var)
     dist = getattr(rv.pspace, "distribution", None)
     density = getattr(dist, "pdf", None) or getattr(dist, "pmf", None)
-    if dist is None or density is None or not hasattr(dist, "set"):
+    if (not isinstance(rv.pspace, SinglePSpace) or dist is None or density is None
+            or not hasattr(dist, "set")):
         raise UnsupportedModelError("cannot read the density of this random variable (a joint "
                                     "or compound one?); give its density as an expression")
     the_set = dist.set
     if isinstance(the_set, (set, frozenset)):  # a finite distribution's set
         the_set = sp.FiniteSet(*the_set)
-    if x in the_set.free_symbols:
+    if any(s.name == var for s in dist.free_symbols | the_set.free_symbols):
         raise ModelSpecError(f"the random variable's parameters use the name {var!r} of the "
                              "observation: rename that symbol or give var=...")
-    expr = _one_formula(density(x), x)
+    try:
+        expr = _one_formula(density(x), x)
+    except (TypeError, ValueError, NotImplementedError, AttributeError) as exc:
+        raise UnsupportedModelError(f"cannot read the density of {type(dist).__name__} "
+                                    f"({type(exc).__name__}); give it as an expression") from None
     if expr is None or expr == 0:  # a finite distribution that keeps its pmf in a table
         table = getattr(dist, "dict", None)
         if not isinstance(table, Mapping) or not table:

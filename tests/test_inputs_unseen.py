@@ -465,3 +465,30 @@ def test_many_indicators_are_refused_before_folding():
     density = "*".join(f"(1 + (x == {j}))" for j in range(40)) + "*exp(-lambda)"
     with pytest.raises(ModelSpecError, match="at most 6"):
         build_model(density, support="{0, 1, 2, ...}")
+
+
+def test_user_defined_random_variables():
+    """ContinuousRV, DiscreteRV and FiniteRV carry a density the user wrote: the textbook
+    answers (the power family, a geometric on {0, 1, ...} with mean θ, a coin with P(1) = θ/2)."""
+    t, z = sp.Symbol("theta", positive=True), sp.Symbol("z")
+    power = ss.ContinuousRV(z, t * z ** (t - 1), set=sp.Interval(0, 1))
+    assert equivalent(symmle.derive(power).mle["theta"], -N / S(LOG), positive=True)
+    geometric = ss.DiscreteRV(z, (1 - t / (1 + t)) * (t / (1 + t)) ** z, set=sp.S.Naturals0)
+    assert equivalent(symmle.derive(geometric).mle["theta"], S(X[I]) / N, positive=True)
+    coin = ss.FiniteRV("X", {0: 1 - t / 2, 1: t / 2})
+    d = symmle.derive(coin)
+    assert equivalent(d.mle["theta"], 2 * S(X[I]) / N, positive=True)
+    x = np.random.default_rng(5).binomial(1, 0.3, 500)
+    assert symmle.fit(coin, x, derivation=d).estimates["theta"] == pytest.approx(2 * x.mean())
+
+
+@pytest.mark.parametrize("make, error", [
+    (lambda: ss.MultivariateNormal("X", [0, 0], [[1, 0], [0, 1]]), "joint or compound"),
+    (lambda: ss.Normal("X", ss.Normal("Y", 0, 1), sp.Symbol("s", positive=True)),
+     "joint or compound"),
+    (lambda: ss.Exponential("X", sp.Symbol("x", positive=True)), "name 'x' of the observation"),
+    (lambda: ss.Die("D", 6), "no parameter to estimate"),
+])
+def test_random_variables_symmle_cannot_read_are_refused_clearly(make, error):
+    with pytest.raises(symmle.SymmleError, match=error):
+        symmle.derive(make())
