@@ -492,3 +492,10 @@ def test_user_defined_random_variables():
 def test_random_variables_symmle_cannot_read_are_refused_clearly(make, error):
     with pytest.raises(symmle.SymmleError, match=error):
         symmle.derive(make())
+
+
+def test_binomial_without_known_m_says_how_to_declare_it():
+    from symmle.errors import UnsupportedModelError
+
+    with pytest.raises(UnsupportedModelError, match=r"if m is known, declare it: --known m"):
+        symmle.derive(r"\binom{m}{x} p^x (1-p)^{m-x}", support=r"x \in \{0, 1, \dots, m\}")
