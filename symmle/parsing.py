@@ -673,6 +673,14 @@ _SUPPORT_WORDS = {
 }
 
 
+def _listing(text: str, var: str) -> str:
+    """``x = 0, 1, 2, ...`` is the set ``{0, 1, 2, ...}`` (an error then shows the set)."""
+    if not isinstance(text, str) or len(text) > MAX_LENGTH:
+        return text
+    listed = re.fullmatch(rf"\s*{re.escape(var)}\s*=\s*([^=<>{{}}]*,[^=<>{{}}]*)", text)
+    return "{" + listed.group(1) + "}" if listed else text
+
+
 def support_names(text: str, var: str) -> list[str]:
     """Names used in a support, without its words (``real``, ``x positive``, ``nonnegative
     integers``) and the ``in`` of ``x in (0, theta)``: with the parameters inferred, these are
@@ -683,6 +691,7 @@ def support_names(text: str, var: str) -> list[str]:
     >>> support_names("x in (0, theta)", "x"), support_names("x real", "x")
     (['x', 'theta'], [])
     """
+    text = _listing(text, var)
     words = " ".join(text.split()).lower()
     for prefix in (f"{var.lower()} in ", f"{var.lower()} ∈ ", f"{var.lower()} "):
         if words.startswith(prefix) and words[len(prefix):] in _SUPPORT_WORDS:
@@ -699,8 +708,8 @@ def parse_support(text: str, var: str, symbols: Mapping[str, sp.Symbol]) -> Supp
     """Parse where the density of ``var`` is positive.
 
     Accepted: inequality chains (``0 < x < 1``, ``x >= theta``, ``1 > x > 0``), intervals
-    (``x in (0, 1)``, ``[0, oo)``), sets (``{0, 1}``, ``{0, 1, 2, ...}``, ``{0, 1, ..., n}``)
-    and the words real, positive, nonnegative, nonnegative integers, positive integers.
+    (``x in (0, 1)``, ``[0, oo)``), sets (``{0, 1}``, ``{0, 1, 2, ...}``, ``{0, 1, ..., n}``,
+    also listed as ``x = 0, 1, 2, ...``) and the words real, positive, nonnegative, nonnegative integers, positive integers.
     ``symbols`` holds the parameters and constants the bounds may use (not ``var``).
 
     Examples
@@ -716,6 +725,7 @@ def parse_support(text: str, var: str, symbols: Mapping[str, sp.Symbol]) -> Supp
 
 def _support(text: str, var: str, symbols: Mapping[str, sp.Symbol]) -> Support:
     where = "support"
+    text = _listing(text, var)
     tokens = tokenize(text, where, strict=False)
     words = " ".join(text.split()).lower()
     for prefix in (f"{var.lower()} in ", f"{var.lower()} ∈ "):

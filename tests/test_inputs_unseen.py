@@ -499,3 +499,13 @@ def test_binomial_without_known_m_says_how_to_declare_it():
 
     with pytest.raises(UnsupportedModelError, match=r"if m is known, declare it: --known m"):
         symmle.derive(r"\binom{m}{x} p^x (1-p)^{m-x}", support=r"x \in \{0, 1, \dots, m\}")
+
+
+@pytest.mark.parametrize("support, want", [("x = 0, 1, 2, ...", "x in {0, 1, 2, ...}"),
+                                           ("x = 0, 1, …, m", "x in {0, 1, ..., m}")])
+def test_a_support_listed_as_on_an_exercise_sheet(support, want):
+    m = build_model("binomial(m, x)*p**x*(1 - p)**(m - x)" if "m" in support
+                    else "exp(-lambda)*lambda**x/factorial(x)", support=support,
+                    params=["p"] if "m" in support else None,
+                    known=["m"] if "m" in support else None)
+    assert m.support.describe("x") == want
