@@ -5,7 +5,8 @@ and ``\\prod`` with the limits i = 1..n, ``\\log``/``\\ln``/``\\exp``, ``\\sqrt`
 ``\\bar{x}``, ``\\overline{x}``, ``x_i``, ``x_{(1)}``, ``x_{(n)}``, ``\\max_i x_i``, ``\\min``, ``\\hat\\theta``,
 Greek letters, ``^{...}``, ``\\left( \\right)``, absolute values (``|x_i - \\mu|``,
 ``\\left| \\right|``, ``\\lvert \\rvert``), ``\\cdot``, spacing commands and implicit
-multiplication, and refuses every other command with its position (``\\input``,
+multiplication, indicators (``\\mathbb{1}\\{x = 0\\}`` → ``(x == 0)``, which only a density
+accepts), and refuses every other command with its position (``\\input``,
 ``\\write18``, ``\\def``, ...). Its output goes to the whitelist parser of :mod:`symmle.claims`;
 nothing here builds SymPy objects. Length and nesting are bounded before any recursion.
 """
