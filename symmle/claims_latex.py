@@ -5,7 +5,8 @@ and ``\\prod`` with the limits i = 1..n, ``\\log``/``\\ln``/``\\exp``, ``\\sqrt`
 ``\\bar{x}``, ``\\overline{x}``, ``x_i``, ``x_{(1)}``, ``x_{(n)}``, ``\\max_i x_i``, ``\\min``, ``\\hat\\theta``,
 Greek letters, ``^{...}``, ``\\left( \\right)``, absolute values (``|x_i - \\mu|``,
 ``\\left| \\right|``, ``\\lvert \\rvert``), ``\\cdot``, spacing commands and implicit
-multiplication, and refuses every other command with its position (``\\input``,
+multiplication, indicators (``\\mathbb{1}\\{x = 0\\}`` → ``(x == 0)``, which only a density
+accepts), and refuses every other command with its position (``\\input``,
 ``\\write18``, ``\\def``, ...). Its output goes to the whitelist parser of :mod:`symmle.claims`;
 nothing here builds SymPy objects. Length and nesting are bounded before any recursion.
 """
@@ -16,8 +17,8 @@ import re
 from . import parsing
 from .errors import ParseError
 
-__all__ = ["latex_to_plain", "latex_matrix", "latex_density", "latex_support", "is_latex",
-           "MAX_LENGTH", "MAX_DEPTH", "MATRIX_ENVIRONMENTS"]
+__all__ = ["latex_to_plain", "latex_matrix", "is_latex", "MAX_LENGTH", "MAX_DEPTH",
+           "MATRIX_ENVIRONMENTS"]
 
 MAX_LENGTH = parsing.MAX_LENGTH
 MAX_DEPTH = parsing.MAX_DEPTH
@@ -34,6 +35,14 @@ _HAT = {"hat", "widehat", "tilde", "widetilde"}
 _BAR = {"bar", "overline"}
 _FRAC = {"frac", "dfrac", "tfrac"}
 _BINOM = {"binom", "dbinom", "tbinom"}
+_FONTS = {"mathbb", "mathbf", "mathds", "mathbbm", "mathrm", "boldsymbol"}
+_INDICATOR_RELATIONS = {"=": "==", "==": "==", "≤": "<=", "≥": ">=", "≠": "!=", "le": "<=",
+                        "leq": "<=", "leqslant": "<=", "ge": ">=", "geq": ">=",
+                        "geqslant": ">=", "lt": "<", "gt": ">", "ne": "!=", "neq": "!="}
+# where the sides of an indicator's condition end (with '=', which ends any term)
+_RELATION_STOPS = ("<", ">", "≤", "≥", "≠", "\\le ", "\\le{", "\\leq", "\\leqslant",
+                   "\\ge ", "\\ge{", "\\geq", "\\geqslant", "\\lt", "\\gt", "\\ne ",
+                   "\\neq")
 _SUBS_MAX = {"(n)", "n", "max", "\\max", "(N)"}
 _SUBS_MIN = {"(1)", "1", "min", "\\min"}
 
@@ -471,6 +480,12 @@ class _Latex:
                                 f"'{self.var}'" + "".join(f" or '{c}'" for c in self.others),
                                 start)
             return self.postfix(f"{inner}bar")
+        if cmd in _FONTS:  # \mathbb{1}\{x = 0\}: an indicator; any other letter is refused
+            letter = self.raw_group()
+            if letter not in ("1", "I"):
+                raise self.fail(f"\\{cmd}{{{letter}}} is not supported (\\{cmd}{{1}} is an "
+                                "indicator, as in \\mathbb{1}\\{x = 0\\})", start)
+            return self.indicator(start)
         if cmd in ("sum", "prod"):
             return self.big_operator(cmd, stop)
         if cmd in ("max", "min"):
@@ -483,6 +498,59 @@ class _Latex:
                 raise self.fail(f"\\operatorname{{{name}}} is not supported", start)
             return self.function("log" if name == "ln" else name)
         raise self.fail(f"the LaTeX command '\\{cmd}' is not supported", start)
+
+    def indicator(self, start: int) -> str:
+        """The condition of ``\\mathbb{1}\\{x = 0\\}``, ``\\mathbf{1}_{\\{x=0\\}}``,
+        ``\\mathbb{1}_{x \\geq 1}`` or ``\\mathbb{1}(x > 0)``, as the plain ``(x == 0)``: one
+        comparison or a chain of them (``=`` is ``==``)."""
+        self.skip_space()
+        closers = []
+        if self.text.startswith("_", self.i):
+            self.i += 1
+            self.skip_space()
+            if not self.text.startswith("{", self.i):
+                raise self.fail("write the indicator as \\mathbb{1}_{x = 0}")
+            self.i += 1
+            closers.append("}")
+            self.skip_space()
+        for opener, closer in (("\\left\\{", "\\right\\}"), ("\\left(", "\\right)"),
+                               ("\\{", "\\}"), ("\\lbrace", "\\rbrace"), ("(", ")")):
+            if self.text.startswith(opener, self.i):
+                self.i += len(opener)
+                closers.append(closer)
+                break
+        if not closers:
+            raise self.fail("write the indicator as \\mathbb{1}\\{x = 0\\} or "
+                            "\\mathbb{1}_{x = 0}", start)
+        self.enter()
+        parts = [self.expr(stop=_RELATION_STOPS)]
+        while True:
+            self.skip_space()
+            op = self.relation()
+            if op is None:
+                break
+            parts += [op, self.expr(stop=_RELATION_STOPS)]
+        if len(parts) == 1:
+            raise self.fail("an indicator needs a condition such as x = 0", start)
+        for closer in reversed(closers):
+            self.skip_space()
+            if not self.text.startswith(closer, self.i):
+                raise self.fail(f"expected '{closer}' closing the indicator's condition")
+            self.i += len(closer)
+        self.depth -= 1
+        return self.postfix(f"({' '.join(parts)})")
+
+    def relation(self) -> str | None:
+        """A comparison at the current position (``=``, ``<``, ``\\leq``, ``\\neq``, ...) as
+        the plain operator, or None."""
+        m = re.compile(r"==?|<=?|>=?|≤|≥|≠|\\([A-Za-z]+)").match(self.text, self.i)
+        if not m:
+            return None
+        if m.group(1) is not None and m.group(1) not in _INDICATOR_RELATIONS:
+            return None
+        self.i = m.end()
+        token = m.group(1) or m.group()
+        return _INDICATOR_RELATIONS.get(token, token)
 
     def delimiter(self, start: int) -> str:
         """The delimiter after ``\\left`` or ``\\right``: ``"paren"`` for ( ) [ ] \\{ \\},
@@ -644,68 +712,3 @@ def latex_to_plain(text: str, var: str = "x", where: str = "claim",
     if stripped.startswith("\\[") and stripped.endswith("\\]"):
         stripped = stripped[2:-2]
     return _Latex(stripped, var, where, tuple(others)).translate()
-
-
-def latex_density(text: str, var: str = "x", where: str = "density") -> str:
-    """A density written in LaTeX (``\\theta e^{-\\theta x}``,
-    ``\\frac{1}{\\theta} e^{-x/\\theta}``) in symmle's plain syntax, for the whitelist parser
-    of :mod:`symmle.parsing`; ``x_m`` is the name ``xm``.
-
-    Examples
-    --------
-    >>> latex_density(r"\\theta e^{-\\theta x}")
-    'theta * (e)**((-(theta * x)))'
-    >>> latex_density(r"\\frac{\\beta^\\alpha}{\\Gamma(\\alpha)} x^{\\alpha-1}")
-    '(((beta)**(alpha)))/((gamma((alpha)))) * (x)**((alpha - 1))'
-    """
-    return latex_to_plain(text, var=var, where=where)
-
-
-_RELATIONS = {"le": "<=", "leq": "<=", "leqslant": "<=", "ge": ">=", "geq": ">=",
-              "geqslant": ">=", "lt": "<", "gt": ">"}
-_REALS = re.compile(r"\\mathbb\s*\{?\s*R\s*\}?|\\R(?![A-Za-z])")
-
-
-def latex_support(text: str, var: str = "x", where: str = "support") -> str:
-    """A support written in LaTeX (``0 < x < \\theta``, ``x \\geq \\theta``,
-    ``x \\in (0, \\theta)``, ``x \\in \\mathbb{R}``) in symmle's plain support syntax: each
-    side of a relation, or each end of an interval, is translated by :func:`latex_to_plain`.
-
-    Examples
-    --------
-    >>> latex_support(r"$0 \\le x < \\theta$")
-    '0 <= x < theta'
-    >>> latex_support(r"x \\in [\\theta, \\infty)")
-    'x in [theta, oo)'
-    """
-    if not isinstance(text, str):
-        raise ParseError(f"expected a string, got {type(text).__name__}", where=where)
-    if len(text) > MAX_LENGTH:
-        raise ParseError(f"input too long ({len(text)} characters; at most {MAX_LENGTH})",
-                         where=where)
-    body = text.strip().strip("$").strip()
-    body = _REALS.sub(" real ", body)
-    body = re.sub(r"\\(" + "|".join(_RELATIONS) + r")(?![A-Za-z])",
-                  lambda m: f" {_RELATIONS[m.group(1)]} ", body)
-    body = body.replace("≤", " <= ").replace("≥", " >= ")
-    m = re.fullmatch(r"\s*(.*?)\s*\\in(?![A-Za-z])\s*(.*)", body, re.S)
-    if m:  # x \in (a, b), x \in [a, \infty), x \in \mathbb{R}
-        name, rest = m.group(1), m.group(2).strip()
-        if rest == "real":
-            return f"{name} real"
-        iv = re.fullmatch(r"([(\[])(.*),(.*)([)\]])", rest, re.S)
-        if not iv:
-            raise ParseError("write the interval as x \\in (a, b), [a, b), ... or "
-                             "x \\in \\mathbb{R}", where=where)
-        ends = [latex_to_plain(e, var=var, where=where) for e in (iv.group(2), iv.group(3))]
-        return f"{name} in {iv.group(1)}{ends[0]}, {ends[1]}{iv.group(4)}"
-    pieces = re.split(r"(<=|>=|<|>)", body)
-    out = []
-    for k, piece in enumerate(pieces):
-        if k % 2:
-            out.append(piece)
-            continue
-        plain = latex_to_plain(piece, var=var, where=where) if piece.strip() else piece
-        out.append(plain if re.fullmatch(r"[A-Za-z0-9_.]+|-?\(?\d+\)?", plain.strip())
-                   else f"({plain})")
-    return " ".join(p.strip() for p in out)

@@ -9,12 +9,12 @@ from __future__ import annotations
 import dataclasses
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping, Sequence
 
 import sympy as sp
 
-from . import claims_latex, guards, parsing
+from . import claims_latex, guards, latex_model, parsing, stats_input
 from .errors import (ModelSpecError, ParseError, UnknownNameError, UnsupportedModelError,
                      UnusedParameterError)
 from .spaces import Domain, Support
@@ -237,8 +237,8 @@ def build_model(model: Any, *, var: str | None = None, params: ParamSpec = None,
         else:
             built = _from_strings(text, var=var, params=params, known=known, support=support,
                                   latex_names=latex_names)
-    elif _is_random_symbol(model):
-        built = _from_stats(model, params=params, known=known)
+    elif stats_input.is_random_symbol(model):
+        built = _from_stats(model, var=var, params=params, known=known, support=support)
     elif isinstance(model, sp.Basic):
         built = _from_expr(model, var=var, params=params, known=known, support=support,
                            latex_names=latex_names)
@@ -323,13 +323,16 @@ def _from_strings(density: str, *, var: str | None, params: ParamSpec, known: Pa
         raise ModelSpecError(
             f"the support of {var_name} is missing: give it, e.g. '0 < {var_name} < 1', "
             f"'{var_name} > 0' or '{{0, 1, 2, ...}}'", where="support")
+    if isinstance(support, str) and _looks_latex(support) and latex_model.bare_naturals(support):
+        return _naturals_reading(density, var=var_name, params=params, known=known,
+                                 support=support, latex_names=latex_names)
     translated = []
     if _looks_latex(density):  # \theta e^{-\theta x}, e^{-x}, $...$
-        density = _squared_names(claims_latex.latex_density(density, var_name),
+        density = _squared_names(latex_model.latex_density(density, var_name),
                                  [*known_specs, *param_specs])
         translated.append(("density", density))
     if isinstance(support, str) and _looks_latex(support):  # 0 < x < \theta
-        support = claims_latex.latex_support(support, var_name)
+        support = latex_model.latex_support(support, var_name)
         translated.append(("support", support))
     try:
         return _from_plain(density, var_name, param_specs, known_specs, support, notes,
@@ -342,6 +345,38 @@ def _from_strings(density: str, *, var: str | None, params: ParamSpec, known: Pa
                 err.args = (err.message,)
                 break
         raise
+
+
+def _naturals_reading(density: str, *, var: str, params: ParamSpec, known: ParamSpec,
+                      support: str, latex_names: Mapping[str, str] | None) -> Model:
+    """``x \\in \\mathbb{N}``: ℕ starts at 0 in some books and at 1 in others, so the reading
+    is the one over which the pmf sums to 1 at typical parameter values ({0, 1, 2, ...} when
+    both or neither do: the normalization check then says why), stated in a note."""
+    from .bounded import bounded
+    from .errors import DerivationTimeout
+    from .normalization import numeric_total, parameter_points
+
+    models = []
+    for start in (0, 1):
+        plain = latex_model.latex_support(support, var, naturals_from=start)
+        models.append(_from_strings(density, var=var, params=params, known=known, support=plain,
+                                    latex_names=latex_names))
+    sums = []
+    for m in models:
+        points = parameter_points(m)
+        try:
+            total = bounded(numeric_total, m, m.density, points[0], seconds=2.0,
+                            what="summing the pmf over N") if points else None
+        except DerivationTimeout:
+            total = None
+        sums.append(total is not None and abs(total - 1) < 1e-6)
+    pick = 1 if sums[1] and not sums[0] else 0
+    other = models[1 - pick].support.describe(var)
+    why = ("the pmf sums to 1 over it, not over " + other if sums[pick]
+           else "the pmf sums to 1 over neither reading; the other is " + other)
+    m = models[pick]
+    note = f"{var} in N read as {m.support.describe(var)}: {why}"
+    return replace(m, notes=(*m.notes, note))
 
 
 def _from_plain(density: str, var_name: str, param_specs: dict, known_specs: dict,
@@ -377,7 +412,7 @@ def _from_plain(density: str, var_name: str, param_specs: dict, known_specs: dic
         # categorical's, so that the log of each factor splits
         return dataclasses.replace(model, constraints=positive)
     expr = parsing.parse_expression(density, {**decl.symbols, var_name: decl.var},
-                                    where="density")
+                                    where="density", indicators=True)
     return decl.finish(expr, param_specs, known_specs, notes, latex_names)
 
 
@@ -477,6 +512,8 @@ def _finish(expr: sp.Expr, x: sp.Symbol, params: list[sp.Symbol], known: list[sp
                                "constant", where="density")
     if expr.has(sp.Integral, sp.Sum, sp.Derivative):
         raise ModelSpecError("the density may not contain integrals, sums or derivatives")
+    if expr.has(sp.Piecewise):
+        expr = _by_cases(expr, x, known, supp)
     names = {s.name: s for s in (*params, *known, x)}
     if latex_names is not None and not isinstance(latex_names, Mapping):
         raise ParseError(f"expected a mapping name -> LaTeX, not {type(latex_names).__name__}",
@@ -484,6 +521,51 @@ def _finish(expr: sp.Expr, x: sp.Symbol, params: list[sp.Symbol], known: list[sp
     latex = {names[k]: guards.latex_name(v, k) for k, v in (latex_names or {}).items() if k in names}
     return Model(expr, x, tuple(params), tuple(known), domains, supp, latex_names=latex,
                  notes=tuple(notes))
+
+
+MAX_CASES = 6  # indicators in one density (the zero-inflated Poisson has one)
+
+
+def _by_cases(expr: sp.Expr, x: sp.Symbol, known: list[sp.Symbol], supp: Support) -> sp.Expr:
+    """A density with indicators or cases (``pi*(x == 0) + (1 - pi)*...``) as one Piecewise
+    whose cases are tested on the observation alone, each piece ``Eq(x, v)`` evaluated at v:
+    ``Piecewise((pi + (1 - pi)*exp(-lambda), Eq(x, 0)), ((1 - pi)*..., True))``.
+
+    Raises
+    ------
+    ModelSpecError
+        A case that tests a parameter (the support is where that belongs), or a point of a
+        continuous support (it has probability zero).
+    """
+    pieces = expr.atoms(sp.Piecewise)
+    if len(pieces) > MAX_CASES:  # folding k of them can make 2^k cases
+        raise ModelSpecError(f"the density has {len(pieces)} indicators or sets of cases; at "
+                             f"most {MAX_CASES} are allowed", where="density")
+    for piece in pieces:
+        for _, cond in piece.args:
+            other = sorted(s.name for s in cond.free_symbols - {x} - set(known))
+            if other:
+                raise ModelSpecError(
+                    f"the case {cond} tests {other[0]!r}: an indicator or a case of the density "
+                    f"may test the observation {x.name} (and known constants) only; a range of "
+                    f"{x.name} that depends on a parameter belongs in the support",
+                    where="density")
+            if not supp.discrete and cond.atoms(sp.Eq):
+                raise ModelSpecError(
+                    f"the case {cond} is a single point of the continuous support "
+                    f"{supp.describe(x.name)}, which has probability zero: an indicator of "
+                    f"{x.name} == v belongs in a pmf (a discrete support)", where="density")
+    folded = sp.piecewise_fold(expr)
+    if not isinstance(folded, sp.Piecewise):
+        return folded
+    cases = []
+    for value, cond in folded.args:
+        if isinstance(cond, sp.Eq) and x in cond.free_symbols:
+            at = sp.solve(cond, x)
+            if len(at) == 1:
+                value = value.subs(x, at[0])
+        cases.append((value, cond))
+    return sp.Piecewise(*cases)
 
 
 def _from_expr(expr: sp.Basic, *, var: str | None, params: ParamSpec, known: ParamSpec,
@@ -521,59 +603,24 @@ def _from_strings_expr(plain: sp.Expr, var_name: str, params: ParamSpec, known: 
     return decl.finish(expr, param_specs, known_specs, notes, latex_names)
 
 
-def _is_random_symbol(obj: Any) -> bool:
-    try:
-        from sympy.stats.rv import RandomSymbol
-    except ImportError:  # pragma: no cover
-        return False
-    return isinstance(obj, RandomSymbol)
-
-
-def _from_stats(rv: Any, *, params: ParamSpec, known: ParamSpec) -> Model:
-    """A ``sympy.stats`` random variable: its density and its set become the model."""
-    from sympy import stats
-
-    x0 = sp.Symbol("x")
-    dens = stats.density(rv)
-    if isinstance(dens, dict) or hasattr(dens, "dict"):
-        table = dict(dens.dict if hasattr(dens, "dict") else dens)
-        values = sorted(table, key=lambda v: float(v))
-        expr = sp.Integer(1)
-        for v in values:
-            basis = sp.Integer(1)
-            for w in values:
-                if w != v:
-                    basis *= (x0 - w) / (v - w)
-            expr *= table[v] ** sp.factor(basis)
-        supp: "str | Support" = Support.finite(values)
-    else:
-        expr = dens(x0)
-        if isinstance(expr, sp.Piecewise):
-            expr = expr.args[0][0]
-        the_set = rv.pspace.domain.set
-        supp = _support_from_set(the_set)
-    free = {s.name for s in expr.free_symbols if s.name != "x"}
-    if params is None:
-        known_names = set(_normalize_specs(known, "known constant"))
-        params = {n: None for n in sorted(free - known_names)}
-    plain = expr.xreplace({s: sp.Symbol(s.name) for s in expr.free_symbols})
-    return _from_strings_expr(plain, "x", params, known, supp, None)
-
-
-def _support_from_set(s: sp.Set) -> Support:
-    if s == sp.S.Naturals0:
-        return Support.integers(0)
-    if s == sp.S.Naturals:
-        return Support.integers(1)
-    if isinstance(s, sp.Range):
-        return Support.integers(s.inf, s.sup)
-    if isinstance(s, sp.FiniteSet):
-        return Support.finite(s.args)
-    if isinstance(s, sp.Interval):
-        return Support.interval(s.start, s.end, bool(s.left_open), bool(s.right_open))
-    if s == sp.S.Reals:
-        return Support.interval()
-    raise UnsupportedModelError(f"cannot read the support {s} of this random variable")
+def _from_stats(rv: Any, *, var: str | None, params: ParamSpec, known: ParamSpec,
+                support: "str | Support | None") -> Model:
+    """A ``sympy.stats`` random variable: its density and its set become the model (a given
+    ``support`` replaces the set), and a parameter the caller does not give a domain takes the
+    one the variable states (see :mod:`symmle.stats_input`)."""
+    var_name = _variable(var) if var else "x"
+    expr, supp, stated = stats_input.read_random_symbol(rv, var_name)
+    free = sorted(s.name for s in expr.free_symbols | supp.free_symbols if s.name != var_name)
+    if support is not None:
+        supp = support
+    known_specs = _normalize_specs(known, "known constant")
+    param_specs = (_normalize_specs(params, "parameter") if params is not None
+                   else {n: None for n in free if n not in known_specs})
+    for specs in (param_specs, known_specs):
+        for name, spec in specs.items():
+            if spec is None and name in stated:
+                specs[name] = stated[name]
+    return _from_strings_expr(expr, var_name, param_specs, known_specs, supp, None)
 
 
 def symbols_of(model: Model) -> Iterable[sp.Symbol]:

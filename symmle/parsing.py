@@ -66,7 +66,7 @@ _UNICODE_OPS = {"·": "*", "⋅": "*", "×": "*", "−": "-", "÷": "/", "≤": 
                 "…": "..."}
 _UNICODE_NAMES = {"∞": "oo", "∈": "in"}
 _SUPERSCRIPTS = {"²": "2", "³": "3"}
-_OPS = ("...", "**", "<=", ">=", "+", "-", "*", "/", "^", "(", ")", ",", "!", "<", ">",
+_OPS = ("...", "**", "==", "!=", "<=", ">=", "+", "-", "*", "/", "^", "(", ")", ",", "!", "<", ">",
         "[", "]", "{", "}")
 _HINTS = {".": " ('.' may only appear inside a number such as 0.5)",
           "=": " (write '<=' or '>=' for a bound)", "'": " (strings are not allowed)",
@@ -103,6 +103,8 @@ _ARG_LIMIT = {**dict.fromkeys(("factorial", "gamma", "Gamma", "loggamma", "binom
 _PREFIX_BP, _POWER_BP, _BANG_BP = 30, 40, 50
 _LBP = {"+": 10, "-": 10, "*": 20, "/": 20, "**": _POWER_BP, "!": _BANG_BP}
 _COMPARISONS = ("<", "<=", ">", ">=")
+_RELATIONS: dict[str, Callable[[sp.Expr, sp.Expr], sp.Basic]] = {
+    "==": sp.Eq, "!=": sp.Ne, "<": sp.Lt, "<=": sp.Le, ">": sp.Gt, ">=": sp.Ge}
 
 
 @dataclass(frozen=True)
@@ -287,9 +289,10 @@ class _Parser:
 
     def __init__(self, text: str, tokens: list[Token], symbols: Mapping[str, sp.Expr],
                  where: str | None, allow_undeclared: bool = False,
-                 forbidden: str | None = None) -> None:
+                 forbidden: str | None = None, indicators: bool = False) -> None:
         self.text, self.tokens, self.symbols, self.where = text, tokens, symbols, where
         self.allow_undeclared, self.forbidden = allow_undeclared, forbidden
+        self.indicators = indicators  # (x == 0) is 1 where x = 0, else 0 (densities only)
         self.i = self.depth = 0
         self.work = 0.0  # numeric arguments of factorial-like functions so far
         self.deadline = time.perf_counter() + MAX_SECONDS
@@ -423,6 +426,8 @@ class _Parser:
             return self.expression(_PREFIX_BP)
         if tok.is_op("("):
             inner = self.expression()
+            if self.indicators and self.peek().is_op(*_RELATIONS):
+                inner = self.indicator(inner)
             self.expect(")")
             return inner
         if tok.kind == "name":
@@ -430,6 +435,21 @@ class _Parser:
         if tok.kind == "end":
             raise self.fail("unexpected end of input", tok.pos)
         raise self.fail(f"unexpected {tok.describe()}", tok.pos)
+
+    def indicator(self, left: sp.Expr) -> sp.Expr:
+        """``(x == 0)``, ``(x >= 1)``, ``(0 < x <= 2)``: 1 where the comparison (or chain of
+        them) holds and 0 elsewhere, as a Piecewise."""
+        conditions = []
+        while self.peek().is_op(*_RELATIONS):
+            op = self.take()
+            right = self.expression()
+            conditions.append(_RELATIONS[op.text](left, right))
+            left = right
+        cond = sp.And(*conditions)
+        if cond in (sp.true, sp.false):  # (x == 0) on a continuous support x > 0
+            raise self.fail(f"the condition of this indicator is {'always' if cond else 'never'}"
+                            " true on the support", op.pos)
+        return sp.Piecewise((sp.Integer(1), cond), (sp.Integer(0), True))
 
     def name(self, tok: Token) -> sp.Expr:
         name, call = tok.text, self.peek().is_op("(")
@@ -450,9 +470,10 @@ class _Parser:
         if call:
             if name in _BY_CASES:
                 raise self.fail(f"'{name}' is not supported in a density string", tok.pos,
-                                " (a density given by cases, such as the zero-inflated "
-                                "Poisson, can be given to symmle.derive in Python as a SymPy "
-                                "Piecewise of the observation; its fit is numeric)")
+                                " (write a density by cases with indicators, 1 where the "
+                                "comparison holds and 0 elsewhere: the zero-inflated Poisson "
+                                "is 'pi*(x == 0) + (1 - pi)*exp(-lambda)*lambda**x/"
+                                "factorial(x)'; in Python a SymPy Piecewise works too)")
             close = difflib.get_close_matches(name, list(FUNCTIONS), n=3)
             raise self.fail(f"unknown function '{name}'", tok.pos, _did_you_mean(close))
         if self.allow_undeclared:
@@ -521,7 +542,7 @@ def _did_you_mean(close: list[str]) -> str:
 
 
 def parse_expression(text: str, symbols: Mapping[str, sp.Symbol], *, where: str = "density",
-                     allow_undeclared: bool = False) -> sp.Expr:
+                     allow_undeclared: bool = False, indicators: bool = False) -> sp.Expr:
     """Parse an arithmetic expression into SymPy without evaluating any code.
 
     Parameters
@@ -535,6 +556,9 @@ def parse_expression(text: str, symbols: Mapping[str, sp.Symbol], *, where: str 
         What is being parsed, used as the prefix of error messages.
     allow_undeclared : bool
         Turn unknown names into plain symbols instead of raising ModelSpecError.
+    indicators : bool
+        Read a comparison in parentheses, ``(x == 0)``, ``(x >= 1)``, ``(0 < x < 1)``, as an
+        indicator: a Piecewise that is 1 where it holds and 0 elsewhere (for densities).
 
     Returns
     -------
@@ -557,7 +581,8 @@ def parse_expression(text: str, symbols: Mapping[str, sp.Symbol], *, where: str 
     factorial(x)/2
     """
     return _guarded(text, where, lambda: _Parser(
-        text, tokenize(text, where, strict=False), symbols, where, allow_undeclared).parse_all())
+        text, tokenize(text, where, strict=False), symbols, where, allow_undeclared,
+        indicators=indicators).parse_all())
 
 
 def names_in(text: str, where: str = "density") -> list[str]:
@@ -648,6 +673,14 @@ _SUPPORT_WORDS = {
 }
 
 
+def _listing(text: str, var: str) -> str:
+    """``x = 0, 1, 2, ...`` is the set ``{0, 1, 2, ...}`` (an error then shows the set)."""
+    if not isinstance(text, str) or len(text) > MAX_LENGTH:
+        return text
+    listed = re.fullmatch(rf"\s*{re.escape(var)}\s*=\s*([^=<>{{}}]*,[^=<>{{}}]*)", text)
+    return "{" + listed.group(1) + "}" if listed else text
+
+
 def support_names(text: str, var: str) -> list[str]:
     """Names used in a support, without its words (``real``, ``x positive``, ``nonnegative
     integers``) and the ``in`` of ``x in (0, theta)``: with the parameters inferred, these are
@@ -658,6 +691,7 @@ def support_names(text: str, var: str) -> list[str]:
     >>> support_names("x in (0, theta)", "x"), support_names("x real", "x")
     (['x', 'theta'], [])
     """
+    text = _listing(text, var)
     words = " ".join(text.split()).lower()
     for prefix in (f"{var.lower()} in ", f"{var.lower()} ∈ ", f"{var.lower()} "):
         if words.startswith(prefix) and words[len(prefix):] in _SUPPORT_WORDS:
@@ -674,8 +708,8 @@ def parse_support(text: str, var: str, symbols: Mapping[str, sp.Symbol]) -> Supp
     """Parse where the density of ``var`` is positive.
 
     Accepted: inequality chains (``0 < x < 1``, ``x >= theta``, ``1 > x > 0``), intervals
-    (``x in (0, 1)``, ``[0, oo)``), sets (``{0, 1}``, ``{0, 1, 2, ...}``, ``{0, 1, ..., n}``)
-    and the words real, positive, nonnegative, nonnegative integers, positive integers.
+    (``x in (0, 1)``, ``[0, oo)``), sets (``{0, 1}``, ``{0, 1, 2, ...}``, ``{0, 1, ..., n}``,
+    also listed as ``x = 0, 1, 2, ...``) and the words real, positive, nonnegative, nonnegative integers, positive integers.
     ``symbols`` holds the parameters and constants the bounds may use (not ``var``).
 
     Examples
@@ -691,6 +725,7 @@ def parse_support(text: str, var: str, symbols: Mapping[str, sp.Symbol]) -> Supp
 
 def _support(text: str, var: str, symbols: Mapping[str, sp.Symbol]) -> Support:
     where = "support"
+    text = _listing(text, var)
     tokens = tokenize(text, where, strict=False)
     words = " ".join(text.split()).lower()
     for prefix in (f"{var.lower()} in ", f"{var.lower()} ∈ "):

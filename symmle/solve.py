@@ -103,6 +103,15 @@ def solve_likelihood(ll: LogLikelihood, seconds: float = 10.0) -> Solution:
         if found is not None:
             return found
         terms: list = []
+        if isinstance(model.density, sp.Piecewise):  # a density by cases: say so
+            for k, (_, cond) in enumerate(model.density.args[:2]):
+                terms += [", "] * bool(k) + (["otherwise"] if cond is sp.true else [cond])
+            return _no_closed_form(
+                ll, score,
+                ("the density is given by cases of x (", *terms, "), and the log of the cases "
+                 "does not split into functions of the parameters times functions of x; the "
+                 "likelihood equations involve every observation through its case, so there "
+                 "is no closed form: solve them numerically"))
         for k, t in enumerate(ll.nonseparable[:2]):
             terms += [", "] * bool(k) + [t]
         return _no_closed_form(

@@ -335,7 +335,10 @@ def prove_sign(expr: sp.Expr, domains: Mapping[sp.Symbol, Domain], want: str = "
                 "nonpositive": "positive", "nonnegative": "negative"}
     verdicts = []
     for combo in itertools.product(*choices):
-        candidate = expr.xreplace(dict(combo)) if combo else expr
+        try:
+            candidate = expr.xreplace(dict(combo)) if combo else expr
+        except ValueError:  # Derivative(zeta(s), s) with s = 1 + u: not a variable any more
+            return None
         verdict = None
         for form in _forms(candidate):
             if getattr(form, f"is_{want}") is True:

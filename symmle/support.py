@@ -281,9 +281,11 @@ def interior_on_feasible_set(ll: LogLikelihood, seconds: float = 5.0) -> Prose:
     model = ll.model
     supp, x = model.support, model.var
     if supp.kind != "interval":
+        moving = ", ".join(p.name for p in model.params if p in supp.free_symbols)
         raise UnsupportedModelError("a discrete support that moves with a parameter, together "
                                     "with a likelihood that does not separate, is not derived "
-                                    "yet")
+                                    f"yet (if {moving} is known, declare it: --known {moving} "
+                                    f"or known=[{moving!r}])")
     assumptions = {k: v for k, v in x.assumptions0.items()
                    if k in ("real", "positive", "nonnegative", "integer", "negative")}
     x_min, x_max = order_statistics(x, assumptions)

@@ -251,7 +251,8 @@ def test_latex_density_gives_the_plain_answer(density, support, params, plain):
     (r"\theta e^{-\theta x}", r"x > \write18{touch CANARY}"),
     (r"\frac{" * 5000, "x > 0"),
     (r"\theta e^{-\theta x_i}", "x > 0"),
-    (r"\theta e^{-\theta x}", r"x \in \{0, \theta\}"),
+    (r"\theta e^{-\theta x}", r"x \in \mathbb{Q}"),  # a set of values is a support, not this
+    (r"\theta e^{-\theta x}", r"x \in \{0, \theta"),
 ])
 def test_hostile_or_malformed_latex_models_are_refused(density, support, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
