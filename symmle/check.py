@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any, Mapping
@@ -48,13 +49,14 @@ from typing import Any, Mapping
 import sympy as sp
 
 from .bounded import bounded
-from .claims import claims_by_parameter, fisher_claims, parse_claim
+from .claims import (claims_by_parameter, drop_additive_constant, drop_equals_zero,
+                     fisher_claims, parse_claim, split_assignment, strip_trailing)
 from .crosscheck import Evaluator, Point, agree, compare as _numeric, points, same_sample_points
 from .derivation import Derivation, derive
 from .errors import DerivationTimeout, SymmleError, UnsupportedModelError
 from .notation import I, N, median_statistic, order_statistics, to_symbols
 from .render import strict_json
-from .slips import Mutation, boundary_clamp, mutations
+from .slips import SLIPS, Mutation, boundary_clamp, mutations
 
 __all__ = ["check", "CheckReport", "StepVerdict", "CORRECT_VERDICTS"]
 
@@ -286,8 +288,17 @@ def check(model: Any, *, log_likelihood: str | None = None,
                            median=median)
 
     claims: list[tuple[str, str, str | None, str]] = []
+    constant_dropped = likelihood = False
     if log_likelihood is not None:
+        if isinstance(log_likelihood, str):
+            likelihood = _names_likelihood(log_likelihood)
+            log_likelihood, constant_dropped = drop_additive_constant(
+                log_likelihood, [s.name for s in (*params, *m.known)])
         claims.append(("log_likelihood", "log_likelihood", None, log_likelihood))
+    if isinstance(score, str):  # the score equation, "... = 0"
+        score = drop_equals_zero(score)
+    elif isinstance(score, Mapping):
+        score = {k: drop_equals_zero(v) if isinstance(v, str) else v for k, v in score.items()}
     for kind, value in (("score", score), ("mle", mle)):
         for pname, text in claims_by_parameter(value, kind, names).items():
             step = kind if len(names) == 1 else f"{kind}.{pname}"
@@ -345,6 +356,9 @@ def check(model: Any, *, log_likelihood: str | None = None,
                 continue
             results[step] = _judge(step, kind, p, claimed, truth, alt, note, d, positive, ev,
                                    ll_pts if kind == "log_likelihood" else pts, text)
+            if kind == "log_likelihood":
+                results[step] = _as_likelihood(results[step], likelihood, constant_dropped,
+                                               claimed, truth, d, positive, ev, ll_pts, text)
         if whole:
             results["fisher"] = judge_matrix(matrix, entries, d, positive, ev, pts, fisher)
         elif len(separate) > 1 and d.fisher_information is not None:
@@ -357,6 +371,46 @@ def check(model: Any, *, log_likelihood: str | None = None,
     bounded(judge_all, seconds=timeout, what="checking the claimed steps", cpu=False)  # wall budget
     notes = ()
     return CheckReport(d, results, time.perf_counter() - started, len(pts), notes)
+
+
+_LIKELIHOOD = re.compile(r"\$?\s*(L|\\mathcal\s*\{?\s*L\s*\}?)\s*(_\s*\{?\s*n\s*\}?)?\s*"
+                         r"(\\left)?\s*\(.*\)\s*$|\$?\s*(L|\\mathcal\s*\{?\s*L\s*\}?)\s*$",
+                         re.S)
+
+
+def _names_likelihood(text: str) -> bool:
+    """Whether the claim is written ``L(θ) = ...`` or ``\\mathcal{L}(θ) = ...``: a likelihood
+    (``\\log L(θ) =``, ``\\ell(θ) =`` name a log-likelihood)."""
+    lhs, _ = split_assignment(strip_trailing(text))
+    return lhs is not None and _LIKELIHOOD.fullmatch(lhs.strip()) is not None
+
+
+def _as_likelihood(v: StepVerdict, named: bool, constant_dropped: bool, claimed: sp.Expr,
+                   truth: sp.Expr, d: Derivation, positive: bool, ev, pts: list[Point],
+                   text: str) -> StepVerdict:
+    """A claimed log-likelihood that is wrong as such but whose logarithm is right is the
+    likelihood: judged right when written ``L(θ) = ...`` (its logarithm is the step), wrong
+    with the slip "the likelihood, not its logarithm" otherwise. A ``+ C`` dropped from the
+    claim is said so."""
+    if constant_dropped and v.verdict in CORRECT_VERDICTS:
+        v = _replace(v, message=f"{v.message} (your '+ C' is read as an additive constant)")
+    if v.verdict != "wrong" or claimed.is_number:
+        return v
+    logged = sp.expand_log(sp.log(claimed), force=True)
+    if named:  # the step is its logarithm
+        again = _judge(v.name, "log_likelihood", None, logged, truth, {}, "", d, positive, ev,
+                       pts, text)
+        said = again.message.replace("your log-likelihood is", "its logarithm is", 1)
+        if again.verdict in CORRECT_VERDICTS or (again.slip and not v.slip):
+            return _replace(again, claimed=claimed, source=text, message=(
+                f"you wrote the likelihood L, whose logarithm is the log-likelihood; {said}"))
+        return v
+    if _numeric(ev(logged), ev(truth), pts, True)[0] is not True:
+        return v
+    return _replace(v, slip=SLIPS[8], message=(
+        f"{v.message.split('. Most likely slip')[0]}. Most likely slip: {SLIPS[8]} (this is "
+        f"the likelihood, the product of the densities; the log-likelihood is its logarithm, "
+        f"a sum)"))
 
 
 def _refuse_unsupported(d: Any) -> None:

@@ -52,7 +52,8 @@ from .errors import ModelSpecError, ParseError
 from .notation import I, N, median_statistic, order_statistics
 
 __all__ = ["parse_claim", "claims_by_parameter", "fisher_claims", "latex_to_plain",
-           "split_assignment", "is_latex", "MAX_LENGTH"]
+           "split_assignment", "is_latex", "MAX_LENGTH", "strip_trailing",
+           "drop_additive_constant", "drop_equals_zero"]
 
 MAX_LENGTH = parsing.MAX_LENGTH
 
@@ -100,7 +101,35 @@ class _ClaimParser(parsing._Parser):
         if call and name in ("sum", "Sum", "prod", "Prod", "product", "Product", "mean",
                              "max", "Max", "min", "Min", "median"):
             return self.sample_call(tok)
+        if call and name in ("maxover", "minover"):
+            return self.extreme_over(tok)
         return super().name(tok)
+
+    def extreme_over(self, tok: parsing.Token) -> sp.Expr:
+        """``maxover(h(x_i))``, from ``\\max_i h(x_i)``: the largest h(x_i) through the order
+        statistics, where that is exact: h monotone on the support (h(x_(n)) or h(x_(1))) or,
+        for the maximum, h convex (|x_i − μ|, (x_i − μ)²: the larger of the two ends)."""
+        self.take()  # "("
+        body = self.expression()
+        self.expect(")")
+        t = sp.Dummy("t", **self.var.assumptions0)
+        h = body.xreplace({self.obs: t, self.var: t})
+        if h.has(self.obs) or h.atoms(Sum) or not h.has(t):
+            raise self.fail(f"\\max_i and \\min_i take a function of one observation "
+                            f"{self.var.name}_i", tok.pos)
+        lo, hi = self.stats
+        at = lambda v: h.xreplace({t: v})  # noqa: E731
+        want_max = tok.text == "maxover"
+        slope = sp.diff(h, t)
+        if slope.is_nonnegative or slope.is_nonpositive:
+            up = bool(slope.is_nonnegative)
+            return at(hi) if up == want_max else at(lo)
+        if want_max and _convex(h, t):
+            return sp.Max(at(lo), at(hi))
+        what = "largest" if want_max else "smallest"
+        raise self.fail(f"the {what} of {h.xreplace({t: self.obs})} over the sample is not "
+                        f"an order statistic symmle can write; give it in terms of "
+                        f"{self.var.name}_{{(1)}} and {self.var.name}_{{(n)}}", tok.pos)
 
     def sample_call(self, tok: parsing.Token) -> sp.Expr:
         self.take()  # "("
@@ -143,6 +172,18 @@ class _ClaimParser(parsing._Parser):
         return Sum(body, (I, 1, N))
 
 
+def _convex(h: sp.Expr, t: sp.Symbol) -> bool:
+    """Whether ``h`` is proven convex in ``t``: |a·t + b|, or a second derivative ≥ 0."""
+    if isinstance(h, sp.Abs):
+        inner = h.args[0]
+        return inner.is_polynomial(t) and sp.degree(inner, t) == 1
+    if isinstance(h, sp.Pow) and isinstance(h.base, sp.Abs) and h.exp.is_number \
+            and h.exp >= 1:
+        return _convex(h.base, t)
+    curv = sp.diff(h, t, 2)
+    return bool(curv.is_nonnegative)
+
+
 def _plain_names(text: str, var: str) -> str:
     """Spellings of the plain syntax that the tokenizer sees as one name."""
     text = re.sub(rf"\b{re.escape(var)}_\(n\)", f"{var}_max", text)
@@ -151,6 +192,7 @@ def _plain_names(text: str, var: str) -> str:
 
 
 _LHS_COMMANDS = {"hat", "widehat", "ell", "partial", "frac", "dfrac", "mathcal", "mathrm",
+                 "dot", "mathbf", "boldsymbol", "bm", "tfrac", "mathit",
                  "log", "ln", "left", "right", "prime", "operatorname", "text", "nabla", "mid",
                  "max", "arg", "operatorname", ",", ";", "!", " ", *_GREEK}
 _LHS_CHARS = re.compile(r"[A-Za-z0-9\\{}()_^,'\s|;:]*")
@@ -166,6 +208,57 @@ def _check_lhs(lhs: str, text: str, where: str) -> None:
         if m.group(1) not in _LHS_COMMANDS:
             raise _fail(f"the LaTeX command '\\{m.group(1)}' is not supported", text,
                         m.start(), where)
+
+
+_PUNCTUATION = re.compile(r"(\s|\\[,;:! ]|\\q?quad(?![A-Za-z])|[.,;]|\$)+$")
+_TRAILING = re.compile(r"(\s|\\[,;:! ]|\\q?quad(?![A-Za-z])|[.,;]|\$|"
+                       r"\\(?:text|mathrm|textrm)\s*\{[A-Za-z ().:-]*\})+$")
+
+
+def strip_trailing(text: str) -> str:
+    """A claim without what ends a sentence or annotates it: a final ``.`` or ``,``, spacing,
+    ``\\quad\\text{(MLE)}``. Only plain words may be in such a ``\\text``; anything else
+    stays, to be refused by the translator with its position.
+
+    Examples
+    --------
+    >>> strip_trailing(r"\\frac{1}{\\bar x} \\, .")
+    '\\\\frac{1}{\\\\bar x}'
+    >>> strip_trailing(r"1/\\bar x \\quad\\text{(MLE)}")
+    '1/\\\\bar x'
+    """
+    out = _TRAILING.sub("", text)
+    return out if out.strip() else text
+
+
+_CONSTANT = re.compile(r"\s*\+\s*(?:([A-Za-z])|\\(?:text|mathrm|textrm|operatorname)\s*"
+                       r"\{\s*(?:const\.?|constant|cst)\s*\}|const\.?)\s*$")
+
+
+def drop_additive_constant(text: str, names: Sequence[str]) -> tuple[str, bool]:
+    """A log-likelihood's final ``+ C`` (``+ c``, ``+ \\text{const}``): a constant written
+    as such, dropped (the claim is then judged up to a constant). A letter that names a
+    parameter or a known constant of the model is kept.
+
+    Examples
+    --------
+    >>> drop_additive_constant(r"n\\log\\lambda - \\lambda\\sum x_i + C", ["lambda"])
+    ('n\\\\log\\\\lambda - \\\\lambda\\\\sum x_i', True)
+    """
+    body = _PUNCTUATION.sub("", text)
+    m = _CONSTANT.search(body)
+    if m is None or (m.group(1) and (m.group(1) in names or m.group(1) in "nxei")) \
+            or not body[:m.start()].strip():
+        return text, False
+    return body[:m.start()], True
+
+
+def drop_equals_zero(text: str) -> str:
+    """A score written as its equation, ``... = 0``: the score, the left-hand side."""
+    m = re.search(r"=\s*0\s*[.,]?\s*\$?\s*$", text)
+    if m is None or not text[:m.start()].strip():
+        return text
+    return text[:m.start()].rstrip() + ("$" if text.lstrip().startswith("$") else "")
 
 
 def parse_claim(text: str, params: Sequence[sp.Symbol], var: sp.Symbol,
@@ -208,7 +301,7 @@ def parse_claim(text: str, params: Sequence[sp.Symbol], var: sp.Symbol,
     if len(text) > MAX_LENGTH:
         raise ParseError(f"input too long ({len(text)} characters; at most {MAX_LENGTH})",
                          where=where)
-    lhs, rhs = split_assignment(text)
+    lhs, rhs = split_assignment(strip_trailing(text))
     if lhs is not None:
         _check_lhs(lhs, text, where)
     if not rhs.strip():
@@ -266,7 +359,15 @@ def _param_name(lhs: str, names: list[str]) -> str | None:
         return key
     if f"{key}2" in names and ("^2" in lhs or "^{2}" in lhs):
         return f"{key}2"
-    return None
+    found = set()  # \frac{\partial \ell}{\partial \sigma^2}: the parameter differentiated
+    for name, square in re.findall(r"\\partial\s*\{?\s*\\?([A-Za-z]+)\s*\}?\s*(\^\s*\{?\s*2)?",
+                                   lhs):
+        name = name.replace("var", "", 1) if name.startswith("var") else name
+        if square and f"{name}2" in names:
+            found.add(f"{name}2")
+        elif name in names:
+            found.add(name)
+    return found.pop() if len(found) == 1 else None
 
 
 def claims_by_parameter(value: str | Mapping[str, str] | None, what: str, names: list[str],

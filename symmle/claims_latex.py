@@ -34,6 +34,7 @@ _HAT = {"hat", "widehat", "tilde", "widetilde"}
 _BAR = {"bar", "overline"}
 _FRAC = {"frac", "dfrac", "tfrac"}
 _BINOM = {"binom", "dbinom", "tbinom"}
+_UPRIGHT = {"mathrm", "rm", "textrm", "mathit", "text"}
 _SUBS_MAX = {"(n)", "n", "max", "\\max", "(N)"}
 _SUBS_MIN = {"(1)", "1", "min", "\\min"}
 
@@ -136,6 +137,7 @@ class _Latex:
         self.text, self.var, self.where = text, var, where
         self.i, self.depth = 0, 0
         self.bars = 0  # bare |...| open around the current position
+        self.indices: list[str | None] = []  # the index of each open sum (None: not written)
 
     # -- scanning ------------------------------------------------------------------------------
     def fail(self, message: str, pos: int | None = None) -> ParseError:
@@ -202,7 +204,8 @@ class _Latex:
             return True
         if rest[0] == "|":  # inside |...| a bar closes; outside, it opens an absolute value
             return self.bars > 0
-        return rest.startswith(("\\right", "\\}", "\\rbrace", "\\rangle", "\\rvert"))
+        return rest.startswith(("\\right", "\\}", "\\rbrace", "\\rangle", "\\rvert",
+                                "\\choose"))
 
     def term(self, stop: tuple[str, ...]) -> str:
         self.skip_space()
@@ -248,13 +251,23 @@ class _Latex:
             return self.atom_only()
         self.i += 1
         self.enter()
-        inner = self.expr(stop=())
+        inner = self.choose(self.expr(stop=("\\choose",)))
         self.skip_space()
         if not self.text.startswith("}", self.i):
             raise self.fail("expected '}'")
         self.i += 1
         self.depth -= 1
         return f"({inner})"
+
+    def choose(self, top: str) -> str:
+        """After the top of ``{m \\choose x_i}``: the binomial coefficient, or ``top``."""
+        self.skip_space()
+        if not self.text.startswith("\\choose", self.i):
+            return top
+        self.command()
+        bottom = self.expr(stop=())
+        self.skip_space()
+        return f"binomial({top}, {bottom})"
 
     def raw_group(self) -> str:
         """The source text of a ``{...}`` group or of one character/command (for subscripts)."""
@@ -313,6 +326,10 @@ class _Latex:
         pos = self.i
         if name == self.var:
             if sub in ("i", "j", "k"):
+                inner = self.indices[-1] if self.indices else None
+                if inner is not None and sub != inner:  # Σ_j x_i x_j: two indices at once
+                    raise self.fail(f"{self.var}_{sub} inside a sum over {inner}: a sum over "
+                                    "two indices at once is not supported", pos - len(sub))
                 return f"{self.var}[i]"
             if sub in _SUBS_MAX:
                 return f"{self.var}_max"
@@ -354,7 +371,8 @@ class _Latex:
             close = {"(": ")", "{": "}", "[": "]"}[ch]
             self.i += 1
             self.enter()
-            inner = self.expr(stop=())
+            inner = self.expr(stop=("\\choose",) if ch == "{" else ())
+            inner = self.choose(inner) if ch == "{" else inner
             self.skip_space()
             if not self.text.startswith(close, self.i) and not self.at("\\right"):
                 raise self.fail(f"expected '{close}'")
@@ -440,17 +458,34 @@ class _Latex:
             inner = inner.replace("var", "") if inner.startswith("var") else inner
             return self.postfix(f"{inner}_hat", f"{inner}_hat")
         if cmd in _BAR:
+            before = self.i
             inner = self.observation(self.raw_group().lstrip("\\"))
-            if inner != self.var:
-                raise self.fail(f"\\{cmd} is only supported over the observation "
-                                f"'{self.var}'", start)
-            return self.postfix(f"{self.var}bar")
+            if inner != self.var:  # \overline{x^2}, \overline{\log x}: the mean of h(x_i)
+                self.i = before
+                body = self.group()
+                if not re.search(rf"(?<![A-Za-z_]){re.escape(self.var)}(?![A-Za-z_(])", body):
+                    raise self.fail(f"\\{cmd} is only supported over the observation "
+                                    f"'{self.var}' or a function of it", start)
+                return self.postfix(f"(sum({body})/n)")
+            mean = f"{self.var}bar"
+            self.skip_space()
+            if re.compile(r"_(n|\{n\})").match(self.text, self.i):  # \bar{x}_n: the same mean
+                self.i += 2 if self.text[self.i + 1] == "n" else 4
+            return self.postfix(mean)
         if cmd in ("sum", "prod"):
             return self.big_operator(cmd, stop)
         if cmd in ("max", "min"):
             return self.extreme(cmd)
         if cmd in _FUNCS and cmd not in ("sqrt", "operatorname"):
             return self.function(_FUNCS[cmd])
+        if cmd in _UPRIGHT:  # \mathrm{e}: Euler's number; \mathrm{log}(...): the function
+            name = self.raw_group()
+            if name == "e":
+                return self.postfix("e")
+            if name in ("log", "ln", "exp"):
+                return self.function("log" if name == "ln" else name)
+            raise self.fail(f"\\{cmd}{{{name}}} is not supported (only \\{cmd}{{e}}, "
+                            f"\\{cmd}{{log}} and \\{cmd}{{exp}})", start)
         if cmd == "operatorname":
             name = self.raw_group()
             if name not in ("log", "ln", "exp"):
@@ -511,12 +546,18 @@ class _Latex:
             self.i += 1
             limits.append(self.raw_group())
             self.skip_space()
+        index = None
         for lim in limits:
-            if lim not in ("i", "i=1", "n", "{i=1}", "1\\lei\\len", "i\\in[n]"):
+            m = re.fullmatch(r"\{?([ijk])(=1|\\in\[n\])?\}?|1\\le([ijk])\\len", lim)
+            if m:
+                index = m.group(1) or m.group(3)
+            elif lim not in ("n", "1"):
                 raise self.fail(f"\\{cmd} limits '{lim}': only sums over i = 1, ..., n are "
                                 "supported")
         self.enter()
+        self.indices.append(index)
         body = self.term(stop)
+        self.indices.pop()
         self.depth -= 1
         return f"{cmd}({body})"
 
@@ -547,13 +588,53 @@ class _Latex:
             listing = re.sub(r"\\(left|right|[{}]|l?dots|cdots|ldots)|[\s,(){}\[\]_]", "", inner)
             if sub is None and not re.fullmatch(rf"({re.escape(self.var)}(i|1|2|n|\d)?)+",
                                                 listing or "-"):
+                listed = self.listed_function(inner)
+                if listed is not None:
+                    self.i = j
+                    return f"{cmd}over({listed})"
                 return self.max_call(cmd)
+            if sub is not None and listing not in (self.var, f"{self.var}i"):
+                self.i = start  # \max_i (x_i - \mu)^2: a function of the observation
+                return f"{cmd}over({self.atom_only()})"
             self.i = j
         else:
             inner = self.atom_only()
+            if inner not in (f"{self.var}[i]", self.var):  # \max_i |x_i|: not x_(n) itself
+                if self.var not in inner:
+                    raise self.fail(f"\\{cmd} is only supported over the observations", start)
+                return f"{cmd}over({inner})"
         if self.var not in inner:
             raise self.fail(f"\\{cmd} is only supported over the observations", start)
         return f"{self.var}_{cmd}"
+
+    def listed_function(self, inner: str) -> str | None:
+        """``\\{h(x_1), \\dots, h(x_n)\\}``: the same function of each observation, as
+        ``h(x_i)`` translated; ``None`` when ``inner`` is not such a list."""
+        body = inner.strip()
+        for pattern in (r"^\\left\s*", r"^(\\\{|\\lbrace|[({])", r"(\\\}|\\rbrace|[)}])$",
+                        r"\\right\s*$"):
+            body = re.sub(pattern, "", body.strip())
+        parts = [q.strip() for q in _split_commas(body)]
+        v = f"[{self.var}{self.var.upper()}]" if len(self.var) == 1 else re.escape(self.var)
+        if len(parts) < 3 or not re.fullmatch(r"\\[lc]?dots", parts[-2]):
+            return None
+        first, last = parts[0], parts[-1]
+        one = re.compile(rf"({v})_(?:1|\{{1\}})(?![0-9])")
+        if not one.search(first):
+            return None
+        generic = one.sub(lambda m: m.group(0).replace("1", "i"), first)  # length kept
+        if re.sub(rf"({v})_(?:n|\{{n\}})", lambda m: m.group(0).replace("n", "i"), last
+                  ) != generic:
+            return None
+        at = self.text.find(first, self.i)
+        masked = " " * at + generic + " " * (len(self.text) - at - len(generic))
+        try:  # positions in errors stay those of the whole claim
+            return _Latex(masked, self.var, self.where).translate()
+        except ParseError as err:
+            reason = getattr(err, "reason", None)
+            if reason is None or err.position is None:
+                raise
+            raise _fail(reason, self.text, err.position, self.where) from None
 
     def max_call(self, cmd: str) -> str:
         """``\\max(a, b, ...)`` of expressions."""
@@ -581,6 +662,19 @@ class _Latex:
         else:
             raise self.fail("expected ')'")
         return f"{cmd}({', '.join(args)})"
+
+
+def _split_commas(text: str) -> list[str]:
+    """Split at commas outside parentheses, brackets and braces."""
+    parts, depth, start = [], 0, 0
+    for j, ch in enumerate(text):
+        depth += ch in "({["
+        depth -= ch in ")}]"
+        if ch == "," and depth == 0:
+            parts.append(text[start:j])
+            start = j + 1
+    parts.append(text[start:])
+    return parts
 
 
 def latex_to_plain(text: str, var: str = "x", where: str = "claim") -> str:

@@ -19,6 +19,9 @@ a table of textbook answers:
   :func:`symmle.check.check` on the whole matrix, not a mutation of one entry);
 - ``a dropped term``: one term of the step left out (or a group of terms with a common
   factor in the parameters); for a log-likelihood only terms that involve the parameters.
+- ``the likelihood, not its logarithm``: a log-likelihood claimed as the product of the
+  densities (its logarithm is right up to a constant; recognised by
+  :func:`symmle.check.check`, not a mutation).
 
 For an entry of the Fisher information matrix (``truth`` given), the same mutations apply to
 that entry; a matrix whose entries mix the information per observation and for the n
@@ -45,7 +48,8 @@ __all__ = ["Mutation", "mutations", "boundary_clamp", "SLIPS"]
 
 SLIPS = ("1/(n-1) for 1/n", "a sign", "a dropped factor n", "the chain rule in σ versus σ²",
          "the score set to zero on a support-dependent model", "missing boundary case",
-         "the parameters in another order", "a dropped term")
+         "the parameters in another order", "a dropped term",
+         "the likelihood, not its logarithm")
 MAX_TERMS = 10
 
 
