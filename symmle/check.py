@@ -56,7 +56,7 @@ from .derivation import Derivation, derive
 from .errors import DerivationTimeout, SymmleError, UnsupportedModelError
 from .notation import I, N, median_statistic, order_statistics, to_symbols
 from .render import strict_json
-from .slips import SLIPS, Mutation, boundary_clamp, mutations
+from .slips import SLIPS, Mutation, _terms, boundary_clamp, mutations
 
 __all__ = ["check", "CheckReport", "StepVerdict", "CORRECT_VERDICTS"]
 
@@ -587,6 +587,55 @@ def _slip(claimed: sp.Expr, d: Derivation, kind: str, p: sp.Symbol | None, ev, p
             continue
         if _numeric(ce, me, pts, up)[0]:
             return mut
+    return _wrong_factor(claimed, ce, d, kind, p, ev, pts, up, truth)
+
+
+def _wrong_factor(claimed: sp.Expr, ce, d: Derivation, kind: str, p: sp.Symbol | None, ev,
+                  pts: list[Point], up: bool, truth: sp.Expr | None) -> Mutation | None:
+    """One term of the truth with another constant factor in the claim (n/θ for 2n/θ,
+    1/σ² for 1/(2σ²)): the factor is read off two points (of one sample for a
+    log-likelihood, which is judged up to a constant), rounded to a simple fraction, and the
+    truth with that term so scaled must agree with the claim at every point."""
+    if truth is None:
+        truth = _truth(d, kind, p)[0]
+    if truth is None:
+        return None
+    params = d.model.params
+    terms = _terms(truth)
+    for q in params:  # Σ(x_i − μ)²/(2σ²) expanded: the terms with a common factor 1/σ²
+        for f in (1 / q, q, 1 / q**2, q**2):
+            try:
+                coeff = sp.collect(sp.Add(*terms), f, evaluate=False).get(f)
+            except Exception:  # noqa: BLE001 - collect gives up on odd forms
+                coeff = None
+            group = None if coeff is None else sp.expand(coeff * f)
+            if group is not None and len(sp.Add.make_args(group)) > 1 and group not in terms:
+                terms.append(group)
+    terms = [t for t in terms if kind != "log_likelihood" or t.has(*params)]
+    if kind != "log_likelihood":
+        terms.append(truth)  # the whole step: 1/(2λ) for 1/λ
+    inside = [q for q in pts if not q.boundary]
+    pairs = [(a, b) for a, b in zip(inside, inside[1:]) if not up or a.sample is b.sample]
+    for t in terms:
+        try:
+            te, re_ = ev(t), ev(truth - t)
+        except Exception:  # noqa: BLE001 - a term that does not compile explains nothing
+            continue
+        for a, b in pairs[:3]:
+            num = ce(b) - re_(b) - ((ce(a) - re_(a)) if up else 0.0)
+            den = te(b) - (te(a) if up else 0.0)
+            if not (math.isfinite(num) and math.isfinite(den)) or abs(den) < 1e-9:
+                continue
+            c = sp.Rational(num / den).limit_denominator(12)
+            if c in (0, 1) or abs(float(c) - num / den) > 1e-6 * (1 + abs(num / den)):
+                break
+            known = [k for k in d.model.known if b.values.get(k) == float(c)]
+            c = known[0] if known else c  # x̄ for x̄/m: the factor is m, not its value here
+            mutated = truth - t + c * t
+            if _numeric(ce, ev(mutated), pts, up)[0]:
+                what = "the whole expression" if t is truth else f"the term {t}"
+                return Mutation(SLIPS[9], f"{what} has the factor {c} in yours", mutated)
+            break
     return None
 
 

@@ -22,6 +22,10 @@ a table of textbook answers:
 - ``the likelihood, not its logarithm``: a log-likelihood claimed as the product of the
   densities (its logarithm is right up to a constant; recognised by
   :func:`symmle.check.check`, not a mutation).
+- ``a wrong constant factor``: one term of the truth (or a group with a common factor
+  in a parameter, or the whole step) times another constant (n/θ for 2n/θ, 1/σ² for
+  1/(2σ²)); the constant is read off the claim by
+  :func:`symmle.check.check`, after every mutation above has failed.
 
 For an entry of the Fisher information matrix (``truth`` given), the same mutations apply to
 that entry; a matrix whose entries mix the information per observation and for the n
@@ -49,7 +53,7 @@ __all__ = ["Mutation", "mutations", "boundary_clamp", "SLIPS"]
 SLIPS = ("1/(n-1) for 1/n", "a sign", "a dropped factor n", "the chain rule in σ versus σ²",
          "the score set to zero on a support-dependent model", "missing boundary case",
          "the parameters in another order", "a dropped term",
-         "the likelihood, not its logarithm")
+         "the likelihood, not its logarithm", "a wrong constant factor")
 MAX_TERMS = 10
 
 
