@@ -53,7 +53,8 @@ from .claims import (claims_by_parameter, drop_additive_constant, drop_equals_ze
                      fisher_claims, parse_claim, split_assignment, strip_trailing)
 from .crosscheck import Evaluator, Point, agree, compare as _numeric, points, same_sample_points
 from .derivation import Derivation, derive
-from .errors import DerivationTimeout, SymmleError, UnsupportedModelError
+from .errors import (DerivationTimeout, NonUniqueMLEError, SymmleError,
+                     UnsupportedModelError)
 from .notation import I, N, median_statistic, order_statistics, to_symbols
 from .render import strict_json
 from .slips import SLIPS, Mutation, _terms, boundary_clamp, mutations
@@ -270,7 +271,13 @@ def check(model: Any, *, log_likelihood: str | None = None,
     from .check_matrix import judge_entry, judge_matrix, one_scale  # built on _judge, below
 
     started = time.perf_counter()
-    d = derivation or derive(model, timeout=timeout, **model_kwargs)
+    try:
+        d = derivation or derive(model, timeout=timeout, **model_kwargs)
+    except NonUniqueMLEError as exc:  # Uniform(θ, θ + 1): any θ of a set is an MLE
+        from .check_flat import check_flat
+
+        return check_flat(model, exc, log_likelihood=log_likelihood, score=score, mle=mle,
+                          fisher=fisher, seed=seed, started=started, **model_kwargs)
     _refuse_unsupported(d)
     m = d.model
     names = list(d.parameters)
