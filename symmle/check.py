@@ -608,11 +608,13 @@ def _wrong_factor(claimed: sp.Expr, ce, d: Derivation, kind: str, p: sp.Symbol |
     if truth is None:
         return None
     params = d.model.params
-    terms = _terms(truth)
+    natural = list(sp.Add.make_args(truth))  # as symmle writes it, else split by _terms
+    terms = natural if len(natural) > 1 else _terms(truth)
+    expanded = _terms(truth)
     for q in params:  # Σ(x_i − μ)²/(2σ²) expanded: the terms with a common factor 1/σ²
         for f in (1 / q, q, 1 / q**2, q**2):
             try:
-                coeff = sp.collect(sp.Add(*terms), f, evaluate=False).get(f)
+                coeff = sp.collect(sp.Add(*expanded), f, evaluate=False).get(f)
             except Exception:  # noqa: BLE001 - collect gives up on odd forms
                 coeff = None
             group = None if coeff is None else sp.expand(coeff * f)

@@ -75,7 +75,17 @@ def _outside_sums(expr: sp.Expr, fn) -> sp.Expr:
 
 
 def _terms(expr: sp.Expr) -> list[sp.Expr]:
-    terms = list(sp.Add.make_args(sp.expand(linearize(expr))))
+    """The terms of ``expr`` as a person would write them: a rational function of one
+    parameter in partial fractions (1/θ² + 1/(θ + 1)², not the numerator of one fraction
+    split), anything else expanded."""
+    lin = linearize(expr)
+    if len(sp.Add.make_args(lin)) == 1 and not lin.atoms(Sum):
+        syms = [s for s in lin.free_symbols if s != N]
+        if len(syms) == 1 and lin.is_rational_function(syms[0]) and sp.count_ops(lin) < 60:
+            parts = list(sp.Add.make_args(sp.apart(lin, syms[0])))
+            if 1 < len(parts) <= MAX_TERMS:
+                return parts
+    terms = list(sp.Add.make_args(sp.expand(lin)))
     return terms if 1 < len(terms) <= MAX_TERMS else []
 
 
