@@ -41,7 +41,7 @@ n/Sum(x[i], (i, 1, n))
 from __future__ import annotations
 
 import re
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import sympy as sp
 from sympy import Sum
@@ -370,6 +370,27 @@ def _param_name(lhs: str, names: list[str]) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+def _root_name(lhs: str, names: list[str]) -> str | None:
+    """``\\hat\\sigma`` where the parameter is ``sigma2``: an estimate of its square root."""
+    if "^" in lhs:
+        return None
+    key = lhs
+    for junk in ("\\hat", "\\widehat", "_hat", "hat", "\\", "{", "}", "$", " ", "(", ")"):
+        key = key.replace(junk, "")
+    key = re.sub(r"_(MLE|ML|mle|n)$", "", key)
+    return f"{key}2" if f"{key}2" in names and key not in names else None
+
+
+def _squared(text: Any) -> Any:
+    """The claimed MLE of √θ as one of θ, by invariance: its square."""
+    if not isinstance(text, str):
+        return text
+    lhs, rhs = split_assignment(text)
+    if is_latex(rhs):
+        return f"\\left({rhs.strip().strip('$')}\\right)^{{2}}"
+    return f"({rhs})**2"
+
+
 def claims_by_parameter(value: str | Mapping[str, str] | None, what: str, names: list[str],
            ) -> dict[str, str]:
     """A claim per parameter: a mapping, ``NAME=EXPR``, or (one parameter) a bare expression.
@@ -385,10 +406,11 @@ def claims_by_parameter(value: str | Mapping[str, str] | None, what: str, names:
         out = {}
         for k, v in value.items():
             name = _param_name(str(k), names)
-            if name is None:
+            root = _root_name(str(k), names) if what == "mle" and name is None else None
+            if name is None and root is None:
                 raise ModelSpecError(f"{what}: '{k}' is not a parameter of the model "
                                      f"({', '.join(names)})")
-            out[name] = v
+            out[name or root] = v if root is None else _squared(v)
         return out
     if not isinstance(value, str):
         raise ParseError(f"{what}: expected a string, got {type(value).__name__}", where=what)
@@ -397,6 +419,9 @@ def claims_by_parameter(value: str | Mapping[str, str] | None, what: str, names:
         name = _param_name(lhs, names)
         if name is not None:
             return {name: rhs}
+        root = _root_name(lhs, names) if what == "mle" else None
+        if root is not None:
+            return {root: _squared(rhs)}
     if len(names) != 1:
         raise ModelSpecError(f"{what}: the model has parameters {', '.join(names)}; write "
                              f"NAME=EXPR for each")
@@ -404,10 +429,24 @@ def claims_by_parameter(value: str | Mapping[str, str] | None, what: str, names:
 
 
 # -- the Fisher information: entries or the whole matrix -----------------------------------------
+_INFO_SUBSCRIPT = re.compile(r"(?:\\mathcal\s*\{?\s*I\s*\}?|I|i|J)\s*_\s*\{([^{}]*(?:\{[^{}]*\}"
+                             r"[^{}]*)*)\}\s*(?:\(.*\))?", re.S)
+
+
 def _entry_name(key: str, names: list[str]) -> tuple[str, str] | None:
     """``mu`` → (mu, mu); ``mu,sigma2``, ``(\\mu, \\sigma^2)`` → (mu, sigma2), in the model's
     order (the matrix is symmetric, so ``sigma2,mu`` is the same entry)."""
     key = key.strip()
+    sub = _INFO_SUBSCRIPT.fullmatch(key.strip("$ "))
+    if sub is not None:  # I_{\mu\sigma^2}, \mathcal{I}_{\mu\mu}(\theta): the entry in the subscript
+        found = []
+        for name, square in re.findall(r"\\?([A-Za-z]+)\s*(\^\s*\{?\s*2\s*\}?)?", sub.group(1)):
+            name = name.replace("var", "", 1) if name.startswith("var") else name
+            found.append(f"{name}2" if square and f"{name}2" in names else name)
+        if len(found) == 2 and all(f in names for f in found):
+            a, b = found
+            return (a, b) if names.index(a) <= names.index(b) else (b, a)
+        return None
     if "," not in key:
         name = _param_name(key, names)
         return None if name is None else (name, name)

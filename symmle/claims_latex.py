@@ -39,9 +39,24 @@ _SUBS_MAX = {"(n)", "n", "max", "\\max", "(N)"}
 _SUBS_MIN = {"(1)", "1", "min", "\\min"}
 
 
+# symbols people paste from a word processor: read as the LaTeX they stand for
+_UNICODE_LATEX = {"Σ": "\\sum ", "∑": "\\sum ", "∏": "\\prod ", "√": "\\sqrt ",
+                  "−": "-", "·": "\\cdot ", "⋅": "\\cdot ", "×": "\\cdot ", "÷": "/",
+                  "²": "^2", "³": "^3"}
+_COMBINING_BAR = re.compile(r"([A-Za-z])[\u0304\u0305]")
+_UNICODE_ONLY = ("Σ", "∑", "∏", "√", "\u0304", "\u0305")  # no meaning in the plain syntax
+
+
 def is_latex(text: str) -> bool:
-    """Whether ``text`` looks like LaTeX (a backslash, a brace, or ``$`` delimiters)."""
-    return any(c in text for c in "\\{}$")
+    """Whether ``text`` looks like LaTeX (a backslash, a brace, or ``$`` delimiters), or
+    holds a symbol only LaTeX reading gives a meaning (``Σ``, ``∏``, ``√``, ``x̄``)."""
+    return any(c in text for c in "\\{}$") or any(c in text for c in _UNICODE_ONLY)
+
+
+def _from_unicode(text: str) -> str:
+    """``Σ x_i``, ``x̄``, ``√``, ``−``, ``·`` as the LaTeX they stand for."""
+    text = _COMBINING_BAR.sub(lambda m: f"\\bar{{{m.group(1)}}}", text)
+    return "".join(_UNICODE_LATEX.get(c, c) for c in text)
 
 
 def _fail(message: str, text: str, pos: int | None, where: str) -> ParseError:
@@ -54,6 +69,23 @@ def _fail(message: str, text: str, pos: int | None, where: str) -> ParseError:
 MATRIX_ENVIRONMENTS = ("pmatrix", "bmatrix")
 _MATRIX = re.compile(r"\s*\$*\s*\\begin\s*\{([A-Za-z*]*)\}(.*)\\end\s*\{([A-Za-z*]*)\}\s*\$*\s*",
                      re.S)
+
+
+_ARRAY = re.compile(r"(\s*\$*\s*(?:\\left\s*[(\[]\s*)?)\\begin\s*\{array\}\s*\{[lcr| ]*\}"
+                    r"(.*)\\end\s*\{array\}(\s*(?:\\right\s*[)\]])?\s*\$*\s*)", re.S)
+
+
+def _array_as_pmatrix(text: str) -> str:
+    """``\\left( \\begin{array}{cc} ... \\end{array} \\right)`` as the same matrix in
+    ``pmatrix``, every character of the body at its place (for the positions of errors)."""
+    m = _ARRAY.fullmatch(text)
+    if m is None:
+        return text
+    head, tail = "\\begin{pmatrix}", "\\end{pmatrix}"
+    opening = text[:m.start(2)]
+    closing = text[m.end(2):]
+    return (" " * max(0, len(opening) - len(head)) + head + m.group(2) + tail
+            + " " * max(0, len(closing) - len(tail)))
 
 
 def latex_matrix(text: str, var: str = "x", where: str = "claim") -> list[list[str]] | None:
@@ -78,6 +110,7 @@ def latex_matrix(text: str, var: str = "x", where: str = "claim") -> list[list[s
     if len(text) > MAX_LENGTH:
         raise ParseError(f"input too long ({len(text)} characters; at most {MAX_LENGTH})",
                          where=where)
+    text = _array_as_pmatrix(text)
     m = _MATRIX.fullmatch(text)
     if m is None or text.count("\\begin") != 1:
         pos = text.find("\\begin", text.find("\\begin") + 1 if m else 0)
@@ -361,6 +394,10 @@ class _Latex:
             written = self.written_sum()
             if written:
                 return self.postfix(written)
+            word = re.compile(r"(ln|log|exp)(?![A-Za-z])").match(self.text, self.i)
+            if word:  # "n ln λ": a function name typed without its backslash
+                self.i = word.end()
+                return self.function(_FUNCS[word.group(1)])
             self.i += 1
             ch = self.observation(ch)
             return self.postfix(ch, ch)
@@ -474,6 +511,8 @@ class _Latex:
             return self.postfix(mean)
         if cmd in ("sum", "prod"):
             return self.big_operator(cmd, stop)
+        if cmd == "Sigma":  # \Sigma x_i: the capital letter typed for the sum sign
+            return self.big_operator("sum", stop)
         if cmd in ("max", "min"):
             return self.extreme(cmd)
         if cmd in _FUNCS and cmd not in ("sqrt", "operatorname"):
@@ -704,7 +743,7 @@ def latex_to_plain(text: str, var: str = "x", where: str = "claim") -> str:
         peak = max(peak, depth)
     if peak > MAX_DEPTH:
         raise ParseError(f"input nested too deeply (more than {MAX_DEPTH} levels)", where=where)
-    stripped = text.strip().strip("$").strip()
+    stripped = _from_unicode(text.strip().strip("$").strip())
     if stripped.startswith("\\[") and stripped.endswith("\\]"):
         stripped = stripped[2:-2]
     return _Latex(stripped, var, where).translate()
