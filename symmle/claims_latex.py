@@ -1,13 +1,16 @@
 """Translate the LaTeX people write for a claimed step into symmle's plain claim syntax.
 
 A small recursive-descent scanner, not SymPy's ``parse_latex``: it knows ``\\frac``, ``\\sum``
-and ``\\prod`` with the limits i = 1..n, ``\\log``/``\\ln``/``\\exp``, ``\\sqrt``, ``\\binom``,
-``\\bar{x}``, ``\\overline{x}``, ``x_i``, ``x_{(1)}``, ``x_{(n)}``, ``\\max_i x_i``, ``\\min``, ``\\hat\\theta``,
-Greek letters, ``^{...}``, ``\\left( \\right)``, absolute values (``|x_i - \\mu|``,
-``\\left| \\right|``, ``\\lvert \\rvert``), ``\\cdot``, spacing commands and implicit
-multiplication, and refuses every other command with its position (``\\input``,
-``\\write18``, ``\\def``, ...). Its output goes to the whitelist parser of :mod:`symmle.claims`;
-nothing here builds SymPy objects. Length and nesting are bounded before any recursion.
+(``\\Sigma``, over i, j or k = 1..n) and ``\\prod``, ``\\log``/``\\ln``/``\\exp``
+(``\\mathrm{e}``), ``\\sqrt``, ``\\binom`` and ``{m \\choose x}``, ``\\bar{x}``
+(``\\bar{x}_n``), ``\\overline{x}`` and ``\\overline{h(x)}`` (the mean of h(x_i)), ``x_i``,
+``x_{(1)}``, ``x_{(n)}``, ``\\max_i x_i`` and ``\\max_i h(x_i)``, ``\\min``,
+``\\hat\\theta``, Greek letters, ``^{...}``, ``\\left( \\right)``, absolute values
+(``|x_i - \\mu|``, ``\\left| \\right|``, ``\\lvert \\rvert``), ``\\cdot``, spacing
+commands, implicit multiplication, and ``Σ``, ``x̄``, ``√``, ``−`` pasted from a word
+processor; it refuses every other command with its position (``\\input``, ``\\write18``,
+``\\def``, ...). Its output goes to the whitelist parser of :mod:`symmle.claims`; nothing here
+builds SymPy objects. Length and nesting are bounded before any recursion.
 """
 from __future__ import annotations
 
