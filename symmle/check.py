@@ -50,7 +50,8 @@ import sympy as sp
 
 from .bounded import bounded
 from .claims import (claims_by_parameter, drop_additive_constant, drop_equals_zero,
-                     fisher_claims, parse_claim, split_assignment, strip_trailing)
+                     fisher_claims, is_definition, lhs_is_name, parse_claim, split_assignment, split_chain,
+                     strip_trailing)
 from .crosscheck import Evaluator, Point, agree, compare as _numeric, points, same_sample_points
 from .derivation import Derivation, derive
 from .errors import (DerivationTimeout, NonUniqueMLEError, SymmleError,
@@ -324,6 +325,14 @@ def check(model: Any, *, log_likelihood: str | None = None,
         separate[(a, b)] = step
         if a != b:  # an off-diagonal entry; a diagonal one is judged as before
             fisher_entries[step] = (a, b)
+    chained: dict[str, list[tuple[str, sp.Expr]]] = {}
+    for k, (step, kind, pname, text) in enumerate(claims):
+        parts = split_chain(text) if isinstance(text, str) else []
+        if len(parts) >= 3 and lhs_is_name(parts[0]):  # \hat\theta = X_{(n)} = \max_i X_i
+            claims[k] = (step, kind, pname, f"{parts[0]} = {parts[-1]}")
+            chained[step] = [(m, parse(m, f"{step.replace('_', '-')} (the part '{m.strip()}'"
+                                          f" of the chain)")) for m in parts[1:-1]
+                             if not is_definition(m)]
     parsed = {step: parse(text, step.replace("_", "-")) for step, _, _, text in claims}
     matrix = {e: parse(text, f"fisher entry ({e[0]}, {e[1]})") for e, text in entries.items()
               } if whole else {}
@@ -337,35 +346,40 @@ def check(model: Any, *, log_likelihood: str | None = None,
 
     results: dict[str, StepVerdict] = {}
 
+    def judge_one(step: str, kind: str, pname: str | None, claimed: sp.Expr,
+                  text: str) -> StepVerdict:
+        if step in fisher_entries:
+            return judge_entry(step, fisher_entries[step], claimed, d, positive, ev, pts, text)
+        p = by_name.get(pname) if pname else None
+        truth, alt, note = _truth(d, kind, p)
+        if kind == "mle" and d.mle is None:
+            return _judge_fitted(step, p, claimed, d, ev, pts, text)
+        if kind == "mle":  # other parameters' hats in the claim (β̂ = α̂/x̄): their MLEs
+            others = {q: d.mle[q.name] for q in params if q != p}
+            if any(claimed.has(q) for q in others):
+                verdict = _judge(step, kind, p, claimed.xreplace(others), truth, alt, note, d,
+                                 positive, ev, pts, text)
+                return _replace(verdict, claimed=claimed)
+        if truth is None:
+            return StepVerdict(step, kind, pname, "undetermined",
+                               f"symmle has no {STEP_NAMES[kind]} to compare with: {note}",
+                               claimed, source=text, decided_by="none")
+        verdict = _judge(step, kind, p, claimed, truth, alt, note, d, positive, ev,
+                         ll_pts if kind == "log_likelihood" else pts, text)
+        if kind == "log_likelihood":
+            verdict = _as_likelihood(verdict, likelihood, constant_dropped, claimed, truth, d,
+                                     positive, ev, ll_pts, text)
+        return verdict
+
     def judge_all() -> None:
         for step, kind, pname, text in claims:
-            claimed = parsed[step]
-            if step in fisher_entries:
-                results[step] = judge_entry(step, fisher_entries[step], claimed, d, positive, ev,
-                                            pts, text)
-                continue
-            p = by_name.get(pname) if pname else None
-            truth, alt, note = _truth(d, kind, p)
-            if kind == "mle" and d.mle is None:
-                results[step] = _judge_fitted(step, p, claimed, d, ev, pts, text)
-                continue
-            if kind == "mle":  # other parameters' hats in the claim (β̂ = α̂/x̄): their MLEs
-                others = {q: d.mle[q.name] for q in params if q != p}
-                if any(claimed.has(q) for q in others):
-                    verdict = _judge(step, kind, p, claimed.xreplace(others), truth, alt, note, d,
-                                     positive, ev, pts, text)
-                    results[step] = _replace(verdict, claimed=claimed)
-                    continue
-            if truth is None:
-                results[step] = StepVerdict(step, kind, pname, "undetermined",
-                                            f"symmle has no {STEP_NAMES[kind]} to compare with: "
-                                            f"{note}", claimed, source=text, decided_by="none")
-                continue
-            results[step] = _judge(step, kind, p, claimed, truth, alt, note, d, positive, ev,
-                                   ll_pts if kind == "log_likelihood" else pts, text)
-            if kind == "log_likelihood":
-                results[step] = _as_likelihood(results[step], likelihood, constant_dropped,
-                                               claimed, truth, d, positive, ev, ll_pts, text)
+            results[step] = judge_one(step, kind, pname, parsed[step], text)
+            for middle, expr in chained.get(step, ()):  # NAME = A = B: A must be right too
+                part = judge_one(step, kind, pname, expr, middle)
+                if results[step].verdict in CORRECT_VERDICTS and part.verdict == "wrong":
+                    results[step] = _replace(part, message=(
+                        f"your chain of equalities ends right, but its part '{middle.strip()}' "
+                        f"is not equal to it: {part.message}"))
         if whole:
             results["fisher"] = judge_matrix(matrix, entries, d, positive, ev, pts, fisher)
         elif len(separate) > 1 and d.fisher_information is not None:

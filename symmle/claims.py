@@ -53,7 +53,8 @@ from .notation import I, N, median_statistic, order_statistics
 
 __all__ = ["parse_claim", "claims_by_parameter", "fisher_claims", "latex_to_plain",
            "split_assignment", "is_latex", "MAX_LENGTH", "strip_trailing",
-           "drop_additive_constant", "drop_equals_zero"]
+           "drop_additive_constant", "drop_equals_zero", "split_chain", "lhs_is_name",
+           "is_definition"]
 
 MAX_LENGTH = parsing.MAX_LENGTH
 
@@ -77,6 +78,52 @@ def split_assignment(text: str) -> tuple[str | None, str]:
     if cut < 0:
         return None, text
     return text[:cut].strip(), text[cut + 1:].strip()
+
+
+def split_chain(text: str) -> list[str]:
+    """The parts of ``A = B = C`` between its top-level ``=`` (``<=``, ``>=``, ``!=`` and
+    ``==`` excepted); one part when there is none.
+
+    Examples
+    --------
+    >>> split_chain(r"\\hat\\theta = X_{(n)} = \\max_i X_i")
+    ['\\\\hat\\\\theta ', ' X_{(n)} ', ' \\\\max_i X_i']
+    """
+    parts, depth, start = [], 0, 0
+    for j, ch in enumerate(text):
+        depth += ch in "({["
+        depth -= ch in ")}]"
+        if ch == "=" and depth == 0 and text[j - 1:j] not in ("<", ">", "!", "=") \
+                and text[j + 1:j + 2] != "=":
+            parts.append(text[start:j])
+            start = j + 1
+    parts.append(text[start:])
+    return parts
+
+
+def lhs_is_name(text: str) -> bool:
+    """Whether ``text`` is the left-hand side of a claim (``\\hat\\theta``, ``\\ell(\\theta)``,
+    ``I(\\lambda)``): only name characters and known commands."""
+    return bool(text.strip()) and _lhs_ok(text)
+
+
+_DEFINITION_COMMANDS = {"partial", "frac", "dfrac", "tfrac", "left", "right", "ell", "log",
+                        "ln", "mathbb", "mathrm", "operatorname", "mid", "big", "Big", "bigl",
+                        "bigr", "Bigl", "Bigr", ",", ";", "!", " ", *_GREEK}
+_DEFINITION = re.compile(r"-?\s*(\\mathbb\s*\{\s*E\s*\}|\\operatorname\s*\{\s*E\s*\}|"
+                         r"\\mathrm\s*\{\s*E\s*\}|E)\s*(_\s*\{?[^{}]*\}?)?\s*(\\left|\\big|"
+                         r"\\Big|\\bigl|\\Bigl)?\s*[\[(]", re.S)
+
+
+def is_definition(text: str) -> bool:
+    """Whether a part of a chain of equalities is the definition a person writes before the
+    value, ``-E\\left[\\frac{\\partial^2 \\ell}{\\partial\\lambda^2}\\right]`` (an expectation
+    of derivatives): it is skipped, not judged; only the listed commands may appear in it."""
+    body = text.strip().strip("$ ")
+    if not _DEFINITION.match(body) or "\\partial" not in body:
+        return False
+    return all(m.group(1) in _DEFINITION_COMMANDS
+               for m in re.finditer(r"\\([A-Za-z]+|.)", body))
 
 
 class _ClaimParser(parsing._Parser):
@@ -261,6 +308,15 @@ def drop_equals_zero(text: str) -> str:
     return text[:m.start()].rstrip() + ("$" if text.lstrip().startswith("$") else "")
 
 
+def _lhs_ok(lhs: str) -> bool:
+    """Whether ``lhs`` passes :func:`_check_lhs` (only known commands and name characters)."""
+    try:
+        _check_lhs(lhs, lhs, "claim")
+    except ParseError:
+        return False
+    return True
+
+
 def parse_claim(text: str, params: Sequence[sp.Symbol], var: sp.Symbol,
                 known: Sequence[sp.Symbol] = (), *, where: str = "claim",
                 order_stats: tuple[sp.Symbol, sp.Symbol] | None = None,
@@ -359,6 +415,8 @@ def _param_name(lhs: str, names: list[str]) -> str | None:
         return key
     if f"{key}2" in names and ("^2" in lhs or "^{2}" in lhs):
         return f"{key}2"
+    if not _lhs_ok(lhs):
+        return None
     found = set()  # \frac{\partial \ell}{\partial \sigma^2}: the parameter differentiated
     for name, square in re.findall(r"\\partial\s*\{?\s*\\?([A-Za-z]+)\s*\}?\s*(\^\s*\{?\s*2)?",
                                    lhs):
@@ -414,6 +472,11 @@ def claims_by_parameter(value: str | Mapping[str, str] | None, what: str, names:
         return out
     if not isinstance(value, str):
         raise ParseError(f"{what}: expected a string, got {type(value).__name__}", where=what)
+    parts = split_chain(value)
+    if len(parts) >= 3 and lhs_is_name(parts[0]):  # NAME = A = B: the name is the first part
+        name = _param_name(parts[0], names)
+        if name is not None:
+            return {name: value}
     lhs, rhs = split_assignment(value)
     if lhs is not None:
         name = _param_name(lhs, names)
@@ -438,7 +501,7 @@ def _entry_name(key: str, names: list[str]) -> tuple[str, str] | None:
     order (the matrix is symmetric, so ``sigma2,mu`` is the same entry)."""
     key = key.strip()
     sub = _INFO_SUBSCRIPT.fullmatch(key.strip("$ "))
-    if sub is not None:  # I_{\mu\sigma^2}, \mathcal{I}_{\mu\mu}(\theta): the entry in the subscript
+    if sub is not None and _lhs_ok(key):  # I_{\mu\sigma^2}, \mathcal{I}_{\mu\mu}(\theta): the entry in the subscript
         found = []
         for name, square in re.findall(r"\\?([A-Za-z]+)\s*(\^\s*\{?\s*2\s*\}?)?", sub.group(1)):
             name = name.replace("var", "", 1) if name.startswith("var") else name

@@ -38,8 +38,10 @@ _BAR = {"bar", "overline"}
 _FRAC = {"frac", "dfrac", "tfrac"}
 _BINOM = {"binom", "dbinom", "tbinom"}
 _UPRIGHT = {"mathrm", "rm", "textrm", "mathit", "text"}
-_SUBS_MAX = {"(n)", "n", "max", "\\max", "(N)"}
-_SUBS_MIN = {"(1)", "1", "min", "\\min"}
+_SUBS_MAX = {"(n)", "n", "max", "\\max", "(N)", "n:n", "(n:n)"}
+_SUBS_MIN = {"(1)", "1", "min", "\\min", "1:n", "(1:n)"}
+_ESTIMATE_TAGS = {"MLE", "ML", "mle", "n", "\\text{MLE}", "\\mathrm{MLE}", "\\text{ML}",
+                  "\\mathrm{ML}", "\\rm{MLE}", "\\textrm{MLE}"}
 
 
 # symbols people paste from a word processor: read as the LaTeX they stand for
@@ -283,6 +285,9 @@ class _Latex:
     def group(self) -> str:
         """A ``{...}`` group, as a parenthesised expression."""
         self.skip_space()
+        if self.i < len(self.text) and self.text[self.i].isdigit():  # \frac12: one digit each
+            self.i += 1
+            return self.text[self.i - 1]
         if not self.text.startswith("{", self.i):
             return self.atom_only()
         self.i += 1
@@ -375,6 +380,8 @@ class _Latex:
                 raise self.fail(f"unknown subscript '{sub}' of the observation {self.var}: "
                                 f"write {self.var}_i, {self.var}_{{(1)}} or {self.var}_{{(n)}}",
                                 pos)
+        if name and name.endswith("_hat") and sub in _ESTIMATE_TAGS:  # \hat\mu_{MLE}
+            return base
         if name and name.endswith("_hat") and re.fullmatch(r"[A-Za-z0-9]+", sub):
             return f"{name[:-4]}{sub}_hat"  # \hat{x}_m
         if name and re.fullmatch(r"[A-Za-z0-9]+", sub):
@@ -573,6 +580,13 @@ class _Latex:
 
     def function(self, name: str) -> str:
         self.skip_space()
+        if name == "log" and self.text.startswith("_", self.i):  # \log_e: the natural log
+            at = self.i
+            self.i += 1
+            if self.raw_group() != "e":
+                raise self.fail("only the natural logarithm is supported (\\log, \\ln or "
+                                "\\log_e)", at)
+            self.skip_space()
         if self.text.startswith("^", self.i):
             raise self.fail(f"write (\\{name} ...)^k rather than \\{name}^k")
         if self.at("(") or self.at("\\left") or self.at("{") or self.at("["):

@@ -273,6 +273,13 @@ RIGHT = [  # (problem, step, claim as a student writes it, accepted verdicts)
     ("binomial, known m", "log_likelihood", r"\sum_{i=1}^n \log{m \choose x_i} + \log p"
                                             r"\sum_{i=1}^n x_i + \log(1-p)\sum_{i=1}^n (m - x_i)"),
     ("geometric", "log_likelihood", r"n\log p + \left(\sum_{i=1}^n x_i - n\right)\log(1-p)"),
+    ("2x/theta^2 on (0, theta)", "mle", r"\hat\theta = X_{(n)} = \max_{1\le i\le n} X_i"),
+    ("2x/theta^2 on (0, theta)", "mle", r"\hat\theta_{\text{MLE}} = X_{n:n}"),
+    ("exponential", "fisher", r"I(\lambda) = -E\left[\frac{\partial^2 \ell}{\partial\lambda^2}"
+                              r"\right] = \frac{n}{\lambda^2}"),
+    ("exponential", "mle", r"\hat\lambda = \frac{n}{\log_e \exp\sum x_i}"),
+    ("normal", "mle", {"sigma2": r"\frac{1}{n}\sum_{i=1}^{n}\left(x_i - \hat\mu_{MLE}\right)^2"}),
+    ("gamma(2, rate theta)", "mle", r"\tfrac21 \cdot \frac{1}{\bar x}"),
     ("uniform(theta, theta + 1)", "mle", r"x_{(1)}"),
     ("uniform(theta, theta + 1)", "mle", r"\hat\theta = X_{(n)} - 1"),
     ("uniform(theta, theta + 1)", "mle", r"\frac{x_{(1)} + x_{(n)} - 1}{2}"),
@@ -319,6 +326,8 @@ WRONG = [  # (problem, step, claim, the slip symmle should name or None)
                                            r"\frac{1}{\bar{x}}\right)}"}, "1/(n-1) for 1/n"),
     ("maxwell", "mle", r"\frac{1}{3n}\sum_{i=1}^n x_i^2", "the chain rule in σ versus σ²"),
     ("binomial, known m", "mle", r"\frac{1}{n}\sum_{i=1}^n x_i", "a wrong constant factor"),
+    ("2x/theta^2 on (0, theta)", "mle", r"\hat\theta = \frac{3}{2}\bar X = X_{(n)}",
+     "the score set to zero on a support-dependent model"),
     ("uniform(theta, theta + 1)", "mle", r"\bar{x} - \frac{1}{2}",
      "the score set to zero on a support-dependent model"),
     ("uniform(theta, theta + 1)", "mle", r"x_{(n)}", None),
@@ -339,7 +348,7 @@ def _run(name, step, claim):
 def test_the_corpus_is_large_enough():
     names = {p for p, *_ in RIGHT} | {p for p, *_ in WRONG}
     assert len(names) >= 20 and len(PROBLEMS) + len(FLAT) >= 20
-    assert len(RIGHT) >= 60 and len(WRONG) >= 25
+    assert len(RIGHT) >= 70 and len(WRONG) >= 25
     assert any(len(PROBLEMS[p].params) == 2 for p in names if p in PROBLEMS)
 
 
@@ -450,6 +459,19 @@ def test_max_of_a_function_of_the_observation_is_not_the_largest_observation():
     # a sum over j inside a sum over i is fine; one term with both indices is refused
     with pytest.raises(ParseError, match="two indices"):
         symmle.check("normal", mle={"mu": r"\frac{1}{n^2}\sum_i\sum_j x_i x_j"})
+
+
+def test_a_wrong_part_of_a_chain_of_equalities_is_named():
+    step = _run("2x/theta^2 on (0, theta)", "mle",
+                r"\hat\theta = \frac{3}{2}\bar X = X_{(n)}").steps["mle"]
+    assert "chain of equalities" in step.message and "\\frac{3}{2}\\bar X" in step.message
+    # a definition before the value (an expectation of derivatives) is not judged, but only
+    # known commands may appear in it
+    with pytest.raises(ParseError):
+        symmle.check("exponential", fisher=r"I = -E\left[\frac{\partial^2\ell}{\partial"
+                                           r"\lambda^2}\input{x}\right] = \frac{n}{\lambda^2}")
+    with pytest.raises(ParseError, match="natural logarithm"):
+        symmle.check("exponential", mle=r"\frac{n}{\log_{10}\prod x_i}")
 
 
 def test_a_likelihood_named_l_is_judged_by_its_logarithm():
