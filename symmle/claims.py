@@ -405,8 +405,13 @@ def parse_claim(text: str, params: Sequence[sp.Symbol], var: sp.Symbol,
 
 
 # -- claims per parameter ------------------------------------------------------------------------
+_ESTIMATE_TAG = re.compile(r"_\s*(\{\s*(\\(text|mathrm|rm|textrm)\s*\{\s*)?(MLE|ML|mle|n)\s*\}?\s*\}"
+                           r"|MLE\b|n\b)")
+
+
 def _param_name(lhs: str, names: list[str]) -> str | None:
     """``\\hat\\theta``, ``\\hat{\\sigma}^2``, ``theta_hat``, ``theta`` → the parameter name."""
+    lhs = _ESTIMATE_TAG.sub("", lhs)  # \hat\sigma^2_{MLE}, \hat\mu_n
     key = lhs
     for junk in ("\\hat", "\\widehat", "^{2}", "^2", "_hat", "hat", "\\", "{", "}", "$", " ",
                  "(", ")"):

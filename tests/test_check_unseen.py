@@ -258,6 +258,8 @@ RIGHT = [  # (problem, step, claim as a student writes it, accepted verdicts)
     ("bernoulli", "fisher", r"\frac{n}{p\,(1-p)}"),
     ("normal", "mle", {"sigma2": r"\hat\sigma^2 = \overline{x^2} - \bar x^2"}),
     ("normal", "mle", r"\hat\sigma = \sqrt{\frac{\sum (x_i-\bar x)^2}{n}}"),
+    ("normal", "mle", r"\hat\sigma^2_{\text{MLE}} = \frac{1}{n}\sum_{i=1}^n (x_i - \bar x)^2"),
+    ("normal", "mle", r"\hat\mu_n = \bar X_n"),
     ("normal", "score", r"\frac{\partial\ell}{\partial\sigma^2} = -\frac{n}{2\sigma^2} + "
                         r"\frac{\sum(x_i-\mu)^2}{2(\sigma^2)^2}"),
     ("normal", "fisher", r"\mathcal{I}(\mu, \sigma^2) = \left(\begin{array}{cc} 1/\sigma^2 & 0"
