@@ -46,13 +46,15 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+import numpy as np
 import sympy as sp
 
 from .bounded import bounded
 from .claims import (claims_by_parameter, drop_additive_constant, drop_equals_zero,
                      fisher_claims, is_definition, lhs_is_name, parse_claim, split_assignment, split_chain,
                      strip_trailing)
-from .crosscheck import Evaluator, Point, agree, compare as _numeric, points, same_sample_points
+from .crosscheck import (Evaluator, Point, agree, compare as _numeric, in_support, points,
+                         same_sample_points)
 from .derivation import Derivation, derive
 from .errors import (DerivationTimeout, NonUniqueMLEError, SymmleError,
                      UnsupportedModelError)
@@ -373,7 +375,14 @@ def check(model: Any, *, log_likelihood: str | None = None,
 
     def judge_all() -> None:
         for step, kind, pname, text in claims:
-            results[step] = judge_one(step, kind, pname, parsed[step], text)
+            claimed = parsed[step]
+            indicator = claimed.atoms(sp.Piecewise)  # \mathbb{1}\{x_(n) <= θ\} in a likelihood
+            if indicator:
+                claimed = claimed.xreplace({w: sp.Integer(1) for w in indicator})
+            results[step] = judge_one(step, kind, pname, claimed, text)
+            if indicator:
+                results[step] = _check_indicator(results[step], sp.Mul(*indicator), m, pts, ev,
+                                                 parsed[step])
             for middle, expr in chained.get(step, ()):  # NAME = A = B: A must be right too
                 part = judge_one(step, kind, pname, expr, middle)
                 if results[step].verdict in CORRECT_VERDICTS and part.verdict == "wrong":
@@ -397,6 +406,58 @@ def check(model: Any, *, log_likelihood: str | None = None,
 _LIKELIHOOD = re.compile(r"\$?\s*(L|\\mathcal\s*\{?\s*L\s*\}?)\s*(_\s*\{?\s*n\s*\}?)?\s*"
                          r"(\\left)?\s*\(.*\)\s*$|\$?\s*(L|\\mathcal\s*\{?\s*L\s*\}?)\s*$",
                          re.S)
+
+
+def _perturbed(m: Any, values: dict, rng: np.random.Generator, span: float) -> list[dict]:
+    """Parameter values around ``values``: each parameter scaled (a positive one) or shifted
+    (a real one) by random amounts, some of them putting the sample out of the support."""
+    out = []
+    for _ in range(8):
+        v = dict(values)
+        for q in m.params:
+            if q.is_positive:
+                v[q] = values[q] * float(np.exp(rng.normal(0, 0.7)))
+            else:
+                v[q] = values[q] + float(rng.normal(0, 0.7)) * span
+        out.append(v)
+    return out
+
+
+def _check_indicator(v: StepVerdict, indicator: sp.Expr, m: Any, pts: list[Point], ev,
+                     claimed: sp.Expr) -> StepVerdict:
+    """A claimed likelihood with an indicator (``\\mathbb{1}\\{x_{(n)} \\le \\theta\\}``): the
+    rest was judged with the indicator taken as 1; the indicator must be 1 exactly where
+    the sample lies in the support, which is checked at parameter values around the random
+    points, on both sides of the end of the feasible set."""
+    if v.kind != "log_likelihood":
+        return _replace(v, verdict="wrong", claimed=claimed, slip=None, counterexample=None,
+                        message="an indicator belongs in a likelihood, not in this step")
+    rng = np.random.default_rng(11)
+    ind = ev(indicator)
+    checked = 0
+    for point in [q for q in pts if not q.boundary]:
+        span = float(np.ptp(point.sample)) + 1.0
+        for values in _perturbed(m, point.values, rng, span):
+            at = Point(point.sample, values)
+            inside = in_support(m, point.sample, values)
+            got = ind(at)
+            if not math.isfinite(got):
+                continue
+            checked += 1
+            if (got == 1) != inside:
+                where = ", ".join(f"{q.name} = {values[q]:.4g}" for q in m.params)
+                said = "1" if got == 1 else "0"
+                truth = "lies" if inside else "does not lie"
+                return _replace(v, verdict="wrong", claimed=claimed, slip=None,
+                                counterexample=_counterexample(at, got, float(inside)),
+                                message=(f"your indicator is wrong: with n = "
+                                         f"{point.sample.size} and {where}, it is {said}, but "
+                                         f"the sample {truth} in the support there"))
+    if v.verdict not in CORRECT_VERDICTS:
+        return _replace(v, claimed=claimed)
+    return _replace(v, claimed=claimed, message=(
+        f"{v.message}; your indicator is 1 exactly where the sample lies in the support "
+        f"(checked at {checked} parameter values)"))
 
 
 def _names_likelihood(text: str) -> bool:

@@ -150,6 +150,15 @@ class _ClaimParser(parsing._Parser):
             return self.sample_call(tok)
         if call and name in ("maxover", "minover"):
             return self.extreme_over(tok)
+        if call and name in ("ind_le", "ind_lt"):  # from \\mathbb{1}\\{a \\le b\\}
+            self.take()
+            a = self.expression()
+            self.expect(",")
+            b = self.expression()
+            self.expect(")")
+            rel = sp.Le(a, b, evaluate=False) if name == "ind_le" else sp.Lt(a, b,
+                                                                              evaluate=False)
+            return sp.Piecewise((sp.Integer(1), rel), (sp.Integer(0), True))
         return super().name(tok)
 
     def extreme_over(self, tok: parsing.Token) -> sp.Expr:

@@ -38,6 +38,8 @@ _BAR = {"bar", "overline"}
 _FRAC = {"frac", "dfrac", "tfrac"}
 _BINOM = {"binom", "dbinom", "tbinom"}
 _UPRIGHT = {"mathrm", "rm", "textrm", "mathit", "text"}
+_INDICATOR_FONTS = {"mathbb", "mathbf", "mathds", "boldsymbol", "bm"}
+_RELATION = re.compile(r"\\(?:leqslant|geqslant|leq|geq|le|ge|lt|gt)(?![A-Za-z])|<=|>=|[<>≤≥]")
 _SUBS_MAX = {"(n)", "n", "max", "\\max", "(N)", "n:n", "(n:n)"}
 _SUBS_MIN = {"(1)", "1", "min", "\\min", "1:n", "(1:n)"}
 _ESTIMATE_TAGS = {"MLE", "ML", "mle", "n", "\\text{MLE}", "\\mathrm{MLE}", "\\text{ML}",
@@ -527,6 +529,9 @@ class _Latex:
             return self.extreme(cmd)
         if cmd in _FUNCS and cmd not in ("sqrt", "operatorname"):
             return self.function(_FUNCS[cmd])
+        if cmd in _INDICATOR_FONTS and re.compile(r"\s*\{\s*[1I]\s*\}").match(self.text, self.i):
+            self.raw_group()  # \mathbb{1}\{x_{(n)} \le \theta\}: the indicator of a condition
+            return self.indicator(start)
         if cmd in _UPRIGHT:  # \mathrm{e}: Euler's number; \mathrm{log}(...): the function
             name = self.raw_group()
             if name == "e":
@@ -541,6 +546,102 @@ class _Latex:
                 raise self.fail(f"\\operatorname{{{name}}} is not supported", start)
             return self.function("log" if name == "ln" else name)
         raise self.fail(f"the LaTeX command '\\{cmd}' is not supported", start)
+
+    def bracketed(self) -> tuple[int, int]:
+        """The span of the contents of the group at the current position (``{..}``, ``\\{..\\}``,
+        ``(..)``, ``[..]``, ``\\left\\{ .. \\right\\}``), moving past its end."""
+        self.skip_space()
+        if self.text.startswith("\\left", self.i):
+            self.i += len("\\left")
+            self.skip_space()
+        start = self.i + (2 if self.text.startswith("\\{", self.i) else 1)
+        if self.i >= len(self.text) or self.text[self.i] not in "({[\\":
+            raise self.fail("expected a condition in braces or parentheses")
+        depth, j = 0, self.i
+        while j < len(self.text):
+            if self.text[j] in "({[":
+                depth += 1
+            elif self.text[j] in ")}]":
+                depth -= 1
+                if depth == 0:
+                    break
+            j += 1
+        else:
+            raise self.fail("unbalanced brackets in the indicator")
+        end = j - 1 if self.text[j - 1] == "\\" else j  # \} closes \{
+        inner = self.text[start:end]
+        if inner.rstrip().endswith("\\right"):
+            end = start + len(inner.rstrip()) - len("\\right")
+        self.i = j + 1
+        return start, end
+
+    def part(self, a: int, b: int) -> str:
+        """The text ``[a, b)`` translated on its own, errors at their place in the claim."""
+        if not self.text[a:b].strip():
+            raise self.fail("expected an expression", a)
+        masked = " " * a + self.text[a:b] + " " * (len(self.text) - b)
+        try:
+            return _Latex(masked, self.var, self.where).translate()
+        except ParseError as err:
+            reason = getattr(err, "reason", None)
+            if reason is None or err.position is None:
+                raise
+            raise _fail(reason, self.text, err.position, self.where) from None
+
+    def indicator(self, start: int) -> str:
+        """``\\mathbb{1}\\{a \\le b < c\\}``, ``\\mathbb{1}_{\\{a \\le b\\}}``,
+        ``\\mathbb{1}_{[a, b]}(y)``: a product of ``ind_le(a, b)``/``ind_lt(a, b)``, one per
+        relation (an end at ``\\infty`` gives none)."""
+        self.skip_space()
+        if self.text.startswith("_", self.i):
+            self.i += 1
+            a, b = self.bracketed()
+            inner = self.text[a:b].strip()
+            if inner[:1] in "([" and inner[-1:] in ")]" and "," in inner:  # 1_{[a, b]}(y)
+                lo_open, hi_open = inner[0] == "(", inner[-1] == ")"
+                first = self.text.index(inner[0], a) + 1
+                comma = first + _split_commas(self.text[first:b])[0].__len__()
+                last = a + len(self.text[a:b].rstrip()) - 1
+                ya, yb = self.bracketed()
+                y = self.part(ya, yb)
+                out = []
+                for lo, hi, is_open, left in ((first, comma, lo_open, True),
+                                              (comma + 1, last, hi_open, False)):
+                    if re.fullmatch(r"\s*[+-]?\s*\\infty\s*", self.text[lo:hi]):
+                        continue
+                    end = self.part(lo, hi)
+                    rel = "ind_lt" if is_open else "ind_le"
+                    out.append(f"{rel}({end}, {y})" if left else f"{rel}({y}, {end})")
+                return "(" + " * ".join(out or ["1"]) + ")"
+            if inner.startswith("\\{") or inner.startswith("\\left"):
+                self.i, keep = a, self.i
+                a, b = self.bracketed()
+                self.i = keep
+        else:
+            a, b = self.bracketed()
+        return self.relations(a, b, start)
+
+    def relations(self, a: int, b: int, start: int) -> str:
+        """``a \\le b < c`` between ``a`` and ``b`` as ``ind_le(a, b) * ind_lt(b, c)``."""
+        pieces = list(_RELATION.finditer(self.text, a, b))
+        if not pieces:
+            raise self.fail("an indicator takes a condition such as x_{(n)} \\le \\theta", start)
+        bounds, cuts = [a], []
+        for m in pieces:
+            cuts.append(m)
+            bounds.append(m.start())
+            bounds.append(m.end())
+        bounds.append(b)
+        sides = [self.part(bounds[k], bounds[k + 1]) for k in range(0, len(bounds), 2)]
+        out = []
+        for k, m in enumerate(cuts):
+            op = m.group(0).strip().lstrip("\\")
+            left, right = sides[k], sides[k + 1]
+            if op in (">", "ge", "geq", "geqslant", "gt", "≥"):
+                left, right = right, left
+            strict = op in ("<", ">", "lt", "gt")
+            out.append(f"{'ind_lt' if strict else 'ind_le'}({left}, {right})")
+        return "(" + " * ".join(out) + ")"
 
     def delimiter(self, start: int) -> str:
         """The delimiter after ``\\left`` or ``\\right``: ``"paren"`` for ( ) [ ] \\{ \\},

@@ -275,6 +275,14 @@ RIGHT = [  # (problem, step, claim as a student writes it, accepted verdicts)
     ("binomial, known m", "log_likelihood", r"\sum_{i=1}^n \log{m \choose x_i} + \log p"
                                             r"\sum_{i=1}^n x_i + \log(1-p)\sum_{i=1}^n (m - x_i)"),
     ("geometric", "log_likelihood", r"n\log p + \left(\sum_{i=1}^n x_i - n\right)\log(1-p)"),
+    ("2x/theta^2 on (0, theta)", "log_likelihood", r"L(\theta) = \frac{2^n\prod_{i=1}^n x_i}"
+     r"{\theta^{2n}}\,\mathbb{1}\{x_{(n)} \le \theta\}"),
+    ("2x/theta^2 on (0, theta)", "log_likelihood", r"L(\theta) = 2^n\theta^{-2n}\prod x_i\,"
+     r"\mathbf{1}_{[0,\theta]}(x_{(n)})"),
+    ("shifted exponential e^(theta - x)", "log_likelihood",
+     r"L(\theta) = e^{n\theta - \sum x_i}\,\mathbb{1}\left\{\theta \le x_{(1)}\right\}"),
+    ("uniform(-theta, theta)", "log_likelihood",
+     r"L(\theta) = (2\theta)^{-n}\,\mathbb{1}\{-\theta \le x_{(1)} \le x_{(n)} \le \theta\}"),
     ("2x/theta^2 on (0, theta)", "mle", r"\hat\theta = X_{(n)} = \max_{1\le i\le n} X_i"),
     ("2x/theta^2 on (0, theta)", "mle", r"\hat\theta_{\text{MLE}} = X_{n:n}"),
     ("exponential", "fisher", r"I(\lambda) = -E\left[\frac{\partial^2 \ell}{\partial\lambda^2}"
@@ -330,6 +338,10 @@ WRONG = [  # (problem, step, claim, the slip symmle should name or None)
     ("binomial, known m", "mle", r"\frac{1}{n}\sum_{i=1}^n x_i", "a wrong constant factor"),
     ("2x/theta^2 on (0, theta)", "mle", r"\hat\theta = \frac{3}{2}\bar X = X_{(n)}",
      "the score set to zero on a support-dependent model"),
+    ("2x/theta^2 on (0, theta)", "log_likelihood", r"L(\theta) = \frac{2^n\prod_{i=1}^n x_i}"
+     r"{\theta^{2n}}\,\mathbb{1}\{x_{(1)} \le \theta\}", None),  # the indicator of x_(1)
+    ("shifted exponential e^(theta - x)", "log_likelihood",
+     r"L(\theta) = e^{n\theta - \sum x_i}\,\mathbb{1}\{\theta \ge x_{(1)}\}", None),
     ("uniform(theta, theta + 1)", "mle", r"\bar{x} - \frac{1}{2}",
      "the score set to zero on a support-dependent model"),
     ("uniform(theta, theta + 1)", "mle", r"x_{(n)}", None),
@@ -433,6 +445,8 @@ def test_flat_likelihood_the_set_of_maximisers_is_right(name):
     r"\Sigma \input{x}",
     r"\frac{n}{\sum x_i}\quad\text{\input{a}}",
     r"\sum_{i=1}^n x_i \def\a{b}",
+    r"\mathbb{1}\{\input{a} \le 2\}",
+    r"\mathbb{1}_{[0, \input{a}]}(x_{(n)})",
 ])
 def test_new_syntax_still_refuses_other_commands_with_their_position(claim):
     with pytest.raises(ParseError) as info:
