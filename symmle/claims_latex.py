@@ -396,6 +396,9 @@ class _Latex:
             raise self.fail("unexpected end of input")
         ch = self.text[self.i]
         start = self.i
+        if ch in "I1" and self.looks_like_indicator():  # I(x_{(n)} \le \theta), 1_{x > 0}
+            self.i += 1
+            return self.indicator(start)
         if ch.isdigit() or ch == ".":
             m = re.compile(r"[0-9]*\.?[0-9]+").match(self.text, self.i)
             if not m:
@@ -546,6 +549,23 @@ class _Latex:
                 raise self.fail(f"\\operatorname{{{name}}} is not supported", start)
             return self.function("log" if name == "ln" else name)
         raise self.fail(f"the LaTeX command '\\{cmd}' is not supported", start)
+
+    def looks_like_indicator(self) -> bool:
+        """``I`` or ``1`` followed by a group holding a relation (``I(x_{(n)} \\le \\theta)``,
+        ``1_{\\{x > 0\\}}``, ``I_{[0, \\theta]}(x_{(n)})``): an indicator, as nothing else
+        written so has a relation inside."""
+        m = re.compile(r"[I1]\s*(_\s*)?(\\left\s*)?(\\\{|[({\[])").match(self.text, self.i)
+        if m is None:
+            return False
+        depth, j = 0, m.end() - 1
+        while j < len(self.text):
+            depth += self.text[j] in "({["
+            depth -= self.text[j] in ")}]"
+            if depth == 0:
+                break
+            j += 1
+        inner = self.text[m.end() - 1:j + 1]
+        return bool(_RELATION.search(inner)) or (m.group(1) is not None and "," in inner)
 
     def bracketed(self) -> tuple[int, int]:
         """The span of the contents of the group at the current position (``{..}``, ``\\{..\\}``,
