@@ -173,9 +173,27 @@ FLAT = {  # the MLE is not unique: every value of a set maximises (Casella–Ber
 }
 
 
+JOINT = {  # two support parameters estimated together (Hogg–McKean–Craig 6.4, CB 7)
+    # name: (density, options, linprog objective over (θ, ρ) and its constraints A·(θ, ρ) <= b
+    #        as functions of (x_min, x_max), the hand answer)
+    "uniform(theta - rho, theta + rho)": (
+        "1/(2*rho)", dict(params={"theta": "real", "rho": "positive"},
+                          support="theta - rho < x < theta + rho"),
+        lambda lo, hi: ([[1, -1], [-1, -1]], [lo, -hi]),  # θ − ρ <= x_min, θ + ρ >= x_max
+        lambda lo, hi: ((lo + hi) / 2, (hi - lo) / 2)),
+    "uniform(theta, theta + rho)": (
+        "1/rho", dict(params={"theta": "real", "rho": "positive"},
+                      support="theta < x < theta + rho"),
+        lambda lo, hi: ([[1, 0], [-1, -1]], [lo, -hi]),  # θ <= x_min, θ + ρ >= x_max
+        lambda lo, hi: (lo, hi - lo)),
+}
+
+
 def _model(name):
     if name in FLAT:
         return FLAT[name][0], FLAT[name][1]
+    if name in JOINT:
+        return JOINT[name][0], JOINT[name][1]
     return PROBLEMS[name].model, PROBLEMS[name].options
 
 
@@ -294,6 +312,10 @@ RIGHT = [  # (problem, step, claim as a student writes it, accepted verdicts)
     ("exponential", "mle", r"\hat\lambda = \frac{n}{\log_e \exp\sum x_i}"),
     ("normal", "mle", {"sigma2": r"\frac{1}{n}\sum_{i=1}^{n}\left(x_i - \hat\mu_{MLE}\right)^2"}),
     ("gamma(2, rate theta)", "mle", r"\tfrac21 \cdot \frac{1}{\bar x}"),
+    ("uniform(theta - rho, theta + rho)", "mle",
+     {"theta": r"\frac{x_{(1)} + x_{(n)}}{2}", "rho": r"\frac{1}{2}\left(\max_i X_i - \min_i X_i"
+                                                 r"\right)"}),
+    ("uniform(theta, theta + rho)", "mle", {"theta": r"X_{(1)}", "rho": r"X_{(n)} - X_{(1)}"}),
     ("uniform(theta, theta + 1)", "mle", r"x_{(1)}"),
     ("uniform(theta, theta + 1)", "mle", r"\hat\theta = X_{(n)} - 1"),
     ("uniform(theta, theta + 1)", "mle", r"\frac{x_{(1)} + x_{(n)} - 1}{2}"),
@@ -346,6 +368,10 @@ WRONG = [  # (problem, step, claim, the slip symmle should name or None)
      r"{\theta^{2n}}\,\mathbb{1}\{x_{(1)} \le \theta\}", None),  # the indicator of x_(1)
     ("shifted exponential e^(theta - x)", "log_likelihood",
      r"L(\theta) = e^{n\theta - \sum x_i}\,\mathbb{1}\{\theta \ge x_{(1)}\}", None),
+    ("uniform(theta - rho, theta + rho)", "mle", {"theta": r"\bar x"},
+     "the score set to zero on a support-dependent model"),
+    ("uniform(theta - rho, theta + rho)", "mle", {"rho": r"x_{(n)} - x_{(1)}"},
+     "a wrong constant factor"),
     ("uniform(theta, theta + 1)", "mle", r"\bar{x} - \frac{1}{2}",
      "the score set to zero on a support-dependent model"),
     ("uniform(theta, theta + 1)", "mle", r"x_{(n)}", None),
@@ -365,7 +391,7 @@ def _run(name, step, claim):
 
 def test_the_corpus_is_large_enough():
     names = {p for p, *_ in RIGHT} | {p for p, *_ in WRONG}
-    assert len(names) >= 20 and len(PROBLEMS) + len(FLAT) >= 20
+    assert len(names) >= 20 and len(PROBLEMS) + len(FLAT) + len(JOINT) >= 20
     assert len(RIGHT) >= 70 and len(WRONG) >= 25
     assert any(len(PROBLEMS[p].params) == 2 for p in names if p in PROBLEMS)
 
@@ -436,6 +462,22 @@ def test_flat_likelihood_the_set_of_maximisers_is_right(name):
     assert lik(lo - 1e-6, x) == 0 and lik(hi + 1e-6, x) == 0
     outside = so.minimize_scalar(lambda t: -lik(t, x), bounds=(lo - 3, hi + 3), method="bounded")
     assert -outside.fun <= lik(grid[0], x)  # nothing beats the flat set
+
+
+@pytest.mark.parametrize("name", JOINT)
+def test_support_parameters_estimated_together_agree_with_linear_programming(name):
+    """The likelihood is (2ρ)^(-n) or ρ^(-n) on the feasible set: the MLE is the smallest
+    feasible ρ, a linear programme that SciPy solves independently. Before, the location was
+    called not unique (its feasible set was taken with ρ fixed)."""
+    model, options, constraints, hand = JOINT[name]
+    x = np.random.default_rng(3).uniform(-1.0, 4.0, 300)
+    fitted = symmle.fit(model, x, **options).estimates
+    a, b = constraints(x.min(), x.max())
+    lp = so.linprog([0, 1], A_ub=a, b_ub=b, bounds=[(None, None), (0, None)])
+    assert lp.success
+    assert (fitted["theta"], fitted["rho"]) == pytest.approx(tuple(lp.x), abs=1e-9)
+    assert (fitted["theta"], fitted["rho"]) == pytest.approx(hand(x.min(), x.max()))
+    assert "estimated together" in symmle.derive(model, **options).to_markdown()
 
 
 # --- the claim syntax added for these problems, and what it still refuses ----------------------
