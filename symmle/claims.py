@@ -156,6 +156,10 @@ class _ClaimParser(parsing._Parser):
             self.expect(",")
             b = self.expression()
             self.expect(")")
+            if any(e.has(self.obs) or e.has(self.var) for e in (a, b)):
+                raise self.fail(f"an indicator of each observation: write it with the order "
+                                f"statistics, as in \\mathbb{{1}}\\{{{self.var.name}_{{(1)}} > 0\\}}",
+                                tok.pos)
             rel = sp.Le(a, b, evaluate=False) if name == "ind_le" else sp.Lt(a, b,
                                                                               evaluate=False)
             return sp.Piecewise((sp.Integer(1), rel), (sp.Integer(0), True))

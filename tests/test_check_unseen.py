@@ -548,6 +548,14 @@ def test_a_likelihood_named_l_is_judged_by_its_logarithm():
     assert step.verdict == "correct_up_to_constant" and "likelihood L" not in step.message
 
 
+def test_an_indicator_of_each_observation_is_refused_with_a_hint():
+    with pytest.raises(ParseError, match="order statistics"):
+        symmle.check("exponential", log_likelihood=r"\sum_i \log\left(\lambda e^{-\lambda x_i}"
+                                                   r"\mathbb{1}\{x_i > 0\}\right)")
+    step = symmle.check("uniform", mle=r"\mathbb{1}\{x_{(n)} \le \theta\}").steps["mle"]
+    assert step.verdict == "wrong" and "belongs in a likelihood" in step.message
+
+
 def test_a_plus_c_is_an_additive_constant_but_a_parameter_is_not():
     step = _run("gamma(2, rate theta)", "log_likelihood",
                 r"2n\ln\theta - \theta\sum_{i=1}^n x_i + C").steps["log_likelihood"]
