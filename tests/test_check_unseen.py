@@ -592,3 +592,28 @@ def test_check_from_the_command_line(capsys):
                        r"{x_i!}", "--score", r"\frac{n\bar x}{\lambda} - n = 0"])
     text = capsys.readouterr().out
     assert status == 0 and "likelihood L" in text and "Traceback" not in text
+
+
+def test_several_claims_on_the_command_line_in_the_forms_people_write(capsys):
+    argv = ["check", "normal",
+            "--score", r"\frac{\partial\ell}{\partial\mu} = \frac{1}{\sigma^2}\sum_{i=1}^n "
+                       r"(x_i - \mu) = 0",
+            "--score", r"\frac{\partial\ell}{\partial\sigma^2} = -\frac{n}{2\sigma^2} + "
+                       r"\frac{1}{2\sigma^4}\sum (x_i-\mu)^2",
+            "--fisher", r"I_{\mu\mu} = \frac{n}{\sigma^2}",
+            "--fisher", r"I_{\sigma^2\sigma^2} = \frac{n}{2\sigma^4}",
+            "--fisher", r"I_{\mu\sigma^2} = 0",
+            "--mle", r"\hat\mu_{MLE} = \bar X_n",
+            "--mle", r"\hat\sigma^2_{MLE} = \frac1n\sum_{i=1}^n (X_i - \bar X)^2 = "
+                     r"\overline{X^2} - \bar{X}^2",
+            "--format", "json"]
+    assert cli.main(argv) == 0
+    steps = json.loads(capsys.readouterr().out)["steps"]
+    assert set(steps) == {"score.mu", "score.sigma2", "mle.mu", "mle.sigma2", "fisher.mu",
+                          "fisher.sigma2", "fisher.mu,sigma2"}
+    # a wrong middle part of a chain is found from the command line too
+    argv[-3] = r"\hat\sigma^2_{MLE} = \frac{1}{n-1}\sum_{i=1}^n (X_i - \bar X)^2 = " \
+               r"\frac1n\sum_{i=1}^n (X_i - \bar X)^2"
+    assert cli.main(argv) == 16
+    step = json.loads(capsys.readouterr().out)["steps"]["mle.sigma2"]
+    assert step["slip"] == "1/(n-1) for 1/n" and "chain of equalities" in step["message"]
