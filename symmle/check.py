@@ -51,8 +51,8 @@ import sympy as sp
 
 from .bounded import bounded
 from .claims import (claims_by_parameter, drop_additive_constant, drop_equals_zero,
-                     fisher_claims, is_definition, lhs_is_name, parse_claim, split_assignment, split_chain,
-                     strip_trailing)
+                     fisher_claims, is_definition, lhs_is_name, parse_claim, split_assignment,
+                     split_chain, strip_trailing)
 from .crosscheck import (Evaluator, Point, agree, compare as _numeric, in_support, points,
                          same_sample_points)
 from .derivation import Derivation, derive

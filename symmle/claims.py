@@ -157,9 +157,9 @@ class _ClaimParser(parsing._Parser):
             b = self.expression()
             self.expect(")")
             if any(e.has(self.obs) or e.has(self.var) for e in (a, b)):
+                v = self.var.name
                 raise self.fail(f"an indicator of each observation: write it with the order "
-                                f"statistics, as in \\mathbb{{1}}\\{{{self.var.name}_{{(1)}} > 0\\}}",
-                                tok.pos)
+                                f"statistics, as in \\mathbb{{1}}\\{{{v}_{{(1)}} > 0\\}}", tok.pos)
             rel = sp.Le(a, b, evaluate=False) if name == "ind_le" else sp.Lt(a, b,
                                                                               evaluate=False)
             return sp.Piecewise((sp.Integer(1), rel), (sp.Integer(0), True))
@@ -418,8 +418,8 @@ def parse_claim(text: str, params: Sequence[sp.Symbol], var: sp.Symbol,
 
 
 # -- claims per parameter ------------------------------------------------------------------------
-_ESTIMATE_TAG = re.compile(r"_\s*(\{\s*(\\(text|mathrm|rm|textrm)\s*\{\s*)?(MLE|ML|mle|n)\s*\}?\s*\}"
-                           r"|MLE\b|n\b)")
+_ESTIMATE_TAG = re.compile(r"_\s*(\{\s*(\\(text|mathrm|rm|textrm)\s*\{\s*)?(MLE|ML|mle|n)"
+                           r"\s*\}?\s*\}|MLE\b|n\b)")
 
 
 def _param_name(lhs: str, names: list[str]) -> str | None:
@@ -519,7 +519,7 @@ def _entry_name(key: str, names: list[str]) -> tuple[str, str] | None:
     order (the matrix is symmetric, so ``sigma2,mu`` is the same entry)."""
     key = key.strip()
     sub = _INFO_SUBSCRIPT.fullmatch(key.strip("$ "))
-    if sub is not None and _lhs_ok(key):  # I_{\mu\sigma^2}, \mathcal{I}_{\mu\mu}(\theta): the entry in the subscript
+    if sub is not None and _lhs_ok(key):  # I_{\mu\sigma^2}, \mathcal{I}_{\mu\mu}: the entry
         found = []
         for name, square in re.findall(r"\\?([A-Za-z]+)\s*(\^\s*\{?\s*2\s*\}?)?", sub.group(1)):
             name = name.replace("var", "", 1) if name.startswith("var") else name
