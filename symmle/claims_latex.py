@@ -390,7 +390,7 @@ class _Latex:
             return f"{name}{sub}"
         raise self.fail(f"subscript '{sub}' is not supported here", pos)
 
-    def factor(self, stop: tuple[str, ...], single: bool = False) -> str:
+    def factor(self, stop: tuple[str, ...], single: bool = False, bare: bool = False) -> str:
         self.skip_space()
         if self.i >= len(self.text):
             raise self.fail("unexpected end of input")
@@ -435,7 +435,7 @@ class _Latex:
             else:
                 self.i += 1
             self.depth -= 1
-            return self.postfix(f"({inner})")
+            return f"({inner})" if bare else self.postfix(f"({inner})")
         if ch == "|":
             self.i += 1
             self.enter()
@@ -475,7 +475,16 @@ class _Latex:
                 raise self.fail("\\right does not match its \\left (an absolute value is "
                                 "\\left| ... \\right|)", closing)
             self.depth -= 1
-            return self.postfix(f"abs({inner})" if kind == "abs" else f"({inner})")
+            out = f"abs({inner})" if kind == "abs" else f"({inner})"
+            return out if bare and kind != "abs" else self.postfix(out)
+        if cmd == "Gamma" and re.compile(r"\s*(')|\s*\^\s*\{?\s*\\prime\s*\}?").match(
+                self.text, self.i) and not self.text.startswith("^{\\prime}^", self.i):
+            self.i = re.compile(r"\s*(')|\s*\^\s*\{?\s*\\prime\s*\}?").match(
+                self.text, self.i).end()  # Γ'(α) = Γ(α) ψ(α)
+            if not (self.at("(") or self.at("\\left")):
+                raise self.fail("write \\Gamma'(\\alpha) with its argument in parentheses")
+            arg = self.factor(stop=(), single=True, bare=True)
+            return self.postfix(f"(gamma({arg}) * digamma({arg}))")
         if cmd in ("Gamma", "psi") and (self.at("(") or self.at("\\left(")):
             return self.function(_FUNCS[cmd])  # Γ(α), ψ(α): the functions, not the letters
         if cmd in _GREEK:
@@ -535,6 +544,17 @@ class _Latex:
         if cmd in _INDICATOR_FONTS and re.compile(r"\s*\{\s*[1I]\s*\}").match(self.text, self.i):
             self.raw_group()  # \mathbb{1}\{x_{(n)} \le \theta\}: the indicator of a condition
             return self.indicator(start)
+        if cmd in ("operatorname", "mathrm", "text") and re.compile(
+                r"\s*\{\s*(median|med|Median|Med)\s*\}").match(self.text, self.i):
+            self.raw_group()  # \operatorname{median}(x_1, \dots, x_n): the sample median
+            a, b = self.bracketed()
+            listing = re.sub(r"\\(left|right|l?dots|cdots|ldots)|[\s,_{}\[\]()]", "",
+                             self.text[a:b]).replace(self.var.upper(), self.var)
+            if not re.fullmatch(rf"({re.escape(self.var)}(i|1|2|n|\d)?)+", listing or "-"):
+                raise self.fail("the median is only supported of the sample: write "
+                                f"\\operatorname{{median}}({self.var}_1, \\dots, {self.var}_n)",
+                                start)
+            return self.postfix(f"{self.var}_med")
         if cmd in _UPRIGHT:  # \mathrm{e}: Euler's number; \mathrm{log}(...): the function
             name = self.raw_group()
             if name == "e":
@@ -711,10 +731,10 @@ class _Latex:
         if self.text.startswith("^", self.i):
             raise self.fail(f"write (\\{name} ...)^k rather than \\{name}^k")
         if self.at("(") or self.at("\\left") or self.at("{") or self.at("["):
-            arg = self.factor(stop=(), single=True)
-        else:
-            arg = self.atom_only()
-        return f"{name}({arg})"
+            # \log(x_i)^2 is (log x_i)², as log(x_i)**2 in the plain syntax
+            arg = self.factor(stop=(), single=True, bare=True)
+            return self.postfix(f"{name}({arg})")
+        return f"{name}({self.atom_only()})"
 
     def big_operator(self, cmd: str, stop: tuple[str, ...]) -> str:
         self.skip_space()
