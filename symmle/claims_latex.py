@@ -338,8 +338,12 @@ class _Latex:
         return self.text[self.i - 1]
 
     def atom_only(self) -> str:
-        """One atom with its sub- and superscripts (the argument of ``\\log x_i``)."""
-        return self.factor(stop=(), single=True)
+        """One atom with its sub- and superscripts (the argument of ``\\log x_i``); counted
+        as a level of nesting, as ``\\sqrt \\sqrt \\sqrt x`` nests without brackets."""
+        self.enter()
+        out = self.factor(stop=(), single=True)
+        self.depth -= 1
+        return out
 
     def postfix(self, base: str, name: str | None = None) -> str:
         """Subscripts and superscripts after an atom."""
@@ -904,7 +908,11 @@ def latex_to_plain(text: str, var: str = "x", where: str = "claim") -> str:
     stripped = _from_unicode(text.strip().strip("$").strip())
     if stripped.startswith("\\[") and stripped.endswith("\\]"):
         stripped = stripped[2:-2]
-    return _Latex(stripped, var, where).translate()
+    try:
+        return _Latex(stripped, var, where).translate()
+    except RecursionError:  # the depth bound should come first; never a traceback
+        raise ParseError(f"input nested too deeply (more than {MAX_DEPTH} levels)",
+                         where=where) from None
 
 
 def latex_density(text: str, var: str = "x", where: str = "density") -> str:

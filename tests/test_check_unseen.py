@@ -631,3 +631,14 @@ def test_several_claims_on_the_command_line_in_the_forms_people_write(capsys):
     assert cli.main(argv) == 16
     step = json.loads(capsys.readouterr().out)["steps"]["mle.sigma2"]
     assert step["slip"] == "1/(n-1) for 1/n" and "chain of equalities" in step["message"]
+
+
+@pytest.mark.parametrize("bomb", ["\\max_i " * 1400 + "x_i", "\\sqrt " * 1400 + "x_i",
+                                  "\\frac1" * 1400 + "2", "\\log " * 1400 + "\\theta",
+                                  "\\mathbb{1}\\{" * 90 + "1 < 2" + "\\}" * 90])
+def test_commands_nested_without_brackets_are_bounded_too(bomb):
+    """\\sqrt \\sqrt ... x nests without a bracket: it was a RecursionError (an internal error
+    on the command line); now the nesting bound refuses it."""
+    with pytest.raises(ParseError, match="nested too deeply|unbalanced|not supported"):
+        symmle.check("exponential", mle=bomb)
+    assert cli.main(["check", "exponential", "--mle", bomb]) == ParseError.exit_code
