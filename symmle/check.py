@@ -48,13 +48,16 @@ from typing import Any, Mapping, Sequence
 import sympy as sp
 
 from .bounded import bounded
-from .claims import claims_by_parameter, fisher_claims, parse_claim
+from .claims import (claims_by_parameter, drop_additive_constant, drop_equals_zero,
+                     fisher_claims, is_definition, lhs_is_name, parse_claim, split_chain)
 from .check_conditional import ConditionalView, is_conditional
+from .check_forms import as_likelihood, check_indicator, names_likelihood, wrong_factor
 from .counts import count_statistics
 from .crosscheck import (Evaluator, Point, agree, compare as _numeric, conditional_points, points,
                          same_sample_points)
 from .derivation import Derivation, Transform, derive
-from .errors import DerivationTimeout, ParseError, SymmleError, UnsupportedModelError
+from .errors import (DerivationTimeout, NonUniqueMLEError, ParseError, SymmleError,
+                     UnsupportedModelError)
 from .notation import I, N, median_statistic, order_statistics, to_symbols
 from .render import strict_json
 from .slips import Mutation, boundary_clamp, mutations
@@ -286,7 +289,14 @@ def check(model: Any, *, log_likelihood: str | None = None,
     from .check_matrix import judge_entry, judge_matrix, one_scale  # built on _judge, below
 
     started = time.perf_counter()
-    d = derivation or derive(model, timeout=timeout, **model_kwargs)
+    try:
+        d = derivation or derive(model, timeout=timeout, **model_kwargs)
+    except NonUniqueMLEError as exc:  # Uniform(θ, θ + 1): any θ of a set is an MLE
+        from .check_flat import check_flat
+
+        return check_flat(model, exc, log_likelihood=log_likelihood, score=score, mle=mle,
+                          fisher=fisher, standard_error=standard_error, g=g, seed=seed,
+                          started=started, **model_kwargs)
     _refuse_unsupported(d)
     covariates: tuple[sp.Symbol, ...] = ()
     if is_conditional(d):  # claims in yᵢ and xᵢ; the points carry the covariates' columns
@@ -313,8 +323,17 @@ def check(model: Any, *, log_likelihood: str | None = None,
                            sample_names=counts)
 
     claims: list[tuple[str, str, str | None, str]] = []
+    constant_dropped = likelihood = False
     if log_likelihood is not None:
+        if isinstance(log_likelihood, str):
+            likelihood = names_likelihood(log_likelihood)
+            log_likelihood, constant_dropped = drop_additive_constant(
+                log_likelihood, [s.name for s in (*params, *m.known)])
         claims.append(("log_likelihood", "log_likelihood", None, log_likelihood))
+    if isinstance(score, str):  # the score equation, "... = 0"
+        score = drop_equals_zero(score)
+    elif isinstance(score, Mapping):
+        score = {k: drop_equals_zero(v) if isinstance(v, str) else v for k, v in score.items()}
     for kind, value in (("score", score), ("mle", mle)):
         for pname, text in claims_by_parameter(value, kind, names, aliases).items():
             step = kind if len(names) == 1 else f"{kind}.{pname}"
@@ -343,6 +362,14 @@ def check(model: Any, *, log_likelihood: str | None = None,
         separate[(a, b)] = step
         if a != b:  # an off-diagonal entry; a diagonal one is judged as before
             fisher_entries[step] = (a, b)
+    chained: dict[str, list[tuple[str, sp.Expr]]] = {}
+    for k, (step, kind, pname, text) in enumerate(claims):
+        parts = split_chain(text) if isinstance(text, str) else []
+        if len(parts) >= 3 and lhs_is_name(parts[0]):  # \hat\theta = X_{(n)} = \max_i X_i
+            claims[k] = (step, kind, pname, f"{parts[0]} = {parts[-1]}")
+            chained[step] = [(m, parse(m, f"{step.replace('_', '-')} (the part '{m.strip()}'"
+                                          f" of the chain)")) for m in parts[1:-1]
+                             if not is_definition(m)]
     parsed = {step: parse(text, step.replace("_", "-")) for step, _, _, text in claims}
     matrix = {e: parse(text, f"fisher entry ({e[0]}, {e[1]})") for e, text in entries.items()
               } if whole else {}
@@ -357,36 +384,50 @@ def check(model: Any, *, log_likelihood: str | None = None,
 
     results: dict[str, StepVerdict] = {}
 
+    def judge_one(step: str, kind: str, pname: str | None, claimed: sp.Expr,
+                  text: str) -> StepVerdict:
+        if step in fisher_entries:
+            return judge_entry(step, fisher_entries[step], claimed, d, positive, ev, pts, text)
+        if kind in ("se", "g_mle", "g_se"):
+            return _judge_estimate(step, kind, pname, claimed, d, positive, ev, pts, text,
+                                   functions)
+        p = by_name.get(pname) if pname else None
+        truth, alt, note = _truth(d, kind, p)
+        if kind == "mle" and d.mle is None:
+            return _judge_fitted(step, p, claimed, d, ev, pts, text)
+        if kind == "mle":  # other parameters' hats in the claim (β̂ = α̂/x̄): their MLEs
+            others = {q: d.mle[q.name] for q in params if q != p}
+            if any(claimed.has(q) for q in others):
+                verdict = _judge(step, kind, p, claimed.xreplace(others), truth, alt, note, d,
+                                 positive, ev, pts, text)
+                return _replace(verdict, claimed=claimed)
+        if truth is None:
+            return StepVerdict(step, kind, pname, "undetermined",
+                               f"symmle has no {STEP_NAMES[kind]} to compare with: {note}",
+                               claimed, source=text, decided_by="none")
+        verdict = _judge(step, kind, p, claimed, truth, alt, note, d, positive, ev,
+                         ll_pts if kind == "log_likelihood" else pts, text)
+        if kind == "log_likelihood":
+            verdict = as_likelihood(verdict, likelihood, constant_dropped, claimed, truth, d,
+                                     positive, ev, ll_pts, text)
+        return verdict
+
     def judge_all() -> None:
         for step, kind, pname, text in claims:
             claimed = parsed[step]
-            if step in fisher_entries:
-                results[step] = judge_entry(step, fisher_entries[step], claimed, d, positive, ev,
-                                            pts, text)
-                continue
-            if kind in ("se", "g_mle", "g_se"):
-                results[step] = _judge_estimate(step, kind, pname, claimed, d, positive, ev,
-                                                pts, text, functions)
-                continue
-            p = by_name.get(pname) if pname else None
-            truth, alt, note = _truth(d, kind, p)
-            if kind == "mle" and d.mle is None:
-                results[step] = _judge_fitted(step, p, claimed, d, ev, pts, text)
-                continue
-            if kind == "mle":  # other parameters' hats in the claim (β̂ = α̂/x̄): their MLEs
-                others = {q: d.mle[q.name] for q in params if q != p}
-                if any(claimed.has(q) for q in others):
-                    verdict = _judge(step, kind, p, claimed.xreplace(others), truth, alt, note, d,
-                                     positive, ev, pts, text)
-                    results[step] = _replace(verdict, claimed=claimed)
-                    continue
-            if truth is None:
-                results[step] = StepVerdict(step, kind, pname, "undetermined",
-                                            f"symmle has no {STEP_NAMES[kind]} to compare with: "
-                                            f"{note}", claimed, source=text, decided_by="none")
-                continue
-            results[step] = _judge(step, kind, p, claimed, truth, alt, note, d, positive, ev,
-                                   ll_pts if kind == "log_likelihood" else pts, text)
+            indicator = claimed.atoms(sp.Piecewise)  # \mathbb{1}\{x_(n) <= θ\} in a likelihood
+            if indicator:
+                claimed = claimed.xreplace({w: sp.Integer(1) for w in indicator})
+            results[step] = judge_one(step, kind, pname, claimed, text)
+            if indicator:
+                results[step] = check_indicator(results[step], sp.Mul(*indicator), m, pts, ev,
+                                                 parsed[step])
+            for middle, expr in chained.get(step, ()):  # NAME = A = B: A must be right too
+                part = judge_one(step, kind, pname, expr, middle)
+                if results[step].verdict in CORRECT_VERDICTS and part.verdict == "wrong":
+                    results[step] = _replace(part, message=(
+                        f"your chain of equalities ends right, but its part '{middle.strip()}' "
+                        f"is not equal to it: {part.message}"))
         if whole:
             results["fisher"] = judge_matrix(matrix, entries, d, positive, ev, pts, fisher)
         elif len(separate) > 1 and d.fisher_information is not None:
@@ -400,6 +441,7 @@ def check(model: Any, *, log_likelihood: str | None = None,
     notes = ()
     return CheckReport(getattr(d, "base", d), results, time.perf_counter() - started, len(pts),
                        notes)
+
 
 
 def _refuse_unsupported(d: Any) -> None:
@@ -530,9 +572,11 @@ _GIVEN_TRUTH = ("fisher", "se", "g_mle", "g_se")  # kinds whose slips mutate the
 _G_KEYS = {"function", "mle", "se"}
 
 
-def _functions(g: Any, d: Any, parse: Any) -> dict[str, tuple[str, sp.Expr, dict[str, str]]]:
+def _functions(g: Any, d: Any, parse: Any, one_sample: bool = False,
+               ) -> dict[str, tuple[str, sp.Expr, dict[str, str]]]:
     """The claimed functions g(θ): label (``g1``, ``g2``, ...) → (g as written, g(θ), the
-    claims ``{"mle": ..., "se": ...}``)."""
+    claims ``{"mle": ..., "se": ...}``); ``one_sample`` when ``d`` is known to be of a
+    one-sample model without being a :class:`Derivation` (a flat likelihood's)."""
     if g is None:
         return {}
     if isinstance(g, Mapping):
@@ -542,7 +586,7 @@ def _functions(g: Any, d: Any, parse: Any) -> dict[str, tuple[str, sp.Expr, dict
     else:
         raise ParseError("g: expected a mapping from a function of the parameters to its "
                          "claimed MLE, or a list of {function, mle, se}", where="g")
-    if is_conditional(d) or not isinstance(d, Derivation):
+    if is_conditional(d) or not (one_sample or isinstance(d, Derivation)):
         raise UnsupportedModelError("functions of the parameters (g) are checked for "
                                     "one-sample models only")
     out = {}
@@ -681,7 +725,8 @@ def _slip(claimed: sp.Expr, d: Derivation, kind: str, p: sp.Symbol | None, ev, p
             continue
         if _numeric(ce, me, pts, up)[0]:
             return mut
-    return None
+    return wrong_factor(claimed, ce, d, kind, p, ev, pts, up, truth)
+
 
 
 def _follows(results: dict[str, StepVerdict], parsed: dict[str, sp.Expr], d: Derivation, ev,

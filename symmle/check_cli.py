@@ -261,10 +261,16 @@ def run_check(args: argparse.Namespace) -> tuple[str, int]:
     for key, value in list(claims.items()):
         if isinstance(value, _Several):
             merged: dict[str, str] = {}
-            from .claims import split_assignment
+            from .claims import drop_equals_zero, lhs_is_name, split_assignment, split_chain
 
             for item in value:
-                lhs, rhs = split_assignment(item)
+                if key == "score":  # the score equation, "... = 0"
+                    item = drop_equals_zero(item)
+                parts = split_chain(item)
+                if len(parts) >= 3 and lhs_is_name(parts[0]):  # NAME = A = B: keep the chain
+                    lhs, rhs = parts[0].strip(), item
+                else:
+                    lhs, rhs = split_assignment(item)
                 if lhs is None:
                     flag = "se" if key == "standard_error" else key.replace("_", "-")
                     raise ParseError(f"--{flag}: with several values, write "

@@ -41,7 +41,7 @@ n/Sum(x[i], (i, 1, n))
 from __future__ import annotations
 
 import re
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import sympy as sp
 from sympy import Sum
@@ -52,7 +52,9 @@ from .errors import ModelSpecError, ParseError
 from .notation import I, N, median_statistic, order_statistics
 
 __all__ = ["parse_claim", "claims_by_parameter", "fisher_claims", "latex_to_plain",
-           "split_assignment", "is_latex", "MAX_LENGTH"]
+           "split_assignment", "is_latex", "MAX_LENGTH", "strip_trailing",
+           "drop_additive_constant", "drop_equals_zero", "split_chain", "lhs_is_name",
+           "is_definition"]
 
 MAX_LENGTH = parsing.MAX_LENGTH
 
@@ -76,6 +78,52 @@ def split_assignment(text: str) -> tuple[str | None, str]:
     if cut < 0:
         return None, text
     return text[:cut].strip(), text[cut + 1:].strip()
+
+
+def split_chain(text: str) -> list[str]:
+    """The parts of ``A = B = C`` between its top-level ``=`` (``<=``, ``>=``, ``!=`` and
+    ``==`` excepted); one part when there is none.
+
+    Examples
+    --------
+    >>> split_chain(r"\\hat\\theta = X_{(n)} = \\max_i X_i")
+    ['\\\\hat\\\\theta ', ' X_{(n)} ', ' \\\\max_i X_i']
+    """
+    parts, depth, start = [], 0, 0
+    for j, ch in enumerate(text):
+        depth += ch in "({["
+        depth -= ch in ")}]"
+        if ch == "=" and depth == 0 and text[j - 1:j] not in ("<", ">", "!", "=") \
+                and text[j + 1:j + 2] != "=":
+            parts.append(text[start:j])
+            start = j + 1
+    parts.append(text[start:])
+    return parts
+
+
+def lhs_is_name(text: str) -> bool:
+    """Whether ``text`` is the left-hand side of a claim (``\\hat\\theta``, ``\\ell(\\theta)``,
+    ``I(\\lambda)``): only name characters and known commands."""
+    return bool(text.strip()) and _lhs_ok(text)
+
+
+_DEFINITION_COMMANDS = {"partial", "frac", "dfrac", "tfrac", "left", "right", "ell", "log",
+                        "ln", "mathbb", "mathrm", "operatorname", "mid", "big", "Big", "bigl",
+                        "bigr", "Bigl", "Bigr", ",", ";", "!", " ", *_GREEK}
+_DEFINITION = re.compile(r"-?\s*(\\mathbb\s*\{\s*E\s*\}|\\operatorname\s*\{\s*E\s*\}|"
+                         r"\\mathrm\s*\{\s*E\s*\}|E)\s*(_\s*\{?[^{}]*\}?)?\s*(\\left|\\big|"
+                         r"\\Big|\\bigl|\\Bigl)?\s*[\[(]", re.S)
+
+
+def is_definition(text: str) -> bool:
+    """Whether a part of a chain of equalities is the definition a person writes before the
+    value, ``-E\\left[\\frac{\\partial^2 \\ell}{\\partial\\lambda^2}\\right]`` (an expectation
+    of derivatives): it is skipped, not judged; only the listed commands may appear in it."""
+    body = text.strip().strip("$ ")
+    if not _DEFINITION.match(body) or "\\partial" not in body:
+        return False
+    return all(m.group(1) in _DEFINITION_COMMANDS
+               for m in re.finditer(r"\\([A-Za-z]+|.)", body))
 
 
 class _ClaimParser(parsing._Parser):
@@ -103,7 +151,48 @@ class _ClaimParser(parsing._Parser):
         if call and name in ("sum", "Sum", "prod", "Prod", "product", "Product", "mean",
                              "max", "Max", "min", "Min", "median"):
             return self.sample_call(tok)
+        if call and name in ("maxover", "minover"):
+            return self.extreme_over(tok)
+        if call and name in ("ind_le", "ind_lt"):  # from \\mathbb{1}\\{a \\le b\\}
+            self.take()
+            a = self.expression()
+            self.expect(",")
+            b = self.expression()
+            self.expect(")")
+            if any(e.has(self.obs) or e.has(self.var) for e in (a, b)):
+                v = self.var.name
+                raise self.fail(f"an indicator of each observation: write it with the order "
+                                f"statistics, as in \\mathbb{{1}}\\{{{v}_{{(1)}} > 0\\}}", tok.pos)
+            rel = sp.Le(a, b, evaluate=False) if name == "ind_le" else sp.Lt(a, b,
+                                                                              evaluate=False)
+            return sp.Piecewise((sp.Integer(1), rel), (sp.Integer(0), True))
         return super().name(tok)
+
+    def extreme_over(self, tok: parsing.Token) -> sp.Expr:
+        """``maxover(h(x_i))``, from ``\\max_i h(x_i)``: the largest h(x_i) through the order
+        statistics, where that is exact: h monotone on the support (h(x_(n)) or h(x_(1))) or,
+        for the maximum, h convex (|x_i − μ|, (x_i − μ)²: the larger of the two ends)."""
+        self.take()  # "("
+        body = self.expression()
+        self.expect(")")
+        t = sp.Dummy("t", **self.var.assumptions0)
+        h = body.xreplace({self.obs: t, self.var: t})
+        if h.has(self.obs) or h.atoms(Sum) or not h.has(t):
+            raise self.fail(f"\\max_i and \\min_i take a function of one observation "
+                            f"{self.var.name}_i", tok.pos)
+        lo, hi = self.stats
+        at = lambda v: h.xreplace({t: v})  # noqa: E731
+        want_max = tok.text == "maxover"
+        slope = sp.diff(h, t)
+        if slope.is_nonnegative or slope.is_nonpositive:
+            up = bool(slope.is_nonnegative)
+            return at(hi) if up == want_max else at(lo)
+        if want_max and _convex(h, t):
+            return sp.Max(at(lo), at(hi))
+        what = "largest" if want_max else "smallest"
+        raise self.fail(f"the {what} of {h.xreplace({t: self.obs})} over the sample is not "
+                        f"an order statistic symmle can write; give it in terms of "
+                        f"{self.var.name}_{{(1)}} and {self.var.name}_{{(n)}}", tok.pos)
 
     def sample_call(self, tok: parsing.Token) -> sp.Expr:
         self.take()  # "("
@@ -151,6 +240,18 @@ class _ClaimParser(parsing._Parser):
         return Sum(body, (I, 1, N))
 
 
+def _convex(h: sp.Expr, t: sp.Symbol) -> bool:
+    """Whether ``h`` is proven convex in ``t``: |a·t + b|, or a second derivative ≥ 0."""
+    if isinstance(h, sp.Abs):
+        inner = h.args[0]
+        return inner.is_polynomial(t) and sp.degree(inner, t) == 1
+    if isinstance(h, sp.Pow) and isinstance(h.base, sp.Abs) and h.exp.is_number \
+            and h.exp >= 1:
+        return _convex(h.base, t)
+    curv = sp.diff(h, t, 2)
+    return bool(curv.is_nonnegative)
+
+
 def _plain_names(text: str, var: str) -> str:
     """Spellings of the plain syntax that the tokenizer sees as one name."""
     text = re.sub(rf"\b{re.escape(var)}_\(n\)", f"{var}_max", text)
@@ -159,6 +260,7 @@ def _plain_names(text: str, var: str) -> str:
 
 
 _LHS_COMMANDS = {"hat", "widehat", "ell", "partial", "frac", "dfrac", "mathcal", "mathrm",
+                 "dot", "mathbf", "boldsymbol", "bm", "tfrac", "mathit",
                  "log", "ln", "left", "right", "prime", "operatorname", "text", "nabla", "mid",
                  "max", "arg", "operatorname", ",", ";", "!", " ", *_GREEK}
 _LHS_CHARS = re.compile(r"[A-Za-z0-9\\{}()_^,'\s|;:]*")
@@ -174,6 +276,66 @@ def _check_lhs(lhs: str, text: str, where: str) -> None:
         if m.group(1) not in _LHS_COMMANDS:
             raise _fail(f"the LaTeX command '\\{m.group(1)}' is not supported", text,
                         m.start(), where)
+
+
+_PUNCTUATION = re.compile(r"(\s|\\[,;:! ]|\\q?quad(?![A-Za-z])|[.,;]|\$)+$")
+_TRAILING = re.compile(r"(\s|\\[,;:! ]|\\q?quad(?![A-Za-z])|[.,;]|\$|"
+                       r"\\(?:text|mathrm|textrm)\s*\{[A-Za-z ().:-]*\})+$")
+
+
+def strip_trailing(text: str) -> str:
+    """A claim without what ends a sentence or annotates it: a final ``.`` or ``,``, spacing,
+    ``\\quad\\text{(MLE)}``. Only plain words may be in such a ``\\text``; anything else
+    stays, to be refused by the translator with its position.
+
+    Examples
+    --------
+    >>> strip_trailing(r"\\frac{1}{\\bar x} \\, .")
+    '\\\\frac{1}{\\\\bar x}'
+    >>> strip_trailing(r"1/\\bar x \\quad\\text{(MLE)}")
+    '1/\\\\bar x'
+    """
+    out = _TRAILING.sub("", text)
+    return out if out.strip() else text
+
+
+_CONSTANT = re.compile(r"\s*\+\s*(?:([A-Za-z])|\\(?:text|mathrm|textrm|operatorname)\s*"
+                       r"\{\s*(?:const\.?|constant|cst)\s*\}|const\.?)\s*$")
+
+
+def drop_additive_constant(text: str, names: Sequence[str]) -> tuple[str, bool]:
+    """A log-likelihood's final ``+ C`` (``+ c``, ``+ \\text{const}``): a constant written
+    as such, dropped (the claim is then judged up to a constant). A letter that names a
+    parameter or a known constant of the model is kept.
+
+    Examples
+    --------
+    >>> drop_additive_constant(r"n\\log\\lambda - \\lambda\\sum x_i + C", ["lambda"])
+    ('n\\\\log\\\\lambda - \\\\lambda\\\\sum x_i', True)
+    """
+    body = _PUNCTUATION.sub("", text)
+    m = _CONSTANT.search(body)
+    if m is None or (m.group(1) and (m.group(1) in names or m.group(1) in "nxei")) \
+            or not body[:m.start()].strip():
+        return text, False
+    return body[:m.start()], True
+
+
+def drop_equals_zero(text: str) -> str:
+    """A score written as its equation, ``... = 0``: the score, the left-hand side."""
+    m = re.search(r"=\s*0\s*[.,]?\s*\$?\s*$", text)
+    if m is None or not text[:m.start()].strip():
+        return text
+    return text[:m.start()].rstrip() + ("$" if text.lstrip().startswith("$") else "")
+
+
+def _lhs_ok(lhs: str) -> bool:
+    """Whether ``lhs`` passes :func:`_check_lhs` (only known commands and name characters)."""
+    try:
+        _check_lhs(lhs, lhs, "claim")
+    except ParseError:
+        return False
+    return True
 
 
 def parse_claim(text: str, params: Sequence[sp.Symbol], var: sp.Symbol,
@@ -229,7 +391,7 @@ def parse_claim(text: str, params: Sequence[sp.Symbol], var: sp.Symbol,
     if len(text) > MAX_LENGTH:
         raise ParseError(f"input too long ({len(text)} characters; at most {MAX_LENGTH})",
                          where=where)
-    lhs, rhs = split_assignment(text)
+    lhs, rhs = split_assignment(strip_trailing(text))
     if lhs is not None:
         _check_lhs(lhs, text, where)
     if not rhs.strip():
@@ -298,7 +460,12 @@ def parse_claim(text: str, params: Sequence[sp.Symbol], var: sp.Symbol,
 
 
 # -- claims per parameter ------------------------------------------------------------------------
+_ESTIMATE_TAG = re.compile(r"_\s*(\{\s*(\\(text|mathrm|rm|textrm)\s*\{\s*)?(MLE|ML|mle|n)"
+                           r"\s*\}?\s*\}|MLE\b|n\b)")
+
+
 def _name_key(text: str) -> str:
+    text = _ESTIMATE_TAG.sub("", text)  # \hat\sigma^2_{MLE}, \hat\mu_n
     for junk in ("\\hat", "\\widehat", "^{2}", "^2", "_hat", "hat", "\\", "{", "}", "$", " ",
                  "(", ")"):
         text = text.replace(junk, "")
@@ -317,7 +484,38 @@ def _param_name(lhs: str, names: list[str], aliases: Mapping[str, str] | None = 
             return name
     if f"{key}2" in names and ("^2" in lhs or "^{2}" in lhs):
         return f"{key}2"
-    return None
+    if not _lhs_ok(lhs):
+        return None
+    found = set()  # \frac{\partial \ell}{\partial \sigma^2}: the parameter differentiated
+    for name, square in re.findall(r"\\partial\s*\{?\s*\\?([A-Za-z]+)\s*\}?\s*(\^\s*\{?\s*2)?",
+                                   lhs):
+        name = name.replace("var", "", 1) if name.startswith("var") else name
+        if square and f"{name}2" in names:
+            found.add(f"{name}2")
+        elif name in names:
+            found.add(name)
+    return found.pop() if len(found) == 1 else None
+
+
+def _root_name(lhs: str, names: list[str]) -> str | None:
+    """``\\hat\\sigma`` where the parameter is ``sigma2``: an estimate of its square root."""
+    if "^" in lhs:
+        return None
+    key = lhs
+    for junk in ("\\hat", "\\widehat", "_hat", "hat", "\\", "{", "}", "$", " ", "(", ")"):
+        key = key.replace(junk, "")
+    key = re.sub(r"_(MLE|ML|mle|n)$", "", key)
+    return f"{key}2" if f"{key}2" in names and key not in names else None
+
+
+def _squared(text: Any) -> Any:
+    """The claimed MLE of √θ as one of θ, by invariance: its square."""
+    if not isinstance(text, str):
+        return text
+    lhs, rhs = split_assignment(text)
+    if is_latex(rhs):
+        return f"\\left({rhs.strip().strip('$')}\\right)^{{2}}"
+    return f"({rhs})**2"
 
 
 def claims_by_parameter(value: str | Mapping[str, str] | None, what: str, names: list[str],
@@ -336,18 +534,27 @@ def claims_by_parameter(value: str | Mapping[str, str] | None, what: str, names:
         out = {}
         for k, v in value.items():
             name = _param_name(str(k), names, aliases)
-            if name is None:
+            root = _root_name(str(k), names) if what == "mle" and name is None else None
+            if name is None and root is None:
                 raise ModelSpecError(f"{what}: '{k}' is not a parameter of the model "
                                      f"({', '.join(names)})")
-            out[name] = v
+            out[name or root] = v if root is None else _squared(v)
         return out
     if not isinstance(value, str):
         raise ParseError(f"{what}: expected a string, got {type(value).__name__}", where=what)
+    parts = split_chain(value)
+    if len(parts) >= 3 and lhs_is_name(parts[0]):  # NAME = A = B: the name is the first part
+        name = _param_name(parts[0], names, aliases)
+        if name is not None:
+            return {name: value}
     lhs, rhs = split_assignment(value)
     if lhs is not None:
         name = _param_name(lhs, names, aliases)
         if name is not None:
             return {name: rhs}
+        root = _root_name(lhs, names) if what == "mle" else None
+        if root is not None:
+            return {root: _squared(rhs)}
     if len(names) != 1:
         raise ModelSpecError(f"{what}: the model has parameters {', '.join(names)}; write "
                              f"NAME=EXPR for each")
@@ -355,10 +562,24 @@ def claims_by_parameter(value: str | Mapping[str, str] | None, what: str, names:
 
 
 # -- the Fisher information: entries or the whole matrix -----------------------------------------
+_INFO_SUBSCRIPT = re.compile(r"(?:\\mathcal\s*\{?\s*I\s*\}?|I|i|J)\s*_\s*\{([^{}]*(?:\{[^{}]*\}"
+                             r"[^{}]*)*)\}\s*(?:\(.*\))?", re.S)
+
+
 def _entry_name(key: str, names: list[str]) -> tuple[str, str] | None:
     """``mu`` → (mu, mu); ``mu,sigma2``, ``(\\mu, \\sigma^2)`` → (mu, sigma2), in the model's
     order (the matrix is symmetric, so ``sigma2,mu`` is the same entry)."""
     key = key.strip()
+    sub = _INFO_SUBSCRIPT.fullmatch(key.strip("$ "))
+    if sub is not None and _lhs_ok(key):  # I_{\mu\sigma^2}, \mathcal{I}_{\mu\mu}: the entry
+        found = []
+        for name, square in re.findall(r"\\?([A-Za-z]+)\s*(\^\s*\{?\s*2\s*\}?)?", sub.group(1)):
+            name = name.replace("var", "", 1) if name.startswith("var") else name
+            found.append(f"{name}2" if square and f"{name}2" in names else name)
+        if len(found) == 2 and all(f in names for f in found):
+            a, b = found
+            return (a, b) if names.index(a) <= names.index(b) else (b, a)
+        return None
     if "," not in key:
         name = _param_name(key, names)
         return None if name is None else (name, name)

@@ -1,14 +1,17 @@
 """Translate the LaTeX people write for a claimed step into symmle's plain claim syntax.
 
 A small recursive-descent scanner, not SymPy's ``parse_latex``: it knows ``\\frac``, ``\\sum``
-and ``\\prod`` with the limits i = 1..n, ``\\log``/``\\ln``/``\\exp``, ``\\sqrt``, ``\\binom``,
-``\\bar{x}``, ``\\overline{x}``, ``x_i``, ``x_{(1)}``, ``x_{(n)}``, ``\\max_i x_i``, ``\\min``, ``\\hat\\theta``,
-Greek letters, ``^{...}``, ``\\left( \\right)``, absolute values (``|x_i - \\mu|``,
-``\\left| \\right|``, ``\\lvert \\rvert``), ``\\cdot``, spacing commands and implicit
-multiplication, indicators (``\\mathbb{1}\\{x = 0\\}`` → ``(x == 0)``, which only a density
-accepts), and refuses every other command with its position (``\\input``,
-``\\write18``, ``\\def``, ...). Its output goes to the whitelist parser of :mod:`symmle.claims`;
-nothing here builds SymPy objects. Length and nesting are bounded before any recursion.
+(``\\Sigma``, over i, j or k = 1..n) and ``\\prod``, ``\\log``/``\\ln``/``\\exp``
+(``\\mathrm{e}``), ``\\sqrt``, ``\\binom`` and ``{m \\choose x}``, ``\\bar{x}``
+(``\\bar{x}_n``), ``\\overline{x}`` and ``\\overline{h(x)}`` (the mean of h(x_i)), ``x_i``,
+``x_{(1)}``, ``x_{(n)}``, ``\\max_i x_i`` and ``\\max_i h(x_i)``, ``\\min``,
+``\\hat\\theta``, Greek letters, ``^{...}``, ``\\left( \\right)``, absolute values
+(``|x_i - \\mu|``, ``\\left| \\right|``, ``\\lvert \\rvert``), ``\\cdot``, spacing
+commands, implicit multiplication, and ``Σ``, ``x̄``, ``√``, ``−`` pasted from a word
+processor, and indicators (``\\mathbb{1}\\{x = 0\\}``: in a density the plain
+``(x == 0)``, in a claimed likelihood ``ind_le``/``ind_lt``); it refuses every other command with its position (``\\input``, ``\\write18``,
+``\\def``, ...). Its output goes to the whitelist parser of :mod:`symmle.claims`; nothing here
+builds SymPy objects. Length and nesting are bounded before any recursion.
 """
 from __future__ import annotations
 
@@ -43,13 +46,33 @@ _INDICATOR_RELATIONS = {"=": "==", "==": "==", "≤": "<=", "≥": ">=", "≠": 
 _RELATION_STOPS = ("<", ">", "≤", "≥", "≠", "\\le ", "\\le{", "\\leq", "\\leqslant",
                    "\\ge ", "\\ge{", "\\geq", "\\geqslant", "\\lt", "\\gt", "\\ne ",
                    "\\neq")
-_SUBS_MAX = {"(n)", "n", "max", "\\max", "(N)"}
-_SUBS_MIN = {"(1)", "1", "min", "\\min"}
+_UPRIGHT = {"mathrm", "rm", "textrm", "mathit", "text"}
+_INDICATOR_FONTS = {"mathbb", "mathbf", "mathds", "boldsymbol", "bm"}
+_RELATION = re.compile(r"\\(?:leqslant|geqslant|leq|geq|le|ge|lt|gt)(?![A-Za-z])|<=|>=|[<>≤≥]")
+_SUBS_MAX = {"(n)", "n", "max", "\\max", "(N)", "n:n", "(n:n)"}
+_SUBS_MIN = {"(1)", "1", "min", "\\min", "1:n", "(1:n)"}
+_ESTIMATE_TAGS = {"MLE", "ML", "mle", "n", "\\text{MLE}", "\\mathrm{MLE}", "\\text{ML}",
+                  "\\mathrm{ML}", "\\rm{MLE}", "\\textrm{MLE}"}
+
+
+# symbols people paste from a word processor: read as the LaTeX they stand for
+_UNICODE_LATEX = {"Σ": "\\sum ", "∑": "\\sum ", "∏": "\\prod ", "√": "\\sqrt ",
+                  "−": "-", "·": "\\cdot ", "⋅": "\\cdot ", "×": "\\cdot ", "÷": "/",
+                  "²": "^2", "³": "^3"}
+_COMBINING_BAR = re.compile(r"([A-Za-z])[\u0304\u0305]")
+_UNICODE_ONLY = ("Σ", "∑", "∏", "√", "\u0304", "\u0305")  # no meaning in the plain syntax
 
 
 def is_latex(text: str) -> bool:
-    """Whether ``text`` looks like LaTeX (a backslash, a brace, or ``$`` delimiters)."""
-    return any(c in text for c in "\\{}$")
+    """Whether ``text`` looks like LaTeX (a backslash, a brace, or ``$`` delimiters), or
+    holds a symbol only LaTeX reading gives a meaning (``Σ``, ``∏``, ``√``, ``x̄``)."""
+    return any(c in text for c in "\\{}$") or any(c in text for c in _UNICODE_ONLY)
+
+
+def _from_unicode(text: str) -> str:
+    """``Σ x_i``, ``x̄``, ``√``, ``−``, ``·`` as the LaTeX they stand for."""
+    text = _COMBINING_BAR.sub(lambda m: f"\\bar{{{m.group(1)}}}", text)
+    return "".join(_UNICODE_LATEX.get(c, c) for c in text)
 
 
 def _fail(message: str, text: str, pos: int | None, where: str) -> ParseError:
@@ -63,6 +86,23 @@ MATRIX_ENVIRONMENTS = ("pmatrix", "bmatrix")
 _MATRIX = re.compile(r"\s*\$*\s*((?:(?!\\begin).)*?)\\begin\s*\{([A-Za-z*]*)\}(.*)"
                      r"\\end\s*\{([A-Za-z*]*)\}\s*\$*\s*", re.S)
 _TRAILING_TIMES = re.compile(r"(\\cdot|\\times|\*|\s)*$")
+
+
+_ARRAY = re.compile(r"(\s*\$*\s*(?:\\left\s*[(\[]\s*)?)\\begin\s*\{array\}\s*\{[lcr| ]*\}"
+                    r"(.*)\\end\s*\{array\}(\s*(?:\\right\s*[)\]])?\s*\$*\s*)", re.S)
+
+
+def _array_as_pmatrix(text: str) -> str:
+    """``\\left( \\begin{array}{cc} ... \\end{array} \\right)`` as the same matrix in
+    ``pmatrix``, every character of the body at its place (for the positions of errors)."""
+    m = _ARRAY.fullmatch(text)
+    if m is None:
+        return text
+    head, tail = "\\begin{pmatrix}", "\\end{pmatrix}"
+    opening = text[:m.start(2)]
+    closing = text[m.end(2):]
+    return (" " * max(0, len(opening) - len(head)) + head + m.group(2) + tail
+            + " " * max(0, len(closing) - len(tail)))
 
 
 def latex_matrix(text: str, var: str = "x", where: str = "claim",
@@ -91,6 +131,7 @@ def latex_matrix(text: str, var: str = "x", where: str = "claim",
     if len(text) > MAX_LENGTH:
         raise ParseError(f"input too long ({len(text)} characters; at most {MAX_LENGTH})",
                          where=where)
+    text = _array_as_pmatrix(text)
     m = _MATRIX.fullmatch(text)
     if m is None or text.count("\\begin") != 1:
         pos = text.find("\\begin", text.find("\\begin") + 1 if m else 0)
@@ -162,6 +203,7 @@ class _Latex:
         self.others = others  # the covariates of a conditional model: x_i, \bar x as for var
         self.i, self.depth = 0, 0
         self.bars = 0  # bare |...| open around the current position
+        self.indices: list[str | None] = []  # the index of each open sum (None: not written)
 
     # -- scanning ------------------------------------------------------------------------------
     def fail(self, message: str, pos: int | None = None) -> ParseError:
@@ -228,7 +270,8 @@ class _Latex:
             return True
         if rest[0] == "|":  # inside |...| a bar closes; outside, it opens an absolute value
             return self.bars > 0
-        return rest.startswith(("\\right", "\\}", "\\rbrace", "\\rangle", "\\rvert"))
+        return rest.startswith(("\\right", "\\}", "\\rbrace", "\\rangle", "\\rvert",
+                                "\\choose"))
 
     def term(self, stop: tuple[str, ...]) -> str:
         self.skip_space()
@@ -270,17 +313,30 @@ class _Latex:
     def group(self) -> str:
         """A ``{...}`` group, as a parenthesised expression."""
         self.skip_space()
+        if self.i < len(self.text) and self.text[self.i].isdigit():  # \frac12: one digit each
+            self.i += 1
+            return self.text[self.i - 1]
         if not self.text.startswith("{", self.i):
             return self.atom_only()
         self.i += 1
         self.enter()
-        inner = self.expr(stop=())
+        inner = self.choose(self.expr(stop=("\\choose",)))
         self.skip_space()
         if not self.text.startswith("}", self.i):
             raise self.fail("expected '}'")
         self.i += 1
         self.depth -= 1
         return f"({inner})"
+
+    def choose(self, top: str) -> str:
+        """After the top of ``{m \\choose x_i}``: the binomial coefficient, or ``top``."""
+        self.skip_space()
+        if not self.text.startswith("\\choose", self.i):
+            return top
+        self.command()
+        bottom = self.expr(stop=())
+        self.skip_space()
+        return f"binomial({top}, {bottom})"
 
     def raw_group(self) -> str:
         """The source text of a ``{...}`` group or of one character/command (for subscripts)."""
@@ -308,8 +364,12 @@ class _Latex:
         return self.text[self.i - 1]
 
     def atom_only(self) -> str:
-        """One atom with its sub- and superscripts (the argument of ``\\log x_i``)."""
-        return self.factor(stop=(), single=True)
+        """One atom with its sub- and superscripts (the argument of ``\\log x_i``); counted
+        as a level of nesting, as ``\\sqrt \\sqrt \\sqrt x`` nests without brackets."""
+        self.enter()
+        out = self.factor(stop=(), single=True)
+        self.depth -= 1
+        return out
 
     def postfix(self, base: str, name: str | None = None) -> str:
         """Subscripts and superscripts after an atom."""
@@ -347,6 +407,10 @@ class _Latex:
                             f"{name}_i", pos)
         if name == self.var:
             if sub in ("i", "j", "k"):
+                inner = self.indices[-1] if self.indices else None
+                if inner is not None and sub != inner:  # Σ_j x_i x_j: two indices at once
+                    raise self.fail(f"{self.var}_{sub} inside a sum over {inner}: a sum over "
+                                    "two indices at once is not supported", pos - len(sub))
                 return f"{self.var}[i]"
             if sub in _SUBS_MAX:
                 return f"{self.var}_max"
@@ -356,18 +420,23 @@ class _Latex:
                 raise self.fail(f"unknown subscript '{sub}' of the observation {self.var}: "
                                 f"write {self.var}_i, {self.var}_{{(1)}} or {self.var}_{{(n)}}",
                                 pos)
+        if name and name.endswith("_hat") and sub in _ESTIMATE_TAGS:  # \hat\mu_{MLE}
+            return base
         if name and name.endswith("_hat") and re.fullmatch(r"[A-Za-z0-9]+", sub):
             return f"{name[:-4]}{sub}_hat"  # \hat{x}_m
         if name and re.fullmatch(r"[A-Za-z0-9]+", sub):
             return f"{name}{sub}"
         raise self.fail(f"subscript '{sub}' is not supported here", pos)
 
-    def factor(self, stop: tuple[str, ...], single: bool = False) -> str:
+    def factor(self, stop: tuple[str, ...], single: bool = False, bare: bool = False) -> str:
         self.skip_space()
         if self.i >= len(self.text):
             raise self.fail("unexpected end of input")
         ch = self.text[self.i]
         start = self.i
+        if ch in "I1" and self.looks_like_indicator():  # I(x_{(n)} \le \theta), 1_{x > 0}
+            self.i += 1
+            return self.any_indicator(start)
         if ch.isdigit() or ch == ".":
             m = re.compile(r"[0-9]*\.?[0-9]+").match(self.text, self.i)
             if not m:
@@ -378,6 +447,10 @@ class _Latex:
             written = self.written_sum()
             if written:
                 return self.postfix(written)
+            word = re.compile(r"(ln|log|exp)(?![A-Za-z])").match(self.text, self.i)
+            if word:  # "n ln λ": a function name typed without its backslash
+                self.i = word.end()
+                return self.function(_FUNCS[word.group(1)])
             self.i += 1
             ch = self.observation(ch)
             return self.postfix(ch, ch)
@@ -388,7 +461,8 @@ class _Latex:
             close = {"(": ")", "{": "}", "[": "]"}[ch]
             self.i += 1
             self.enter()
-            inner = self.expr(stop=())
+            inner = self.expr(stop=("\\choose",) if ch == "{" else ())
+            inner = self.choose(inner) if ch == "{" else inner
             self.skip_space()
             if not self.text.startswith(close, self.i) and not self.at("\\right"):
                 raise self.fail(f"expected '{close}'")
@@ -399,7 +473,7 @@ class _Latex:
             else:
                 self.i += 1
             self.depth -= 1
-            return self.postfix(f"({inner})")
+            return f"({inner})" if bare else self.postfix(f"({inner})")
         if ch == "|":
             self.i += 1
             self.enter()
@@ -439,7 +513,16 @@ class _Latex:
                 raise self.fail("\\right does not match its \\left (an absolute value is "
                                 "\\left| ... \\right|)", closing)
             self.depth -= 1
-            return self.postfix(f"abs({inner})" if kind == "abs" else f"({inner})")
+            out = f"abs({inner})" if kind == "abs" else f"({inner})"
+            return out if bare and kind != "abs" else self.postfix(out)
+        if cmd == "Gamma" and re.compile(r"\s*(')|\s*\^\s*\{?\s*\\prime\s*\}?").match(
+                self.text, self.i) and not self.text.startswith("^{\\prime}^", self.i):
+            self.i = re.compile(r"\s*(')|\s*\^\s*\{?\s*\\prime\s*\}?").match(
+                self.text, self.i).end()  # Γ'(α) = Γ(α) ψ(α)
+            if not (self.at("(") or self.at("\\left")):
+                raise self.fail("write \\Gamma'(\\alpha) with its argument in parentheses")
+            arg = self.factor(stop=(), single=True, bare=True)
+            return self.postfix(f"(gamma({arg}) * digamma({arg}))")
         if cmd in ("Gamma", "psi") and (self.at("(") or self.at("\\left(")):
             return self.function(_FUNCS[cmd])  # Γ(α), ψ(α): the functions, not the letters
         if cmd in _GREEK:
@@ -474,24 +557,53 @@ class _Latex:
             inner = inner.replace("var", "") if inner.startswith("var") else inner
             return self.postfix(f"{inner}_hat", f"{inner}_hat")
         if cmd in _BAR:
+            before = self.i
             inner = self.observation(self.raw_group().lstrip("\\"))
             if inner != self.var and inner not in self.others:
-                raise self.fail(f"\\{cmd} is only supported over the observation "
-                                f"'{self.var}'" + "".join(f" or '{c}'" for c in self.others),
-                                start)
-            return self.postfix(f"{inner}bar")
-        if cmd in _FONTS:  # \mathbb{1}\{x = 0\}: an indicator; any other letter is refused
-            letter = self.raw_group()
-            if letter not in ("1", "I"):
-                raise self.fail(f"\\{cmd}{{{letter}}} is not supported (\\{cmd}{{1}} is an "
-                                "indicator, as in \\mathbb{1}\\{x = 0\\})", start)
-            return self.indicator(start)
+                # \overline{x^2}, \overline{\log x}: the mean of h(x_i)
+                self.i = before
+                body = self.group()
+                if not re.search(rf"(?<![A-Za-z_]){re.escape(self.var)}(?![A-Za-z_(])", body):
+                    raise self.fail(f"\\{cmd} is only supported over the observation "
+                                    f"'{self.var}'" + "".join(f" or '{c}'" for c in self.others)
+                                    + " or a function of it", start)
+                return self.postfix(f"(sum({body})/n)")
+            mean = f"{inner}bar"
+            self.skip_space()
+            if re.compile(r"_(n|\{n\})").match(self.text, self.i):  # \bar{x}_n: the same mean
+                self.i += 2 if self.text[self.i + 1] == "n" else 4
+            return self.postfix(mean)
         if cmd in ("sum", "prod"):
             return self.big_operator(cmd, stop)
+        if cmd == "Sigma":  # \Sigma x_i: the capital letter typed for the sum sign
+            return self.big_operator("sum", stop)
         if cmd in ("max", "min"):
             return self.extreme(cmd)
         if cmd in _FUNCS and cmd not in ("sqrt", "operatorname"):
             return self.function(_FUNCS[cmd])
+        if cmd in _INDICATOR_FONTS | _FONTS and re.compile(r"\s*\{\s*[1I]\s*\}").match(
+                self.text, self.i):
+            self.raw_group()  # \mathbb{1}\{x_{(n)} \le \theta\}: the indicator of a condition
+            return self.any_indicator(start)
+        if cmd in ("operatorname", "mathrm", "text") and re.compile(
+                r"\s*\{\s*(median|med|Median|Med)\s*\}").match(self.text, self.i):
+            self.raw_group()  # \operatorname{median}(x_1, \dots, x_n): the sample median
+            a, b = self.bracketed()
+            listing = re.sub(r"\\(left|right|l?dots|cdots|ldots)|[\s,_{}\[\]()]", "",
+                             self.text[a:b]).replace(self.var.upper(), self.var)
+            if not re.fullmatch(rf"({re.escape(self.var)}(i|1|2|n|\d)?)+", listing or "-"):
+                raise self.fail("the median is only supported of the sample: write "
+                                f"\\operatorname{{median}}({self.var}_1, \\dots, {self.var}_n)",
+                                start)
+            return self.postfix(f"{self.var}_med")
+        if cmd in _UPRIGHT:  # \mathrm{e}: Euler's number; \mathrm{log}(...): the function
+            name = self.raw_group()
+            if name == "e":
+                return self.postfix("e")
+            if name in ("log", "ln", "exp"):
+                return self.function("log" if name == "ln" else name)
+            raise self.fail(f"\\{cmd}{{{name}}} is not supported (only \\{cmd}{{e}}, "
+                            f"\\{cmd}{{log}} and \\{cmd}{{exp}})", start)
         if cmd == "operatorname":
             name = self.raw_group()
             if name not in ("log", "ln", "exp"):
@@ -499,7 +611,15 @@ class _Latex:
             return self.function("log" if name == "ln" else name)
         raise self.fail(f"the LaTeX command '\\{cmd}' is not supported", start)
 
-    def indicator(self, start: int) -> str:
+    def any_indicator(self, start: int) -> str:
+        """An indicator after its ``1``, ``I`` or ``\\mathbb{1}``: in a density the plain
+        ``(x == 0)`` (:meth:`density_indicator`), in a claim ``ind_le``/``ind_lt``
+        (:meth:`indicator`), as each parser reads them."""
+        if self.where.startswith("density"):
+            return self.density_indicator(start)
+        return self.indicator(start)
+
+    def density_indicator(self, start: int) -> str:
         """The condition of ``\\mathbb{1}\\{x = 0\\}``, ``\\mathbf{1}_{\\{x=0\\}}``,
         ``\\mathbb{1}_{x \\geq 1}`` or ``\\mathbb{1}(x > 0)``, as the plain ``(x == 0)``: one
         comparison or a chain of them (``=`` is ``==``)."""
@@ -552,6 +672,119 @@ class _Latex:
         token = m.group(1) or m.group()
         return _INDICATOR_RELATIONS.get(token, token)
 
+    def looks_like_indicator(self) -> bool:
+        """``I`` or ``1`` followed by a group holding a relation (``I(x_{(n)} \\le \\theta)``,
+        ``1_{\\{x > 0\\}}``, ``I_{[0, \\theta]}(x_{(n)})``): an indicator, as nothing else
+        written so has a relation inside."""
+        m = re.compile(r"[I1]\s*(_\s*)?(\\left\s*)?(\\\{|[({\[])").match(self.text, self.i)
+        if m is None:
+            return False
+        depth, j = 0, m.end() - 1
+        while j < len(self.text):
+            depth += self.text[j] in "({["
+            depth -= self.text[j] in ")}]"
+            if depth == 0:
+                break
+            j += 1
+        inner = self.text[m.end() - 1:j + 1]
+        return bool(_RELATION.search(inner)) or (m.group(1) is not None and "," in inner)
+
+    def bracketed(self) -> tuple[int, int]:
+        """The span of the contents of the group at the current position (``{..}``, ``\\{..\\}``,
+        ``(..)``, ``[..]``, ``\\left\\{ .. \\right\\}``), moving past its end."""
+        self.skip_space()
+        if self.text.startswith("\\left", self.i):
+            self.i += len("\\left")
+            self.skip_space()
+        start = self.i + (2 if self.text.startswith("\\{", self.i) else 1)
+        if self.i >= len(self.text) or self.text[self.i] not in "({[\\":
+            raise self.fail("expected a condition in braces or parentheses")
+        depth, j = 0, self.i
+        while j < len(self.text):
+            if self.text[j] in "({[":
+                depth += 1
+            elif self.text[j] in ")}]":
+                depth -= 1
+                if depth == 0:
+                    break
+            j += 1
+        else:
+            raise self.fail("unbalanced brackets in the indicator")
+        end = j - 1 if self.text[j - 1] == "\\" else j  # \} closes \{
+        inner = self.text[start:end]
+        if inner.rstrip().endswith("\\right"):
+            end = start + len(inner.rstrip()) - len("\\right")
+        self.i = j + 1
+        return start, end
+
+    def part(self, a: int, b: int) -> str:
+        """The text ``[a, b)`` translated on its own, errors at their place in the claim."""
+        if not self.text[a:b].strip():
+            raise self.fail("expected an expression", a)
+        masked = " " * a + self.text[a:b] + " " * (len(self.text) - b)
+        try:
+            return _Latex(masked, self.var, self.where, self.others).translate()
+        except ParseError as err:
+            reason = getattr(err, "reason", None)
+            if reason is None or err.position is None:
+                raise
+            raise _fail(reason, self.text, err.position, self.where) from None
+
+    def indicator(self, start: int) -> str:
+        """``\\mathbb{1}\\{a \\le b < c\\}``, ``\\mathbb{1}_{\\{a \\le b\\}}``,
+        ``\\mathbb{1}_{[a, b]}(y)``: a product of ``ind_le(a, b)``/``ind_lt(a, b)``, one per
+        relation (an end at ``\\infty`` gives none)."""
+        self.skip_space()
+        if self.text.startswith("_", self.i):
+            self.i += 1
+            a, b = self.bracketed()
+            inner = self.text[a:b].strip()
+            if inner[:1] in "([" and inner[-1:] in ")]" and "," in inner:  # 1_{[a, b]}(y)
+                lo_open, hi_open = inner[0] == "(", inner[-1] == ")"
+                first = self.text.index(inner[0], a) + 1
+                comma = first + _split_commas(self.text[first:b])[0].__len__()
+                last = a + len(self.text[a:b].rstrip()) - 1
+                ya, yb = self.bracketed()
+                y = self.part(ya, yb)
+                out = []
+                for lo, hi, is_open, left in ((first, comma, lo_open, True),
+                                              (comma + 1, last, hi_open, False)):
+                    if re.fullmatch(r"\s*[+-]?\s*\\infty\s*", self.text[lo:hi]):
+                        continue
+                    end = self.part(lo, hi)
+                    rel = "ind_lt" if is_open else "ind_le"
+                    out.append(f"{rel}({end}, {y})" if left else f"{rel}({y}, {end})")
+                return "(" + " * ".join(out or ["1"]) + ")"
+            if inner.startswith("\\{") or inner.startswith("\\left"):
+                self.i, keep = a, self.i
+                a, b = self.bracketed()
+                self.i = keep
+        else:
+            a, b = self.bracketed()
+        return self.relations(a, b, start)
+
+    def relations(self, a: int, b: int, start: int) -> str:
+        """``a \\le b < c`` between ``a`` and ``b`` as ``ind_le(a, b) * ind_lt(b, c)``."""
+        pieces = list(_RELATION.finditer(self.text, a, b))
+        if not pieces:
+            raise self.fail("an indicator takes a condition such as x_{(n)} \\le \\theta", start)
+        bounds, cuts = [a], []
+        for m in pieces:
+            cuts.append(m)
+            bounds.append(m.start())
+            bounds.append(m.end())
+        bounds.append(b)
+        sides = [self.part(bounds[k], bounds[k + 1]) for k in range(0, len(bounds), 2)]
+        out = []
+        for k, m in enumerate(cuts):
+            op = m.group(0).strip().lstrip("\\")
+            left, right = sides[k], sides[k + 1]
+            if op in (">", "ge", "geq", "geqslant", "gt", "≥"):
+                left, right = right, left
+            strict = op in ("<", ">", "lt", "gt")
+            out.append(f"{'ind_lt' if strict else 'ind_le'}({left}, {right})")
+        return "(" + " * ".join(out) + ")"
+
     def delimiter(self, start: int) -> str:
         """The delimiter after ``\\left`` or ``\\right``: ``"paren"`` for ( ) [ ] \\{ \\},
         ``"abs"`` for | (an absolute value); any other (``\\|``, ``.``, ``\\langle``) is
@@ -593,13 +826,20 @@ class _Latex:
 
     def function(self, name: str) -> str:
         self.skip_space()
+        if name == "log" and self.text.startswith("_", self.i):  # \log_e: the natural log
+            at = self.i
+            self.i += 1
+            if self.raw_group() != "e":
+                raise self.fail("only the natural logarithm is supported (\\log, \\ln or "
+                                "\\log_e)", at)
+            self.skip_space()
         if self.text.startswith("^", self.i):
             raise self.fail(f"write (\\{name} ...)^k rather than \\{name}^k")
         if self.at("(") or self.at("\\left") or self.at("{") or self.at("["):
-            arg = self.factor(stop=(), single=True)
-        else:
-            arg = self.atom_only()
-        return f"{name}({arg})"
+            # \log(x_i)^2 is (log x_i)², as log(x_i)**2 in the plain syntax
+            arg = self.factor(stop=(), single=True, bare=True)
+            return self.postfix(f"{name}({arg})")
+        return f"{name}({self.atom_only()})"
 
     def big_operator(self, cmd: str, stop: tuple[str, ...]) -> str:
         self.skip_space()
@@ -608,12 +848,18 @@ class _Latex:
             self.i += 1
             limits.append(self.raw_group())
             self.skip_space()
+        index = None
         for lim in limits:
-            if lim not in ("i", "i=1", "n", "{i=1}", "1\\lei\\len", "i\\in[n]"):
+            m = re.fullmatch(r"\{?([ijk])(=1|\\in\[n\])?\}?|1\\le([ijk])\\len", lim)
+            if m:
+                index = m.group(1) or m.group(3)
+            elif lim not in ("n", "1"):
                 raise self.fail(f"\\{cmd} limits '{lim}': only sums over i = 1, ..., n are "
                                 "supported")
         self.enter()
+        self.indices.append(index)
         body = self.term(stop)
+        self.indices.pop()
         self.depth -= 1
         return f"{cmd}({body})"
 
@@ -644,13 +890,53 @@ class _Latex:
             listing = re.sub(r"\\(left|right|[{}]|l?dots|cdots|ldots)|[\s,(){}\[\]_]", "", inner)
             if sub is None and not re.fullmatch(rf"({re.escape(self.var)}(i|1|2|n|\d)?)+",
                                                 listing or "-"):
+                listed = self.listed_function(inner)
+                if listed is not None:
+                    self.i = j
+                    return f"{cmd}over({listed})"
                 return self.max_call(cmd)
+            if sub is not None and listing not in (self.var, f"{self.var}i"):
+                self.i = start  # \max_i (x_i - \mu)^2: a function of the observation
+                return f"{cmd}over({self.atom_only()})"
             self.i = j
         else:
             inner = self.atom_only()
+            if inner not in (f"{self.var}[i]", self.var):  # \max_i |x_i|: not x_(n) itself
+                if self.var not in inner:
+                    raise self.fail(f"\\{cmd} is only supported over the observations", start)
+                return f"{cmd}over({inner})"
         if self.var not in inner:
             raise self.fail(f"\\{cmd} is only supported over the observations", start)
         return f"{self.var}_{cmd}"
+
+    def listed_function(self, inner: str) -> str | None:
+        """``\\{h(x_1), \\dots, h(x_n)\\}``: the same function of each observation, as
+        ``h(x_i)`` translated; ``None`` when ``inner`` is not such a list."""
+        body = inner.strip()
+        for pattern in (r"^\\left\s*", r"^(\\\{|\\lbrace|[({])", r"(\\\}|\\rbrace|[)}])$",
+                        r"\\right\s*$"):
+            body = re.sub(pattern, "", body.strip())
+        parts = [q.strip() for q in _split_commas(body)]
+        v = f"[{self.var}{self.var.upper()}]" if len(self.var) == 1 else re.escape(self.var)
+        if len(parts) < 3 or not re.fullmatch(r"\\[lc]?dots", parts[-2]):
+            return None
+        first, last = parts[0], parts[-1]
+        one = re.compile(rf"({v})_(?:1|\{{1\}})(?![0-9])")
+        if not one.search(first):
+            return None
+        generic = one.sub(lambda m: m.group(0).replace("1", "i"), first)  # length kept
+        if re.sub(rf"({v})_(?:n|\{{n\}})", lambda m: m.group(0).replace("n", "i"), last
+                  ) != generic:
+            return None
+        at = self.text.find(first, self.i)
+        masked = " " * at + generic + " " * (len(self.text) - at - len(generic))
+        try:  # positions in errors stay those of the whole claim
+            return _Latex(masked, self.var, self.where).translate()
+        except ParseError as err:
+            reason = getattr(err, "reason", None)
+            if reason is None or err.position is None:
+                raise
+            raise _fail(reason, self.text, err.position, self.where) from None
 
     def max_call(self, cmd: str) -> str:
         """``\\max(a, b, ...)`` of expressions."""
@@ -678,6 +964,19 @@ class _Latex:
         else:
             raise self.fail("expected ')'")
         return f"{cmd}({', '.join(args)})"
+
+
+def _split_commas(text: str) -> list[str]:
+    """Split at commas outside parentheses, brackets and braces."""
+    parts, depth, start = [], 0, 0
+    for j, ch in enumerate(text):
+        depth += ch in "({["
+        depth -= ch in ")}]"
+        if ch == "," and depth == 0:
+            parts.append(text[start:j])
+            start = j + 1
+    parts.append(text[start:])
+    return parts
 
 
 def latex_to_plain(text: str, var: str = "x", where: str = "claim",
@@ -708,7 +1007,11 @@ def latex_to_plain(text: str, var: str = "x", where: str = "claim",
         peak = max(peak, depth)
     if peak > MAX_DEPTH:
         raise ParseError(f"input nested too deeply (more than {MAX_DEPTH} levels)", where=where)
-    stripped = text.strip().strip("$").strip()
+    stripped = _from_unicode(text.strip().strip("$").strip())
     if stripped.startswith("\\[") and stripped.endswith("\\]"):
         stripped = stripped[2:-2]
-    return _Latex(stripped, var, where, tuple(others)).translate()
+    try:
+        return _Latex(stripped, var, where, tuple(others)).translate()
+    except RecursionError:  # the depth bound should come first; never a traceback
+        raise ParseError(f"input nested too deeply (more than {MAX_DEPTH} levels)",
+                         where=where) from None

@@ -19,6 +19,13 @@ a table of textbook answers:
   :func:`symmle.check.check` on the whole matrix, not a mutation of one entry);
 - ``a dropped term``: one term of the step left out (or a group of terms with a common
   factor in the parameters); for a log-likelihood only terms that involve the parameters.
+- ``the likelihood, not its logarithm``: a log-likelihood claimed as the product of the
+  densities (its logarithm is right up to a constant; recognised by
+  :func:`symmle.check.check`, not a mutation).
+- ``a wrong constant factor``: one term of the truth (or a group with a common factor
+  in a parameter, or the whole step) times another constant (n/θ for 2n/θ, 1/σ² for
+  1/(2σ²)); the constant is read off the claim by
+  :func:`symmle.check.check`, after every mutation above has failed.
 
 For an entry of the Fisher information matrix (``truth`` given), the same mutations apply to
 that entry; a matrix whose entries mix the information per observation and for the n
@@ -45,7 +52,8 @@ __all__ = ["Mutation", "mutations", "boundary_clamp", "SLIPS"]
 
 SLIPS = ("1/(n-1) for 1/n", "a sign", "a dropped factor n", "the chain rule in σ versus σ²",
          "the score set to zero on a support-dependent model", "missing boundary case",
-         "the parameters in another order", "a dropped term", "1/(n-p) for 1/n",
+         "the parameters in another order", "a dropped term",
+         "the likelihood, not its logarithm", "a wrong constant factor", "1/(n-p) for 1/n",
          "the variance for the standard error", "a dropped factor √n")
 MAX_TERMS = 10
 
@@ -68,7 +76,17 @@ def _outside_sums(expr: sp.Expr, fn) -> sp.Expr:
 
 
 def _terms(expr: sp.Expr) -> list[sp.Expr]:
-    terms = list(sp.Add.make_args(sp.expand(linearize(expr))))
+    """The terms of ``expr`` as a person would write them: a rational function of one
+    parameter in partial fractions (1/θ² + 1/(θ + 1)², not the numerator of one fraction
+    split), anything else expanded."""
+    lin = linearize(expr)
+    if len(sp.Add.make_args(lin)) == 1 and not lin.atoms(Sum):
+        syms = [s for s in lin.free_symbols if s != N]
+        if len(syms) == 1 and lin.is_rational_function(syms[0]) and sp.count_ops(lin) < 60:
+            parts = list(sp.Add.make_args(sp.apart(lin, syms[0])))
+            if 1 < len(parts) <= MAX_TERMS:
+                return parts
+    terms = list(sp.Add.make_args(sp.expand(lin)))
     return terms if 1 < len(terms) <= MAX_TERMS else []
 
 
@@ -117,10 +135,10 @@ def mutations(d, kind: str, p: sp.Symbol | None, claimed: sp.Expr,
     elif truth is None:
         truth = d.fisher_information[j, j]
     if kind in ("se", "g_se"):
-        yield Mutation(SLIPS[9], "the asymptotic variance 1/(n I(θ)) was given, not its square "
+        yield Mutation(SLIPS[11], "the asymptotic variance 1/(n I(θ)) was given, not its square "
                        "root", truth ** 2)
         for factor in (sp.sqrt(N), 1 / sp.sqrt(N)):
-            yield Mutation(SLIPS[10], "a factor √n is missing or extra (the standard error of "
+            yield Mutation(SLIPS[12], "a factor √n is missing or extra (the standard error of "
                            "n observations is that of one divided by √n)", truth * factor)
         yield Mutation(SLIPS[0], "the divisor n became n − 1 under the square root (the "
                        "unbiased-variance habit)", truth * sp.sqrt(N / (N - 1)))
@@ -130,7 +148,7 @@ def mutations(d, kind: str, p: sp.Symbol | None, claimed: sp.Expr,
     yield Mutation(SLIPS[0], n1, _outside_sums(truth, lambda e: e.xreplace({N: N - 1})))
     if getattr(d, "covariates", None):  # regression: s² = RSS/(n − p), p coefficients
         for k in range(2, len(params) + 1):
-            yield Mutation(SLIPS[8], f"the divisor n became n − {k}, the number of "
+            yield Mutation(SLIPS[10], f"the divisor n became n − {k}, the number of "
                            "coefficients (the unbiased residual variance)", truth * N / (N - k))
     yield Mutation(SLIPS[1], "the whole expression has the opposite sign", -truth)
     nf = "a factor n is missing or extra (a sum over n observations of a constant is n times it)"

@@ -45,6 +45,9 @@ class SupportSolution:
     space_bounds
         Parameter → the end of its parameter space that also bounds the feasible set
         (``theta >= 1``: θ̂ = max(x_max, 1)).
+    joint
+        Parameters estimated together because the feasible values of one depend on the other
+        (Uniform(θ − ρ, θ + ρ)); their ``prose`` says how.
     """
 
     estimates: dict[sp.Symbol, sp.Expr]
@@ -53,6 +56,7 @@ class SupportSolution:
     open_ends: tuple[sp.Symbol, ...] = ()
     prose: dict[sp.Symbol, Prose] = field(default_factory=dict)
     space_bounds: dict[sp.Symbol, sp.Expr] = field(default_factory=dict)
+    joint: tuple[sp.Symbol, ...] = ()
 
 
 def _facts(ll: LogLikelihood) -> tuple[dict[sp.Expr, sp.Expr], dict[sp.Symbol, Domain]]:
@@ -162,6 +166,105 @@ def _flat(p: sp.Symbol, below: list, above: list) -> None:
         intervals={p: (lower, upper)})
 
 
+def _coupled(ll: LogLikelihood, moving: list, ends: list, facts: dict, domains: dict,
+             stat_domains: dict, seconds: float) -> dict:
+    """Two support parameters estimated together: ℓ does not involve ``p`` (a location θ) but
+    is monotone in ``q`` (a half-width ρ), and the feasible values of ``q`` are bounded by two
+    limits linear in ``p``, one increasing and one decreasing (ρ ≥ x₍ₙ₎ − θ, ρ ≥ θ − x₍₁₎).
+    For each ``p`` the best ``q`` is the nearest feasible value, Max (or Min) of the two
+    limits, and that is best where they meet: θ̂ = (x₍₁₎ + x₍ₙ₎)/2, ρ̂ = (x₍ₙ₎ − x₍₁₎)/2. The
+    likelihood is not flat in ``p`` then (its set of maximisers is one point). Parameter →
+    (estimate, reason, prose, on an open end?); empty when the pattern does not apply."""
+    out: dict = {}
+    for p in moving:
+        if sp.diff(ll.expr, p) != 0 or p in out:
+            continue
+        for q in moving:
+            if q == p or q in out or sp.diff(ll.expr, q) == 0:
+                continue
+            below, above = _limits(q, ends, facts, domains, stat_domains, seconds)
+            slope = _monotone(sp.diff(ll.expr, q), facts, domains, stat_domains)
+            chosen = below if slope < 0 else above if slope > 0 else []
+            if len(chosen) == 1 and chosen[0][0].free_symbols & set(moving) == {p}:
+                one = _one_limit(ll, p, q, chosen[0], slope, moving, ends, facts, domains,
+                                 stat_domains, seconds)
+                if one is not None:
+                    out.update(one)
+                    break
+            if len(chosen) != 2 or not all(c[0].free_symbols & set(moving) == {p}
+                                           for c in chosen):
+                continue
+            a, b = (c[0] for c in chosen)
+            da, db = sp.diff(a, p), sp.diff(b, p)
+            if not (da.is_number and db.is_number and da * db < 0):
+                continue
+            roots = sp.solve(sp.Eq(a, b), p)
+            if len(roots) != 1:
+                continue
+            p_hat = sp.simplify(roots[0])
+            q_hat = sp.simplify(a.subs(p, p_hat))
+            near = "smallest" if slope < 0 else "largest"
+            best = (sp.Max if slope < 0 else sp.Min)(a, b)
+            why_q = (f"dl/d{q} = {sp.diff(ll.expr, q)} is {'negative' if slope < 0 else 'positive'}"
+                     f", so for each {p} the best {q} is the {near} feasible value, {q} = {best}; "
+                     f"that is {near if slope > 0 else 'smallest'} where {a} = {b}, at {p} = "
+                     f"{p_hat}, giving {q} = {q_hat}")
+            why_p = (f"the log-likelihood does not involve {p} except through the support, but "
+                     f"the feasible {q} depends on it: {why_q}; so {p} = {p_hat}")
+            is_open = any(c[3] for c in chosen)
+            prose_q: Prose = (
+                "The score in ", q, f" is {'negative' if slope < 0 else 'positive'}, so for each ",
+                p, " the best ", q, f" is the {near} one the feasible set allows, ",
+                sp.Eq(q, best, evaluate=False), f"; as a function of ", p, " that is ",
+                "smallest" if slope < 0 else "largest", " where the two meet, ",
+                sp.Eq(a, b, evaluate=False), ":")
+            prose_p: Prose = (
+                "ℓ does not involve ", p, " except through the support, but the feasible ", q,
+                " depends on it, so the two are estimated together (", p, " where the two "
+                "limits on ", q, " below meet):")
+            out[q] = (q_hat, why_q, prose_q, is_open)
+            out[p] = (p_hat, why_p, prose_p, is_open)
+            break
+    return out
+
+
+def _one_limit(ll: LogLikelihood, p: sp.Symbol, q: sp.Symbol, limit: tuple, slope: int,
+               moving: list, ends: list, facts: dict, domains: dict, stat_domains: dict,
+               seconds: float) -> dict | None:
+    """The case of :func:`_coupled` with one limit on ``q`` that moves with ``p``
+    (Uniform(θ, θ + ρ): ρ ≥ x₍ₙ₎ − θ): the best ``q`` is that limit, nearest when ``p`` is
+    at the end of its own feasible set in the direction that helps (θ ≤ x₍₁₎, so θ̂ = x₍₁₎,
+    ρ̂ = x₍ₙ₎ − x₍₁₎)."""
+    a = limit[0]
+    da = sp.diff(a, p)
+    if not (da.is_number and da != 0):
+        return None
+    # q wants a as small (slope < 0) or as large (slope > 0) as it can be: p moves that way
+    p_up = (da < 0) == (slope < 0)
+    below, above = _limits(p, ends, facts, domains, stat_domains, seconds)
+    own = [c for c in (above if p_up else below) if q not in c[0].free_symbols]
+    if not own:
+        return None
+    p_hat = own[0][0] if len(own) == 1 else (sp.Min if p_up else sp.Max)(*[c[0] for c in own])
+    q_hat = sp.simplify(a.subs(p, p_hat))
+    is_open = bool(limit[3] or any(c[3] for c in own))
+    word = "largest" if p_up else "smallest"
+    why_q = (f"dl/d{q} = {sp.diff(ll.expr, q)} is {'negative' if slope < 0 else 'positive'}, "
+             f"so for each {p} the best {q} is {q} = {a}, the nearest feasible value; that is "
+             f"best at the {word} feasible {p}, {p} = {p_hat}, giving {q} = {q_hat}")
+    why_p = (f"the log-likelihood does not involve {p} except through the support, but the "
+             f"feasible {q} depends on it: {why_q}; so {p} = {p_hat}")
+    prose_q: Prose = ("The score in ", q, f" is {'negative' if slope < 0 else 'positive'}, so "
+                      "for each ", p, " the best ", q, " is the nearest one the feasible set "
+                      "allows, ", sp.Eq(q, a, evaluate=False), f"; that is best at the {word} "
+                      "feasible ", p, ":")
+    prose_p: Prose = ("ℓ does not involve ", p, " except through the support, but the "
+                      "feasible ", q, " depends on it, so the two are estimated together (", p,
+                      f" at the {word} value its own limits allow, which makes ", q,
+                      " best):")
+    return {q: (q_hat, why_q, prose_q, is_open), p: (p_hat, why_p, prose_p, is_open)}
+
+
 def solve_support(ll: LogLikelihood, seconds: float = 5.0) -> SupportSolution:
     """Estimate the parameters the support depends on from the order statistics.
 
@@ -203,7 +306,13 @@ def solve_support(ll: LogLikelihood, seconds: float = 5.0) -> SupportSolution:
     prose: dict[sp.Symbol, Prose] = {}
     open_ends = []
     space_bounds: dict[sp.Symbol, sp.Expr] = {}
+    joint = _coupled(ll, moving, ends, facts, domains, stat_domains, seconds)
     for p in moving:
+        if p in joint:  # Uniform(θ − ρ, θ + ρ): θ and ρ together, not θ alone
+            estimates[p], reasons[p], prose[p], is_open = joint[p]
+            if is_open:
+                open_ends.append(p)
+            continue
         below, above = _limits(p, ends, facts, domains, stat_domains, seconds)
         if sp.diff(ll.expr, p) == 0:
             _flat(p, below, above)
@@ -263,7 +372,7 @@ def solve_support(ll: LogLikelihood, seconds: float = 5.0) -> SupportSolution:
                     "value, ", sp.Eq(p, value, evaluate=False), "; the score equation has no "
                     "root there")
     return SupportSolution(estimates, reasons, (x_min, x_max), tuple(open_ends), prose,
-                           space_bounds)
+                           space_bounds, tuple(joint))
 
 
 def interior_on_feasible_set(ll: LogLikelihood, seconds: float = 5.0) -> Prose:

@@ -119,7 +119,7 @@ WRONG = [  # (model, step, claim, expected slip or None)
     (BOUNDED_NORMAL, "mle", r"\bar{x}", "missing boundary case"),
     (BOUNDED_EXP, "mle", r"1/\bar{x}", "missing boundary case"),
     ("bernoulli", "mle", r"\frac{1}{1 + (n - \sum x_i)/\sum x_i}", "missing boundary case"),
-    ("binomial", "mle", r"\bar{x}", None),
+    ("binomial", "mle", r"\bar{x}", "a wrong constant factor"),  # the factor m
     ("rayleigh", "mle", r"\sqrt{\frac{1}{n}\sum x_i^2}", None),
     ("poisson", "fisher", r"\lambda", None),
 ]

@@ -247,6 +247,8 @@ def _newton_symbol(p: sp.Symbol, step: str) -> sp.Symbol:
 def support_block(c: Context, p: sp.Symbol, estimate: sp.Expr) -> Any:
     """θ̂ at the end of the feasible set: ℓ is monotone there (the engine proved the sign)."""
     why = c.support_solution.reasons.get(p, "") if c.support_solution else ""
+    if c.support_solution is not None and p in c.support_solution.joint:
+        return Block((eq(hat(p), estimate),), c.support_solution.prose[p])
     falling = "negative" in why
     conditions = [ind.args[0] for ind in c.indicators if p in ind.free_symbols]
     space = c.support_solution.space_bounds.get(p) if c.support_solution else None
