@@ -479,8 +479,8 @@ def _param_name(lhs: str, names: list[str], aliases: Mapping[str, str] | None = 
     key = _name_key(lhs)
     if key in names:
         return key
-    for tex, name in (aliases or {}).items():
-        if key in (_name_key(tex), _name_key(tex).replace("_", "")):
+    for tex, name in (aliases or {}).items():  # \beta_{1} for b1 (σ² is read below)
+        if "^" not in tex and key in (_name_key(tex), _name_key(tex).replace("_", "")):
             return name
     if f"{key}2" in names and ("^2" in lhs or "^{2}" in lhs):
         return f"{key}2"
