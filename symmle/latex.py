@@ -366,6 +366,15 @@ class TexPrinter(LatexPrinter):
         return out if exp is None else rf"{out}^{{{exp}}}"
 
     def _print_Pow(self, expr: sp.Pow, *args: Any) -> str:
+        if isinstance(expr.base, sp.log) and expr.exp.is_Integer and expr.exp < 0:
+            return rf"\frac{{1}}{{{self._print(sp.Pow(expr.base, -expr.exp))}}}"
+        if isinstance(expr.base, sp.log) and not (expr.exp.is_Rational and expr.exp.q != 1):
+            # (log x_i)^2, not \log x_i^{2}, which reads as the log of x_i squared; with its
+            # argument in brackets, log^2(x/λ)
+            shown = self._print(expr.base)
+            if shown.endswith(r"\right)"):
+                return self._print_log(expr.base, self._print(expr.exp))
+            return rf"\left({shown}\right)^{{{self._print(expr.exp)}}}"
         if isinstance(expr.base, sp.Function) and not isinstance(expr.base, sp.exp) and not (
                 expr.exp.is_Rational and expr.exp.q != 1):
             return rf"{self._print(expr.base)}^{{{self._print(expr.exp)}}}"

@@ -140,11 +140,38 @@ def signed(c: "Context", expr: sp.Expr) -> sp.Expr:
 
 
 def root_form(c: "Context", expr: sp.Expr) -> sp.Expr:
-    """√(a)·√(b)/√n → √(ab/n), unevaluated, for standard errors."""
+    """√(a)·√(b)/√n → √(ab/n), unevaluated, for standard errors; a squared factor that is
+    positive comes out of the root, as a textbook writes it: √(θ̂²/n) → θ̂/√n,
+    √(2σ̂⁴/n) → σ̂²√(2/n)."""
     sq = sp.factor(sp.cancel(sp.powsimp(expr ** 2, force=True)))
     if sq.is_Pow and sq.exp == 2 or not sq.free_symbols:
         return expr
-    return sp.Pow(signed(c, sq), sp.S.Half, evaluate=False)
+    outside, inside = [], []
+    params = {hat(p): p for p in c.params}
+    for f in sp.Mul.make_args(sq):
+        base, e = f.as_base_exp()
+        half = int(e / 2) if e.is_Integer and base.free_symbols - {N} else 0
+        if half and e % 2 == 0 and prove_sign(base.xreplace(params), c.domains,
+                                              "negative") is True:
+            base = -base  # (θ̂ − 1)² is (1 − θ̂)², and 1 − θ̂ > 0
+        if half and prove_sign(base.xreplace(params), c.domains, "positive") is True:
+            outside.append(base ** half)
+            inside.append(base ** (e - 2 * half))
+        else:
+            inside.append(f)
+    rest = signed(c, sp.Mul(*inside))
+    num, den = sp.fraction(rest)
+    if not outside or num.has(sp.Function):  # ψ'(α̂)/(n(…)) stays one fraction under the root
+        return sp.Pow(signed(c, sq), sp.S.Half, evaluate=False)
+    factor = sp.Mul(*outside)
+    if num == 1:  # θ̂/√n: the root in the denominator, the number under it (σ̂/√(2n))
+        root = (den ** -sp.S.Half if den.is_Symbol else
+                sp.Pow(sp.Pow(den, sp.S.Half, evaluate=False), -1, evaluate=False))
+    else:
+        root = sp.Pow(rest, sp.S.Half, evaluate=False)
+    # the factor first, the root after it: (1 − θ̂)√(θ̂/n), θ̂/√n
+    return Factors(factor, root) if num != 1 and factor.is_Add else sp.Mul(factor, root,
+                                                                           evaluate=False)
 
 
 def display_value(c: "Context", value: sp.Expr) -> sp.Expr:
