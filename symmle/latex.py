@@ -306,7 +306,11 @@ class TexPrinter(LatexPrinter):
         sums = [f for f in factors if isinstance(f, sp.Sum)]
         funcs = [f for f in factors if isinstance(f, sp.Function) and not f.is_Rational]
         rest = sp.Mul(*[f for f in factors if f not in sums and f not in funcs])
-        if denom != 1 and not denom.has(sp.Sum) and (sums or funcs) and (
+        # e^{μ − x}/(e^{μ − x} + 1) is one fraction: the exp stays over a sum it is part of
+        over_sum = not sums and funcs and all(isinstance(f, sp.exp) for f in funcs) and any(
+            b.is_Add and b.has(sp.exp) for b in (denom, *(
+                a.base for a in sp.Mul.make_args(denom) if a.is_Pow)))
+        if denom != 1 and not denom.has(sp.Sum) and (sums or funcs) and not over_sum and (
                 rest.is_number or denom.is_Integer):  # (1/n) Σ x_i, (n/2) log(2πσ²)
             frac = rf"\frac{{{self._print(rest)}}}{{{self._print(denom)}}}"
             return rf"{sign}{frac} " + self._join(sums + funcs)
@@ -581,10 +585,10 @@ class _TextPrinter(StrPrinter):
         right = ")" if where.right_open else "]"
         return f"{left}{self._print(where.inf)}, {self._print(where.sup)}{right}"
 
-    def _print_Subs(self, expr: sp.Subs) -> str:  # f(θ) at θ = θ̂
+    def _print_Subs(self, expr: sp.Subs) -> str:  # f(θ) (at θ = θ̂)
         body, old, new = expr.args
         at = ", ".join(f"{self._print(o)} = {self._print(n)}" for o, n in zip(old, new))
-        return f"{self._print(body)} at {at}"
+        return f"{self._print(body)} (at {at})"
 
     def _print_Infinity(self, expr: Any) -> str:
         return "∞"

@@ -104,8 +104,10 @@ def _log_likelihood(c: dp.Context) -> Step:
     first = chain(lhs, [sp.log(LIK(*c.params)), sp.Sum(sp.log(Given(c.xi, *c.params)), (I, 1, N)),
                         c.ell_terms])
     log_product = sp.log(plain(c.product_linear))
-    collected = chain(lhs, [log_product if not c.moving and len(text_of(log_product, c.names))
-                            <= 64 else None, c.ell, c.ell_linear])
+    # log e^{u} = u is no step a reader needs (and log(exp(…)) is no way to write it)
+    shown = not c.moving and not isinstance(plain(c.product_linear), sp.exp) and len(
+        text_of(log_product, c.names)) <= 64
+    collected = chain(lhs, [log_product if shown else None, c.ell, c.ell_linear])
     blocks = (Block(first, ("The log of a product is the sum of the logs:",), brief=False),
               Block(collected, ("Collect the terms:",)))
     text: list[Any] = ["The logarithm is strictly increasing, so ℓ = log L has the same "

@@ -96,12 +96,52 @@ def dl(c: "Context", p: sp.Symbol, order: int = 1) -> sp.Derivative:
     return sp.Derivative(ELL(*c.params), (p, order))
 
 
+def _fractions(e: sp.Expr) -> int:
+    """How many divisions by a term of the data an expression has (a fraction in a fraction
+    counts twice)."""
+    return sum(1 for a in sp.preorder_traversal(e)
+               if a.is_Pow and a.exp.is_negative and a.base.has(I) and not a.base.is_Atom
+               and not isinstance(a.base, sp.Indexed))
+
+
+def tidy_summand(body: sp.Expr) -> sp.Expr:
+    """A summand with a fraction inside a fraction as one fraction, simplified in the residual
+    it is written in: (2(xᵢ − θ)(θ − xᵢ)/((xᵢ − θ)² + 1) + 1)/((xᵢ − θ)² + 1) →
+    (1 − (xᵢ − θ)²)/((xᵢ − θ)² + 1)². Unchanged when it has no nested fraction.
+
+    Examples
+    --------
+    >>> t, x = sp.Symbol("theta", real=True), sp.IndexedBase("x")[I]
+    >>> tidy_summand((2*(x - t)*(t - x)/((x - t)**2 + 1) + 1)/((x - t)**2 + 1))
+    (1 - (-theta + x[i])**2)/((-theta + x[i])**2 + 1)**2
+    """
+    before = _fractions(body)
+    if before < 2:
+        return body
+    obs = [a for a in body.atoms(sp.Indexed)]
+    candidates = [(body, 1)]
+    u = sp.Dummy("u", real=True)
+    adds = {a for a in sp.preorder_traversal(body) if a.is_Add and len(obs) == 1}
+    for a in sorted(adds, key=sp.default_sort_key):
+        coeff = a.coeff(obs[0])
+        if coeff not in (1, -1) or (a - coeff * obs[0]).has(I):
+            continue
+        in_u = body.xreplace({obs[0]: (u - (a - coeff * obs[0])) / coeff})
+        num, den = sp.fraction(sp.cancel(sp.together(in_u)))
+        # the residual written observation first, xᵢ − θ
+        candidates.append(((sp.expand(num) / sp.factor(den)).xreplace({u: coeff * a}), 0))
+    num, den = sp.fraction(sp.cancel(sp.together(body)))
+    candidates.append((num / sp.factor(den), 1))
+    return min(candidates, key=lambda c: (_fractions(c[0]), len(str(c[0])), c[1],
+                                          sp.default_sort_key(c[0])))[0]
+
+
 def pull(expr: sp.Expr) -> sp.Expr:
     """Constant factors out of every sum, with the data term leading with a plus sign."""
     expr = realify(expr)
 
     def one(s: sp.Sum) -> sp.Expr:
-        body = sp.factor_terms(s.function)
+        body = sp.factor_terms(tidy_summand(s.function))
         outside, inside = [], []
         for f in sp.Mul.make_args(body):
             (inside if f.has(I) else outside).append(f)
@@ -350,9 +390,10 @@ class Context:
                                 (I, 1, N))
         plain_terms, linear_terms, stats = [], [], []
         for kind, a, h in self.entries:
-            if h is None:
-                plain_terms.append(_times(N, a))
-                linear_terms.append(_times(N, a))
+            if h is None or x not in h.free_symbols:  # Σ μ is nμ, no Σ 1 in between
+                term = a if h is None else a * h
+                plain_terms.append(_times(N, term))
+                linear_terms.append(_times(N, term))
                 continue
             s = sp.Sum(h.xreplace({x: xi}), (I, 1, N))
             lin = _simpler_sum(s) if not h.free_symbols & pset else s
@@ -381,7 +422,9 @@ class Context:
                 term = a if h is None else a * h
                 split = _as_log(term)
                 s = None
-                if h is not None:
+                if h is not None and x not in h.free_symbols:  # Σ 1 is n
+                    s = _times(N, h) if h != 1 else N
+                elif h is not None:
                     s = sp.Sum(h.xreplace({x: self.xi}), (I, 1, N))
                     s = _simpler_sum(s) if linear and not h.free_symbols & pset else s
                 if split is None:
@@ -402,6 +445,11 @@ class Context:
                     products.append(sp.Pow(sp.Product(b.xreplace({x: self.xi}), (I, 1, N)), k,
                                            evaluate=False) if k != 1 else
                                     sp.Product(b.xreplace({x: self.xi}), (I, 1, N)))
+                elif k.is_number and not b.has(sp.exp) or k.is_number and b.is_Add:
+                    # x and θ together in the base (Cauchy's 1 + (x − θ)²): a product of the
+                    # bases stays a product, not e^{−Σ log(…)}
+                    prod = sp.Product(b.xreplace({x: self.xi}), (I, 1, N))
+                    products.append(prod if k == 1 else sp.Pow(prod, k, evaluate=False))
                 else:
                     exponent.append(_times(N, a) if h is None else _times(a, s))
             factors = powers + ([sp.exp(sp.Add(*exponent))] if exponent else []) + products

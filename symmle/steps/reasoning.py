@@ -342,11 +342,26 @@ def second_order(c: Context) -> list:
     if not score_params:
         return []
     if c.moving:
-        lines = tuple(Line(dl(c, p, 2), (("=", c.second[p].xreplace(
-            {q: v for q, v in (c.mle or {}).items() if q not in c.equations})), ("<", 0)))
-            for p in score_params)
+        # ℓ'' in the other parameters, the support's estimates in place; "< 0" where it is
+        # negative everywhere, else its value at the root, written in θ̂, where it is proven
+        at_root = chk.detail if isinstance(chk.detail, sp.MatrixBase) else None
+        lines, roots = [], []
+        for k, p in enumerate(score_params):
+            value = c.second[p].xreplace(
+                {q: v for q, v in (c.mle or {}).items() if q not in c.equations})
+            there = None if at_root is None or k >= at_root.rows else at_root[k, k]
+            everywhere = chk.verdict == "proven" and there is None
+            lines.append(Line(dl(c, p, 2), (("=", value),) + ((("<", 0),) if everywhere
+                                                                else ())))
+            if there is not None and chk.verdict == "proven":
+                roots.append(Line(sp.Subs(dl(c, p, 2), p, hat(p)),
+                                  (("=", signed(c, there.xreplace(hats))), ("<", 0))))
+        blocks = [Block(tuple(lines))]
+        if roots:
+            blocks.append(Block(tuple(roots), ("At the root, where the likelihood equation "
+                                               "holds:",)))
         return [Step("second_order", "Second-order check",
-                     tuple(sentences(chk.prose or chk.reason, c.words)), (Block(lines),))]
+                     tuple(sentences(chk.prose or chk.reason, c.words)), tuple(blocks))]
     if len(c.params) == 1:
         p = c.params[0]
         blocks = [Block(chain(dl(c, p, 2), [c.second[p]]))]
