@@ -350,7 +350,7 @@ def test_a_heading_with_a_parameter_typesets_it():
     assert "## 7. The maximum in $\\mu$: the sample median, then the likelihood equation\n" in md
     assert r"\subsection*{7. The maximum in $\mu$: the sample median" in latex
     assert "\n7. The maximum in μ: the sample median, then the likelihood equation\n" in txt
-    assert "As a function of $\\mu$, ℓ has a corner" in md
+    assert "As a function of $\\mu$, $\\ell$ has a corner" in md
     # every other heading is words: a heading renders as it always did
     assert "## 1. The model\n" in md and r"\subsection*{1. The model}" in latex
 

@@ -38,6 +38,7 @@ __all__ = ["Line", "Block", "Step", "build_steps", "eq"]
 Z975 = sp.Float("1.96", 3)
 # the definitions the information step states, for a generic parameter θ (not the model's)
 THETA, THETA_HAT = Inline(r"\theta", "θ"), Inline(r"\hat{\theta}", "θ̂")
+LOG_L, LIK_L = Inline(r"\ell = \log L", "ℓ = log L"), Inline("L", "L")
 INFO_DEFINITION = Inline(r"\mathcal{I}(\theta) = -\operatorname{E}\left[\frac{\partial^{2}}"
                          r"{\partial \theta^{2}} \log f(X \mid \theta)\right]",
                          "I(θ) = −E[∂² log f(X | θ)/∂θ²]")
@@ -91,7 +92,7 @@ def _likelihood(c: dp.Context) -> Step:
 
 def _product(c: dp.Context) -> Step:
     text = ("Collect the factors: powers of the same base add their exponents, and a factor "
-            "free of the data appears n times" + (
+            "free of the data appears ", N, " times" + (
                 "; the indicators of all the observations hold together exactly when they hold "
                 "for the smallest and the largest" if c.moving else "") + ".",)
     return Step("product", "The product simplified", text,
@@ -110,8 +111,8 @@ def _log_likelihood(c: dp.Context) -> Step:
     collected = chain(lhs, [log_product if shown else None, c.ell, c.ell_linear])
     blocks = (Block(first, ("The log of a product is the sum of the logs:",), brief=False),
               Block(collected, ("Collect the terms:",)))
-    text: list[Any] = ["The logarithm is strictly increasing, so ℓ = log L has the same "
-                       "maximiser as L, and it turns the product into a sum."]
+    text: list[Any] = ["The logarithm is strictly increasing, so ", LOG_L, " has the same "
+                       "maximiser as ", LIK_L, ", and it turns the product into a sum."]
     if c.stats:
         text += [" The data enter only through ", *dp.join(c.stats), "."]
     if c.moving:
@@ -184,7 +185,8 @@ def _information(c: dp.Context) -> Step:
         blocks.append(Block(tuple(wald), ("An approximate 95% (Wald) interval:",)))
     how = dp.reasons(d.information.prose or d.information.reason, c.words)
     text = ("The expected information of one observation, ", INFO_DEFINITION, " (", *how,
-            "). For large n the MLE is approximately normal with variance ", INFO_INVERSE, ".")
+            "). For large ", N, " the MLE is approximately normal with variance ", INFO_INVERSE,
+            ".")
     return Step("information", "Fisher information, standard error and Wald interval"
                 if d.standard_errors_ else "Fisher information", text, tuple(blocks))
 
