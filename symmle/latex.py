@@ -534,9 +534,22 @@ class _TextPrinter(StrPrinter):
 
     def _print_Sum(self, expr: sp.Sum) -> str:
         body = self._print(expr.function)
-        if isinstance(expr.function, (sp.Add, sp.Mul)):
+        if isinstance(expr.function, (sp.Add, sp.Mul, Terms)):
             body = f"({body})"
         return f"Σ {body}"
+
+    def _print_log(self, expr: sp.log) -> str:
+        # log(e^(−Σ x_i/θ)/θ^n), not log(exp(…)): inside a log, an exponential is e^(…)
+        self._in_log = getattr(self, "_in_log", 0) + 1
+        try:
+            return f"log({self._print(expr.args[0])})"
+        finally:
+            self._in_log -= 1
+
+    def _print_exp(self, expr: sp.exp) -> str:
+        if getattr(self, "_in_log", 0):
+            return f"e^({self._print(expr.args[0])})"
+        return f"exp({self._print(expr.args[0])})"
 
     def _print_Product(self, expr: sp.Product) -> str:
         return f"Π {self.parenthesize(expr.function, 100)}"
