@@ -232,7 +232,9 @@ class TexPrinter(LatexPrinter):
         self.partial = partial
 
     def name(self, name: str) -> str:
-        return self.names.get(name) or self._deal_with_super_sub(name)
+        shown = self.names.get(name) or self._deal_with_super_sub(name)
+        # a name of several letters (lam, rate) is one symbol: upright, not a product l·a·m
+        return rf"\mathrm{{{shown}}}" if re.fullmatch(r"[A-Za-z]{2,}", shown) else shown
 
     def _print_Range(self, expr: sp.Range) -> str:  # {1, 2, …, N}, not Range(1, N + 1)
         if expr.step != 1 or expr.size.is_number or expr.start.free_symbols:

@@ -48,6 +48,8 @@ UNSEEN = {
     "exponential_mean": ("exp(-x/theta)/theta", ["theta:positive"], [], "x > 0"),
     "inverse_gamma_3": ("beta**3/2*x**(-4)*exp(-beta/x)", ["beta:positive"], [], "x > 0"),
     "shifted_two": ("exp(-(x-a)/b)/b", ["a:real", "b:positive"], [], "x > a"),
+    "poisson_twice": ("exp(-2*lam)*(2*lam)**x/factorial(x)", ["lam:positive"], [],
+                      "{0, 1, 2, ...}"),
 }
 # the support moves with a parameter: no Fisher information (the regularity conditions fail)
 MOVING = {"triangle_scale", "shifted_unit", "cubic_scale", "uniform_symmetric", "shifted_two"}
@@ -221,3 +223,29 @@ def test_a_power_of_a_log_is_bracketed():
     md = derived("lognormal_sigma").to_markdown()
     assert r"\left(\log x_{i}\right)^{2}" in md
     assert not re.search(r"\\log x_\{i\}\^\{", md)
+
+
+def test_a_name_of_several_letters_is_upright():
+    """lam is one symbol: \\hat{\\mathrm{lam}}, not \\hat{lam} (l·a·m in italics)."""
+    d = derived("poisson_twice")
+    md, latex = d.to_markdown(), d.to_latex()
+    assert r"\hat{\mathrm{lam}}" in md and r"\hat{\mathrm{lam}}" in latex
+    assert not re.search(r"(?<![{a-z])lam\b", re.sub(r"\\mathrm\{lam\}", "", md.split("\n", 1)[1]))
+
+
+@pytest.mark.parametrize("name", ["geometric_zero", "lognormal_sigma", "exponential_mean"])
+def test_the_estimator_is_written_as_the_solving_step_ends(name):
+    """The result repeats the root the solving step found (Σxᵢ/(n + Σxᵢ)), not the same value
+    rebuilt in another form (Σxᵢ/(n(1 + Σxᵢ/n))); and it is the engine's, at a sample."""
+    d = derived(name)
+    solved = {line.lhs: line.chain for line in lines_of(d, "solution")
+              if line.lhs is not None and str(line.lhs).endswith("_hat")}
+    result = {line.lhs: line.chain for line in lines_of(d, "result")}
+    assert result and set(result) <= set(solved)
+    data = np.random.default_rng(11).uniform(0.5, 3.0, size=12).round()
+    for lhs, chain in result.items():
+        assert chain == solved[lhs], (name, lhs)
+        p = next(q for q in d.model.params if hat(q) == lhs)
+        engine = d.log_likelihood.to_sample(d.mle[p.name])
+        assert on_sample(chain[0][1], data, {}) == pytest.approx(
+            on_sample(engine, data, {}), rel=1e-12)

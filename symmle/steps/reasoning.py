@@ -146,6 +146,7 @@ def solve_all(c: Context) -> None:
         return
     eqs = {p: c.score[p].xreplace(values) for p in c.params if p not in values}
     remaining = [p for p in c.params if p not in values]
+    shown: dict[sp.Symbol, list[sp.Expr]] = {}  # each root as the solving step wrote it
     while remaining:
         p = next((q for q in remaining if not (_core(eqs[q], q).free_symbols
                                                & (set(remaining) - {q}))), None)
@@ -164,6 +165,7 @@ def solve_all(c: Context) -> None:
         lines = [(n, line) for n, line in moves] + [((), eq(hat(p), *forms))]
         blocks.extend(_group(lines, note))
         values[p] = forms[-1]
+        shown[p] = forms
         remaining.remove(p)
         eqs = {q: pull(e.xreplace({p: forms[-1]})) for q, e in eqs.items() if q != p}
     if remaining:  # the rest together, as the engine solved them
@@ -172,8 +174,11 @@ def solve_all(c: Context) -> None:
                                    + " together:",)))
         values.update({q: targets[q.name] for q in remaining})
     c.mle = {p: plain(values[p]) for p in c.params}
+    # the estimator as the solving step ended, when that is the engine's (Σxᵢ/(n + Σxᵢ), not
+    # the same root rebuilt from its x̄ form, Σxᵢ/(n(1 + Σxᵢ/n)))
     c.mle_forms = {p: with_bar(c, targets[p.name]) if p in support or p in median else
-                   with_bar(c, _best(values[p], targets[p.name])) for p in c.params}
+                   shown[p] if p in shown and equivalent(plain(shown[p][0]), targets[p.name])
+                   else with_bar(c, _best(values[p], targets[p.name])) for p in c.params}
     c.uses_bar = any(any(f.has(c.xbar) for f in forms) for forms in c.mle_forms.values())
     why: Prose
     if median:
