@@ -189,6 +189,20 @@ def test_cauchy_second_derivative_is_one_fraction_and_right_on_a_sample():
         numeric, rel=1e-5)
 
 
+def test_the_cauchy_score_leads_with_the_data():
+    """2 Σ (xᵢ − θ)/((xᵢ − θ)² + 1), not −2 Σ (θ − xᵢ)/(…): the same function."""
+    d = derived("cauchy_location")
+    shown = next(line.chain[-1][1] for line in lines_of(d, "score"))
+    md = d.to_markdown()
+    assert r"2 \sum_{i=1}^{n} \frac{x_{i} - \theta}" in md and r"\frac{\theta - x_{i}}" not in md
+    data = stats.cauchy.rvs(loc=0.5, size=20, random_state=np.random.default_rng(2))
+    theta, h = 0.4, 1e-6
+    numeric = (stats.cauchy.logpdf(data, loc=theta + h).sum()
+               - stats.cauchy.logpdf(data, loc=theta - h).sum()) / (2 * h)
+    assert on_sample(shown, data, {sp.Symbol("theta", real=True): theta}) == pytest.approx(
+        numeric, rel=1e-6)
+
+
 def test_tidy_summand_keeps_the_value():
     t, x = sp.Symbol("t", real=True), sp.IndexedBase("x")[sp.Symbol("i", integer=True)]
     for body in [(2 * (x - t) * (t - x) / ((x - t) ** 2 + 1) + 1) / ((x - t) ** 2 + 1),

@@ -149,6 +149,12 @@ def pull(expr: sp.Expr) -> sp.Expr:
         if core.is_Add and all(t.could_extract_minus_sign() for t in core.args
                                if t.has(sp.Indexed)):
             core, outside = -core, outside + [-1]
+        elif core.is_Mul:  # (θ − xᵢ)/((xᵢ − θ)² + 1) → −(xᵢ − θ)/(…): the data term leads
+            flip = [f for f in core.args if f.is_Add and f.has(sp.Indexed) and all(
+                t.could_extract_minus_sign() for t in f.args if t.has(sp.Indexed))]
+            if len(flip) == 1:
+                core = core.xreplace({flip[0]: -flip[0]})
+                outside = outside + [-1]
         if isinstance(core, sp.Abs) and core.args[0].is_Add and all(
                 t.could_extract_minus_sign() for t in core.args[0].args if t.has(sp.Indexed)):
             core = sp.Abs(-core.args[0], evaluate=False)
