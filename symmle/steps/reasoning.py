@@ -10,6 +10,7 @@ shown as it is.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Sequence
 
 import sympy as sp
@@ -526,20 +527,28 @@ def checks(c: Context) -> Any:
         text = ["The support ", support, " does not depend on the parameters, so ℓ is "
                 "differentiable on the open parameter space and an interior maximum is a "
                 "critical point."]
+    paragraphs: list[Block] = []  # one paragraph per check, its verdict first
     for chk in c.d.checks:
         if chk.name == "boundary" and chk.detail is not None:  # the condition as mathematics
             parts = (list(chk.detail.args) if isinstance(chk.detail, sp.And)
                      else [chk.detail])
             joined = join(sorted(parts, key=sp.default_sort_key))
-            text += [f" Boundary ({chk.verdict}): the root is the MLE only when it lies inside "
-                     "the parameter space, ", *joined, "; on a sample where this fails the "
-                     "likelihood keeps increasing toward the boundary, and the MLE is the "
-                     "boundary value" + (" (or, toward an infinite end, there is no MLE)."
-                                         if "infinite end" in chk.reason else ".")]
+            note: list[Any] = [
+                f"Boundary ({chk.verdict}): the root is the MLE only when it lies inside the "
+                "parameter space, ", *joined, "; on a sample where this fails the likelihood "
+                "keeps increasing toward the boundary, and the MLE is the boundary value" + (
+                    " (or, toward an infinite end, there is no MLE)."
+                    if "infinite end" in chk.reason else ".")]
         elif chk.name != "second_order":
-            text += [f" {sentence(chk.name.replace('_', ' '))[:-1]} ({chk.verdict}): ",
-                     *sentences(chk.prose or chk.reason, c.words)]
-    return Step("checks", "Support and boundary checks", tuple(text), tuple(_boundary(c)))
+            said = list(sentences(chk.prose or chk.reason, c.words))
+            if said and isinstance(said[0], str) and re.match(r"[A-Z][a-z ]", said[0]):
+                said[0] = said[0][0].lower() + said[0][1:]  # "(proven): the pmf sums to 1"
+            note = [f"{sentence(chk.name.replace('_', ' '))[:-1]} ({chk.verdict}): ", *said]
+        else:
+            continue
+        paragraphs.append(Block((), tuple(note)))
+    return Step("checks", "Support and boundary checks", tuple(text),
+                (*paragraphs, *_boundary(c)))
 
 
 def insight(c: Context) -> tuple:
