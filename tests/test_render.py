@@ -230,15 +230,17 @@ def test_no_closed_form_shows_newton():
 
 
 def test_shown_estimators_are_the_engine_estimators():
-    """Whatever the moves showed, each result line equals the engine's MLE."""
+    """Whatever the moves showed, each result line equals the engine's MLE (an estimate
+    written with another, σ̂² with μ̂ in it, once that one is in place)."""
     for name in ("bernoulli", "poisson", "normal", "exponential", "geometric", "rayleigh",
                  "normal_variance", "gamma_rate", "pareto", "lognormal", "inverse_gaussian"):
         d = derive_example(name)
         result = next(s for s in d.steps if s.kind == "result")
+        earlier = {hat(q): d.mle[q.name] for q in d.model.params}
         for line in result.blocks[0].lines:
             p = str(line.lhs)[: -len("_hat")]
             for _, form in line.chain:
-                assert equivalent(plain(form), d.mle[p]), (name, p, form)
+                assert equivalent(plain(form).xreplace(earlier), d.mle[p]), (name, p, form)
 
 
 def test_text_format_lists_every_step():

@@ -257,9 +257,21 @@ def test_the_estimator_is_written_as_the_solving_step_ends(name):
     result = {line.lhs: line.chain for line in lines_of(d, "result")}
     assert result and set(result) <= set(solved)
     data = np.random.default_rng(11).uniform(0.5, 3.0, size=12).round()
+    # an estimate written with one found before (σ̂ with μ̂ in it): that one in sample notation
+    earlier = {hat(q): d.log_likelihood.to_sample(d.mle[q.name]) for q in d.model.params}
     for lhs, chain in result.items():
         assert chain == solved[lhs], (name, lhs)
         p = next(q for q in d.model.params if hat(q) == lhs)
         engine = d.log_likelihood.to_sample(d.mle[p.name])
-        assert on_sample(chain[0][1], data, {}) == pytest.approx(
+        assert on_sample(plain(chain[0][1]).xreplace(earlier), data, {}) == pytest.approx(
             on_sample(engine, data, {}), rel=1e-12)
+
+
+def test_a_later_estimate_is_written_with_an_earlier_one():
+    """σ̂ = √((1/n) Σ (log xᵢ − μ̂)²), as a textbook writes it, not with (1/n) Σ log xᵢ inside;
+    the normal keeps x̄."""
+    md = derived("lognormal_sigma").to_markdown()
+    assert r"\left(\log x_{i} - \hat{\mu}\right)^{2}" in md
+    assert r"\log x_{i} - \frac{1}{n} \sum" not in md
+    assert "with $\\mu = \\hat{\\mu}$ in place" in md
+    assert r"\left(x_{i} - \bar{x}\right)^{2}" in derived("normal_v").to_markdown()

@@ -42,12 +42,12 @@ def _lcd(dens: Sequence[sp.Expr]) -> sp.Expr:
     return sp.Mul(coeff, *[b ** e for b, e in powers.items()])
 
 
-def solve_moves(expr: sp.Expr, theta: sp.Symbol, target: sp.Expr | None,
+def solve_moves(expr: sp.Expr, theta: sp.Symbol, target: sp.Expr | None, accept: Any = None,
                 ) -> tuple[list[tuple[tuple, "Line"]], sp.Expr | None]:
     """The algebraic moves that solve ``expr = 0`` for ``theta``, one line each.
 
     Returns ``[(note, line), ...]`` and the root equivalent to ``target`` (the engine's MLE, in
-    sample notation), or ``None`` when none is.
+    sample notation), or ``None`` when none is; with ``accept``, the first root it accepts.
 
     Examples
     --------
@@ -113,9 +113,30 @@ def solve_moves(expr: sp.Expr, theta: sp.Symbol, target: sp.Expr | None,
         return out, None
     for r in roots:
         r = r.xreplace(back)
-        if target is None or equivalent(plain(r), target):
+        if (accept(r) if accept is not None else
+                target is None or equivalent(plain(r), target)):
             return out, r
     return out, None
+
+
+def _solve_with_estimates(c: Context, p: sp.Symbol, equation: sp.Expr,
+                          hatted: dict[sp.Symbol, sp.Symbol], values: dict[sp.Symbol, sp.Expr],
+                          target: sp.Expr | None) -> tuple[list, sp.Expr | None, list]:
+    """Solve the equation for ``p`` with the parameters solved before written as their
+    estimates (σ̂² = (1/n) Σ (log xᵢ − μ̂)², as a textbook writes it) when that root, with the
+    estimates in sample notation, is the engine's; else as :func:`solve_moves` does on
+    ``equation`` (the estimates in sample notation). Returns the moves, the root and the
+    parameters written as estimates."""
+    named = [q for q in hatted if q != p and c.score[p].has(q)]
+    if named and target is not None:
+        with_hats = pull(c.score[p].xreplace({q: hat(q) for q in named}))
+        in_sample = {hat(q): values[q] for q in named}
+        moves, root = solve_moves(with_hats, p, None, accept=lambda r: equivalent(
+            plain(r).xreplace(in_sample), target))
+        if root is not None:
+            return moves, root, named
+    moves, root = solve_moves(equation, p, target)
+    return moves, root, []
 
 
 def signed_plain(expr: sp.Expr) -> sp.Expr:
@@ -148,26 +169,32 @@ def solve_all(c: Context) -> None:
     eqs = {p: c.score[p].xreplace(values) for p in c.params if p not in values}
     remaining = [p for p in c.params if p not in values]
     shown: dict[sp.Symbol, list[sp.Expr]] = {}  # each root as the solving step wrote it
+    hatted: dict[sp.Symbol, sp.Symbol] = {}  # solved parameters written θ̂ in later equations
     while remaining:
         p = next((q for q in remaining if not (_core(eqs[q], q).free_symbols
                                                & (set(remaining) - {q}))), None)
         if p is None:
             break
-        moves, root = solve_moves(eqs[p], p, targets.get(p.name))
+        moves, root, named = _solve_with_estimates(c, p, eqs[p], hatted, values,
+                                                   targets.get(p.name))
         if root is None:
             break
         forms = with_bar(c, root)
         note: Prose = ("Solve for ", p, ":") if len(c.params) == 1 else (
-            "From the equation for ", p, ":")
+            "From the equation for ", p, ":") if not named else (
+            "From the equation for ", p, ", with ",
+            *join([sp.Eq(q, hat(q), evaluate=False) for q in named]), " in place:")
         if median:  # the likelihood equation of the others holds at μ = x̃
             note = ("From the likelihood equation for ", p, ", with ",
                     *join([sp.Eq(hat(q), v, evaluate=False) for q, v in median.items()]),
                     " in place:")
         lines = [(n, line) for n, line in moves] + [((), eq(hat(p), *forms))]
         blocks.extend(_group(lines, note))
-        values[p] = forms[-1]
+        values[p] = forms[-1].xreplace({hat(q): values[q] for q in named})
         shown[p] = forms
         remaining.remove(p)
+        if forms[-1].has(sp.Sum) and not forms[-1].has(c.xbar):
+            hatted[p] = hat(p)  # (1/n) Σ log xᵢ is μ̂ in the equations left: Σ (log xᵢ − μ̂)²
         eqs = {q: pull(e.xreplace({p: forms[-1]})) for q, e in eqs.items() if q != p}
     if remaining:  # the rest together, as the engine solved them
         rest = tuple(eq(hat(q), *with_bar(c, targets[q.name])) for q in remaining)
@@ -177,8 +204,10 @@ def solve_all(c: Context) -> None:
     c.mle = {p: plain(values[p]) for p in c.params}
     # the estimator as the solving step ended, when that is the engine's (Σxᵢ/(n + Σxᵢ), not
     # the same root rebuilt from its x̄ form, Σxᵢ/(n(1 + Σxᵢ/n)))
+    in_sample = {hat(q): values[q] for q in hatted}
     c.mle_forms = {p: with_bar(c, targets[p.name]) if p in support or p in median else
-                   shown[p] if p in shown and equivalent(plain(shown[p][0]), targets[p.name])
+                   shown[p] if p in shown and equivalent(plain(shown[p][0]).xreplace(in_sample),
+                                                         targets[p.name])
                    else with_bar(c, _best(values[p], targets[p.name])) for p in c.params}
     c.uses_bar = any(any(f.has(c.xbar) for f in forms) for forms in c.mle_forms.values())
     why: Prose
