@@ -286,8 +286,11 @@ class TexPrinter(LatexPrinter):
     def _needs_mul_brackets(self, expr: sp.Basic, first: bool = False, last: bool = False) -> bool:
         if isinstance(expr, Terms):
             return True
-        if isinstance(expr, sp.Function) or (expr.is_Pow and not expr.base.is_Add):
-            return False  # p^{Σ x_i}, exp(...), log p need no brackets
+        if isinstance(expr, sp.Function) or (expr.is_Pow and not expr.base.is_Add) or (
+                expr.is_Pow and expr.exp.is_Integer is not True):
+            # p^{Σ x_i}, exp(...), log p, and (1 − p)^{nm − Σ x_i}, whose base is bracketed
+            # already, need no brackets
+            return False
         return super()._needs_mul_brackets(expr, first=first, last=last)
 
     def _join(self, factors: Sequence[sp.Basic], sep: str = " ") -> str:

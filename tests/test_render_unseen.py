@@ -275,3 +275,21 @@ def test_a_later_estimate_is_written_with_an_earlier_one():
     assert r"\log x_{i} - \frac{1}{n} \sum" not in md
     assert "with $\\mu = \\hat{\\mu}$ in place" in md
     assert r"\left(x_{i} - \bar{x}\right)^{2}" in derived("normal_v").to_markdown()
+
+
+def test_binomial_with_every_trial_a_success_states_the_boundary_case():
+    """All xᵢ = m: L(p) = p^{nm} (the binomial coefficients are 1), increasing, so p̂ = 1; the
+    shown ℓ agrees with scipy's binomial log-pmf of such a sample."""
+    d = derived("binomial_m")
+    md = d.to_markdown()
+    assert "If every observation equals $m$" in md and "If every observation equals $0$" in md
+    block = next(b for s in d.steps if s.kind == "checks" for b in s.blocks
+                 if any("equals " in str(part) for part in b.note) and "m" in map(str, b.note))
+    ell = next(line.chain[0][1] for line in block.lines if str(line.lhs).startswith("ell"))
+    slope = next(line for line in block.lines if line.chain[-1][0] in "<>")
+    assert slope.chain[-1] == (">", 0)
+    p, m = sp.Symbol("p", positive=True), next(iter(d.model.known))
+    n, trials = 6, 4
+    for value in (0.3, 0.8):
+        shown = float(plain(ell).subs({N: n, m: trials}).subs(p, value))
+        assert shown == pytest.approx(stats.binom.logpmf([trials] * n, trials, value).sum())

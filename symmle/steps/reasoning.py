@@ -496,8 +496,9 @@ def _boundary(c: Context) -> list:
     value = sol.mle[p]
     stats = [s for s in ll.statistics if s.symbol in value.free_symbols]
     dom, sup = c.model.domains[p], c.model.support
-    if len(stats) != 1 or not all(sp.sympify(e).is_number for e in (sup.lower, sup.upper)
-                                  if sp.sympify(e).is_finite):
+    known = set(c.model.known)  # an end may be a known constant: m of the binomial's {0, …, m}
+    if len(stats) != 1 or not all(sp.sympify(e).free_symbols <= known
+                                  for e in (sup.lower, sup.upper) if sp.sympify(e).is_finite):
         return []
     stat, out = stats[0], []
     for end in (sp.sympify(dom.lower), sp.sympify(dom.upper)):
@@ -509,7 +510,8 @@ def _boundary(c: Context) -> list:
             if edge is None:
                 continue
             at = {stat.sum: v}
-            ell = sp.expand(c.ell_value.xreplace(at))
+            every = {c.xi: edge}  # every observation at the edge: ∏ C(m, m) = 1, Σ log 1 = 0
+            ell = sp.expand(c.ell_value.xreplace(at).xreplace(every).doit())
             slope = sp.diff(ell, p)
             up = prove_sign(slope, c.domains, "positive") is True
             down = prove_sign(slope, c.domains, "negative") is True
@@ -518,7 +520,8 @@ def _boundary(c: Context) -> list:
             closed = (end == dom.upper and not dom.right_open) or (end == dom.lower
                                                                    and not dom.left_open)
             note = ("If every observation equals ", edge, " (so ", sp.Eq(stat.sum, v), "):")
-            lines = (eq(LIK(p), plain(c.product_linear).xreplace(at)), eq(ELL(p), ell),
+            lines = (eq(LIK(p), plain(c.product_linear).xreplace(at).xreplace(every).doit()),
+                     eq(ELL(p), ell),
                      Line(dl(c, p), (("=", slope), (">" if up else "<", 0))),
                      eq(hat(p), end))
             words = (f"ℓ is {'increasing' if up else 'decreasing'}, the score has no root, and "
