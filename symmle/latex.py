@@ -136,6 +136,19 @@ class Indicator(sp.Function):
     nargs = 1
 
 
+def _chained(expr: sp.And) -> list[sp.Basic] | None:
+    """``a ≤ b ∧ b ≤ c`` as the chain [a, b, c] (printed a ≤ b ≤ c), or ``None``."""
+    rels = expr.args
+    if len(rels) != 2 or not all(isinstance(r, sp.LessThan) for r in rels):
+        return None
+    first, second = rels
+    if first.rhs == second.lhs:
+        return [first.lhs, first.rhs, second.rhs]
+    if second.rhs == first.lhs:
+        return [second.lhs, second.rhs, first.rhs]
+    return None
+
+
 def _negative(t: sp.Basic) -> bool:
     """Whether a term prints with a leading minus (a matrix product by its scalar factor)."""
     if isinstance(t, sp.MatMul):
@@ -414,6 +427,12 @@ class TexPrinter(LatexPrinter):
     def _print_Indicator(self, expr: Indicator, exp: str | None = None) -> str:
         return rf"\mathbf{{1}}\left\{{{self._print(expr.args[0])}\right\}}"
 
+    def _print_And(self, expr: sp.And) -> str:
+        chain = _chained(expr)
+        if chain is None:
+            return super()._print_And(expr)
+        return r" \leq ".join(self._print(a) for a in chain)
+
     def _print_Derivative(self, expr: sp.Derivative) -> str:
         if not (isinstance(expr.expr, AppliedUndef) and expr.expr.func.__name__ == "ell"):
             return super()._print_Derivative(expr)
@@ -631,6 +650,12 @@ class _TextPrinter(StrPrinter):
 
     def _print_Indicator(self, expr: Indicator) -> str:
         return f"1{{{self._print(expr.args[0])}}}"
+
+    def _print_And(self, expr: sp.And) -> str:
+        chain = _chained(expr)
+        if chain is None:
+            return super()._print_And(expr)
+        return " ≤ ".join(self._print(a) for a in chain)
 
     def _print_LessThan(self, expr: sp.Le) -> str:  # xm ≤ x₍₁₎ in prose
         return f"{self._print(expr.lhs)} ≤ {self._print(expr.rhs)}"

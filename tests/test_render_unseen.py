@@ -293,3 +293,16 @@ def test_binomial_with_every_trial_a_success_states_the_boundary_case():
     for value in (0.3, 0.8):
         shown = float(plain(ell).subs({N: n, m: trials}).subs(p, value))
         assert shown == pytest.approx(stats.binom.logpmf([trials] * n, trials, value).sum())
+
+
+@pytest.mark.parametrize("name", sorted(MOVING))
+def test_a_moving_support_keeps_its_indicator_in_every_row(name):
+    """L = ∏ f(xᵢ | θ) 1{…} in every row of the product (the first row had lost it), written
+    1{0 ≤ xᵢ ≤ θ} or 1{θ ≤ xᵢ}, not 1{θ ≤ xᵢ ∧ xᵢ ≤ ∞}."""
+    d = derived(name)
+    md = d.to_markdown()
+    assert r"\wedge" not in md and r"\leq \infty" not in md
+    product = next(s for s in d.steps if s.kind == "product")
+    rows = [expr for line in product.blocks[0].lines for _, expr in line.chain]
+    assert rows and all(expr.has(sp.Function("Indicator")) or "Indicator" in sp.srepr(expr)
+                        for expr in rows), name

@@ -77,7 +77,7 @@ def _model(c: dp.Context) -> Step:
 def _likelihood(c: dp.Context) -> Step:
     body = c.density.xreplace({c.var: c.xi})
     if c.moving:
-        body = sp.Mul(c.density_raw.xreplace({c.var: c.xi}), c.indicator_i)
+        body = Factors(c.density_raw.xreplace({c.var: c.xi}), c.indicator_i)  # the 1{…} last
     line = eq(LIK(*c.params), sp.Product(Given(c.xi, *c.params), (I, 1, N)),
               sp.Product(body, (I, 1, N)))
     what = "probabilities" if c.model.discrete else "densities"

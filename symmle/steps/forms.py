@@ -341,9 +341,11 @@ class Context:
             out.append(Indicator(sp.Le(lo, self.x_min, evaluate=False)))
         if hi.free_symbols & pset:
             out.append(Indicator(sp.Le(self.x_max, hi, evaluate=False)))
-        self.indicator_i = Indicator(sp.And(sp.Le(lo, self.xi, evaluate=False),
-                                            sp.Le(self.xi, hi, evaluate=False), evaluate=False)
-                                     if lo != -sp.oo else sp.Le(self.xi, hi, evaluate=False))
+        # 1{θ ≤ xᵢ} for x > θ, not 1{θ ≤ xᵢ ∧ xᵢ ≤ ∞}
+        self.indicator_i = Indicator(sp.Le(self.xi, hi, evaluate=False) if lo == -sp.oo else
+                                     sp.Le(lo, self.xi, evaluate=False) if hi == sp.oo else
+                                     sp.And(sp.Le(lo, self.xi, evaluate=False),
+                                            sp.Le(self.xi, hi, evaluate=False), evaluate=False))
         return tuple(out)
 
     # -- ℓ term by term -------------------------------------------------------------------------
@@ -471,7 +473,10 @@ class Context:
                 return sp.Pow(sp.Product(f.base.xreplace({x: self.xi}), (I, 1, N)), f.exp,
                               evaluate=False)
             return sp.Product(f.xreplace({x: self.xi}), (I, 1, N))
-        self.product_split = Factors(*[each(f) for f in parts]) if len(parts) > 1 else None
+        split = [each(f) for f in parts]
+        if self.moving:  # the indicators are factors of L too: ∏ 1{0 ≤ xᵢ ≤ θ}
+            split.append(sp.Product(self.indicator_i, (I, 1, N)))
+        self.product_split = Factors(*split) if len(split) > 1 else None
 
     # -- the score ---------------------------------------------------------------------------------
     def _score(self) -> None:

@@ -541,8 +541,8 @@ def checks(c: Context) -> Any:
                            "restricts them to the feasible set, inside which the maximum is a "
                            "root of the score (see above)."]
     elif c.moving:
-        text = ["The support ", support, " moves with the parameters, so L is not "
-                "differentiable there: the support parameters come from the "
+        text = ["The support ", support, " moves with the parameters, so ", LIK(*c.params),
+                " is not differentiable there: the support parameters come from the "
                 "indicator above, not from the score."]
     elif c.median_solution is not None:
         smooth = [p for p in c.params if p in c.equations]
