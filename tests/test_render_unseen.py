@@ -306,3 +306,16 @@ def test_a_moving_support_keeps_its_indicator_in_every_row(name):
     rows = [expr for line in product.blocks[0].lines for _, expr in line.chain]
     assert rows and all(expr.has(sp.Function("Indicator")) or "Indicator" in sp.srepr(expr)
                         for expr in rows), name
+
+
+def test_powers_with_one_exponent_are_one_power():
+    """(2b)^{−n}, not b^{−n} 2^{−n}; the simplified product is still L: its log is ℓ at a sample
+    (scipy's Laplace log-density)."""
+    d = derived("laplace_known_mean")
+    assert r"\left(2 b\right)^{- n}" in d.to_markdown()
+    product = next(s for s in d.steps if s.kind == "product")
+    last = plain(product.blocks[0].lines[-1].chain[-1][1])
+    data = stats.laplace.rvs(loc=0.5, scale=1.3, size=15, random_state=np.random.default_rng(9))
+    b, mu = sp.Symbol("b", positive=True), next(iter(d.model.known))
+    shown = on_sample(sp.log(last), data, {b: 1.1, mu: 0.5})
+    assert shown == pytest.approx(stats.laplace.logpdf(data, loc=0.5, scale=1.1).sum(), rel=1e-12)

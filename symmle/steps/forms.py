@@ -136,6 +136,21 @@ def tidy_summand(body: sp.Expr) -> sp.Expr:
                                           sp.default_sort_key(c[0])))[0]
 
 
+def _merge_powers(powers: list[sp.Expr]) -> list[sp.Expr]:
+    """Powers with one exponent as the power of the product of their bases: θ^{−n} 2^{−n} →
+    (2θ)^{−n}, the first of them keeping its place."""
+    out: list[sp.Expr] = []
+    for f in powers:
+        same = next((k for k, g in enumerate(out) if f.is_Pow and g.is_Pow and g.exp == f.exp
+                     and not f.base.is_Add and not g.base.is_Add), None)
+        if same is None:
+            out.append(f)
+        else:
+            g = out[same]
+            out[same] = sp.Pow(sp.Mul(g.base, f.base), f.exp, evaluate=False)
+    return out
+
+
 def pull(expr: sp.Expr) -> sp.Expr:
     """Constant factors out of every sum, with the data term leading with a plus sign."""
     expr = realify(expr)
@@ -460,7 +475,8 @@ class Context:
                     products.append(prod if k == 1 else sp.Pow(prod, k, evaluate=False))
                 else:
                     exponent.append(_times(N, a) if h is None else _times(a, s))
-            factors = powers + ([sp.exp(sp.Add(*exponent))] if exponent else []) + products
+            factors = _merge_powers(powers) + ([sp.exp(sp.Add(*exponent))] if exponent
+                                               else []) + products
             factors += list(self.indicators) if self.moving else []
             out.append(Factors(*factors) if len(factors) > 1 else
                        (factors[0] if factors else sp.Integer(1)))
