@@ -115,7 +115,7 @@ def second_order(ll: LogLikelihood, solution: Solution, hessian: sp.Matrix,
     domains.update({k: model.domains[k] for k in model.known})
     stat_syms = [s.symbol for s in ll.statistics]
     if solution.support is not None:
-        return _support_order(ll, solution, domains)
+        return _support_order(ll, solution, domains, seconds)
     if solution.median is not None:
         return _median_order(ll, solution, domains, seconds)
     if ll.nonseparable:
@@ -220,7 +220,10 @@ def _concave_per_observation(ll: LogLikelihood, domains: Mapping[sp.Symbol, Doma
                 f"D{k} = {m}" for k, m in enumerate(minors, start=1)) + ")")
     # shown as ℓ's own Hessian: the sum over the sample of the terms proven negative
     obs = sp.IndexedBase(x.name)[I]
-    total = per_obs.applyfunc(lambda e: sp.Sum(sp.factor(e).xreplace({x: obs}), (I, 1, N)))
+    def summed(e: sp.Expr) -> sp.Expr:  # e^{μ − x_i}, not e^{μ} e^{−x_i}; the sign outside
+        coeff, body = sp.powsimp(sp.factor(e), deep=True).xreplace({x: obs}).as_coeff_Mul()
+        return coeff * sp.Sum(body, (I, 1, N))
+    total = per_obs.applyfunc(summed)
     return Check("second_order", "proven",
                  f"{what} for every x in the support and every {space}: ℓ, a sum of such "
                  "terms, is strictly concave, so the root of the likelihood equations (found "
@@ -266,19 +269,41 @@ def _concave_per_value(ll: LogLikelihood, domains: Mapping[sp.Symbol, Domain],
                  total[0, 0] if len(params) == 1 else total)
 
 
-def _support_order(ll: LogLikelihood, solution: Solution, domains: dict) -> Check:
-    """For a moving support: the monotonicity argument, and ℓ'' < 0 for the other parameters."""
+def _support_order(ll: LogLikelihood, solution: Solution, domains: dict,
+                   seconds: float = 5.0) -> Check:
+    """For a moving support: the monotonicity argument, and ℓ'' < 0 for the other parameters
+    (everywhere, or at the root written in θ̂, where the likelihood equation holds; the
+    verdict's ``detail`` is then the diagonal of that Hessian, in the parameters standing for
+    their estimates)."""
     sup = solution.support
     reasons = list(sup.reasons.values())
     prose = [sup.prose.get(p, (r,)) for p, r in sup.reasons.items()]
     verdict: Verdict = "proven"
     rest = [p for p in ll.params if p not in sup.estimates]
+    detail = None
     if rest and solution.mle is not None:
         reduced = ll.expr.xreplace(sup.estimates)
-        for p in rest:
+        stat_syms = [s.symbol for s in ll.statistics]
+        at_root = _in_terms_of_estimate(stat_syms, len(rest), [sp.diff(reduced, p) for p in rest],
+                                        sp.hessian(reduced, rest), seconds)
+        hats = {p: sp.Symbol(f"{p.name}_hat", **p.assumptions0) for p in rest}
+        for k, p in enumerate(rest):
             second = sp.factor(sp.cancel(sp.diff(reduced, p, 2)))
             sign = prove_sign(second, domains, "negative")
             d2 = sp.Derivative(ELL(*ll.params), (p, 2))
+            value = None if at_root is None else at_root[k, k]
+            if sign is not True and value is not None and not value.free_symbols & set(
+                    stat_syms) and prove_sign(value, domains, "negative") is True:
+                detail = at_root if detail is None else detail
+                shown = value.xreplace(hats)
+                reasons.append(f"at the root, written in {p}_hat, d²ℓ/d{p}² = {shown} < 0: the "
+                               f"root in {p}, the only critical point, is the maximum")
+                prose.append(("at the root, where the likelihood equation holds, ",
+                              Inline("@0 = @1 < 0", "@0 = @1 < 0", sp.Subs(d2, p, hats[p]),
+                                     shown),
+                              ": the root in ", p, ", the only critical point, is the maximum"))
+                continue
+            second = ll.to_sample(second)  # Σᵢ (xᵢ − x₍₁₎), not the solver's symbols
             if sign is True:
                 reasons.append(f"d²ℓ/d{p}² = {second} < 0: the root in {p} is the maximum")
                 prose.append((Inline("@0 = @1 < 0", "@0 = @1 < 0", d2, second),
@@ -296,7 +321,7 @@ def _support_order(ll: LogLikelihood, solution: Solution, domains: dict) -> Chec
     parts: list = []
     for k, one in enumerate(prose):
         parts += ["; "] * bool(k) + list(one)
-    return Check("second_order", verdict, "; ".join(reasons), prose=tuple(parts))
+    return Check("second_order", verdict, "; ".join(reasons), detail, prose=tuple(parts))
 
 
 def _median_order(ll: LogLikelihood, solution: Solution, domains: dict, seconds: float

@@ -142,6 +142,18 @@ class Cases(sp.Function):
 
     nargs = None
 
+def _chained(expr: sp.And) -> list[sp.Basic] | None:
+    """``a ≤ b ∧ b ≤ c`` as the chain [a, b, c] (printed a ≤ b ≤ c), or ``None``."""
+    rels = expr.args
+    if len(rels) != 2 or not all(isinstance(r, sp.LessThan) for r in rels):
+        return None
+    first, second = rels
+    if first.rhs == second.lhs:
+        return [first.lhs, first.rhs, second.rhs]
+    if second.rhs == first.lhs:
+        return [second.lhs, second.rhs, first.rhs]
+    return None
+
 
 def _negative(t: sp.Basic) -> bool:
     """Whether a term prints with a leading minus (a matrix product by its scalar factor)."""
@@ -239,7 +251,9 @@ class TexPrinter(LatexPrinter):
         self.partial = partial
 
     def name(self, name: str) -> str:
-        return self.names.get(name) or self._deal_with_super_sub(name)
+        shown = self.names.get(name) or self._deal_with_super_sub(name)
+        # a name of several letters (lam, rate) is one symbol: upright, not a product l·a·m
+        return rf"\mathrm{{{shown}}}" if re.fullmatch(r"[A-Za-z]{2,}", shown) else shown
 
     def _print_Range(self, expr: sp.Range) -> str:  # {1, 2, …, N}, not Range(1, N + 1)
         if expr.step != 1 or expr.size.is_number or expr.start.free_symbols:
@@ -291,8 +305,11 @@ class TexPrinter(LatexPrinter):
     def _needs_mul_brackets(self, expr: sp.Basic, first: bool = False, last: bool = False) -> bool:
         if isinstance(expr, Terms):
             return True
-        if isinstance(expr, sp.Function) or (expr.is_Pow and not expr.base.is_Add):
-            return False  # p^{Σ x_i}, exp(...), log p need no brackets
+        if isinstance(expr, sp.Function) or (expr.is_Pow and not expr.base.is_Add) or (
+                expr.is_Pow and expr.exp.is_Integer is not True):
+            # p^{Σ x_i}, exp(...), log p, and (1 − p)^{nm − Σ x_i}, whose base is bracketed
+            # already, need no brackets
+            return False
         return super()._needs_mul_brackets(expr, first=first, last=last)
 
     def _join(self, factors: Sequence[sp.Basic], sep: str = " ") -> str:
@@ -313,7 +330,11 @@ class TexPrinter(LatexPrinter):
         sums = [f for f in factors if isinstance(f, sp.Sum)]
         funcs = [f for f in factors if isinstance(f, sp.Function) and not f.is_Rational]
         rest = sp.Mul(*[f for f in factors if f not in sums and f not in funcs])
-        if denom != 1 and not denom.has(sp.Sum) and (sums or funcs) and (
+        # e^{μ − x}/(e^{μ − x} + 1) is one fraction: the exp stays over a sum it is part of
+        over_sum = not sums and funcs and all(isinstance(f, sp.exp) for f in funcs) and any(
+            b.is_Add and b.has(sp.exp) for b in (denom, *(
+                a.base for a in sp.Mul.make_args(denom) if a.is_Pow)))
+        if denom != 1 and not denom.has(sp.Sum) and (sums or funcs) and not over_sum and (
                 rest.is_number or denom.is_Integer):  # (1/n) Σ x_i, (n/2) log(2πσ²)
             frac = rf"\frac{{{self._print(rest)}}}{{{self._print(denom)}}}"
             return rf"{sign}{frac} " + self._join(sums + funcs)
@@ -373,6 +394,15 @@ class TexPrinter(LatexPrinter):
         return out if exp is None else rf"{out}^{{{exp}}}"
 
     def _print_Pow(self, expr: sp.Pow, *args: Any) -> str:
+        if isinstance(expr.base, sp.log) and expr.exp.is_Integer and expr.exp < 0:
+            return rf"\frac{{1}}{{{self._print(sp.Pow(expr.base, -expr.exp))}}}"
+        if isinstance(expr.base, sp.log) and not (expr.exp.is_Rational and expr.exp.q != 1):
+            # (log x_i)^2, not \log x_i^{2}, which reads as the log of x_i squared; with its
+            # argument in brackets, log^2(x/λ)
+            shown = self._print(expr.base)
+            if shown.endswith(r"\right)"):
+                return self._print_log(expr.base, self._print(expr.exp))
+            return rf"\left({shown}\right)^{{{self._print(expr.exp)}}}"
         if isinstance(expr.base, sp.Function) and not isinstance(expr.base, sp.exp) and not (
                 expr.exp.is_Rational and expr.exp.q != 1):
             return rf"{self._print(expr.base)}^{{{self._print(expr.exp)}}}"
@@ -408,6 +438,12 @@ class TexPrinter(LatexPrinter):
         rows = [rf"{self._print(f)} & \text{{if }} {x} = {self._print(v)}"
                 for v, f in zip(rest[::2], rest[1::2])]
         return r"\begin{cases} " + r" \\ ".join(rows) + r" \end{cases}"
+
+    def _print_And(self, expr: sp.And) -> str:
+        chain = _chained(expr)
+        if chain is None:
+            return super()._print_And(expr)
+        return r" \leq ".join(self._print(a) for a in chain)
 
     def _print_Derivative(self, expr: sp.Derivative) -> str:
         if not (isinstance(expr.expr, AppliedUndef) and expr.expr.func.__name__ == "ell"):
@@ -534,9 +570,22 @@ class _TextPrinter(StrPrinter):
 
     def _print_Sum(self, expr: sp.Sum) -> str:
         body = self._print(expr.function)
-        if isinstance(expr.function, (sp.Add, sp.Mul)):
+        if isinstance(expr.function, (sp.Add, sp.Mul, Terms)):
             body = f"({body})"
         return f"Σ {body}"
+
+    def _print_log(self, expr: sp.log) -> str:
+        # log(e^(−Σ x_i/θ)/θ^n), not log(exp(…)): inside a log, an exponential is e^(…)
+        self._in_log = getattr(self, "_in_log", 0) + 1
+        try:
+            return f"log({self._print(expr.args[0])})"
+        finally:
+            self._in_log -= 1
+
+    def _print_exp(self, expr: sp.exp) -> str:
+        if getattr(self, "_in_log", 0):
+            return f"e^({self._print(expr.args[0])})"
+        return f"exp({self._print(expr.args[0])})"
 
     def _print_Product(self, expr: sp.Product) -> str:
         return f"Π {self.parenthesize(expr.function, 100)}"
@@ -585,10 +634,10 @@ class _TextPrinter(StrPrinter):
         right = ")" if where.right_open else "]"
         return f"{left}{self._print(where.inf)}, {self._print(where.sup)}{right}"
 
-    def _print_Subs(self, expr: sp.Subs) -> str:  # f(θ) at θ = θ̂
+    def _print_Subs(self, expr: sp.Subs) -> str:  # f(θ) (at θ = θ̂)
         body, old, new = expr.args
         at = ", ".join(f"{self._print(o)} = {self._print(n)}" for o, n in zip(old, new))
-        return f"{self._print(body)} at {at}"
+        return f"{self._print(body)} (at {at})"
 
     def _print_Infinity(self, expr: Any) -> str:
         return "∞"
@@ -618,6 +667,12 @@ class _TextPrinter(StrPrinter):
         x, rest = self._print(expr.args[0]), expr.args[1:]
         return "; ".join(f"{self._print(f)} if {x} = {self._print(v)}"
                          for v, f in zip(rest[::2], rest[1::2]))
+
+    def _print_And(self, expr: sp.And) -> str:
+        chain = _chained(expr)
+        if chain is None:
+            return super()._print_And(expr)
+        return " ≤ ".join(self._print(a) for a in chain)
 
     def _print_LessThan(self, expr: sp.Le) -> str:  # xm ≤ x₍₁₎ in prose
         return f"{self._print(expr.lhs)} ≤ {self._print(expr.rhs)}"

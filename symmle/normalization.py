@@ -296,9 +296,9 @@ def check_density(model: Model, seconds: float = 4.0) -> Check:
         total, one = None, False
     if one:
         return Check("normalization", "proven",
-                     f"the density {'sums' if model.discrete else 'integrates'} to 1 over "
+                     f"the {'pmf sums' if model.discrete else 'density integrates'} to 1 over "
                      f"{model.support.describe(model.var.name)} for every parameter value",
-                     prose=(f"the density {'sums' if model.discrete else 'integrates'} to 1 "
+                     prose=(f"the {'pmf sums' if model.discrete else 'density integrates'} to 1 "
                             "over ", model.support.as_set(), " for every parameter value"))
     if total is not None and total.is_number and total != 1:
         raise NormalizationError(

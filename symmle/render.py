@@ -309,14 +309,30 @@ def _text_line(line: Any, names: dict[str, str]) -> list[str]:
     return ["     " + r.rstrip() for r in _hstack(boxes, " ")]
 
 
+def _text_heading(d: "Derivation", names: dict[str, str]) -> str:
+    """The title, or the model as the text printer writes it (θ and x^(θ − 1), not theta and
+    x**(theta - 1); ∞, not oo), with its support."""
+    m = d.model
+    if m.title:
+        return unmarked(m.title)
+    if hasattr(m, "covariates") or not hasattr(m, "density") or not hasattr(m, "support"):
+        return m.describe()
+    density = text(sp.Eq(Given(m.var, *m.params), m.density, evaluate=False), names)
+    try:
+        support = text(sp.Contains(m.var, m.support.as_set(), evaluate=False), names)
+    except (AttributeError, NotImplementedError, TypeError, ValueError):  # its own words
+        support = re.sub(r"(?<![A-Za-z])oo(?![A-Za-z])", "∞", m.support.describe(m.var.name))
+    return f"{density}, {support}"
+
+
 def plain_title(d: Any) -> str:
     """The model's title as one line of text: its own title, a table pmf's probabilities
-    (``P(X = 0) = 2θ/3, ...``), or its density."""
+    (``P(X = 0) = 2θ/3, ...``), or its density as the text printer writes it."""
     m = d.model
+    names = names_of(m.latex_names)
     if not m.title and is_tabular(d):
-        names = names_of(m.latex_names)
         return "".join(p if isinstance(p, str) else text(p, names) for p in table_heading(m))
-    return unmarked(m.title or m.describe())
+    return _text_heading(d, names)
 
 
 def render_text(d: "Derivation", detail: Detail = "full") -> str:
@@ -610,17 +626,51 @@ def strict_json(value: Any) -> Any:
 
 
 _MD_SPECIALS = re.compile(r"([\\`*_{}\[\]<>#|$~])")
+# a run of mathematics in prose: a Unicode math character (ℓ, θ, ², ᵢ, ∇, −), with the letters
+# and digits attached to it (σ², xₘ, yᵢ, ∇ℓ, −H, θ̂)
+_MD_MATH_CHARS = "".join(sorted({c for c in _TEX_MATH if ord(c) > 127} | set(_ACCENTS)
+                                | {"\u0302", "\ue000", "\ue001", "\ue002"}))
+_MD_MATH = re.compile(f"[A-Za-z0-9]*(?:[{re.escape(_MD_MATH_CHARS)}][A-Za-z0-9]*)+")
+
+
+def _math_run(run: str) -> str:
+    """LaTeX (math mode) for one run of mathematics written in Unicode (σ², xₘ, θ̂, −H)."""
+    out: list[str] = []
+    for ch in run:
+        if ch == "\u0302" and out:
+            out[-1] = rf"\hat{{{out[-1]}}}"
+        elif ch in _ACCENTS and out:
+            out[-1] = rf"\{_ACCENTS[ch]}{{{out[-1]}}}"
+        elif ch in _TEX_MATH:
+            out.append(_TEX_MATH[ch].strip())
+        else:
+            out.append(ch)
+    latex = ""
+    for piece in out:  # a space only between a command and a letter: \theta x, not \thetax
+        sep = " " if re.search(r"\\[A-Za-z]+$", latex) and piece[:1].isalpha() else ""
+        latex += sep + piece
+    return _join_scripts(latex)
 
 
 def escape_md(value: Any) -> str:
-    """Plain text made safe for Markdown (no emphasis, links, HTML or math by accident).
+    """Plain text made safe for Markdown (no emphasis, links, HTML or math by accident); its
+    mathematics written in Unicode (ℓ, σ², xᵢ) becomes inline math, as the formulas around it.
 
     Examples
     --------
     >>> escape_md("sqrt(p)*sqrt(1 - p) for p_hat in [0, 1]")
     'sqrt(p)\\\\*sqrt(1 - p) for p\\\\_hat in \\\\[0, 1\\\\]'
+    >>> print(escape_md("Normal, mean μ and variance σ²: ℓ is concave in θ̂"))
+    Normal, mean $\\mu$ and variance $\\sigma^{2}$: $\\ell$ is concave in $\\hat{\\theta}$
     """
-    return _MD_SPECIALS.sub(r"\\\1", str(value))
+    plain = str(value).replace("⁻¹", "\ue000").replace("₍ₙ₎", "\ue001").replace("₍₁₎", "\ue002")
+    out, last = [], 0
+    for m in _MD_MATH.finditer(plain):
+        out.append(_MD_SPECIALS.sub(r"\\\1", plain[last:m.start()]))
+        out.append(f"${_math_run(m.group())}$")
+        last = m.end()
+    out.append(_MD_SPECIALS.sub(r"\\\1", plain[last:]))
+    return "".join(out)
 
 
 class RenderMixin:

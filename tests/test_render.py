@@ -230,15 +230,17 @@ def test_no_closed_form_shows_newton():
 
 
 def test_shown_estimators_are_the_engine_estimators():
-    """Whatever the moves showed, each result line equals the engine's MLE."""
+    """Whatever the moves showed, each result line equals the engine's MLE (an estimate
+    written with another, σ̂² with μ̂ in it, once that one is in place)."""
     for name in ("bernoulli", "poisson", "normal", "exponential", "geometric", "rayleigh",
                  "normal_variance", "gamma_rate", "pareto", "lognormal", "inverse_gaussian"):
         d = derive_example(name)
         result = next(s for s in d.steps if s.kind == "result")
+        earlier = {hat(q): d.mle[q.name] for q in d.model.params}
         for line in result.blocks[0].lines:
             p = str(line.lhs)[: -len("_hat")]
             for _, form in line.chain:
-                assert equivalent(plain(form), d.mle[p]), (name, p, form)
+                assert equivalent(plain(form).xreplace(earlier), d.mle[p]), (name, p, form)
 
 
 def test_text_format_lists_every_step():
@@ -350,7 +352,7 @@ def test_a_heading_with_a_parameter_typesets_it():
     assert "## 7. The maximum in $\\mu$: the sample median, then the likelihood equation\n" in md
     assert r"\subsection*{7. The maximum in $\mu$: the sample median" in latex
     assert "\n7. The maximum in μ: the sample median, then the likelihood equation\n" in txt
-    assert "As a function of $\\mu$, ℓ has a corner" in md
+    assert "As a function of $\\mu$, $\\ell$ has a corner" in md
     # every other heading is words: a heading renders as it always did
     assert "## 1. The model\n" in md and r"\subsection*{1. The model}" in latex
 

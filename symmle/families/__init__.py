@@ -244,8 +244,8 @@ def catalog_entries() -> list[dict]:
     from ._vector import VECTOR_FAMILIES
 
     def common(f) -> dict:
-        return {"name": f.name, "title": f.title, "density": f.density, "params": dict(f.params),
-                "known": dict(f.known), "support": f.support,
+        return {"name": f.name, "title": unmarked(f.title), "density": f.density,
+                "params": dict(f.params), "known": dict(f.known), "support": f.support,
                 "parameterization": unmarked(f.parameterization), "aliases": list(f.aliases)}
 
     out = []

@@ -21,7 +21,7 @@ from ._base import Family
 
 FAMILY = Family(
     name="binomial",
-    title="Binomial, success probability p with m trials known",
+    title="Binomial, success probability `p` with `m` trials known",
     density="binomial(m, x)*p**x*(1-p)**(m-x)",
     params={"p": "(0, 1)"},
     support="{0, 1, ..., m}",

@@ -17,7 +17,7 @@ from ._base import Family
 
 FAMILY = Family(
     name="laplace",
-    title="Laplace, location μ and scale b",
+    title="Laplace, location μ and scale `b`",
     density="exp(-Abs(x-mu)/b)/(2*b)",
     params={"mu": "real", "b": "positive"},
     support="-oo < x < oo",

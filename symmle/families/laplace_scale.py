@@ -21,7 +21,7 @@ from ._base import Family
 
 FAMILY = Family(
     name="laplace_scale",
-    title="Laplace, scale b with location μ known",
+    title="Laplace, scale `b` with location μ known",
     density="exp(-Abs(x-mu)/b)/(2*b)",
     params={"b": "positive"},
     support="-oo < x < oo",

@@ -18,7 +18,7 @@ from ._vector import VectorFamily
 
 FAMILY = VectorFamily(
     name="multinomial",
-    title="Multinomial, three categories, m trials known",
+    title="Multinomial, three categories, `m` trials known",
     density="m!/(x1!*x2!*x3!)*p1**x1*p2**x2*p3**x3",
     params={"p1": "(0, 1)", "p2": "(0, 1)", "p3": "(0, 1)"},
     support="x1 + x2 + x3 = m, x1, x2, x3 in {0,1,...,m}",

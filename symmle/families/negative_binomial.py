@@ -21,7 +21,7 @@ from ._base import Family
 
 FAMILY = Family(
     name="negative_binomial",
-    title="Negative binomial, failures before the r-th success",
+    title="Negative binomial, failures before the `r`-th success",
     density="binomial(x+r-1, x)*p**r*(1-p)**x",
     params={"p": "(0, 1)"},
     support="{0, 1, 2, ...}",

@@ -17,7 +17,7 @@ from ._base import Family
 
 FAMILY = Family(
     name="power",
-    title="Power function, Beta(θ, 1)",
+    title="Power function, Beta`(θ, 1)`",
     density="theta*x**(theta-1)",
     params={"theta": "positive"},
     support="0 < x < 1",

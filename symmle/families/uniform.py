@@ -16,7 +16,7 @@ from ._base import Family
 
 FAMILY = Family(
     name="uniform",
-    title="Uniform on (0, θ)",
+    title="Uniform on `(0, θ)`",
     density="1/theta",
     params={"theta": "positive"},
     support="0 < x < theta",

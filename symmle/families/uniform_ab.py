@@ -16,7 +16,7 @@ from ._base import Family
 
 FAMILY = Family(
     name="uniform_ab",
-    title="Uniform on [a, b]",
+    title="Uniform on `[a, b]`",
     density="1/(b-a)",
     params={"a": "real", "b": "real"},
     support="a <= x <= b",

@@ -16,7 +16,7 @@ from ._base import Family
 
 FAMILY = Family(
     name="weibull",
-    title="Weibull, shape k and scale λ",
+    title="Weibull, shape `k` and scale λ",
     density="k/lambda*(x/lambda)**(k-1)*exp(-(x/lambda)**k)",
     params={"k": "positive", "lambda": "positive"},
     support="x > 0",

@@ -20,7 +20,7 @@ from ._base import Family
 
 FAMILY = Family(
     name="weibull_scale",
-    title="Weibull, scale λ with shape k known",
+    title="Weibull, scale λ with shape `k` known",
     density="k/lambda*(x/lambda)**(k-1)*exp(-(x/lambda)**k)",
     params={"lambda": "positive"},
     support="x > 0",

@@ -39,6 +39,7 @@ __all__ = ["Line", "Block", "Step", "build_steps", "eq"]
 Z975 = sp.Float("1.96", 3)
 # the definitions the information step states, for a generic parameter θ (not the model's)
 THETA, THETA_HAT = Inline(r"\theta", "θ"), Inline(r"\hat{\theta}", "θ̂")
+LOG_L, LIK_L = Inline(r"\ell = \log L", "ℓ = log L"), Inline("L", "L")
 INFO_DEFINITION = Inline(r"\mathcal{I}(\theta) = -\operatorname{E}\left[\frac{\partial^{2}}"
                          r"{\partial \theta^{2}} \log f(X \mid \theta)\right]",
                          "I(θ) = −E[∂² log f(X | θ)/∂θ²]")
@@ -126,7 +127,8 @@ def _in_counts_throughout(c: dp.Context, steps: tuple[Step, ...]) -> tuple[Step,
                 keep = [b for b in step.blocks if b.note == ("In counts:",)]
                 step = dataclasses.replace(step, blocks=tuple(
                     Block(b.lines) for b in keep) or step.blocks)
-            blocks = tuple(Block(tuple(line(ln) for ln in b.lines), b.note, b.brief)
+            blocks = tuple(Block(tuple(line(ln) for ln in b.lines),
+                                 tuple(conv(p) for p in b.note), b.brief)
                            for b in step.blocks if b.note != ("In counts:",))
             text = tuple("In the counts" if p == "In sample notation" else conv(p)
                          for p in step.text)
@@ -159,7 +161,7 @@ def _model(c: dp.Context) -> Step:
 def _likelihood(c: dp.Context) -> Step:
     body = c.density.xreplace({c.var: c.xi})
     if c.moving:
-        body = sp.Mul(c.density_raw.xreplace({c.var: c.xi}), c.indicator_i)
+        body = Factors(c.density_raw.xreplace({c.var: c.xi}), c.indicator_i)  # the 1{…} last
     line = eq(LIK(*c.params), sp.Product(Given(c.xi, *c.params), (I, 1, N)),
               sp.Product(body, (I, 1, N)))
     what = "probabilities" if c.model.discrete else "densities"
@@ -174,7 +176,7 @@ def _likelihood(c: dp.Context) -> Step:
 
 def _product(c: dp.Context) -> Step:
     text = ("Collect the factors: powers of the same base add their exponents, and a factor "
-            "free of the data appears n times" + (
+            "free of the data appears ", N, " times" + (
                 "; the indicators of all the observations hold together exactly when they hold "
                 "for the smallest and the largest" if c.moving else "") + ".",)
     return Step("product", "The product simplified", text,
@@ -187,12 +189,14 @@ def _log_likelihood(c: dp.Context) -> Step:
     first = chain(lhs, [sp.log(LIK(*c.params)), sp.Sum(sp.log(Given(c.xi, *c.params)), (I, 1, N)),
                         c.ell_terms])
     log_product = sp.log(plain(c.product_linear))
-    collected = chain(lhs, [log_product if not c.moving and len(text_of(log_product, c.names))
-                            <= 64 else None, c.ell, c.ell_linear])
+    # log e^{u} = u is no step a reader needs (and log(exp(…)) is no way to write it)
+    shown = not c.moving and not isinstance(plain(c.product_linear), sp.exp) and len(
+        text_of(log_product, c.names)) <= 64
+    collected = chain(lhs, [log_product if shown else None, c.ell, c.ell_linear])
     blocks = (Block(first, ("The log of a product is the sum of the logs:",), brief=False),
               Block(collected, ("Collect the terms:",)))
-    text: list[Any] = ["The logarithm is strictly increasing, so ℓ = log L has the same "
-                       "maximiser as L, and it turns the product into a sum."]
+    text: list[Any] = ["The logarithm is strictly increasing, so ", LOG_L, " has the same "
+                       "maximiser as ", LIK_L, ", and it turns the product into a sum."]
     if c.stats:
         text += [" The data enter only through ", *dp.join(c.stats), "."]
     if c.moving:
@@ -291,7 +295,8 @@ def _information(c: dp.Context) -> Step:
         blocks.append(Block(tuple(wald), ("An approximate 95% (Wald) interval:",)))
     how = dp.reasons(d.information.prose or d.information.reason, c.words)
     text = ("The expected information of one observation, ", INFO_DEFINITION, " (", *how,
-            "). For large n the MLE is approximately normal with variance ", INFO_INVERSE, ".")
+            "). For large ", N, " the MLE is approximately normal with variance ", INFO_INVERSE,
+            ".")
     return Step("information", "Fisher information, standard error and Wald interval"
                 if d.standard_errors_ else "Fisher information", text, tuple(blocks))
 

@@ -96,12 +96,67 @@ def dl(c: "Context", p: sp.Symbol, order: int = 1) -> sp.Derivative:
     return sp.Derivative(ELL(*c.params), (p, order))
 
 
+def _fractions(e: sp.Expr) -> int:
+    """How many divisions by a term of the data an expression has (a fraction in a fraction
+    counts twice)."""
+    return sum(1 for a in sp.preorder_traversal(e)
+               if a.is_Pow and a.exp.is_negative and a.base.has(I) and not a.base.is_Atom
+               and not isinstance(a.base, sp.Indexed))
+
+
+def tidy_summand(body: sp.Expr) -> sp.Expr:
+    """A summand with a fraction inside a fraction as one fraction, simplified in the residual
+    it is written in: (2(xᵢ − θ)(θ − xᵢ)/((xᵢ − θ)² + 1) + 1)/((xᵢ − θ)² + 1) →
+    (1 − (xᵢ − θ)²)/((xᵢ − θ)² + 1)². Unchanged when it has no nested fraction.
+
+    Examples
+    --------
+    >>> t, x = sp.Symbol("theta", real=True), sp.IndexedBase("x")[I]
+    >>> tidy_summand((2*(x - t)*(t - x)/((x - t)**2 + 1) + 1)/((x - t)**2 + 1))
+    (1 - (-theta + x[i])**2)/((-theta + x[i])**2 + 1)**2
+    """
+    before = _fractions(body)
+    if before < 2:
+        return body
+    obs = [a for a in body.atoms(sp.Indexed)]
+    candidates = [(body, 1)]
+    u = sp.Dummy("u", real=True)
+    adds = {a for a in sp.preorder_traversal(body) if a.is_Add and len(obs) == 1}
+    for a in sorted(adds, key=sp.default_sort_key):
+        coeff = a.coeff(obs[0])
+        if coeff not in (1, -1) or (a - coeff * obs[0]).has(I):
+            continue
+        in_u = body.xreplace({obs[0]: (u - (a - coeff * obs[0])) / coeff})
+        num, den = sp.fraction(sp.cancel(sp.together(in_u)))
+        # the residual written observation first, xᵢ − θ
+        candidates.append(((sp.expand(num) / sp.factor(den)).xreplace({u: coeff * a}), 0))
+    num, den = sp.fraction(sp.cancel(sp.together(body)))
+    candidates.append((num / sp.factor(den), 1))
+    return min(candidates, key=lambda c: (_fractions(c[0]), len(str(c[0])), c[1],
+                                          sp.default_sort_key(c[0])))[0]
+
+
+def _merge_powers(powers: list[sp.Expr]) -> list[sp.Expr]:
+    """Powers with one exponent as the power of the product of their bases: θ^{−n} 2^{−n} →
+    (2θ)^{−n}, the first of them keeping its place."""
+    out: list[sp.Expr] = []
+    for f in powers:
+        same = next((k for k, g in enumerate(out) if f.is_Pow and g.is_Pow and g.exp == f.exp
+                     and not f.base.is_Add and not g.base.is_Add), None)
+        if same is None:
+            out.append(f)
+        else:
+            g = out[same]
+            out[same] = sp.Pow(sp.Mul(g.base, f.base), f.exp, evaluate=False)
+    return out
+
+
 def pull(expr: sp.Expr) -> sp.Expr:
     """Constant factors out of every sum, with the data term leading with a plus sign."""
     expr = realify(expr)
 
     def one(s: sp.Sum) -> sp.Expr:
-        body = sp.factor_terms(s.function)
+        body = sp.factor_terms(tidy_summand(s.function))
         outside, inside = [], []
         for f in sp.Mul.make_args(body):
             (inside if f.has(I) else outside).append(f)
@@ -109,6 +164,12 @@ def pull(expr: sp.Expr) -> sp.Expr:
         if core.is_Add and all(t.could_extract_minus_sign() for t in core.args
                                if t.has(sp.Indexed)):
             core, outside = -core, outside + [-1]
+        elif core.is_Mul:  # (θ − xᵢ)/((xᵢ − θ)² + 1) → −(xᵢ − θ)/(…): the data term leads
+            flip = [f for f in core.args if f.is_Add and f.has(sp.Indexed) and all(
+                t.could_extract_minus_sign() for t in f.args if t.has(sp.Indexed))]
+            if len(flip) == 1:
+                core = core.xreplace({flip[0]: -flip[0]})
+                outside = outside + [-1]
         if isinstance(core, sp.Abs) and core.args[0].is_Add and all(
                 t.could_extract_minus_sign() for t in core.args[0].args if t.has(sp.Indexed)):
             core = sp.Abs(-core.args[0], evaluate=False)
@@ -140,11 +201,38 @@ def signed(c: "Context", expr: sp.Expr) -> sp.Expr:
 
 
 def root_form(c: "Context", expr: sp.Expr) -> sp.Expr:
-    """√(a)·√(b)/√n → √(ab/n), unevaluated, for standard errors."""
+    """√(a)·√(b)/√n → √(ab/n), unevaluated, for standard errors; a squared factor that is
+    positive comes out of the root, as a textbook writes it: √(θ̂²/n) → θ̂/√n,
+    √(2σ̂⁴/n) → σ̂²√(2/n)."""
     sq = sp.factor(sp.cancel(sp.powsimp(expr ** 2, force=True)))
     if sq.is_Pow and sq.exp == 2 or not sq.free_symbols:
         return expr
-    return sp.Pow(signed(c, sq), sp.S.Half, evaluate=False)
+    outside, inside = [], []
+    params = {hat(p): p for p in c.params}
+    for f in sp.Mul.make_args(sq):
+        base, e = f.as_base_exp()
+        half = int(e / 2) if e.is_Integer and base.free_symbols - {N} else 0
+        if half and e % 2 == 0 and prove_sign(base.xreplace(params), c.domains,
+                                              "negative") is True:
+            base = -base  # (θ̂ − 1)² is (1 − θ̂)², and 1 − θ̂ > 0
+        if half and prove_sign(base.xreplace(params), c.domains, "positive") is True:
+            outside.append(base ** half)
+            inside.append(base ** (e - 2 * half))
+        else:
+            inside.append(f)
+    rest = signed(c, sp.Mul(*inside))
+    num, den = sp.fraction(rest)
+    if not outside or num.has(sp.Function):  # ψ'(α̂)/(n(…)) stays one fraction under the root
+        return sp.Pow(signed(c, sq), sp.S.Half, evaluate=False)
+    factor = sp.Mul(*outside)
+    if num == 1:  # θ̂/√n: the root in the denominator, the number under it (σ̂/√(2n))
+        root = (den ** -sp.S.Half if den.is_Symbol else
+                sp.Pow(sp.Pow(den, sp.S.Half, evaluate=False), -1, evaluate=False))
+    else:
+        root = sp.Pow(rest, sp.S.Half, evaluate=False)
+    # the factor first, the root after it: (1 − θ̂)√(θ̂/n), θ̂/√n
+    return Factors(factor, root) if num != 1 and factor.is_Add else sp.Mul(factor, root,
+                                                                           evaluate=False)
 
 
 def display_value(c: "Context", value: sp.Expr) -> sp.Expr:
@@ -268,9 +356,11 @@ class Context:
             out.append(Indicator(sp.Le(lo, self.x_min, evaluate=False)))
         if hi.free_symbols & pset:
             out.append(Indicator(sp.Le(self.x_max, hi, evaluate=False)))
-        self.indicator_i = Indicator(sp.And(sp.Le(lo, self.xi, evaluate=False),
-                                            sp.Le(self.xi, hi, evaluate=False), evaluate=False)
-                                     if lo != -sp.oo else sp.Le(self.xi, hi, evaluate=False))
+        # 1{θ ≤ xᵢ} for x > θ, not 1{θ ≤ xᵢ ∧ xᵢ ≤ ∞}
+        self.indicator_i = Indicator(sp.Le(self.xi, hi, evaluate=False) if lo == -sp.oo else
+                                     sp.Le(lo, self.xi, evaluate=False) if hi == sp.oo else
+                                     sp.And(sp.Le(lo, self.xi, evaluate=False),
+                                            sp.Le(self.xi, hi, evaluate=False), evaluate=False))
         return tuple(out)
 
     # -- ℓ term by term -------------------------------------------------------------------------
@@ -323,9 +413,10 @@ class Context:
                                 (I, 1, N))
         plain_terms, linear_terms, stats = [], [], []
         for kind, a, h in self.entries:
-            if h is None:
-                plain_terms.append(_times(N, a))
-                linear_terms.append(_times(N, a))
+            if h is None or x not in h.free_symbols:  # Σ μ is nμ, no Σ 1 in between
+                term = a if h is None else a * h
+                plain_terms.append(_times(N, term))
+                linear_terms.append(_times(N, term))
                 continue
             s = sp.Sum(h.xreplace({x: xi}), (I, 1, N))
             lin = _simpler_sum(s) if not h.free_symbols & pset else s
@@ -354,7 +445,9 @@ class Context:
                 term = a if h is None else a * h
                 split = _as_log(term)
                 s = None
-                if h is not None:
+                if h is not None and x not in h.free_symbols:  # Σ 1 is n
+                    s = _times(N, h) if h != 1 else N
+                elif h is not None:
                     s = sp.Sum(h.xreplace({x: self.xi}), (I, 1, N))
                     s = _simpler_sum(s) if linear and not h.free_symbols & pset else s
                 if split is None:
@@ -375,9 +468,15 @@ class Context:
                     products.append(sp.Pow(sp.Product(b.xreplace({x: self.xi}), (I, 1, N)), k,
                                            evaluate=False) if k != 1 else
                                     sp.Product(b.xreplace({x: self.xi}), (I, 1, N)))
+                elif k.is_number and not b.has(sp.exp) or k.is_number and b.is_Add:
+                    # x and θ together in the base (Cauchy's 1 + (x − θ)²): a product of the
+                    # bases stays a product, not e^{−Σ log(…)}
+                    prod = sp.Product(b.xreplace({x: self.xi}), (I, 1, N))
+                    products.append(prod if k == 1 else sp.Pow(prod, k, evaluate=False))
                 else:
                     exponent.append(_times(N, a) if h is None else _times(a, s))
-            factors = powers + ([sp.exp(sp.Add(*exponent))] if exponent else []) + products
+            factors = _merge_powers(powers) + ([sp.exp(sp.Add(*exponent))] if exponent
+                                               else []) + products
             factors += list(self.indicators) if self.moving else []
             out.append(Factors(*factors) if len(factors) > 1 else
                        (factors[0] if factors else sp.Integer(1)))
@@ -390,7 +489,10 @@ class Context:
                 return sp.Pow(sp.Product(f.base.xreplace({x: self.xi}), (I, 1, N)), f.exp,
                               evaluate=False)
             return sp.Product(f.xreplace({x: self.xi}), (I, 1, N))
-        self.product_split = Factors(*[each(f) for f in parts]) if len(parts) > 1 else None
+        split = [each(f) for f in parts]
+        if self.moving:  # the indicators are factors of L too: ∏ 1{0 ≤ xᵢ ≤ θ}
+            split.append(sp.Product(self.indicator_i, (I, 1, N)))
+        self.product_split = Factors(*split) if len(split) > 1 else None
 
     # -- the score ---------------------------------------------------------------------------------
     def _score(self) -> None:

@@ -10,6 +10,7 @@ shown as it is.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Sequence
 
 import sympy as sp
@@ -41,12 +42,12 @@ def _lcd(dens: Sequence[sp.Expr]) -> sp.Expr:
     return sp.Mul(coeff, *[b ** e for b, e in powers.items()])
 
 
-def solve_moves(expr: sp.Expr, theta: sp.Symbol, target: sp.Expr | None,
+def solve_moves(expr: sp.Expr, theta: sp.Symbol, target: sp.Expr | None, accept: Any = None,
                 ) -> tuple[list[tuple[tuple, "Line"]], sp.Expr | None]:
     """The algebraic moves that solve ``expr = 0`` for ``theta``, one line each.
 
     Returns ``[(note, line), ...]`` and the root equivalent to ``target`` (the engine's MLE, in
-    sample notation), or ``None`` when none is.
+    sample notation), or ``None`` when none is; with ``accept``, the first root it accepts.
 
     Examples
     --------
@@ -112,9 +113,30 @@ def solve_moves(expr: sp.Expr, theta: sp.Symbol, target: sp.Expr | None,
         return out, None
     for r in roots:
         r = r.xreplace(back)
-        if target is None or equivalent(plain(r), target):
+        if (accept(r) if accept is not None else
+                target is None or equivalent(plain(r), target)):
             return out, r
     return out, None
+
+
+def _solve_with_estimates(c: Context, p: sp.Symbol, equation: sp.Expr,
+                          hatted: dict[sp.Symbol, sp.Symbol], values: dict[sp.Symbol, sp.Expr],
+                          target: sp.Expr | None) -> tuple[list, sp.Expr | None, list]:
+    """Solve the equation for ``p`` with the parameters solved before written as their
+    estimates (σ̂² = (1/n) Σ (log xᵢ − μ̂)², as a textbook writes it) when that root, with the
+    estimates in sample notation, is the engine's; else as :func:`solve_moves` does on
+    ``equation`` (the estimates in sample notation). Returns the moves, the root and the
+    parameters written as estimates."""
+    named = [q for q in hatted if q != p and c.score[p].has(q)]
+    if named and target is not None:
+        with_hats = pull(c.score[p].xreplace({q: hat(q) for q in named}))
+        in_sample = {hat(q): values[q] for q in named}
+        moves, root = solve_moves(with_hats, p, None, accept=lambda r: equivalent(
+            plain(r).xreplace(in_sample), target))
+        if root is not None:
+            return moves, root, named
+    moves, root = solve_moves(equation, p, target)
+    return moves, root, []
 
 
 def signed_plain(expr: sp.Expr) -> sp.Expr:
@@ -146,25 +168,33 @@ def solve_all(c: Context) -> None:
         return
     eqs = {p: c.score[p].xreplace(values) for p in c.params if p not in values}
     remaining = [p for p in c.params if p not in values]
+    shown: dict[sp.Symbol, list[sp.Expr]] = {}  # each root as the solving step wrote it
+    hatted: dict[sp.Symbol, sp.Symbol] = {}  # solved parameters written θ̂ in later equations
     while remaining:
         p = next((q for q in remaining if not (_core(eqs[q], q).free_symbols
                                                & (set(remaining) - {q}))), None)
         if p is None:
             break
-        moves, root = solve_moves(eqs[p], p, targets.get(p.name))
+        moves, root, named = _solve_with_estimates(c, p, eqs[p], hatted, values,
+                                                   targets.get(p.name))
         if root is None:
             break
         forms = with_bar(c, root)
         note: Prose = ("Solve for ", p, ":") if len(c.params) == 1 else (
-            "From the equation for ", p, ":")
+            "From the equation for ", p, ":") if not named else (
+            "From the equation for ", p, ", with ",
+            *join([sp.Eq(q, hat(q), evaluate=False) for q in named]), " in place:")
         if median:  # the likelihood equation of the others holds at μ = x̃
             note = ("From the likelihood equation for ", p, ", with ",
                     *join([sp.Eq(hat(q), v, evaluate=False) for q, v in median.items()]),
                     " in place:")
         lines = [(n, line) for n, line in moves] + [((), eq(hat(p), *forms))]
         blocks.extend(_group(lines, note))
-        values[p] = forms[-1]
+        values[p] = forms[-1].xreplace({hat(q): values[q] for q in named})
+        shown[p] = forms
         remaining.remove(p)
+        if forms[-1].has(sp.Sum) and not forms[-1].has(c.xbar):
+            hatted[p] = hat(p)  # (1/n) Σ log xᵢ is μ̂ in the equations left: Σ (log xᵢ − μ̂)²
         eqs = {q: pull(e.xreplace({p: forms[-1]})) for q, e in eqs.items() if q != p}
     if remaining:  # the rest together, as the engine solved them
         rest = tuple(eq(hat(q), *with_bar(c, targets[q.name])) for q in remaining)
@@ -172,8 +202,13 @@ def solve_all(c: Context) -> None:
                                    + " together:",)))
         values.update({q: targets[q.name] for q in remaining})
     c.mle = {p: plain(values[p]) for p in c.params}
+    # the estimator as the solving step ended, when that is the engine's (Σxᵢ/(n + Σxᵢ), not
+    # the same root rebuilt from its x̄ form, Σxᵢ/(n(1 + Σxᵢ/n)))
+    in_sample = {hat(q): values[q] for q in hatted}
     c.mle_forms = {p: with_bar(c, targets[p.name]) if p in support or p in median else
-                   with_bar(c, _best(values[p], targets[p.name])) for p in c.params}
+                   shown[p] if p in shown and equivalent(plain(shown[p][0]).xreplace(in_sample),
+                                                         targets[p.name])
+                   else with_bar(c, _best(values[p], targets[p.name])) for p in c.params}
     c.uses_bar = any(any(f.has(c.xbar) for f in forms) for forms in c.mle_forms.values())
     why: Prose
     if median:
@@ -344,11 +379,26 @@ def second_order(c: Context) -> list:
     if not score_params:
         return []
     if c.moving:
-        lines = tuple(Line(dl(c, p, 2), (("=", c.second[p].xreplace(
-            {q: v for q, v in (c.mle or {}).items() if q not in c.equations})), ("<", 0)))
-            for p in score_params)
+        # ℓ'' in the other parameters, the support's estimates in place; "< 0" where it is
+        # negative everywhere, else its value at the root, written in θ̂, where it is proven
+        at_root = chk.detail if isinstance(chk.detail, sp.MatrixBase) else None
+        lines, roots = [], []
+        for k, p in enumerate(score_params):
+            value = c.second[p].xreplace(
+                {q: v for q, v in (c.mle or {}).items() if q not in c.equations})
+            there = None if at_root is None or k >= at_root.rows else at_root[k, k]
+            everywhere = chk.verdict == "proven" and there is None
+            lines.append(Line(dl(c, p, 2), (("=", value),) + ((("<", 0),) if everywhere
+                                                                else ())))
+            if there is not None and chk.verdict == "proven":
+                roots.append(Line(sp.Subs(dl(c, p, 2), p, hat(p)),
+                                  (("=", signed(c, there.xreplace(hats))), ("<", 0))))
+        blocks = [Block(tuple(lines))]
+        if roots:
+            blocks.append(Block(tuple(roots), ("At the root, where the likelihood equation "
+                                               "holds:",)))
         return [Step("second_order", "Second-order check",
-                     tuple(sentences(chk.prose or chk.reason, c.words)), (Block(lines),))]
+                     tuple(sentences(chk.prose or chk.reason, c.words)), tuple(blocks))]
     if len(c.params) == 1:
         p = c.params[0]
         blocks = [Block(chain(dl(c, p, 2), [c.second[p]]))]
@@ -448,8 +498,9 @@ def _boundary(c: Context) -> list:
     value = sol.mle[p]
     stats = [s for s in ll.statistics if s.symbol in value.free_symbols]
     dom, sup = c.model.domains[p], c.model.support
-    if len(stats) != 1 or not all(sp.sympify(e).is_number for e in (sup.lower, sup.upper)
-                                  if sp.sympify(e).is_finite):
+    known = set(c.model.known)  # an end may be a known constant: m of the binomial's {0, …, m}
+    if len(stats) != 1 or not all(sp.sympify(e).free_symbols <= known
+                                  for e in (sup.lower, sup.upper) if sp.sympify(e).is_finite):
         return []
     stat, out = stats[0], []
     for end in (sp.sympify(dom.lower), sp.sympify(dom.upper)):
@@ -461,7 +512,8 @@ def _boundary(c: Context) -> list:
             if edge is None:
                 continue
             at = {stat.sum: v}
-            ell = sp.expand(c.ell_value.xreplace(at))
+            every = {c.xi: edge}  # every observation at the edge: ∏ C(m, m) = 1, Σ log 1 = 0
+            ell = sp.expand(c.ell_value.xreplace(at).xreplace(every).doit())
             slope = sp.diff(ell, p)
             up = prove_sign(slope, c.domains, "positive") is True
             down = prove_sign(slope, c.domains, "negative") is True
@@ -470,7 +522,8 @@ def _boundary(c: Context) -> list:
             closed = (end == dom.upper and not dom.right_open) or (end == dom.lower
                                                                    and not dom.left_open)
             note = ("If every observation equals ", edge, " (so ", sp.Eq(stat.sum, v), "):")
-            lines = (eq(LIK(p), plain(c.product_linear).xreplace(at)), eq(ELL(p), ell),
+            lines = (eq(LIK(p), plain(c.product_linear).xreplace(at).xreplace(every).doit()),
+                     eq(ELL(p), ell),
                      Line(dl(c, p), (("=", slope), (">" if up else "<", 0))),
                      eq(hat(p), end))
             words = (f"ℓ is {'increasing' if up else 'decreasing'}, the score has no root, and "
@@ -490,8 +543,8 @@ def checks(c: Context) -> Any:
                            "restricts them to the feasible set, inside which the maximum is a "
                            "root of the score (see above)."]
     elif c.moving:
-        text = ["The support ", support, " moves with the parameters, so L is not "
-                "differentiable there: the support parameters come from the "
+        text = ["The support ", support, " moves with the parameters, so ", LIK(*c.params),
+                " is not differentiable there: the support parameters come from the "
                 "indicator above, not from the score."]
     elif c.median_solution is not None:
         smooth = [p for p in c.params if p in c.equations]
@@ -508,20 +561,28 @@ def checks(c: Context) -> Any:
         text = ["The support ", support, " does not depend on the parameters, so ℓ is "
                 "differentiable on the open parameter space and an interior maximum is a "
                 "critical point."]
+    paragraphs: list[Block] = []  # one paragraph per check, its verdict first
     for chk in c.d.checks:
         if chk.name == "boundary" and chk.detail is not None:  # the condition as mathematics
             parts = (list(chk.detail.args) if isinstance(chk.detail, sp.And)
                      else [chk.detail])
             joined = join(sorted(parts, key=sp.default_sort_key))
-            text += [f" Boundary ({chk.verdict}): the root is the MLE only when it lies inside "
-                     "the parameter space, ", *joined, "; on a sample where this fails the "
-                     "likelihood keeps increasing toward the boundary, and the MLE is the "
-                     "boundary value" + (" (or, toward an infinite end, there is no MLE)."
-                                         if "infinite end" in chk.reason else ".")]
+            note: list[Any] = [
+                f"Boundary ({chk.verdict}): the root is the MLE only when it lies inside the "
+                "parameter space, ", *joined, "; on a sample where this fails the likelihood "
+                "keeps increasing toward the boundary, and the MLE is the boundary value" + (
+                    " (or, toward an infinite end, there is no MLE)."
+                    if "infinite end" in chk.reason else ".")]
         elif chk.name != "second_order":
-            text += [f" {sentence(chk.name.replace('_', ' '))[:-1]} ({chk.verdict}): ",
-                     *sentences(chk.prose or chk.reason, c.words)]
-    return Step("checks", "Support and boundary checks", tuple(text), tuple(_boundary(c)))
+            said = list(sentences(chk.prose or chk.reason, c.words))
+            if said and isinstance(said[0], str) and re.match(r"[A-Z][a-z ]", said[0]):
+                said[0] = said[0][0].lower() + said[0][1:]  # "(proven): the pmf sums to 1"
+            note = [f"{sentence(chk.name.replace('_', ' '))[:-1]} ({chk.verdict}): ", *said]
+        else:
+            continue
+        paragraphs.append(Block((), tuple(note)))
+    return Step("checks", "Support and boundary checks", tuple(text),
+                (*paragraphs, *_boundary(c)))
 
 
 def insight(c: Context) -> tuple:

@@ -108,8 +108,8 @@ def _log_likelihood(d: "ConditionalDerivation") -> Step:
                                                      *[_indexed(d, c) for c in m.covariates],
                                                      *m.params)), (I, 1, N)),
                 _pow_simplify(d.log_likelihood_sample)),)
-    text: list[Any] = ["The logarithm is increasing, so ℓ = log L has the same maximiser, and it "
-                       "turns the product into a sum."]
+    text: list[Any] = ["The logarithm is increasing, so ", Inline(r"\ell = \log L", "ℓ = log L"),
+                       " has the same maximiser, and it turns the product into a sum."]
     if ll.statistics:
         text += [" The data enter the terms that separate only through ",
                  *join([s.sum for s in ll.statistics]), "."]

@@ -78,8 +78,8 @@ def _log_likelihood(d: "ConditionalDerivation") -> Step:
               Terms(a, b * sq["rss"]))
     rss = sp.Function("RSS")(*dz.coefficients)
     v = dz.variance
-    text = ("The logarithm is increasing, so ℓ = log L has the same maximiser, and it turns the "
-            "product into a sum. Each term is ",
+    text = ("The logarithm is increasing, so ", Inline(r"\ell = \log L", "ℓ = log L"),
+            " has the same maximiser, and it turns the product into a sum. Each term is ",
             Inline(r"-\tfrac{1}{2} \log\left(2 \pi @0\right)", "−½ log(2π@0)", v),
             " minus the squared residual over ", Inline("2 @0", "2@0", v),
             ", so only the residual sum of squares involves ",
