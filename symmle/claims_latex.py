@@ -88,6 +88,20 @@ _MATRIX = re.compile(r"\s*\$*\s*((?:(?!\\begin).)*?)\\begin\s*\{([A-Za-z*]*)\}(.
 _TRAILING_TIMES = re.compile(r"(\\cdot|\\times|\*|\s)*$")
 
 
+def _translate_span(text: str, a: int, part: str, var: str, where: str,
+                    others: tuple[str, ...] = ()) -> str:
+    """``part``, standing at ``text[a:]``, translated on its own, with the position of an
+    error the one in the whole ``text`` (the rest of ``text`` blanked, not removed)."""
+    masked = " " * a + part + " " * (len(text) - a - len(part))
+    try:
+        return _Latex(masked, var, where, tuple(others)).translate()
+    except ParseError as err:
+        reason = getattr(err, "reason", None)
+        if reason is None or err.position is None:
+            raise
+        raise _fail(reason, text, err.position, where) from None
+
+
 _ARRAY = re.compile(r"(\s*\$*\s*(?:\\left\s*[(\[]\s*)?)\\begin\s*\{array\}\s*\{[lcr| ]*\}"
                     r"(.*)\\end\s*\{array\}(\s*(?:\\right\s*[)\]])?\s*\$*\s*)", re.S)
 
@@ -146,14 +160,7 @@ def latex_matrix(text: str, var: str = "x", where: str = "claim",
     factor = None  # a scalar before the matrix, \frac{1}{\sigma^2}\begin{pmatrix}..: each entry's
     a, b = m.start(1), m.start(1) + len(_TRAILING_TIMES.sub("", m.group(1)))
     if text[a:b].strip():
-        masked = " " * a + text[a:b] + " " * (len(text) - b)
-        try:
-            factor = _Latex(masked, var, where, tuple(others)).translate()
-        except ParseError as err:
-            reason = getattr(err, "reason", None)
-            if reason is None or err.position is None:
-                raise
-            raise _fail(reason, text, err.position, where) from None
+        factor = _translate_span(text, a, text[a:b], var, where, others)
     rows: list[list[tuple[int, int]]] = [[]]
     start, depth, j, body_end = m.start(3), 0, m.start(3), m.end(3)
     while j < body_end:
@@ -183,14 +190,7 @@ def latex_matrix(text: str, var: str = "x", where: str = "claim",
             if not text[a:b].strip():
                 raise _fail(f"the entry in row {r}, column {c} of the matrix is empty", text, a,
                             where)
-            masked = " " * a + text[a:b] + " " * (len(text) - b)  # positions stay the text's
-            try:
-                cells.append(_Latex(masked, var, where, tuple(others)).translate())
-            except ParseError as err:
-                reason = getattr(err, "reason", None)
-                if reason is None or err.position is None:
-                    raise
-                raise _fail(reason, text, err.position, where) from None
+            cells.append(_translate_span(text, a, text[a:b], var, where, others))
         out.append(cells if factor is None else [f"({factor}) * ({c})" for c in cells])
     return out
 
@@ -721,14 +721,7 @@ class _Latex:
         """The text ``[a, b)`` translated on its own, errors at their place in the claim."""
         if not self.text[a:b].strip():
             raise self.fail("expected an expression", a)
-        masked = " " * a + self.text[a:b] + " " * (len(self.text) - b)
-        try:
-            return _Latex(masked, self.var, self.where, self.others).translate()
-        except ParseError as err:
-            reason = getattr(err, "reason", None)
-            if reason is None or err.position is None:
-                raise
-            raise _fail(reason, self.text, err.position, self.where) from None
+        return _translate_span(self.text, a, self.text[a:b], self.var, self.where, self.others)
 
     def indicator(self, start: int) -> str:
         """``\\mathbb{1}\\{a \\le b < c\\}``, ``\\mathbb{1}_{\\{a \\le b\\}}``,
@@ -929,14 +922,7 @@ class _Latex:
                   ) != generic:
             return None
         at = self.text.find(first, self.i)
-        masked = " " * at + generic + " " * (len(self.text) - at - len(generic))
-        try:  # positions in errors stay those of the whole claim
-            return _Latex(masked, self.var, self.where).translate()
-        except ParseError as err:
-            reason = getattr(err, "reason", None)
-            if reason is None or err.position is None:
-                raise
-            raise _fail(reason, self.text, err.position, self.where) from None
+        return _translate_span(self.text, at, generic, self.var, self.where, self.others)
 
     def max_call(self, cmd: str) -> str:
         """``\\max(a, b, ...)`` of expressions."""

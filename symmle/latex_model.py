@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from .claims_latex import MAX_LENGTH, latex_to_plain
+from .claims_latex import MAX_LENGTH, _split_commas, latex_to_plain
 from .errors import ParseError
 
 __all__ = ["latex_density", "latex_support", "bare_naturals"]
@@ -91,18 +91,6 @@ def _listing(items: str, var: str, where: str) -> str:
         out.append("..." if _DOTS.fullmatch(item) else latex_to_plain(item, var=var,
                                                                          where=where))
     return "{" + ", ".join(out) + "}"
-
-
-def _split_commas(text: str) -> list[str]:
-    depth, start, parts = 0, 0, []
-    for k, ch in enumerate(text):
-        depth += ch in "({["
-        depth -= ch in ")}]"
-        if ch == "," and depth == 0:
-            parts.append(text[start:k])
-            start = k + 1
-    parts.append(text[start:])
-    return parts
 
 
 def latex_support(text: str, var: str = "x", where: str = "support",
