@@ -15,7 +15,9 @@ from typing import Any, Sequence
 
 import sympy as sp
 
+from ..bounded import bounded
 from ..checks import principal_minors
+from ..errors import DerivationTimeout
 from ..latex import ELL, LIK, Factors, Inline, Terms, hat, plain, text as text_of
 from ..notation import I, N, equivalent, linearize
 from ..render import MATH_MARK, ROW, unicode_tex
@@ -25,6 +27,16 @@ from .forms import (Context, dl, display_value, join, pull, reason, sentence, se
                     with_bar)
 
 __all__ = ["solve_moves", "solve_all", "second_order", "checks", "insight"]
+
+SOLVE_SECONDS = 2.0  # each sp.solve that only redoes, for display, what the engine solved
+
+
+def _is_zero(e: sp.Expr) -> bool:
+    """Whether ``e`` simplifies to 0 within ``SOLVE_SECONDS`` (not proven: False)."""
+    try:
+        return bounded(sp.simplify, e, seconds=SOLVE_SECONDS, what="simplifying") == 0
+    except DerivationTimeout:
+        return False
 
 
 def _lcd(dens: Sequence[sp.Expr]) -> sp.Expr:
@@ -107,9 +119,10 @@ def solve_moves(expr: sp.Expr, theta: sp.Symbol, target: sp.Expr | None, accept:
             lhs, rhs = el - sp.Add(*common), er - sp.Add(*common)
             out.append((("Cancel the common term" + ("s" if len(common) > 1 else "") + ":",),
                         eq(lhs.xreplace(back), rhs.xreplace(back))))
-    try:
-        roots = sp.solve(sp.Eq(lhs, rhs), theta)
-    except (NotImplementedError, ValueError, TypeError):
+    try:  # the engine has solved this equation already: a move it cannot redo is not shown
+        roots = bounded(sp.solve, sp.Eq(lhs, rhs), theta, seconds=SOLVE_SECONDS,
+                        what="solving for the parameter")
+    except (DerivationTimeout, NotImplementedError, ValueError, TypeError):
         return out, None
     for r in roots:
         r = r.xreplace(back)
@@ -506,9 +519,14 @@ def _boundary(c: Context) -> list:
     for end in (sp.sympify(dom.lower), sp.sympify(dom.upper)):
         if not end.is_finite:
             continue
-        for v in sp.solve(sp.Eq(value, end), stat.symbol):
+        try:
+            edge_values = bounded(sp.solve, sp.Eq(value, end), stat.symbol,
+                                  seconds=SOLVE_SECONDS, what="the statistic at an edge")
+        except (DerivationTimeout, NotImplementedError, ValueError, TypeError):
+            continue
+        for v in edge_values:
             edge = next((e for e in (sup.lower, sup.upper) if sp.sympify(e).is_finite
-                         and sp.simplify(v - N * stat.h.subs(c.var, e)) == 0), None)
+                         and _is_zero(v - N * stat.h.subs(c.var, e))), None)
             if edge is None:
                 continue
             at = {stat.sum: v}
