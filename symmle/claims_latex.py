@@ -604,6 +604,15 @@ class _Latex:
                 return self.function("log" if name == "ln" else name)
             raise self.fail(f"\\{cmd}{{{name}}} is not supported (only \\{cmd}{{e}}, "
                             f"\\{cmd}{{log}} and \\{cmd}{{exp}})", start)
+        if cmd == "#":  # \#\{i : x_i = k\}: the count n_k of a finite support
+            v = f"[{self.var}{self.var.upper()}]" if len(self.var) == 1 else re.escape(self.var)
+            m = re.compile(rf"\s*\\\{{\s*(?:i\s*:\s*)?{v}_\{{?i\}}?\s*=\s*(\d+)\s*\\\}}").match(
+                self.text, self.i)
+            if m is None:
+                raise self.fail(f"\\# is only supported as a count, "
+                                f"\\#\\{{i : {self.var}_i = k\\}}", start)
+            self.i = m.end()
+            return self.postfix(f"n{m.group(1)}")
         if cmd == "operatorname":
             name = self.raw_group()
             if name not in ("log", "ln", "exp"):

@@ -102,6 +102,7 @@ def test_a_table_that_does_not_sum_to_one_is_refused():
     ("(n0 + n1)/(n0 + n1 + n2 + n3)", "correct", None),
     (r"\frac{n_0+n_1}{n-1}", "wrong", "1/(n-1) for 1/n"),
     (r"\frac{n_0}{n}", "wrong", None),
+    (r"\frac{\#\{i : x_i = 0\} + \#\{i : x_i = 1\}}{n}", "correct", None),
 ])
 def test_claims_in_counts(rice, claim, verdict, slip):
     v = symmle.check(RICE, derivation=rice, **RICE_KW, mle=claim).steps["mle"]
@@ -199,3 +200,8 @@ def test_concavity_value_by_value():
     theta = d.model.params[0]
     expected = -(n(1) / (2 + theta) ** 2 + (n(2) + n(3)) / (1 - theta) ** 2 + n(4) / theta ** 2)
     assert sp.simplify(d.second_order.detail - expected) == 0
+
+
+def test_a_count_written_otherwise_is_refused_with_its_form():
+    with pytest.raises(symmle.errors.ParseError, match=r"only supported as a count"):
+        symmle.check(RICE, **RICE_KW, mle=r"\#\{i : x_i > 1\}/n")
