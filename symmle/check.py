@@ -643,7 +643,8 @@ def _judge_estimate(step: str, kind: str, label: str, claimed: sp.Expr, d: Any,
                   else d.information.reason or "the delta method needs the Fisher information")
         p = None
     if kind == "g_mle" and truth is None:
-        return _judge_fitted(step, p, claimed, d, ev, pts, text, target=g, what=what)
+        return _judge_fitted(step, p, claimed, d, ev, pts, text, target=g, what=what,
+                             param=gtext)
     if truth is None:
         return StepVerdict(step, kind, label if kind == "se" else gtext, "undetermined",
                            f"symmle has no {what} to compare with: {reason}", claimed,
@@ -661,17 +662,17 @@ def _judge_estimate(step: str, kind: str, label: str, claimed: sp.Expr, d: Any,
 
 def _judge_fitted(step: str, p: sp.Symbol | None, claimed: sp.Expr, d: Derivation, ev,
                   pts: list[Point], text: str, target: sp.Expr | None = None,
-                  what: str | None = None) -> StepVerdict:
+                  what: str | None = None, param: str | None = None) -> StepVerdict:
     """An MLE without closed form: compare the claim with ``symmle.fit`` on random samples
     (the other parameters' hats in the claim taken at their fitted values); ``target``, a
     function of the parameters, is compared at the fitted values instead of ``p`` (the MLE
-    of g(θ) by invariance, ``what``)."""
+    of g(θ) by invariance, ``what``, its step's ``param`` the function as written)."""
     from .numeric import fit
 
     target = p if target is None else target
     what = what or f"MLE of {p.name}"
     kind = "mle" if target is p else "g_mle"
-    param = p.name if p is not None else what.removeprefix("MLE of ")
+    param = p.name if p is not None else param
 
     agree_at = 0
     ce = ev(claimed)

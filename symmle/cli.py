@@ -33,9 +33,12 @@ import math
 import os
 import re
 import sys
-from typing import Any, Callable, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Sequence, TextIO
 
 from .errors import DataError, ParseError, SymmleError
+
+if TYPE_CHECKING:  # pragma: no cover - numpy is imported where a command needs it
+    import numpy as np
 
 __all__ = ["main", "build_parser"]
 
@@ -474,41 +477,33 @@ def _run_fit(args: argparse.Namespace) -> str:
         result = symmle.fit(args.model, data, known_values=values or None,
                             **_model_kwargs(args, known))
     except DataError as exc:
-        if args.counts is not None:  # observation k is in the row whose counts reach k
-            raise _in_row(exc, args.data, counts) from None
-        raise _in_file(exc, args.data, args.column) from None
+        raise _in_file(exc, args.data, args.column,
+                       counts if args.counts is not None else None) from None
     return result.to_json() if args.format == "json" else result.to_text()
 
 
-def _in_row(exc: DataError, path: str, counts: "np.ndarray") -> DataError:
-    """An observation of grouped data, named by the file's line of its row."""
-    import numpy as np
-
-    from .data import observation_line
-
-    found = re.match(r"observation (\d+)\b", exc.message)
-    if found is None:
-        return exc
-    row = int(np.searchsorted(np.cumsum(counts), int(found.group(1)), side="left"))
-    line = observation_line(path, row, None)
-    where = f"{path}, line {line}" if line is not None else path
-    return type(exc)(f"{where}: {exc.message} (grouped data: that row's value)", where=path)
-
-
-def _in_file(exc: DataError, path: str, column: str | None) -> DataError:
+def _in_file(exc: DataError, path: str, column: str | None,
+             counts: np.ndarray | None = None) -> DataError:
     """``fit`` names an observation by its position; the command line names the line of the
-    file too: "observation 3 (value -2) is outside ..." → "FILE, line 5: observation 3 ..."."""
+    file too: "observation 3 (value -2) is outside ..." → "FILE, line 5: observation 3 ...".
+    With grouped data (``counts`` per row), observation k is in the row whose counts reach k."""
     from .data import observation_line
 
     found = re.match(r"observation (\d+)\b", exc.message)
     if found is None:
         return exc
+    index, note = int(found.group(1)) - 1, ""
+    if counts is not None:
+        import numpy as np
+
+        index = int(np.searchsorted(np.cumsum(counts), index + 1, side="left"))
+        note = " (grouped data: that row's value)"
     try:
-        line = observation_line(path, int(found.group(1)) - 1, column)
+        line = observation_line(path, index, column)
     except DataError:
         line = None
     where = f"{path}, line {line}" if line is not None else path
-    return type(exc)(f"{where}: {exc.message}", where=path)
+    return type(exc)(f"{where}: {exc.message}{note}", where=path)
 
 
 def _run_catalog(args: argparse.Namespace) -> str:

@@ -377,9 +377,7 @@ def index_entry(example: Any, d: Any) -> dict[str, Any]:
         entry["line"] = ("no closed form: the likelihood equations are solved numerically",)
         return entry
     line: list[Any] = []
-    # a table pmf's estimate in its counts (the result's last block), else the first block
-    block = result.blocks[-1] if is_tabular(d) else result.blocks[0]
-    for k, row in enumerate(block.lines):
+    for k, row in enumerate(result.blocks[0].lines):
         line += ["; " if k else "", sp.Eq(row.lhs, row.chain[-1][1], evaluate=False)]
     entry["line"] = tuple(line)
     return entry

@@ -79,8 +79,14 @@ def _in_counts_throughout(c: dp.Context, steps: tuple[Step, ...]) -> tuple[Step,
             return e
         return in_counts(e, c.model, terms=bool(e.free_symbols & params)) or e
 
-    def line(ln: Line) -> Line:
-        return Line(conv(ln.lhs), tuple((r, conv(e)) for r, e in ln.chain))
+    def line(ln: Line) -> Line:  # forms that become the same in counts are shown once
+        links: list[tuple[str, Any]] = []
+        for r, e in ln.chain:
+            e = conv(e)
+            if links and r == "=" and text_of(e) == text_of(links[-1][1]):
+                continue
+            links.append((r, e))
+        return Line(conv(ln.lhs), tuple(links))
 
     out = []
     table = cases(c.model).args[1:]
@@ -101,9 +107,12 @@ def _in_counts_throughout(c: dp.Context, steps: tuple[Step, ...]) -> tuple[Step,
         elif step.kind == "log_likelihood":
             # ℓ = log L = Σ log f(xᵢ | θ), then straight to the counts (the polynomials'
             # expansion in between says nothing a reader needs)
-            first, *_, counted = step.blocks
+            first = step.blocks[0]
+            counted = in_counts(c.d.log_likelihood_sample, c.model, terms=True)
             step = dataclasses.replace(step, blocks=(
-                Block(first.lines[:2], first.note, first.brief), counted))
+                Block(first.lines[:2], first.note, first.brief),
+                *([Block((eq(first.lines[0].lhs, counted),), _COUNTS_NOTE)] if counted is not None
+                  else [])))
             text = tuple(p for p in step.text if not isinstance(p, sp.Sum))
             cut = next((k for k, p in enumerate(text) if isinstance(p, str)
                         and "data enter only through" in p), None)
@@ -123,13 +132,11 @@ def _in_counts_throughout(c: dp.Context, steps: tuple[Step, ...]) -> tuple[Step,
             step = dataclasses.replace(step, blocks=(Block((Line(dp.dl(c, c.params[0], 2), (
                 ("=", c.d.second_order.detail), ("<", 0))),)),))
         elif step.kind in _COUNTED or step.kind.startswith("solve"):
-            if step.kind == "score":  # the chain rule's form says nothing in counts
-                keep = [b for b in step.blocks if b.note == ("In counts:",)]
-                step = dataclasses.replace(step, blocks=tuple(
-                    Block(b.lines) for b in keep) or step.blocks)
+            if step.kind == "score":  # the chain rule's form says nothing in counts: ∂ℓ/∂θ = last
+                step = dataclasses.replace(step, blocks=(Block(tuple(
+                    Line(b.lines[0].lhs, b.lines[-1].chain[-1:]) for b in step.blocks)),))
             blocks = tuple(Block(tuple(line(ln) for ln in b.lines),
-                                 tuple(conv(p) for p in b.note), b.brief)
-                           for b in step.blocks if b.note != ("In counts:",))
+                                 tuple(conv(p) for p in b.note), b.brief) for b in step.blocks)
             text = tuple("In the counts" if p == "In sample notation" else conv(p)
                          for p in step.text)
             step = dataclasses.replace(step, text=text, blocks=blocks)
@@ -202,9 +209,6 @@ def _log_likelihood(c: dp.Context) -> Step:
     if c.moving:
         text += [" Where the indicator is 1, ℓ is the log of the rest; elsewhere ",
                  Inline("L = 0", "L = 0"), "."]
-    counted = _in_counts(c, c.d.log_likelihood_sample, terms=True)
-    if counted is not None:
-        blocks += (Block((eq(lhs, counted),), _COUNTS_NOTE),)
     return Step("log_likelihood", "The log-likelihood", tuple(text), blocks)
 
 
@@ -216,20 +220,9 @@ _COUNTS_NOTE = ("In terms of the counts ", Inline(r"n_{k} = \#\{i : x_{i} = k\}"
                        "Σᵢ h(xᵢ) = Σₖ h(k) nₖ"), "):")
 
 
-def _in_counts(c: dp.Context, expr: sp.Expr | None, terms: bool = False) -> sp.Expr | None:
-    """``expr`` in the counts nₖ for a model read as a table of probabilities (the
-    categorical, a pmf given as a list: :func:`symmle.counts.is_tabular`); else None."""
-    if expr is None or not is_tabular(c.d):
-        return None
-    return in_counts(expr, c.model, terms=terms)
-
-
 def _score(c: dp.Context) -> list[Step]:
     one = len(c.params) == 1
     blocks = tuple(Block(chain(dp.dl(c, p), [c.score_chain[p], c.score[p]])) for p in c.params)
-    counted = {p: _in_counts(c, s, terms=True) for p, s in zip(c.params, c.d.score)}
-    if all(v is not None for v in counted.values()):
-        blocks += (Block(tuple(eq(dp.dl(c, p), counted[p]) for p in c.params), ("In counts:",)),)
     text = ("Differentiate ℓ with respect to " + ("the parameter." if one else
                                                    "each parameter: the gradient of ℓ."),)
     out = [Step("score", "The score" if one else "The score (gradient)", text, blocks)]
@@ -265,12 +258,8 @@ def _result(c: dp.Context) -> list[Step]:
     if any(f.has(c.x_med) for forms in c.mle_forms.values() for f in forms):
         text += ["; " if len(text) > 1 else ", with ", c.x_med, " the sample median (the "
                  "middle observation for odd n, the midpoint of the two middle ones for even n)"]
-    blocks = [Block(lines)]
-    counted = {p: _in_counts(c, c.d.mle[p.name]) for p in c.params} if c.d.mle else {}
-    if counted and all(v is not None for v in counted.values()):
-        blocks.append(Block(tuple(eq(hat(p), counted[p]) for p in c.params), ("In counts:",)))
     return [Step("result", "The maximum likelihood estimator" + ("" if len(lines) == 1 else "s"),
-                 (*text, "."), tuple(blocks))]
+                 (*text, "."), (Block(lines),))]
 
 
 def _information(c: dp.Context) -> Step:
