@@ -10,6 +10,7 @@ Callers catch the timeout and degrade to a stated, weaker result.
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -35,6 +36,36 @@ class _Alarm(BaseException):
 # ("Exception ignored in ..."), and a single alarm would then silently lift the bound.
 _REFIRE = 0.05
 _active = threading.local()
+
+
+class _QuietAlarms:
+    """While a bounded call runs, keep a swallowed alarm out of ``sys.unraisablehook``.
+
+    An alarm that lands in a ``__del__``, a weakref or a gc callback cannot propagate; Python
+    hands it to ``sys.unraisablehook``, which prints "Exception ignored in ..." (and under pytest
+    becomes a warning, or an error when the hook itself is hit by the re-fire). Nothing is lost
+    -- the timer fires again -- so the hook drops exactly these and passes on everything else.
+    Installed by the outermost bounded call, and restored by it when it is still in place."""
+
+    def __init__(self) -> None:
+        self.previous = sys.unraisablehook
+        self.installed = not isinstance(getattr(self.previous, "__self__", None), _QuietAlarms)
+        if self.installed:
+            sys.unraisablehook = self.hook
+
+    def hook(self, unraisable: Any) -> None:
+        if isinstance(unraisable.exc_value, _Alarm):
+            return
+        self.previous(unraisable)
+
+    def restore(self) -> None:
+        if self.installed and sys.unraisablehook == self.hook:
+            sys.unraisablehook = self.previous
+
+
+def _nested() -> bool:
+    """Whether a bounded call of this thread is still running (its deadline on a stack)."""
+    return bool(getattr(_active, "deadlines", None) or getattr(_active, "cpu_deadlines", None))
 
 
 def _on_cpu_alarm(signum: int, frame: Any) -> None:
@@ -142,31 +173,52 @@ def bounded(fn: Callable[..., T], *args: Any, seconds: float, what: str, cpu: bo
     limit = min(seconds, remaining())
     if limit <= 0:
         raise DerivationTimeout(f"{what}: the time budget was used up before this step")
-    if cpu and _has_alarm():
-        return _cpu_bounded(fn, args, kwargs, limit, what)
-    if _has_alarm():
-        old_handler = signal.signal(signal.SIGALRM, _on_alarm)
-        old_timer = signal.getitimer(signal.ITIMER_REAL)
-        started = time.monotonic()
-        if old_timer[0] > 0:
-            limit = min(limit, old_timer[0])
-        if not hasattr(_active, "deadlines"):
-            _active.deadlines = []
-        _active.deadlines.append(started + limit)
-        signal.setitimer(signal.ITIMER_REAL, limit, _REFIRE)
-        try:
-            return fn(*args, **kwargs)
-        except _Alarm:
-            raise DerivationTimeout(f"{what}: not finished within {limit:.3g} s") from None
-        except RecursionError:
-            raise DerivationTimeout(f"{what}: the expression is too deeply nested") from None
-        finally:
-            _active.deadlines.pop()  # from here on a late alarm of this call raises nothing
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, old_handler)
-            if old_timer[0] > 0:  # an outer bound was running: give it back what is left of it
-                left = old_timer[0] - (time.monotonic() - started)
-                signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3), _REFIRE)
+    if not _has_alarm():
+        return _thread_bounded(fn, args, kwargs, limit, what)
+    quiet = _QuietAlarms()
+    try:
+        if cpu:
+            return _cpu_bounded(fn, args, kwargs, limit, what)
+        return _wall_bounded(fn, args, kwargs, limit, what)
+    except _Alarm:
+        # an alarm that fired as the call was ending, before its deadline was taken down: the
+        # call did run out of time; an outer bounded call, if any, catches it itself
+        if _nested():
+            raise
+        raise DerivationTimeout(f"{what}: not finished within {limit:.3g} s") from None
+    finally:
+        quiet.restore()
+
+
+def _wall_bounded(fn: Callable[..., T], args: Any, kwargs: Any, limit: float, what: str) -> T:
+    """``fn`` under a wall-clock bound (``ITIMER_REAL`` and ``SIGALRM``)."""
+    old_handler = signal.signal(signal.SIGALRM, _on_alarm)
+    old_timer = signal.getitimer(signal.ITIMER_REAL)
+    started = time.monotonic()
+    if old_timer[0] > 0:
+        limit = min(limit, old_timer[0])
+    if not hasattr(_active, "deadlines"):
+        _active.deadlines = []
+    _active.deadlines.append(started + limit)
+    signal.setitimer(signal.ITIMER_REAL, limit, _REFIRE)
+    try:
+        return fn(*args, **kwargs)
+    except _Alarm:
+        raise DerivationTimeout(f"{what}: not finished within {limit:.3g} s") from None
+    except RecursionError:
+        raise DerivationTimeout(f"{what}: the expression is too deeply nested") from None
+    finally:
+        _active.deadlines.pop()  # from here on a late alarm of this call raises nothing
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old_handler)
+        if old_timer[0] > 0:  # an outer bound was running: give it back what is left of it
+            left = old_timer[0] - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3), _REFIRE)
+
+
+def _thread_bounded(fn: Callable[..., T], args: Any, kwargs: Any, limit: float, what: str) -> T:
+    """``fn`` in a daemon thread, waited for at most ``limit`` seconds (no timer signals here:
+    a worker thread, or Windows)."""
     box: dict[str, Any] = {}
 
     def target() -> None:
