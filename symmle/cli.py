@@ -99,19 +99,29 @@ def _add_model_options(parser: argparse.ArgumentParser, *, fitting: bool) -> Non
                        help="do not check that the density sums or integrates to 1")
 
 
+_FORMAT_ALIASES = {"markdown": "md", "tex": "latex", "txt": "text"}
+
+
+def _format_name(text: str) -> str:
+    """``--format``'s value, with the names people also type (markdown, tex) for the short ones."""
+    return _FORMAT_ALIASES.get(text.lower(), text.lower())
+
+
 def _add_output_options(parser: argparse.ArgumentParser, *, rendering: bool = False) -> None:
     group = parser.add_argument_group("output")
     if rendering:
         group.add_argument("--format", choices=("text", "json", "md", "latex"), default="text",
+                           type=_format_name,
                            help="plain text for people (default), JSON for programs, Markdown "
-                                "($ math, for GitHub or Jupyter) or a LaTeX fragment (needs only "
-                                "amsmath and amssymb)")
+                                "($ math, for GitHub or Jupyter; also 'markdown') or a LaTeX "
+                                "fragment (needs only amsmath and amssymb; also 'tex')")
         group.add_argument("--standalone", action="store_true",
                            help="with --format latex: a complete document for pdflatex")
         group.add_argument("--detail", choices=("full", "brief"), default="full",
                            help="every algebraic step (default) or the main results only")
     else:
         group.add_argument("--format", choices=("text", "json"), default="text",
+                           type=_format_name,
                            help="plain text for people (default) or JSON for programs")
     group.add_argument("-o", "--output", metavar="FILE", default=None,
                        help="write the result to FILE instead of standard output")

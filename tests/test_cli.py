@@ -66,6 +66,20 @@ def test_derive_poisson_json_contract(capsys):
     assert all(isinstance(w, str) for w in result["warnings"])
 
 
+@pytest.mark.parametrize("alias, short", [("markdown", "md"), ("Markdown", "md"),
+                                          ("tex", "latex"), ("JSON", "json")])
+def test_format_names_people_type_are_understood(capsys, alias, short):
+    status, out, err = run(capsys, "derive", "poisson", "--format", alias)
+    assert status == 0, err
+    assert out == run(capsys, "derive", "poisson", "--format", short)[1]
+
+
+def test_an_unknown_format_is_a_usage_error_naming_the_choices(capsys):
+    status, out, err = run(capsys, "fit", "poisson", "--data", "x.txt", "--format", "md")
+    assert status == 2 and not out
+    assert "invalid choice: 'md' (choose from 'text', 'json')" in err
+
+
 def test_derive_density_string_with_param_and_support(capsys):
     status, out, err = run(capsys, "derive", "theta*x**(theta-1)", "--param", "theta:positive",
                            "--support", "0 < x < 1", "--format", "json")
