@@ -9,7 +9,6 @@ texlive-pictures for pgfplots, and the test extras install matplotlib).
 from __future__ import annotations
 
 import math
-import os
 import re
 import shutil
 import subprocess
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from external import require
 
 from symmle import cli, derive, render
 from symmle.errors import DataError
@@ -26,14 +26,6 @@ from symmle.plot import MissingExtraError, loglik_slices, svg_path, write_svg
 
 POISSON = [0, 1, 1, 2, 2, 2, 3, 3, 4, 6]
 NORMAL = [1.2, 0.4, 2.9, 1.7, 2.2, 0.8, 1.5, 3.1]
-
-
-def require(found: bool, what: str) -> None:
-    if found:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{what} is missing although CI=true (.ci/run and the test extras install it)")
-    pytest.skip(f"{what} is not installed (.ci/run installs it; CI=true makes this a failure)")
 
 
 def have_pgfplots() -> bool:

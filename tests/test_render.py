@@ -13,6 +13,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
+from external import require
 import sympy as sp
 from jinja2 import nodes
 
@@ -24,14 +25,6 @@ from symmle.notation import equivalent
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = sorted((ROOT / "templates").rglob("*.j2"))
-
-
-def require(found: bool, what: str) -> None:
-    if found:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{what} is missing although CI=true (.ci/run installs it)")
-    pytest.skip(f"{what} is not installed (.ci/run installs it; CI=true makes this a failure)")
 
 
 def run(capsys, *argv):

@@ -5,13 +5,13 @@ equal to the engine's results, symbolically and on simulated data."""
 from __future__ import annotations
 
 import functools
-import os
 import re
 import shutil
 import subprocess
 
 import numpy as np
 import pytest
+from external import require
 import sympy as sp
 from scipy import stats
 
@@ -67,14 +67,6 @@ FORMATS = {"md": lambda d: d.to_markdown(), "latex": lambda d: d.to_latex(standa
 def derived(name: str):
     density, params, known, support = UNSEEN[name]
     return derive(density, params=params, known=known or None, support=support)
-
-
-def require(found: bool, what: str) -> None:
-    if found:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{what} is missing although CI=true (.ci/run installs it)")
-    pytest.skip(f"{what} is not installed (.ci/run installs it; CI=true makes this a failure)")
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))

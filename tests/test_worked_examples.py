@@ -18,6 +18,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from external import require
 
 from symmle import examples
 
@@ -25,15 +26,6 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "worked_examples"
 FOLDERS = [e.folder for e in examples.EXAMPLES]
 LIMIT_PT = 10.0
-
-
-def require(found: bool, what: str) -> None:
-    """Skip without ``what`` on a developer's machine; fail in CI, where it must be there."""
-    if found:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{what} is missing although CI=true (.ci/run installs it)")
-    pytest.skip(f"{what} is not installed (.ci/run installs it; CI=true makes this a failure)")
 
 
 # --- golden files --------------------------------------------------------------------------------
