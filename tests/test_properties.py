@@ -31,7 +31,7 @@ from typing import Callable
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import symmle
@@ -44,11 +44,7 @@ from symmle.parsing import parse_assignment, parse_domain, parse_expression, par
 scipy_optimize = pytest.importorskip("scipy.optimize")
 scipy_special = pytest.importorskip("scipy.special")
 
-settings.register_profile("ci", max_examples=25, deadline=None, derandomize=False,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("long", max_examples=2000, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+# the Hypothesis profiles (dev, ci, long) are in conftest.py
 _LONG = os.environ.get("HYPOTHESIS_PROFILE") == "long"
 
 BUDGET = 20.0  # seconds: the timeout given to derive
