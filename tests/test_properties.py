@@ -14,8 +14,10 @@ families h(x − μ) on the real line and the two-parameter normal -- each typed
 * random byte strings, decoded with ``errors="replace"`` and ``"surrogateescape"``, raise
   nothing but :class:`~symmle.errors.SymmleError` subclasses from any entry point.
 
-Two Hypothesis profiles: ``ci`` (the default; the whole file in about two minutes on two cores)
-and ``long`` (``HYPOTHESIS_PROFILE=long``: thousands of cases). ``benchmarks/fuzz.py`` runs the
+The Hypothesis profiles are in ``conftest.py``: ``dev`` (the default; new random cases on each
+run, the whole file in about two minutes on two cores), ``ci`` (the default under ``CI=true``: the
+same count, derandomised) and ``long`` (``HYPOTHESIS_PROFILE=long``: thousands of cases).
+``benchmarks/fuzz.py`` runs the
 same checks in a plain loop for a given number of minutes and counts what it finds.
 """
 from __future__ import annotations
