@@ -12,7 +12,8 @@ Prints, per model, the peaks at n₁ and n₂, the ratio peak(n₂)/peak(n₁), 
 share of the data's own size. The targets (``--check`` exits 1 when one is not met):
 
 * O(1) in n: peak(n₂) ≤ 1.5·peak(n₁) + 100 kB;
-* small beside the data: peak(n₂) ≤ 1/4 of the data at n₂ (8 MB of float64 at 10⁶).
+* small beside the data: peak(n₂) ≤ 1/4 of the data at n₂ (8 MB of float64 at 10⁶). A block
+  of temporaries is about 1 MB whatever n, so this target is meant for n₂ ≥ 10⁶.
 
 The median rule (Laplace location) keeps the observations near the middle, about 8% of the
 sample, for an exact selection: it is O(n) by design, and is listed but not counted.
