@@ -5,7 +5,9 @@
 interval timer (``SIGALRM``), which costs nothing when the call is quick; elsewhere (a worker
 thread of a web server, Windows) it runs the call in a daemon thread and stops waiting after
 ``seconds`` -- the call then finishes in the background and its result is discarded.
-Callers catch the timeout and degrade to a stated, weaker result.
+Callers catch the timeout and degrade to a stated, weaker result. Bounds nest: an inner call
+gets at most what is left of the enclosing one, and when it is the enclosing bound that runs out,
+the enclosing call reports the timeout (its step is named), not the inner one.
 """
 from __future__ import annotations
 
@@ -92,14 +94,15 @@ def _cpu_bounded(fn: Callable[..., T], args: Any, kwargs: Any, seconds: float, w
     limit = min(seconds, stack[-1] - now) if stack else seconds
     if limit <= 0:
         raise DerivationTimeout(f"{what}: the CPU time of the enclosing step was used up")
+    cut = bool(stack) and limit < seconds  # this call ends when the enclosing one does
     old_handler = signal.signal(signal.SIGPROF, _on_cpu_alarm)
     stack.append(now + limit)
     signal.setitimer(signal.ITIMER_PROF, limit, _REFIRE)
     try:
         return fn(*args, **kwargs)
     except _Alarm:
-        if _wall_expired():
-            raise  # the wall-clock bound of an outer call: that call reports it
+        if _wall_expired() or cut:
+            raise  # the bound of an enclosing call ran out: that call reports it
         raise DerivationTimeout(f"{what}: not finished within {limit:.3g} s of CPU time"
                                 ) from None
     except RecursionError:
@@ -195,8 +198,9 @@ def _wall_bounded(fn: Callable[..., T], args: Any, kwargs: Any, limit: float, wh
     old_handler = signal.signal(signal.SIGALRM, _on_alarm)
     old_timer = signal.getitimer(signal.ITIMER_REAL)
     started = time.monotonic()
-    if old_timer[0] > 0:
-        limit = min(limit, old_timer[0])
+    cut = 0 < old_timer[0] < limit  # this call ends when the enclosing one does
+    if cut:
+        limit = old_timer[0]
     if not hasattr(_active, "deadlines"):
         _active.deadlines = []
     _active.deadlines.append(started + limit)
@@ -204,6 +208,8 @@ def _wall_bounded(fn: Callable[..., T], args: Any, kwargs: Any, limit: float, wh
     try:
         return fn(*args, **kwargs)
     except _Alarm:
+        if cut or time.monotonic() < started + limit - 1e-3:
+            raise  # the bound of an enclosing call ran out (a CPU one, when not cut): it reports
         raise DerivationTimeout(f"{what}: not finished within {limit:.3g} s") from None
     except RecursionError:
         raise DerivationTimeout(f"{what}: the expression is too deeply nested") from None

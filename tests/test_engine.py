@@ -393,6 +393,28 @@ def test_cpu_bounds_nest():
     assert time.process_time() - start < 2
 
 
+@pytest.mark.parametrize("outer_cpu", [True, False])
+@pytest.mark.parametrize("inner_cpu", [True, False])
+def test_when_the_enclosing_bound_runs_out_the_enclosing_call_reports_it(outer_cpu, inner_cpu):
+    """An inner call that gets only what is left of the outer one (or is interrupted by the
+    outer's alarm) does not report the timeout as its own: the message names the outer step,
+    whose time it was."""
+    def spin():
+        while True:
+            pass
+
+    def outer():
+        try:
+            bounded(spin, seconds=30, what="inner step", cpu=inner_cpu)
+        except DerivationTimeout as exc:  # a caller that degrades would go on here
+            raise AssertionError(f"the inner step took the blame: {exc}") from None
+
+    start = time.perf_counter()
+    with pytest.raises(DerivationTimeout, match="^outer step: not finished"):
+        bounded(outer, seconds=0.3, what="outer step", cpu=outer_cpu)
+    assert time.perf_counter() - start < 5
+
+
 def test_nested_bounds_an_inner_late_alarm_does_not_stop_the_outer_call():
     def inner_then_work():
         bounded(time.sleep, 0.01, seconds=0.05, what="inner", cpu=False)

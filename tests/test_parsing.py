@@ -620,6 +620,47 @@ def test_time_limit_backstop() -> None:
     assert time.perf_counter() - start < 2.0
 
 
+def _stalled_parse(monkeypatch: pytest.MonkeyPatch, seconds: float, seen: list) -> None:
+    """Make every parse wait ``seconds`` of wall-clock time (as on a busy machine), using no
+    CPU, and record whether the garbage collector was running meanwhile."""
+    import gc
+
+    import symmle.parsing as parsing
+
+    real = parsing._Parser.expression
+
+    def expression(self, rbp=0):  # type: ignore[no-untyped-def]
+        if self.depth == 0:
+            seen.append(gc.isenabled())
+            time.sleep(seconds)
+        return real(self, rbp)
+
+    monkeypatch.setattr(parsing._Parser, "expression", expression)
+
+
+def test_a_busy_machine_does_not_make_a_simple_input_too_complex(monkeypatch) -> None:
+    """The bound of a parse is CPU time: waiting longer than MAX_SECONDS for the processor
+    (here: sleeping) is not a reason to refuse ``x + 1``. The collector is paused meanwhile."""
+    import gc
+
+    import symmle.parsing as parsing
+
+    seen: list = []
+    _stalled_parse(monkeypatch, 1.5 * parsing.MAX_SECONDS, seen)
+    assert gc.isenabled()
+    assert p("x + 1") == x + 1
+    assert seen == [False] and gc.isenabled()
+
+
+def test_an_enclosing_bound_that_ends_during_a_parse_is_not_blamed_on_the_input(monkeypatch):
+    from symmle.bounded import bounded
+    from symmle.errors import DerivationTimeout
+
+    _stalled_parse(monkeypatch, 2.0, [])
+    with pytest.raises(DerivationTimeout, match="deriving"):
+        bounded(lambda: p("x + 1"), seconds=0.3, what="deriving", cpu=False)
+
+
 def test_parsing_in_a_worker_thread() -> None:
     box: dict[str, object] = {}
     worker = threading.Thread(target=lambda: box.update(result=p("theta*x**(theta-1)")))
