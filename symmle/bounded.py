@@ -29,6 +29,11 @@ def _has_alarm() -> bool:
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
 
+class BudgetSpent(DerivationTimeout):
+    """A bounded call that could not start: the time of the enclosing step or budget was
+    already used up. The step itself is not to blame (a parse is not "too complex")."""
+
+
 class _Alarm(BaseException):
     """Raised by the timer; a BaseException so that SymPy's ``except Exception`` can't eat it."""
 
@@ -93,7 +98,7 @@ def _cpu_bounded(fn: Callable[..., T], args: Any, kwargs: Any, seconds: float, w
     now = time.process_time()
     limit = min(seconds, stack[-1] - now) if stack else seconds
     if limit <= 0:
-        raise DerivationTimeout(f"{what}: the CPU time of the enclosing step was used up")
+        raise BudgetSpent(f"{what}: the CPU time of the enclosing step was used up")
     cut = bool(stack) and limit < seconds  # this call ends when the enclosing one does
     old_handler = signal.signal(signal.SIGPROF, _on_cpu_alarm)
     stack.append(now + limit)
@@ -173,9 +178,11 @@ def bounded(fn: Callable[..., T], *args: Any, seconds: float, what: str, cpu: bo
     >>> bounded(sp.factor, sp.Symbol("x")**2 - 1, seconds=5, what="factor")
     (x - 1)*(x + 1)
     """
+    if seconds <= 0:
+        raise DerivationTimeout(f"{what}: no time was given to this step")
     limit = min(seconds, remaining())
     if limit <= 0:
-        raise DerivationTimeout(f"{what}: the time budget was used up before this step")
+        raise BudgetSpent(f"{what}: the time budget was used up before this step")
     if not _has_alarm():
         return _thread_bounded(fn, args, kwargs, limit, what)
     quiet = _QuietAlarms()

@@ -32,7 +32,7 @@ from typing import Callable, Mapping, TypeVar
 
 import sympy as sp
 
-from .bounded import bounded
+from .bounded import BudgetSpent, bounded
 from .errors import (DerivationTimeout, ParseError, SymmleError, UnknownNameError,
                      caret)
 from .spaces import Domain, Support
@@ -156,16 +156,16 @@ def _guarded(text: str, where: str, build: Callable[[], T]) -> T:
     # CPU time, not wall-clock time: a well-formed input takes milliseconds, and must not be
     # refused because the machine is busy; the cyclic garbage collector is paused meanwhile, so
     # that a full collection of a large process (tenths of a second) is not charged to a parse
-    cpu_start, wall_start = time.process_time(), time.monotonic()
     collecting = gc.isenabled()
     gc.disable()
     try:
         return bounded(cpu_bounded, seconds=WALL_SECONDS, what=f"parsing the {where}",
                        cpu=False)
+    except BudgetSpent:
+        raise  # the enclosing step's time was used up before the parse began: it reports it
     except DerivationTimeout as exc:
-        if (time.process_time() - cpu_start < 0.9 * MAX_SECONDS
-                and time.monotonic() - wall_start < 0.9 * WALL_SECONDS):
-            raise  # an enclosing bound ran out, not this parse's own: its caller reports it
+        # this parse's own bound (an enclosing bound that runs out meanwhile is reported by
+        # the enclosing call: bounded() passes its alarm on)
         raise _fail(f"input too complex ({exc})", text, None, where) from exc
     finally:
         if collecting:

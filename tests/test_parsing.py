@@ -661,6 +661,17 @@ def test_an_enclosing_bound_that_ends_during_a_parse_is_not_blamed_on_the_input(
         bounded(lambda: p("x + 1"), seconds=0.3, what="deriving", cpu=False)
 
 
+def test_a_parse_after_the_enclosing_budget_is_spent_is_not_blamed_on_the_input() -> None:
+    from symmle.bounded import budget
+    from symmle.errors import DerivationTimeout
+
+    with budget(0.05):
+        time.sleep(0.1)
+        with pytest.raises(DerivationTimeout, match="time budget was used up") as caught:
+            p("x + 1")
+    assert not isinstance(caught.value, ParseError)
+
+
 def test_parsing_in_a_worker_thread() -> None:
     box: dict[str, object] = {}
     worker = threading.Thread(target=lambda: box.update(result=p("theta*x**(theta-1)")))
