@@ -19,7 +19,7 @@ from . import probe
 from .likelihood import LogLikelihood
 from .model import Model
 from .latex import Inline, Prose, prose_str
-from .notation import N
+from .notation import N, is_rational
 from .spaces import piecewise_branch
 from .transforms import expectation_by_transform
 
@@ -61,6 +61,13 @@ def _simplify(expr: sp.Expr, seconds: float) -> sp.Expr:
         return bounded(sp.simplify, expr, seconds=seconds, what="simplifying")
     except DerivationTimeout:
         return sp.cancel(expr)
+
+
+def _normal(expr: sp.Expr) -> sp.Expr:
+    """The entry as simplify is given it: a ratio of polynomials cancelled to p/q (what simplify
+    does first itself, but on a sum of many fractions -- a table pmf's -- far more slowly);
+    anything else expanded, so that terms which cancel disappear."""
+    return sp.cancel(expr) if is_rational(expr) else sp.expand(expr)
 
 
 def _tidy(expr: sp.Expr, seconds: float) -> sp.Expr:
@@ -126,7 +133,7 @@ def expected_information(ll: LogLikelihood, hessian: sp.Matrix, seconds: float =
                                f"in closed form ({exc}); the fit uses the observed information",
                                )
         how = (*how, "; " if how else "", "non-separable terms integrated over the support")
-    info = (-per_obs).applyfunc(lambda e: _simplify(sp.expand(e), seconds / 2))
+    info = (-per_obs).applyfunc(lambda e: _simplify(_normal(e), seconds / 2))
     if info.has(sp.Integral, sp.Sum, sp.Piecewise):
         return Information(None, "the expectation was not found in closed form; the fit uses the "
                            "observed information")

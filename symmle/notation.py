@@ -54,7 +54,7 @@ def median_statistic(var: sp.Symbol, assumptions: dict | None = None) -> sp.Symb
 
 
 __all__ = ["X", "I", "N", "order_statistics", "median_statistic", "sample_sum", "linearize", "equivalent", "atomic_sums", "to_symbols",
-           "realify"]
+           "realify", "is_rational"]
 
 
 def realify(expr: sp.Expr) -> sp.Expr:
@@ -199,4 +199,20 @@ def equivalent(a: sp.Expr, b: sp.Expr, positive: bool = False,
                 return True
         except (sp.PolynomialError, TypeError, ValueError):
             continue
+        if transform is sp.cancel and is_rational(diff):
+            return False  # cancel decides a rational function: simplify could not find 0
     return False
+
+
+def is_rational(expr: sp.Expr) -> bool:
+    """Whether ``expr`` is a ratio of polynomials in its symbols, with rational coefficients:
+    ``cancel`` writes it as p/q in lowest terms, so it is identically zero iff that is 0.
+
+    Examples
+    --------
+    >>> t = sp.Symbol("theta")
+    >>> is_rational(1 / (2 + t) + 2 / (1 - t)), is_rational(sp.sqrt(t)), is_rational(sp.pi * t)
+    (True, False, False)
+    """
+    return (all(isinstance(a, (sp.Symbol, sp.Rational)) for a in expr.atoms())
+            and expr.is_rational_function())

@@ -8,6 +8,8 @@ Gumbel integral); the caller cross-checks every value with quadrature all the sa
 """
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 
 __all__ = ["exponential_transform", "gamma_moment", "expectation_by_transform"]
@@ -73,6 +75,20 @@ def expectation_by_transform(h: sp.Expr, density: sp.Expr, x: sp.Symbol, lower: 
                              upper: sp.Expr) -> sp.Expr | None:
     """E[h(X)] through u = g(x) when the density is |g'|e^{−g} and g maps (lower, upper) onto
     (0, ∞); None when the form does not apply."""
+    inverse = _inverse_transform(density, x, lower, upper)
+    if inverse is None:
+        return None
+    u, root = inverse
+    return gamma_moment(h.xreplace({x: root}), u)
+
+
+@functools.lru_cache(maxsize=64)
+def _inverse_transform(density: sp.Expr, x: sp.Symbol, lower: sp.Expr, upper: sp.Expr
+                       ) -> tuple[sp.Symbol, sp.Expr] | None:
+    """(u, x(u)) for the transform u = g(x) of :func:`expectation_by_transform`, or None.
+
+    It depends on the density alone, and the information asks for one expectation per
+    statistic: found once (a call that is interrupted caches nothing)."""
     g = exponential_transform(density, x)
     if g is None:
         return None
@@ -83,4 +99,4 @@ def expectation_by_transform(h: sp.Expr, density: sp.Expr, x: sp.Symbol, lower: 
     roots = sp.solve(sp.Eq(g, u), x)
     if len(roots) != 1:
         return None
-    return gamma_moment(h.xreplace({x: roots[0]}), u)
+    return u, roots[0]
