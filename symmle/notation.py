@@ -55,7 +55,7 @@ def median_statistic(var: sp.Symbol, assumptions: dict | None = None) -> sp.Symb
 
 
 __all__ = ["X", "I", "N", "order_statistics", "median_statistic", "sample_sum", "linearize", "equivalent", "atomic_sums", "to_symbols",
-           "realify", "is_rational"]
+           "realify", "is_rational", "nonzero_somewhere"]
 
 
 def realify(expr: sp.Expr) -> sp.Expr:
@@ -195,7 +195,7 @@ def equivalent(a: sp.Expr, b: sp.Expr, positive: bool = False,
     if diff == 0:
         return True
     for transform in (sp.expand, sp.cancel, sp.simplify):
-        if transform is sp.simplify and _nonzero_somewhere(diff):
+        if transform is sp.simplify and nonzero_somewhere(diff):
             return False  # simplify (sound on the symbols' assumptions) could not find 0
         try:
             if transform(diff) == 0:
@@ -207,7 +207,7 @@ def equivalent(a: sp.Expr, b: sp.Expr, positive: bool = False,
     return False
 
 
-def _nonzero_somewhere(expr: sp.Expr) -> bool:
+def nonzero_somewhere(expr: sp.Expr) -> bool:
     """Whether ``expr`` is numerically away from 0 at one point that satisfies every assumption
     of its symbols (positive, integer, ...): then it is not identically 0 on them. False when
     that cannot be told (a pole there, a symbol whose assumptions the point does not meet).
@@ -215,7 +215,7 @@ def _nonzero_somewhere(expr: sp.Expr) -> bool:
     Examples
     --------
     >>> a, n = sp.Symbol("a", positive=True), sp.Symbol("n", integer=True, positive=True)
-    >>> _nonzero_somewhere(sp.sqrt(a**2) - a), _nonzero_somewhere(sp.sqrt(a) - a / n)
+    >>> nonzero_somewhere(sp.sqrt(a**2) - a), nonzero_somewhere(sp.sqrt(a) - a / n)
     (False, True)
     """
     if expr.has(sp.Integral, sp.Sum, sp.Product, sp.Derivative):

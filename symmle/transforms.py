@@ -12,6 +12,8 @@ import functools
 
 import sympy as sp
 
+from .notation import nonzero_somewhere
+
 __all__ = ["exponential_transform", "gamma_moment", "expectation_by_transform"]
 
 
@@ -32,8 +34,14 @@ def exponential_transform(density: sp.Expr, x: sp.Symbol) -> sp.Expr | None:
             if x not in g.free_symbols:
                 continue
             slope = sp.diff(g, x)
+            # a difference that is not 0 at one admissible point is not 0: simplify (sound on
+            # the symbols' assumptions) is asked only about the candidates that may be
+            signs = [s for s in (1, -1)
+                     if not nonzero_somewhere(density * sp.exp(g) - s * slope)]
+            if not signs:
+                continue
             rest = sp.simplify(density * sp.exp(g))
-            if sp.simplify(rest - slope) == 0 or sp.simplify(rest + slope) == 0:
+            if any(sp.simplify(rest - s * slope) == 0 for s in signs):
                 return g
     return None
 
