@@ -140,3 +140,24 @@ def test_exponential_transform_found_once_per_density(monkeypatch):
                             epsabs=1e-12, limit=200)[0]
             assert float(d.fisher_information[j, k].subs({mu: m0, beta: b0})) == \
                 pytest.approx(value, abs=1e-7)
+
+
+def test_exponential_transform_rules_out_candidates_by_a_value(monkeypatch):
+    # density·e^g ∓ g' away from 0 at one admissible point: the candidate g is set aside with
+    # no simplify (normal, logistic); a density of the form |g'|e^{-g} is still recognised
+    x = sp.Symbol("x", positive=True)
+    mu, s = sp.Symbol("mu", real=True), sp.Symbol("s", positive=True)
+    k, lam = sp.symbols("k lambda", positive=True)
+    with monkeypatch.context() as m:
+        m.setattr(sp, "simplify", _no_simplify)
+        normal = sp.exp(-(x - mu) ** 2 / (2 * s**2)) / sp.sqrt(2 * sp.pi * s**2)
+        logistic = sp.exp(-(x - mu) / s) / (s * (1 + sp.exp(-(x - mu) / s)) ** 2)
+        assert transforms.exponential_transform(normal, x) is None
+        assert transforms.exponential_transform(logistic, x) is None
+    weibull = k / lam * (x / lam) ** (k - 1) * sp.exp(-(x / lam) ** k)
+    assert transforms.exponential_transform(weibull, x) == (x / lam) ** k
+    # E[log X] for the Weibull through u = (x/λ)^k, against quadrature
+    value = transforms.expectation_by_transform(sp.log(x), weibull, x, 0, sp.oo)
+    point = {k: 1.7, lam: 2.2}
+    f = sp.lambdify(x, (sp.log(x) * weibull).subs(point), "numpy")
+    assert float(value.subs(point)) == pytest.approx(si.quad(f, 0, np.inf)[0], rel=1e-9)
