@@ -269,20 +269,24 @@ def _cross_check(model: Model, body: sp.Expr, result: sp.Expr, seconds: float) -
 
 def _integrate(body: sp.Expr, z: sp.Symbol, lower: sp.Expr, upper: sp.Expr, seconds: float,
                what: str) -> sp.Expr:
-    """∫ body dz over (lower, upper); a ratio of polynomials in z (the Cauchy family's terms)
-    is split into partial fractions first, which SymPy integrates about five times faster than
-    the fraction as the Hessian writes it. A split that does not give a finite value (terms
-    that diverge one by one) is set aside for the integral of ``body`` itself."""
-    if body.is_rational_function(z):
-        try:
-            value = bounded(lambda: sp.integrate(sp.apart(sp.cancel(body), z), (z, lower, upper)),
-                            seconds=seconds / 2, what=what + " (in partial fractions)")
-            if value.is_finite is not False and not value.has(sp.Integral, sp.nan, sp.zoo):
-                return value
-        except (DerivationTimeout, sp.PolynomialError, NotImplementedError, ValueError,
-                TypeError):
-            pass
-    return bounded(sp.integrate, body, (z, lower, upper), seconds=seconds, what=what)
+    """∫ body dz over (lower, upper), within ``seconds``; a ratio of polynomials in z (the Cauchy
+    family's terms) is split into partial fractions first, which SymPy integrates about five
+    times faster than the fraction as the Hessian writes it. A split that does not give a
+    finite value (terms that diverge one by one), or not within half the time, is set aside
+    for the integral of ``body`` itself, in what is left of the time."""
+    def run() -> sp.Expr:
+        if body.is_rational_function(z):
+            try:
+                value = bounded(lambda: sp.integrate(sp.apart(sp.cancel(body), z),
+                                                     (z, lower, upper)),
+                                seconds=seconds / 2, what=what + " (in partial fractions)")
+                if value.is_finite is not False and not value.has(sp.Integral, sp.nan, sp.zoo):
+                    return value
+            except (DerivationTimeout, sp.PolynomialError, NotImplementedError, ValueError,
+                    TypeError):
+                pass
+        return sp.integrate(body, (z, lower, upper))
+    return bounded(run, seconds=seconds, what=what)
 
 
 def _shift_location(body: sp.Expr, x: sp.Symbol, params: tuple, support) -> tuple:
