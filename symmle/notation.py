@@ -17,6 +17,7 @@ True
 """
 from __future__ import annotations
 
+import math
 from typing import Mapping
 
 import sympy as sp
@@ -54,7 +55,7 @@ def median_statistic(var: sp.Symbol, assumptions: dict | None = None) -> sp.Symb
 
 
 __all__ = ["X", "I", "N", "order_statistics", "median_statistic", "sample_sum", "linearize", "equivalent", "atomic_sums", "to_symbols",
-           "realify"]
+           "realify", "is_rational", "nonzero_somewhere"]
 
 
 def realify(expr: sp.Expr) -> sp.Expr:
@@ -194,9 +195,57 @@ def equivalent(a: sp.Expr, b: sp.Expr, positive: bool = False,
     if diff == 0:
         return True
     for transform in (sp.expand, sp.cancel, sp.simplify):
+        if transform is sp.simplify and nonzero_somewhere(diff):
+            return False  # simplify (sound on the symbols' assumptions) could not find 0
         try:
             if transform(diff) == 0:
                 return True
         except (sp.PolynomialError, TypeError, ValueError):
             continue
+        if transform is sp.cancel and is_rational(diff):
+            return False  # cancel decides a rational function: simplify could not find 0
     return False
+
+
+def nonzero_somewhere(expr: sp.Expr) -> bool:
+    """Whether ``expr`` is numerically away from 0 at one point that satisfies every assumption
+    of its symbols (positive, integer, ...): then it is not identically 0 on them. False when
+    that cannot be told (a pole there, a symbol whose assumptions the point does not meet).
+
+    Examples
+    --------
+    >>> a, n = sp.Symbol("a", positive=True), sp.Symbol("n", integer=True, positive=True)
+    >>> nonzero_somewhere(sp.sqrt(a**2) - a), nonzero_somewhere(sp.sqrt(a) - a / n)
+    (False, True)
+    """
+    if expr.has(sp.Integral, sp.Sum, sp.Product, sp.Derivative):
+        return False  # not a quick numeric evaluation
+    point = {}
+    for k, s in enumerate(sorted(expr.free_symbols, key=sp.default_sort_key)):
+        if not isinstance(s, sp.Symbol):
+            return False
+        sign = -1 if (s.is_negative or s.is_nonpositive) else 1
+        value = sign * (sp.Integer(k + 3) if s.is_integer else sp.Rational(2 * k + 7, 5))
+        if any(getattr(value, f"is_{key}") is not holds
+               for key, holds in s.assumptions0.items() if holds is not None):
+            return False
+        point[s] = value
+    try:
+        number = complex(sp.N(expr.xreplace(point), 30))
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        return False
+    return all(map(math.isfinite, (number.real, number.imag))) and abs(number) > 1e-12
+
+
+def is_rational(expr: sp.Expr) -> bool:
+    """Whether ``expr`` is a ratio of polynomials in its symbols, with rational coefficients:
+    ``cancel`` writes it as p/q in lowest terms, so it is identically zero iff that is 0.
+
+    Examples
+    --------
+    >>> t = sp.Symbol("theta")
+    >>> is_rational(1 / (2 + t) + 2 / (1 - t)), is_rational(sp.sqrt(t)), is_rational(sp.pi * t)
+    (True, False, False)
+    """
+    return (all(isinstance(a, (sp.Symbol, sp.Rational)) for a in expr.atoms())
+            and expr.is_rational_function())

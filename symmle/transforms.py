@@ -8,7 +8,11 @@ Gumbel integral); the caller cross-checks every value with quadrature all the sa
 """
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
+
+from .notation import nonzero_somewhere
 
 __all__ = ["exponential_transform", "gamma_moment", "expectation_by_transform"]
 
@@ -30,8 +34,14 @@ def exponential_transform(density: sp.Expr, x: sp.Symbol) -> sp.Expr | None:
             if x not in g.free_symbols:
                 continue
             slope = sp.diff(g, x)
+            # a difference that is not 0 at one admissible point is not 0: simplify (sound on
+            # the symbols' assumptions) is asked only about the candidates that may be
+            signs = [s for s in (1, -1)
+                     if not nonzero_somewhere(density * sp.exp(g) - s * slope)]
+            if not signs:
+                continue
             rest = sp.simplify(density * sp.exp(g))
-            if sp.simplify(rest - slope) == 0 or sp.simplify(rest + slope) == 0:
+            if any(sp.simplify(rest - s * slope) == 0 for s in signs):
                 return g
     return None
 
@@ -73,6 +83,20 @@ def expectation_by_transform(h: sp.Expr, density: sp.Expr, x: sp.Symbol, lower: 
                              upper: sp.Expr) -> sp.Expr | None:
     """E[h(X)] through u = g(x) when the density is |g'|e^{−g} and g maps (lower, upper) onto
     (0, ∞); None when the form does not apply."""
+    inverse = _inverse_transform(density, x, lower, upper)
+    if inverse is None:
+        return None
+    u, root = inverse
+    return gamma_moment(h.xreplace({x: root}), u)
+
+
+@functools.lru_cache(maxsize=64)
+def _inverse_transform(density: sp.Expr, x: sp.Symbol, lower: sp.Expr, upper: sp.Expr
+                       ) -> tuple[sp.Symbol, sp.Expr] | None:
+    """(u, x(u)) for the transform u = g(x) of :func:`expectation_by_transform`, or None.
+
+    It depends on the density alone, and the information asks for one expectation per
+    statistic: found once (a call that is interrupted caches nothing)."""
     g = exponential_transform(density, x)
     if g is None:
         return None
@@ -83,4 +107,4 @@ def expectation_by_transform(h: sp.Expr, density: sp.Expr, x: sp.Symbol, lower: 
     roots = sp.solve(sp.Eq(g, u), x)
     if len(roots) != 1:
         return None
-    return gamma_moment(h.xreplace({x: roots[0]}), u)
+    return u, roots[0]
