@@ -887,6 +887,10 @@ def _standard_errors(d: Derivation, prob: Problem | None, theta: Sequence[float]
             matrix = n * per_obs
         except (TypeError, ValueError, ZeroDivisionError, OverflowError):
             matrix = None
+        if matrix is not None and not np.all(np.isfinite(matrix)):
+            # a closed form that does not evaluate here (a Meijer G at 1, which mpmath gives
+            # as nan): the observed information stands in, as where there is no closed form
+            matrix = None
     if matrix is None and prob is not None:
         matrix = -prob.derivatives(theta)[2]
     if matrix is None or not np.all(np.isfinite(matrix)):

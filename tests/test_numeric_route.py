@@ -342,3 +342,33 @@ def test_a_fit_result_pickles_with_its_derivation(family, x):
     again = pickle.loads(pickle.dumps(r))
     assert again == r and again.log_likelihood == r.log_likelihood
     assert fit(family, x, derivation=again.derivation).estimates == r.estimates
+
+
+def test_an_information_that_does_not_evaluate_leaves_the_observed_one():
+    """The Lomax's expected information comes out of SymPy with Meijer G functions at 1, which
+    evaluate to nan: the standard errors were None, with no word. They now come from the
+    observed information, and agree with the textbook's expected information (I_αα = 1/α²,
+    I_αλ = −1/(λ(α+1)), I_λλ = α/(λ²(α+2))) and with a finite-difference Hessian of SciPy's
+    own log-density."""
+    model, opts = "alpha*lam**alpha/(x+lam)**(alpha+1)", {
+        "params": {"alpha": "positive", "lam": "positive"}, "support": "x > 0"}
+    x = stats.lomax.rvs(3.0, scale=2.0, size=2000, random_state=np.random.default_rng(4))
+    r = symmle.fit(model, x, **opts)
+    a, lam = r.estimates["alpha"], r.estimates["lam"]
+    ses = np.array([r.standard_errors["alpha"], r.standard_errors["lam"]])
+    assert np.all(np.isfinite(ses))
+    expected = x.size * np.array([[1 / a**2, -1 / (lam * (a + 1))],
+                                  [-1 / (lam * (a + 1)), a / (lam**2 * (a + 2))]])
+    assert np.allclose(ses, np.sqrt(np.diag(np.linalg.inv(expected))), rtol=0.1)
+
+    def ll(t):
+        return stats.lomax.logpdf(x, t[0], scale=t[1]).sum()
+
+    h, t0 = 1e-4, np.array([a, lam])
+    hess = np.empty((2, 2))
+    for i in range(2):
+        for j in range(2):
+            ei, ej = np.eye(2)[i] * h, np.eye(2)[j] * h
+            hess[i, j] = (ll(t0 + ei + ej) - ll(t0 + ei - ej) - ll(t0 - ei + ej)
+                          + ll(t0 - ei - ej)) / (4 * h * h)
+    assert np.allclose(ses, np.sqrt(np.diag(np.linalg.inv(-hess))), rtol=1e-3)
