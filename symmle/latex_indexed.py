@@ -1,0 +1,189 @@
+"""Indexed notation in the LaTeX translator: the observation and its subscripts (``x_i``,
+``x_{(n)}``, ``\\hat\\theta_{MLE}``), written-out sums, ``\\sum``/``\\prod`` with their limits,
+and ``\\max``/``\\min`` over the sample.
+"""
+from __future__ import annotations
+
+import re
+
+from .latex_scan import _split_commas
+
+_SUBS_MAX = {"(n)", "n", "max", "\\max", "(N)", "n:n", "(n:n)"}
+_SUBS_MIN = {"(1)", "1", "min", "\\min", "1:n", "(1:n)"}
+_ESTIMATE_TAGS = {"MLE", "ML", "mle", "n", "\\text{MLE}", "\\mathrm{MLE}", "\\text{ML}",
+                  "\\mathrm{ML}", "\\rm{MLE}", "\\textrm{MLE}"}
+
+
+class _Indexed:
+    """Sums, products, subscripts and extremes (a mixin of the translator)."""
+
+    def subscript(self, base: str, name: str | None, sub: str) -> str:
+        pos = self.i
+        m = re.fullmatch(r"\s*(?:(\d+)\s*,?\s*i|i\s*,?\s*(\d+))\s*", sub)
+        if name and m and f"{name}{m.group(1) or m.group(2)}" in self.others:
+            return f"{name}{m.group(1) or m.group(2)}[i]"  # x_{1i}, x_{i1}, x_{i,1}: x1's
+        if name in self.others:
+            if sub in ("i", "j", "k"):
+                return f"{name}[i]"
+            raise self.fail(f"unknown subscript '{sub}' of the covariate {name}: write "
+                            f"{name}_i", pos)
+        if name == self.var:
+            if sub in ("i", "j", "k"):
+                inner = self.indices[-1] if self.indices else None
+                if inner is not None and sub != inner:  # Σ_j x_i x_j: two indices at once
+                    raise self.fail(f"{self.var}_{sub} inside a sum over {inner}: a sum over "
+                                    "two indices at once is not supported", pos - len(sub))
+                return f"{self.var}[i]"
+            if sub in _SUBS_MAX:
+                return f"{self.var}_max"
+            if sub in _SUBS_MIN:
+                return f"{self.var}_min"
+            if not re.fullmatch(r"[A-Za-z]+", sub):
+                raise self.fail(f"unknown subscript '{sub}' of the observation {self.var}: "
+                                f"write {self.var}_i, {self.var}_{{(1)}} or {self.var}_{{(n)}}",
+                                pos)
+        if name and name.endswith("_hat") and sub in _ESTIMATE_TAGS:  # \hat\mu_{MLE}
+            return base
+        if name and name.endswith("_hat") and re.fullmatch(r"[A-Za-z0-9]+", sub):
+            return f"{name[:-4]}{sub}_hat"  # \hat{x}_m
+        if name and re.fullmatch(r"[A-Za-z0-9]+", sub):
+            return f"{name}{sub}"
+        raise self.fail(f"subscript '{sub}' is not supported here", pos)
+
+    def written_sum(self) -> str | None:
+        """``x_1 + x_2 + \\dots + x_n`` (or ``\\cdots``, ``\\ldots``; ``X_i`` too) is Σ xᵢ."""
+        if len(self.var) != 1:
+            return None
+        v = f"[{self.var}{self.var.upper()}]"
+        one = rf"{v}_(?:1|\{{1\}})\s*\+\s*(?:{v}_(?:2|\{{2\}})\s*\+\s*)?"
+        m = re.compile(one + rf"\\[lc]?dots\s*\+\s*{v}_(?:n|\{{n\}})").match(self.text, self.i)
+        if not m:
+            return None
+        self.i = m.end()
+        return f"sum({self.var}[i])"
+
+    def observation(self, name: str) -> str:
+        """A capital letter for the observation (X_i, \\bar X for x, as textbooks write the
+        random sample) is the observation."""
+        for v in (self.var, *self.others):
+            if len(v) == 1 and name == v.upper():
+                return v
+        return name
+
+    def big_operator(self, cmd: str, stop: tuple[str, ...]) -> str:
+        self.skip_space()
+        limits = []
+        while self.text.startswith(("_", "^"), self.i):
+            self.i += 1
+            limits.append(self.raw_group())
+            self.skip_space()
+        index = None
+        for lim in limits:
+            m = re.fullmatch(r"\{?([ijk])(=1|\\in\[n\])?\}?|1\\le([ijk])\\len", lim)
+            if m:
+                index = m.group(1) or m.group(3)
+            elif lim not in ("n", "1"):
+                raise self.fail(f"\\{cmd} limits '{lim}': only sums over i = 1, ..., n are "
+                                "supported")
+        self.enter()
+        self.indices.append(index)
+        body = self.term(stop)
+        self.indices.pop()
+        self.depth -= 1
+        return f"{cmd}({body})"
+
+    def extreme(self, cmd: str) -> str:
+        """``\\max_i x_i``, ``\\max\\{x_1, \\dots, x_n\\}`` → the order statistic;
+        ``\\max(a, b)`` of other expressions → Max(a, b)."""
+        self.skip_space()
+        sub = None
+        if self.text.startswith("_", self.i):
+            self.i += 1
+            sub = self.raw_group()
+        self.skip_space()
+        start = self.i
+        if self.at("\\{") or self.at("\\left") or self.at("(") or self.at("{"):
+            depth, j = 0, self.i
+            while j < len(self.text):
+                if self.text[j] in "({[":
+                    depth += 1
+                elif self.text[j] in ")}]":
+                    depth -= 1
+                    if depth <= 0:
+                        j += 1
+                        break
+                j += 1
+            inner = self.text[start:j]
+            if len(self.var) == 1:  # \max\{X_1, \dots, X_n\}
+                inner = inner.replace(self.var.upper(), self.var)
+            listing = re.sub(r"\\(left|right|[{}]|l?dots|cdots|ldots)|[\s,(){}\[\]_]", "", inner)
+            if sub is None and not re.fullmatch(rf"({re.escape(self.var)}(i|1|2|n|\d)?)+",
+                                                listing or "-"):
+                listed = self.listed_function(inner)
+                if listed is not None:
+                    self.i = j
+                    return f"{cmd}over({listed})"
+                return self.max_call(cmd)
+            if sub is not None and listing not in (self.var, f"{self.var}i"):
+                self.i = start  # \max_i (x_i - \mu)^2: a function of the observation
+                return f"{cmd}over({self.atom_only()})"
+            self.i = j
+        else:
+            inner = self.atom_only()
+            if inner not in (f"{self.var}[i]", self.var):  # \max_i |x_i|: not x_(n) itself
+                if self.var not in inner:
+                    raise self.fail(f"\\{cmd} is only supported over the observations", start)
+                return f"{cmd}over({inner})"
+        if self.var not in inner:
+            raise self.fail(f"\\{cmd} is only supported over the observations", start)
+        return f"{self.var}_{cmd}"
+
+    def listed_function(self, inner: str) -> str | None:
+        """``\\{h(x_1), \\dots, h(x_n)\\}``: the same function of each observation, as
+        ``h(x_i)`` translated; ``None`` when ``inner`` is not such a list."""
+        body = inner.strip()
+        for pattern in (r"^\\left\s*", r"^(\\\{|\\lbrace|[({])", r"(\\\}|\\rbrace|[)}])$",
+                        r"\\right\s*$"):
+            body = re.sub(pattern, "", body.strip())
+        parts = [q.strip() for q in _split_commas(body)]
+        v = f"[{self.var}{self.var.upper()}]" if len(self.var) == 1 else re.escape(self.var)
+        if len(parts) < 3 or not re.fullmatch(r"\\[lc]?dots", parts[-2]):
+            return None
+        first, last = parts[0], parts[-1]
+        one = re.compile(rf"({v})_(?:1|\{{1\}})(?![0-9])")
+        if not one.search(first):
+            return None
+        generic = one.sub(lambda m: m.group(0).replace("1", "i"), first)  # length kept
+        if re.sub(rf"({v})_(?:n|\{{n\}})", lambda m: m.group(0).replace("n", "i"), last
+                  ) != generic:
+            return None
+        at = self.text.find(first, self.i)
+        return self.translate_at(at, generic)
+
+    def max_call(self, cmd: str) -> str:
+        """``\\max(a, b, ...)`` of expressions."""
+        if self.at("\\left"):
+            self.command()
+            self.skip_space()
+        if not self.text.startswith(("(", "\\{"), self.i):
+            raise self.fail(f"write \\{cmd}(a, b)")
+        self.i += 2 if self.text.startswith("\\{", self.i) else 1
+        args = []
+        while True:
+            args.append(self.expr(stop=("\\right", "\\}")))
+            self.skip_space()
+            if self.text.startswith(",", self.i):
+                self.i += 1
+                continue
+            break
+        if self.at("\\right"):
+            self.command()
+            self.skip_space()
+        if self.text.startswith("\\}", self.i):
+            self.i += 2
+        elif self.text.startswith(")", self.i):
+            self.i += 1
+        else:
+            raise self.fail("expected ')'")
+        return f"{cmd}({', '.join(args)})"
+
