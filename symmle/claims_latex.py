@@ -34,8 +34,12 @@ __all__ = ["latex_to_plain", "latex_matrix", "is_latex", "MAX_LENGTH", "MAX_DEPT
 
 
 def latex_to_plain(text: str, var: str = "x", where: str = "claim",
-                   others: tuple[str, ...] = ()) -> str:
+                   others: tuple[str, ...] = (), names: tuple[str, ...] = ()) -> str:
     """Translate a LaTeX claim into symmle's plain claim syntax (no SymPy involved).
+
+    ``var`` is the observation, ``others`` the covariates of a conditional model, ``names``
+    the model's parameters and known constants (a sum's index or an ``N`` that is one of them
+    is refused, not guessed at).
 
     Examples
     --------
@@ -65,7 +69,7 @@ def latex_to_plain(text: str, var: str = "x", where: str = "claim",
     if stripped.startswith("\\[") and stripped.endswith("\\]"):
         stripped = stripped[2:-2]
     try:
-        return _Latex(stripped, var, where, tuple(others)).translate()
+        return _Latex(stripped, var, where, tuple(others), tuple(names)).translate()
     except RecursionError:  # the depth bound should come first; never a traceback
         raise ParseError(f"input nested too deeply (more than {MAX_DEPTH} levels)",
                          where=where) from None

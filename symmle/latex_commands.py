@@ -25,6 +25,8 @@ _BINOM = {"binom", "dbinom", "tbinom"}
 _FONTS = {"mathbb", "mathbf", "mathds", "mathbbm", "mathrm", "boldsymbol"}
 _UPRIGHT = {"mathrm", "rm", "textrm", "mathit", "text"}
 _INDICATOR_FONTS = {"mathbb", "mathbf", "mathds", "boldsymbol", "bm"}
+# what \underset{i}{...} may hold: \max, \min, or the same as \operatorname*{max}
+_OPERATOR = re.compile(r"\\(max|min)|\\(?:operatorname\*?|mathrm|text|rm)\{(max|min)\}")
 
 
 class _Commands:
@@ -132,7 +134,7 @@ class _Commands:
                 r"\s*\{\s*(median|med|Median|Med)\s*\}").match(self.text, self.i):
             self.raw_group()  # \operatorname{median}(x_1, \dots, x_n): the sample median
             a, b = self.bracketed()
-            listing = re.sub(r"\\(left|right|l?dots|cdots|ldots)|[\s,_{}\[\]()]", "",
+            listing = re.sub(r"\\(left|right|l?dots|cdots|ldots)|\.\.\.|…|[\s,_{}\[\]()]", "",
                              self.text[a:b]).replace(self.var.upper(), self.var)
             if not re.fullmatch(rf"({re.escape(self.var)}(i|1|2|n|\d)?)+", listing or "-"):
                 raise self.fail("the median is only supported of the sample: write "
@@ -145,8 +147,11 @@ class _Commands:
                 return self.postfix("e")
             if name in ("log", "ln", "exp"):
                 return self.function("log" if name == "ln" else name)
+            if name in ("max", "min"):  # \mathrm{max}_i x_i
+                return self.extreme(name)
             raise self.fail(f"\\{cmd}{{{name}}} is not supported (only \\{cmd}{{e}}, "
-                            f"\\{cmd}{{log}} and \\{cmd}{{exp}})", start)
+                            f"\\{cmd}{{log}}, \\{cmd}{{exp}}, \\{cmd}{{max}} and "
+                            f"\\{cmd}{{min}})", start)
         if cmd == "#":  # \#\{i : x_i = k\}: the count n_k of a finite support
             v = f"[{self.var}{self.var.upper()}]" if len(self.var) == 1 else re.escape(self.var)
             m = re.compile(rf"\s*\\\{{\s*(?:i\s*:\s*)?{v}_\{{?i\}}?\s*=\s*(\d+)\s*\\\}}").match(
@@ -157,10 +162,31 @@ class _Commands:
             self.i = m.end()
             return self.postfix(f"n{m.group(1)}")
         if cmd == "operatorname":
+            if self.text.startswith("*", self.i):  # \operatorname*{max}: limits below
+                self.i += 1
+            at = self.i
             name = self.raw_group()
+            inner = re.search(r"\\([A-Za-z]+|.)", self.text[at:self.i])
+            if inner is not None:  # \operatorname{\input{x}}: the command inside, named
+                raise self.fail(f"the LaTeX command '\\{inner.group(1)}' is not supported",
+                                at + inner.start())
+            if name in ("max", "min"):
+                return self.extreme(name)
             if name not in ("log", "ln", "exp"):
                 raise self.fail(f"\\operatorname{{{name}}} is not supported", start)
             return self.function("log" if name == "ln" else name)
+        if cmd == "underset":  # \underset{i}{\max} x_i: the subscript written above
+            sub = self.limit()
+            at = self.i
+            under = _OPERATOR.fullmatch(self.raw_group())
+            for m in re.finditer(r"\\([A-Za-z]+|.)", self.text[at:self.i]):
+                if m.group(1) not in ("max", "min", "operatorname", "mathrm", "text", "rm", "*"):
+                    raise self.fail(f"the LaTeX command '\\{m.group(1)}' is not supported",
+                                    at + m.start())
+            if under is None:
+                raise self.fail("\\underset is only supported under \\max or \\min "
+                                "(\\underset{i}{\\max} x_i)", start)
+            return self.extreme(under.group(1) or under.group(2), sub)
         raise self.fail(f"the LaTeX command '\\{cmd}' is not supported", start)
 
     def function(self, name: str) -> str:

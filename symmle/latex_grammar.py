@@ -15,12 +15,19 @@ from .latex_scan import _fail, _Scanner
 
 
 def _translate_span(text: str, a: int, part: str, var: str, where: str,
-                    others: tuple[str, ...] = ()) -> str:
+                    others: tuple[str, ...] = (), names: tuple[str, ...] = (),
+                    parent: "_Latex | None" = None) -> str:
     """``part``, standing at ``text[a:]``, translated on its own, with the position of an
-    error the one in the whole ``text`` (the rest of ``text`` blanked, not removed)."""
+    error the one in the whole ``text`` (the rest of ``text`` blanked, not removed). Inside
+    a ``parent`` translation, a sum to N is the parent's to resolve (:meth:`sample_size`)."""
     masked = " " * a + part + " " * (len(text) - a - len(part))
     try:
-        return _Latex(masked, var, where, tuple(others)).translate()
+        inner = _Latex(masked, var, where, tuple(others), tuple(names))
+        inner.nested = parent is not None
+        out = inner.translate()
+        if parent is not None and parent.big_n is None:
+            parent.big_n = inner.big_n
+        return out
     except ParseError as err:
         reason = getattr(err, "reason", None)
         if reason is None or err.position is None:
@@ -32,11 +39,12 @@ class _Latex(_Scanner, _Commands, _Indexed, _Indicators):
     """Recursive-descent translator of a LaTeX subset into plain syntax (depth counted)."""
 
     def translate(self) -> str:
+        """The whole text in plain syntax (N read as n after a sum to N)."""
         out = self.expr(stop=())
         self.skip_space()
         if self.i < len(self.text):
             raise self.fail(f"unexpected '{self.text[self.i]}'")
-        return out
+        return out if self.nested else self.sample_size(out)
 
     def expr(self, stop: tuple[str, ...]) -> str:
         self.enter()
@@ -170,6 +178,10 @@ class _Latex(_Scanner, _Commands, _Indexed, _Indicators):
         if ch in "I1" and self.looks_like_indicator():  # I(x_{(n)} \le \theta), 1_{x > 0}
             self.i += 1
             return self.any_indicator(start)
+        if self.text.startswith(("...", "…"), self.i):
+            raise self.fail("'...' is only read in a list of the observations, as in "
+                            f"\\max\\{{{self.var}_1, ..., {self.var}_n\\}} or "
+                            f"{self.var}_1 + ... + {self.var}_n")
         if ch.isdigit() or ch == ".":
             m = re.compile(r"[0-9]*\.?[0-9]+").match(self.text, self.i)
             if not m:
@@ -186,6 +198,8 @@ class _Latex(_Scanner, _Commands, _Indexed, _Indicators):
                 return self.function(_FUNCS[word.group(1)])
             self.i += 1
             ch = self.observation(ch)
+            if self.indices and ch == self.indices[-1] and ch not in ("i", "j", "k"):
+                ch = "i"  # \sum_{t=1}^n t x_t: the index, whatever its letter
             return self.postfix(ch, ch)
         if ch in parsing.GREEK:
             self.i += 1
@@ -226,4 +240,5 @@ class _Latex(_Scanner, _Commands, _Indexed, _Indicators):
 
     def translate_at(self, a: int, part: str) -> str:
         """``part``, standing at ``a``, translated on its own (errors at their place)."""
-        return _translate_span(self.text, a, part, self.var, self.where, self.others)
+        return _translate_span(self.text, a, part, self.var, self.where, self.others,
+                               self.names, parent=self)

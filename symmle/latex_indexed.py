@@ -8,6 +8,11 @@ import re
 
 from .latex_scan import _split_commas
 
+# a sum's lower limit: i, i=1, i\in[n], 1\le i\le n (spaces already removed)
+_LIMIT = re.compile(r"\{?([A-Za-z])(?:=1|\\in\[([nN])\])?\}?|1\\leq?([A-Za-z])\\leq?([nN])")
+_LIMIT_COMMANDS = {"le", "leq", "leqslant", "in", "dots", "ldots", "cdots", "{", "}", "lbrace",
+                   "rbrace", ",", ";", "!", " ", "max", "min", "text", "mathrm", "rm"}
+_UPRIGHT_SUB = re.compile(r"^\\(?:text|mathrm|textrm|rm|operatorname|mathit)\{(\w+)\}$")
 _SUBS_MAX = {"(n)", "n", "max", "\\max", "(N)", "n:n", "(n:n)"}
 _SUBS_MIN = {"(1)", "1", "min", "\\min", "1:n", "(1:n)"}
 _ESTIMATE_TAGS = {"MLE", "ML", "mle", "n", "\\text{MLE}", "\\mathrm{MLE}", "\\text{ML}",
@@ -23,12 +28,13 @@ class _Indexed:
         if name and m and f"{name}{m.group(1) or m.group(2)}" in self.others:
             return f"{name}{m.group(1) or m.group(2)}[i]"  # x_{1i}, x_{i1}, x_{i,1}: x1's
         if name in self.others:
-            if sub in ("i", "j", "k"):
+            if self.is_index(sub):
                 return f"{name}[i]"
             raise self.fail(f"unknown subscript '{sub}' of the covariate {name}: write "
                             f"{name}_i", pos)
         if name == self.var:
-            if sub in ("i", "j", "k"):
+            sub = _UPRIGHT_SUB.sub(r"\1", sub)  # x_{\text{max}}, X_{\mathrm{min}}
+            if self.is_index(sub):
                 inner = self.indices[-1] if self.indices else None
                 if inner is not None and sub != inner:  # Σ_j x_i x_j: two indices at once
                     raise self.fail(f"{self.var}_{sub} inside a sum over {inner}: a sum over "
@@ -56,7 +62,8 @@ class _Indexed:
             return None
         v = f"[{self.var}{self.var.upper()}]"
         one = rf"{v}_(?:1|\{{1\}})\s*\+\s*(?:{v}_(?:2|\{{2\}})\s*\+\s*)?"
-        m = re.compile(one + rf"\\[lc]?dots\s*\+\s*{v}_(?:n|\{{n\}})").match(self.text, self.i)
+        dots = r"(?:\\[lc]?dots|\.\.\.|…)"
+        m = re.compile(one + rf"{dots}\s*\+\s*{v}_(?:n|\{{n\}})").match(self.text, self.i)
         if not m:
             return None
         self.i = m.end()
@@ -71,20 +78,31 @@ class _Indexed:
         return name
 
     def big_operator(self, cmd: str, stop: tuple[str, ...]) -> str:
+        """``\\sum_{i=1}^{n} h`` (``\\prod``): the index is any letter that names nothing
+        else (``\\sum_{t=1}^n x_t``); the upper limit ``n``, or ``N`` for the sample size
+        (:meth:`sample_size_written`)."""
         self.skip_space()
+        limits_at = self.i
         limits = []
         while self.text.startswith(("_", "^"), self.i):
             self.i += 1
-            limits.append(self.raw_group())
+            limits.append(self.limit())
             self.skip_space()
         index = None
         for lim in limits:
-            m = re.fullmatch(r"\{?([ijk])(=1|\\in\[n\])?\}?|1\\le([ijk])\\len", lim)
-            if m:
-                index = m.group(1) or m.group(3)
-            elif lim not in ("n", "1"):
+            if lim in ("n", "1"):
+                continue
+            if lim == "N":  # \sum_{i=1}^{N}: the sample size written N
+                self.sample_size_written(cmd, limits_at)
+                continue
+            m = _LIMIT.fullmatch(lim)
+            if m is None:
                 raise self.fail(f"\\{cmd} limits '{lim}': only sums over i = 1, ..., n are "
                                 "supported")
+            index = m.group(1) or m.group(3)
+            self.check_index(cmd, index, limits_at)
+            if "N" in (m.group(2) or "") + (m.group(4) or ""):
+                self.sample_size_written(cmd, limits_at)
         self.enter()
         self.indices.append(index)
         body = self.term(stop)
@@ -92,15 +110,35 @@ class _Indexed:
         self.depth -= 1
         return f"{cmd}({body})"
 
-    def extreme(self, cmd: str) -> str:
-        """``\\max_i x_i``, ``\\max\\{x_1, \\dots, x_n\\}`` → the order statistic;
-        ``\\max(a, b)`` of other expressions → Max(a, b)."""
+    def extreme(self, cmd: str, sub: str | None = None) -> str:
+        """``\\max_i x_i``, ``\\max_{i=1}^{n} x_i``, ``\\max\\{x_1, \\dots, x_n\\}`` → the
+        order statistic; ``\\max(a, b)`` of other expressions → Max(a, b). ``sub``: a
+        subscript already read (``\\underset{i}{\\max}``)."""
         self.skip_space()
-        sub = None
-        if self.text.startswith("_", self.i):
+        if sub is None and self.text.startswith("_", self.i):
             self.i += 1
-            sub = self.raw_group()
+            sub = self.limit()
         self.skip_space()
+        if sub is not None and self.text.startswith("^", self.i):  # \max_{i=1}^{n} x_i
+            at = self.i
+            self.i += 1
+            top = self.limit()
+            if top not in ("n", "N"):
+                raise self.fail(f"\\{cmd} limits '{top}': only the {cmd}imum over i = 1, ..., "
+                                "n is supported", at)
+            if top == "N":
+                self.sample_size_written(cmd, at)
+            self.skip_space()
+        m = re.match(r"\{?(?:1\\leq?)?([A-Za-z])(?![A-Za-z])", sub or "")
+        index = m.group(1) if m and m.group(1) not in (self.var, "n", "N") else None
+        self.indices.append(index)  # \max_{t} x_t: x_t is the observation
+        try:
+            return self.extreme_body(cmd, sub)
+        finally:
+            self.indices.pop()
+
+    def extreme_body(self, cmd: str, sub: str | None) -> str:
+        """What follows ``\\max`` and its limits (:meth:`extreme`)."""
         start = self.i
         if self.at("\\{") or self.at("\\left") or self.at("(") or self.at("{"):
             depth, j = 0, self.i
@@ -116,7 +154,8 @@ class _Indexed:
             inner = self.text[start:j]
             if len(self.var) == 1:  # \max\{X_1, \dots, X_n\}
                 inner = inner.replace(self.var.upper(), self.var)
-            listing = re.sub(r"\\(left|right|[{}]|l?dots|cdots|ldots)|[\s,(){}\[\]_]", "", inner)
+            listing = re.sub(r"\\(left|right|[{}]|l?dots|cdots|ldots)|\.\.\.|…|[\s,(){}\[\]_]",
+                             "", inner)
             if sub is None and not re.fullmatch(rf"({re.escape(self.var)}(i|1|2|n|\d)?)+",
                                                 listing or "-"):
                 listed = self.listed_function(inner)
@@ -147,7 +186,7 @@ class _Indexed:
             body = re.sub(pattern, "", body.strip())
         parts = [q.strip() for q in _split_commas(body)]
         v = f"[{self.var}{self.var.upper()}]" if len(self.var) == 1 else re.escape(self.var)
-        if len(parts) < 3 or not re.fullmatch(r"\\[lc]?dots", parts[-2]):
+        if len(parts) < 3 or not re.fullmatch(r"\\[lc]?dots|\.\.\.|…", parts[-2]):
             return None
         first, last = parts[0], parts[-1]
         one = re.compile(rf"({v})_(?:1|\{{1\}})(?![0-9])")
@@ -187,3 +226,46 @@ class _Indexed:
             raise self.fail("expected ')'")
         return f"{cmd}({', '.join(args)})"
 
+    def is_index(self, sub: str) -> bool:
+        """Whether the subscript ``sub`` is the observation's index: i, j, k, or the index of
+        the innermost sum (``x_t`` in ``\\sum_{t=1}^n``)."""
+        return sub in ("i", "j", "k") or bool(self.indices) and sub == self.indices[-1]
+
+    def check_index(self, cmd: str, index: str, at: int) -> None:
+        """A sum's index names nothing else: not the observation, ``n``, ``e``, nor (beyond
+        i, j, k) a parameter or known constant of the model."""
+        if index in (self.var, self.var.upper(), *self.others, "n", "N", "e") or (
+                index not in ("i", "j", "k") and index in self.names):
+            raise self.fail(f"the index '{index}' of the \\{cmd} is also a name of the model "
+                            f"or the sample: write \\{cmd}_{{i=1}}^{{n}}", at)
+
+    def sample_size_written(self, cmd: str, at: int) -> None:
+        """``\\sum_{i=1}^{N}``: the sample size written N, read as n in the whole claim
+        (:meth:`sample_size`), unless N is a name of the model."""
+        if "N" in self.names:
+            raise self.fail(f"the \\{cmd} runs to N, but N is a name of the model here; the "
+                            f"sample size is n: write \\{cmd}_{{i=1}}^{{n}}", at)
+        if self.big_n is None:
+            self.big_n = at
+
+    def sample_size(self, out: str) -> str:
+        """The translation ``out`` with N read as the sample size n, when a sum or product ran
+        to N; a claim that writes both N and n is ambiguous and refused."""
+        if self.big_n is None:
+            return out
+        if re.search(r"(?<![A-Za-z0-9_])n(?![A-Za-z0-9_])", out):
+            raise self.fail("a sum runs to N but the claim writes n too: write the sample "
+                            "size one way (n, as symmle does)", self.big_n)
+        return re.sub(r"(?<![A-Za-z0-9_])N(?![A-Za-z0-9_])", "n", out)
+
+    def limit(self) -> str:
+        """A sub- or superscript of ``\\sum``, ``\\prod``, ``\\max``, ``\\min`` (its source,
+        spaces removed), holding no command but relations and dots: any other is refused
+        with its position."""
+        start = self.i
+        out = self.raw_group()
+        for m in re.finditer(r"\\([A-Za-z]+|.)", self.text[start:self.i]):
+            if m.group(1) not in _LIMIT_COMMANDS:
+                raise self.fail(f"the LaTeX command '\\{m.group(1)}' is not supported",
+                                start + m.start())
+        return out

@@ -30,7 +30,8 @@ def _array_as_pmatrix(text: str) -> str:
 
 
 def latex_matrix(text: str, var: str = "x", where: str = "claim",
-                 others: tuple[str, ...] = ()) -> list[list[str]] | None:
+                 others: tuple[str, ...] = (), names: tuple[str, ...] = (),
+                 ) -> list[list[str]] | None:
     """A matrix ``\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}`` (or ``bmatrix``) as rows
     of cells in plain syntax; ``None`` when ``text`` holds no ``\\begin``.
 
@@ -70,7 +71,7 @@ def latex_matrix(text: str, var: str = "x", where: str = "claim",
     factor = None  # a scalar before the matrix, \frac{1}{\sigma^2}\begin{pmatrix}..: each entry's
     a, b = m.start(1), m.start(1) + len(_TRAILING_TIMES.sub("", m.group(1)))
     if text[a:b].strip():
-        factor = _translate_span(text, a, text[a:b], var, where, others)
+        factor = _translate_span(text, a, text[a:b], var, where, others, names)
     rows: list[list[tuple[int, int]]] = [[]]
     start, depth, j, body_end = m.start(3), 0, m.start(3), m.end(3)
     while j < body_end:
@@ -100,6 +101,6 @@ def latex_matrix(text: str, var: str = "x", where: str = "claim",
             if not text[a:b].strip():
                 raise _fail(f"the entry in row {r}, column {c} of the matrix is empty", text, a,
                             where)
-            cells.append(_translate_span(text, a, text[a:b], var, where, others))
+            cells.append(_translate_span(text, a, text[a:b], var, where, others, names))
         out.append(cells if factor is None else [f"({factor}) * ({c})" for c in cells])
     return out

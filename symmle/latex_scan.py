@@ -58,9 +58,13 @@ def _split_commas(text: str) -> list[str]:
 class _Scanner:
     """The text, the position in it, and the moves of a recursive-descent reader over it."""
 
-    def __init__(self, text: str, var: str, where: str, others: tuple[str, ...] = ()) -> None:
+    def __init__(self, text: str, var: str, where: str, others: tuple[str, ...] = (),
+                 names: tuple[str, ...] = ()) -> None:
         self.text, self.var, self.where = text, var, where
         self.others = others  # the covariates of a conditional model: x_i, \bar x as for var
+        self.names = names  # the model's parameters and known constants, where known
+        self.big_n: int | None = None  # where a sum first runs to N (the sample size as N)
+        self.nested = False  # a part translated on its own, inside a larger claim
         self.i, self.depth = 0, 0
         self.bars = 0  # bare |...| open around the current position
         self.indices: list[str | None] = []  # the index of each open sum (None: not written)
