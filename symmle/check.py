@@ -51,6 +51,7 @@ from .bounded import bounded
 from .claims import (claims_by_parameter, drop_additive_constant, drop_equals_zero,
                      fisher_claims, is_definition, lhs_is_name, parse_claim, split_chain)
 from .check_conditional import ConditionalView, is_conditional
+from .claims_lhs import undecorate
 from .check_forms import as_likelihood, check_indicator, names_likelihood, wrong_factor
 from .counts import count_statistics
 from .crosscheck import (Evaluator, Point, agree, compare as _numeric, conditional_points, points,
@@ -289,6 +290,10 @@ def check(model: Any, *, log_likelihood: str | None = None,
     from .check_matrix import judge_entry, judge_matrix, one_scale  # built on _judge, below
 
     started = time.perf_counter()
+    # \therefore, \boxed{..}, \overset{!}{=} blanked; L(θ) \propto .. as L(θ) = .. (ℓ up to C)
+    log_likelihood, score, mle, fisher, standard_error = (
+        _undecorated(v) for v in (log_likelihood, score, mle, fisher, standard_error))
+    log_likelihood = _proportional(log_likelihood)
     try:
         d = derivation or derive(model, timeout=timeout, **model_kwargs)
     except NonUniqueMLEError as exc:  # Uniform(θ, θ + 1): any θ of a set is an MLE
@@ -442,6 +447,31 @@ def check(model: Any, *, log_likelihood: str | None = None,
     return CheckReport(getattr(d, "base", d), results, time.perf_counter() - started, len(pts),
                        notes)
 
+
+
+def _undecorated(value: Any) -> Any:
+    """A claim (or each claim of a mapping or list) with its decorations blanked
+    (:func:`symmle.claims_lhs.undecorate`)."""
+    if isinstance(value, str):
+        return undecorate(value)
+    if isinstance(value, Mapping):
+        return {k: _undecorated(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_undecorated(v) for v in value]
+    return value
+
+
+def _proportional(text: Any) -> Any:
+    """``L(\\theta) \\propto f``: the likelihood up to a factor free of θ, read as
+    ``L(\\theta) = f`` (its logarithm is judged up to an additive constant, which
+    a log-likelihood always is); kept as written when the left side names no likelihood."""
+    if not isinstance(text, str):
+        return text
+    left, sep, right = text.rpartition("\\propto")
+    if not sep:
+        return text
+    candidate = f"{left}{' ' * (len(sep) - 1)}={right}"
+    return candidate if names_likelihood(candidate) else text
 
 
 def _refuse_unsupported(d: Any) -> None:

@@ -115,9 +115,11 @@ _DEFINITION_COMMANDS = {"partial", "frac", "dfrac", "tfrac", "left", "right", "e
 # a second derivative: \partial^2, \ell''(θ), \ell^{\prime\prime}, \ddot\ell, d^2/dθ^2
 _SECOND = re.compile(r"\\partial|''|\\prime\s*\\prime|\\ddot|(?:\\mathrm\s*\{\s*d\s*\}|"
                      r"\\text\s*\{\s*d\s*\}|\bd)\s*\^\s*\{?\s*2")
-# the name of a log-likelihood: \log L(\theta, x), \ln\mathcal{L}, \ell(\theta \mid x)
+# the name of a log-likelihood (\log L(\theta, x), \ln\mathcal{L}, \ell(\theta \mid x)) or of
+# the information of n observations (n I(\theta), n\mathcal{I}_1(\theta))
 _LOG_NAME = re.compile(r"(\\log|\\ln)\s*(L|\\mathcal\s*\{?\s*L\s*\}?)\s*(\(.*\))?|"
-                       r"(\\ell|l)\s*\(.*\)", re.S)
+                       r"(\\ell|l)\s*\(.*\)|n\s*(\\cdot\s*)?(I|\\mathcal\s*\{\s*I\s*\})\s*"
+                       r"(_\s*\{?\s*1\s*\}?)?\s*(\\left\s*)?\(.*\)", re.S)
 _DEFINITION = re.compile(r"-?\s*(\\mathbb\s*\{?\s*E\s*\}?|\\operatorname\s*\{\s*E\s*\}|"
                          r"\\mathrm\s*\{\s*E\s*\}|E)\s*(_\s*\{?[^{}]*\}?)?\s*(\\[,;:!]\s*)*"
                          r"(\\left|\\big|"
@@ -277,7 +279,7 @@ _LHS_COMMANDS = {"hat", "widehat", "ell", "partial", "frac", "dfrac", "mathcal",
                  "dot", "mathbf", "boldsymbol", "bm", "tfrac", "mathit",
                  "log", "ln", "left", "right", "prime", "operatorname", "text", "nabla", "mid",
                  "max", "arg", "operatorname", ",", ";", "!", " ", "sqrt", "mathbb", "textrm",
-                 "rm", "bf", "mathsf", "vec", "underline", *_GREEK}
+                 "rm", "bf", "mathsf", "vec", "underline", "cdot", *_GREEK}
 _LHS_CHARS = re.compile(r"[A-Za-z0-9\\{}()\[\]_^,'\s|;:/.]*")
 
 

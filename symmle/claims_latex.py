@@ -26,7 +26,8 @@ from .errors import ParseError
 from .latex_commands import _GREEK  # noqa: F401 - imported from here by claims
 from .latex_grammar import _Latex
 from .latex_matrix import MATRIX_ENVIRONMENTS, latex_matrix
-from .latex_scan import _fail, _split_commas  # noqa: F401 - used by claims, latex_model
+from .latex_scan import _fail
+from .latex_scan import _split_commas  # noqa: F401 - used by latex_model
 from .latex_scan import MAX_DEPTH, MAX_LENGTH, _from_unicode, is_latex
 
 __all__ = ["latex_to_plain", "latex_matrix", "is_latex", "MAX_LENGTH", "MAX_DEPTH",
@@ -66,10 +67,16 @@ def latex_to_plain(text: str, var: str = "x", where: str = "claim",
     if peak > MAX_DEPTH:
         raise ParseError(f"input nested too deeply (more than {MAX_DEPTH} levels)", where=where)
     stripped = _from_unicode(text.strip().strip("$").strip())
+    lead = len(text) - len(text.lstrip().lstrip("$").lstrip())  # positions are in ``text``
     if stripped.startswith("\\[") and stripped.endswith("\\]"):
-        stripped = stripped[2:-2]
+        stripped, lead = stripped[2:-2], lead + 2
     try:
         return _Latex(stripped, var, where, tuple(others), tuple(names)).translate()
+    except ParseError as err:
+        reason = getattr(err, "reason", None)
+        if not lead or reason is None or err.position is None:
+            raise
+        raise _fail(reason, text, err.position + lead, where) from None
     except RecursionError:  # the depth bound should come first; never a traceback
         raise ParseError(f"input nested too deeply (more than {MAX_DEPTH} levels)",
                          where=where) from None

@@ -1,16 +1,21 @@
-"""Left-hand sides that say what a claim is: a variance or a standard error of an estimate.
+"""How a claim is framed: left-hand sides that say what it is (a variance or a standard error
+of an estimate), and the decorations around it in a written solution.
 
 ``\\operatorname{Var}(\\hat\\lambda) = \\frac{\\lambda^2}{n}`` claims the asymptotic variance,
 whose square root is the standard error; ``\\mathrm{SE}(\\hat\\lambda) = ...`` and
 ``\\sqrt{\\operatorname{Var}(\\hat\\lambda)} = ...`` claim the standard error itself. Only the
 names below are read (the argument is the estimate's name); nothing here builds SymPy objects.
+
+A written solution frames its result: ``\\therefore \\hat\\theta = ...``, ``\\boxed{...}``,
+a score equation ``\\overset{!}{=} 0`` or ``\\stackrel{\\text{set}}{=} 0``; :func:`undecorate`
+blanks these (every other character keeps its position, for the messages).
 """
 from __future__ import annotations
 
 import re
 from typing import NamedTuple
 
-__all__ = ["SpreadName", "spread_name", "as_standard_error"]
+__all__ = ["SpreadName", "spread_name", "as_standard_error", "undecorate"]
 
 _WORD = r"(?:\\(?:operatorname|mathrm|text|textrm|mathbb|rm)\s*\{\s*)?" \
         r"(Var|var|VAR|V|SE|se|S\.E\.|s\.e\.)\s*\}?"
@@ -64,3 +69,43 @@ def as_standard_error(rhs: str, latex: bool) -> str:
     """
     body = rhs.strip().strip("$").strip()
     return f"\\sqrt{{{body}}}" if latex else f"sqrt({body})"
+
+
+_LEAD = re.compile(r"\s*\$?\s*(\\(?:therefore|Rightarrow|Longrightarrow|implies|hence)"
+                   r"(?![A-Za-z]))")
+_SET_EQUAL = re.compile(r"\\(?:overset|stackrel)\s*\{\s*(?:!|\?|[A-Za-z. ]*|\\(?:text|mathrm)"
+                        r"\s*\{[A-Za-z!. ]*\})\s*\}\s*\{\s*=\s*\}")
+_BOXED = re.compile(r"\s*\$?\s*(\\boxed\s*\{)")
+
+
+def undecorate(text: str) -> str:
+    """``text`` with a leading ``\\therefore`` (``\\Rightarrow``, ``\\implies``), a
+    ``\\boxed{...}`` around the whole claim and ``\\overset{!}{=}``/``\\stackrel{set}{=}``
+    (read as ``=``) blanked, every other character at its place.
+
+    Examples
+    --------
+    >>> undecorate(r"\\therefore \\boxed{\\hat\\lambda = 1/\\bar x}").split()
+    ['\\\\hat\\\\lambda', '=', '1/\\\\bar', 'x']
+    >>> undecorate(r"n/\\lambda - n\\bar x \\overset{!}{=} 0").split()
+    ['n/\\\\lambda', '-', 'n\\\\bar', 'x', '=', '0']
+    """
+    if not isinstance(text, str):
+        return text
+    m = _LEAD.match(text)
+    if m:
+        text = text[:m.start(1)] + " " * len(m.group(1)) + text[m.end(1):]
+    text = _SET_EQUAL.sub(lambda q: " " * (len(q.group()) - 1) + "=", text)
+    m = _BOXED.match(text)
+    if m:
+        depth, j = 0, m.end(1) - 1
+        while j < len(text):
+            depth += text[j] == "{"
+            depth -= text[j] == "}"
+            if depth == 0:
+                break
+            j += 1
+        if depth == 0 and not text[j + 1:].strip().strip("$.,").strip():
+            text = (text[:m.start(1)] + " " * len(m.group(1)) + text[m.end(1):j] + " "
+                    + text[j + 1:])
+    return text

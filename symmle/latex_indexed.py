@@ -48,6 +48,12 @@ class _Indexed:
                 raise self.fail(f"unknown subscript '{sub}' of the observation {self.var}: "
                                 f"write {self.var}_i, {self.var}_{{(1)}} or {self.var}_{{(n)}}",
                                 pos)
+        if (name and len(name) == 1 and name.isascii() and name.isalpha() and self.names
+                and self.is_index(sub) and name not in (self.var.upper(), "n", "N", "e")
+                and name not in self.names and f"{name}{sub}" not in self.names):
+            at = self.text.rfind(f"{name}_", 0, pos)  # k_i where the model's data are x_i
+            raise self.fail(f"{name}_{sub} is not an observation of this model: its observations "
+                            f"are written {self.var}_{sub}", at if at >= 0 else pos)
         if name and name.endswith("_hat") and sub in _ESTIMATE_TAGS:  # \hat\mu_{MLE}
             return base
         if name and name.endswith("_hat") and re.fullmatch(r"[A-Za-z0-9]+", sub):

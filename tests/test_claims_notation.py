@@ -86,10 +86,21 @@ RIGHT = [
     ("exponential", "standard_error", r"\text{Var}(\hat\lambda) \approx \frac{\lambda^2}{n}"),
     ("exponential", "standard_error", r"\mathrm{SE}(\hat\lambda) = \frac{\hat\lambda}{\sqrt n}"),
     ("exponential", "standard_error",
-     r"\mathrm{SE}(\hat\lambda) = \sqrt{\operatorname{Var}(\hat\lambda)} = \frac{\lambda}{\sqrt{n}}"),
+     r"\mathrm{SE}(\hat\lambda) = \sqrt{\operatorname{Var}(\hat\lambda)} = "
+     r"\frac{\lambda}{\sqrt{n}}"),
     ("normal", "standard_error", r"\mathbb{V}[\hat\sigma^2] = \frac{2\sigma^4}{n}"),
     ("normal", "standard_error", {"sigma2": r"\operatorname{Var}(\hat\sigma^2) = 2\sigma^4/n"}),
     ("normal", "standard_error", r"\operatorname{se}(\hat\mu) = \frac{\sigma}{\sqrt{n}}"),
+    # how a written solution frames its result
+    ("exponential", "mle", r"\therefore \boxed{\hat\lambda = \frac{1}{\bar x}}"),
+    ("exponential", "mle", r"\Rightarrow \hat\lambda = \frac{1}{\bar x}"),
+    ("exponential", "score", r"\frac{\partial \ell}{\partial \lambda} = \frac{n}{\lambda} - "
+                             r"\sum x_i \stackrel{\text{set}}{=} 0"),
+    ("exponential", "score", r"\frac{n}{\lambda}-\sum_{i=1}^{n}x_i\overset{!}{=}0"),
+    ("exponential", "log_likelihood", r"L(\lambda) \propto \lambda^{n} e^{-\lambda\sum x_i}"),
+    ("exponential", "log_likelihood",
+     r"\mathcal L(\lambda \mid \boldsymbol x) \propto \lambda^{n} e^{-n \bar x\lambda}"),
+    ("exponential", "fisher", r"I_n(\lambda) = n I(\lambda) = \frac{n}{\lambda^2}"),
     # several MLEs in one text
     ("normal", "mle", r"\hat{\mu} = \bar{x}, \quad \hat\sigma^2 = \frac{1}{n}\sum_{i=1}^n"
                       r"(x_i-\bar x)^2"),
@@ -124,6 +135,13 @@ WRONG = [  # (model, step, claim, the slip named or None)
     ("normal", "standard_error", r"\operatorname{Var}(\hat\sigma^2) = \frac{\sigma^4}{n}", None),
     ("normal", "mle", r"\hat{\mu} = \bar{x}, \quad \hat\sigma^2 = \frac{1}{n-1}\sum_{i=1}^n"
                       r"(x_i-\bar x)^2", "1/(n-1) for 1/n"),
+    ("exponential", "mle", r"\boxed{\hat\lambda = \frac{n-1}{\sum_{i=1}^n x_i}}",
+     "1/(n-1) for 1/n"),
+    ("exponential", "mle", r"\therefore \hat\lambda = \bar x", None),
+    ("exponential", "score", r"\frac{n}{\lambda}+\sum_{i=1}^{n}x_i\overset{!}{=}0", "a sign"),
+    ("exponential", "log_likelihood", r"L(\lambda) \propto \lambda^{n} e^{\lambda\sum x_i}",
+     "a sign"),
+    ("exponential", "fisher", r"I_n(\lambda) = n I(\lambda) = \frac{n}{\lambda}", None),
 ]
 
 
@@ -149,7 +167,8 @@ def test_wrong_claims_in_the_forms_students_write(name, step, claim, slip):
 
 def test_each_form_has_a_right_and_a_wrong_claim():
     forms = ["underset", "operatorname*", "_{i=1}^{n} X_i", "text{m", "...", "sum_{t", "N}",
-             "mathrm{d}", "ell'", "-E[", "Var", "SE", "quad"]
+             "mathrm{d}", "ell'", "-E[", "Var", "SE", "quad", "boxed", "therefore",
+             "overset{!}", "propto", "n I("]
     for form in forms:
         assert any(form in str(c) for _, _, c in RIGHT), form
         assert any(form in str(c) for _, _, c, _ in WRONG), form
@@ -205,6 +224,8 @@ def test_a_sum_index_that_names_a_constant_of_the_model_is_refused():
     (r"\operatorname*{\input{x}}_i x_i", "\\input"),
     (r"\frac{N}{\sum_{i=1}^{N} x_i}\input{x}", "\\input"),
     (r"\max\{X_1, ..., X_n\} + \immediate\write18{ls}", "\\immediate"),
+    (r"\therefore\boxed{\max_i x_i \input{x}}", "\\input"),
+    (r"\max_i x_i \overset{\input{x}}{=} 0", "\\overset"),
 ])
 def test_new_notation_still_refuses_other_commands_with_their_position(claim, command):
     with pytest.raises(ParseError, match="is not supported") as info:
@@ -217,6 +238,13 @@ def test_new_notation_still_refuses_other_commands_with_their_position(claim, co
 def test_new_left_hand_sides_still_refuse_other_commands(lhs):
     with pytest.raises(ParseError, match="is not supported|is not a name"):
         _check("exponential", standard_error=f"{lhs} = \\frac{{\\lambda}}{{\\sqrt n}}")
+
+
+def test_propto_is_read_only_after_the_name_of_a_likelihood():
+    claim = r"\ell(\lambda) \propto n\log\lambda"
+    with pytest.raises(ParseError, match=r"'\\propto' is not supported") as info:
+        _check("exponential", log_likelihood=claim)
+    assert claim[info.value.position:].startswith("\\propto")
 
 
 def test_dots_outside_a_list_of_the_observations_are_refused_with_their_position():
@@ -294,3 +322,13 @@ def test_the_standard_errors_judged_above_match_the_curvature_of_the_log_likelih
     numeric = 1 / np.sqrt(curvature)
     assert claimed(dict(zip(names, est)), x.size) == pytest.approx(numeric, rel=1e-4)
     assert fitted.standard_errors[param] == pytest.approx(numeric, rel=1e-4)
+
+
+def test_an_observation_under_another_letter_is_refused_naming_the_models():
+    """Σ k_i for a Poisson sample written in x: refused with the letter to use, not an
+    'unknown name ki'; with x_i the same claim is judged."""
+    claim = r"\hat\lambda = \frac{\sum_{i=1}^n k_i}{n}"
+    with pytest.raises(ParseError, match=r"k_i is not an observation of this model: its "
+                                         r"observations are written x_i"):
+        symmle.check("poisson", mle=claim)
+    assert symmle.check("poisson", mle=claim.replace("k_i", "x_i")).all_correct
