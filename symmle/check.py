@@ -234,7 +234,9 @@ def check(model: Any, *, log_likelihood: str | None = None,
     model
         What :func:`symmle.derive` takes: a catalog name, a density string, ...; a
         conditional model (``covariates=``, or a regression family) too, whose claims are
-        written with yᵢ and the covariates xᵢ (:mod:`symmle.check_conditional`).
+        written with yᵢ and the covariates xᵢ (:mod:`symmle.check_conditional`); a model
+        with vector observations has its log-likelihood and MLE judged, in the sums of the
+        components (:mod:`symmle.check_vector`).
     log_likelihood, score, mle, fisher
         The claimed steps (any subset), each in LaTeX (``r"\\frac{n}{\\sum_i x_i}"``) or plain
         syntax (``"n/sum(x_i)"``). ``score``, ``mle`` and ``fisher`` take a mapping parameter
@@ -302,6 +304,12 @@ def check(model: Any, *, log_likelihood: str | None = None,
         return check_flat(model, exc, log_likelihood=log_likelihood, score=score, mle=mle,
                           fisher=fisher, standard_error=standard_error, g=g, seed=seed,
                           started=started, **model_kwargs)
+    if not isinstance(d, Derivation) and not is_conditional(d) and getattr(d.model, "vars", ()):
+        from .check_vector import check_vector  # a vector observation: ℓ and the MLE judged
+
+        return check_vector(d, log_likelihood=log_likelihood, score=score, mle=mle,
+                            fisher=fisher, standard_error=standard_error, g=g, seed=seed,
+                            timeout=timeout, started=started)
     _refuse_unsupported(d)
     covariates: tuple[sp.Symbol, ...] = ()
     if is_conditional(d):  # claims in yᵢ and xᵢ; the points carry the covariates' columns
@@ -476,8 +484,8 @@ def _proportional(text: Any) -> Any:
 
 def _refuse_unsupported(d: Any) -> None:
     """The claims are about one sample x₁, …, xₙ, or about responses yᵢ with covariates xᵢ
-    (a conditional model); a vector model is refused, by name, before any claim is read (its
-    names, x1ᵢ, ..., would otherwise be unknown)."""
+    (a conditional model); a vector model is judged by :mod:`symmle.check_vector` before
+    this, and any other derivation is refused, by name, before any claim is read."""
     if is_conditional(d):
         return
     if not isinstance(d, Derivation):

@@ -324,6 +324,93 @@ def test_the_standard_errors_judged_above_match_the_curvature_of_the_log_likelih
     assert fitted.standard_errors[param] == pytest.approx(numeric, rel=1e-4)
 
 
+# --- vector observations: the log-likelihood and the MLE are judged ----------------------------
+VECTOR_RIGHT = [
+    ("hardy_weinberg", "mle", r"\hat p = \frac{2\sum_{i=1}^n x_{1i} + \sum_{i=1}^n x_{2i}}{2nm}"),
+    ("hardy_weinberg", "mle", r"\frac{\sum_i (2x_{1i} + x_{2i})}{2nm}"),
+    ("hardy_weinberg", "mle", r"1 - \frac{2\sum_i x_{3i} + \sum_i x_{2i}}{2nm}"),  # Σx₃ via m
+    ("hardy_weinberg", "mle", "(2*sum(x1_i) + sum(x2_i))/(2*n*m)"),
+    ("hardy_weinberg", "log_likelihood", r"\ell(p) = (2\sum_i x_{1i} + \sum_i x_{2i})\log p + "
+                                         r"(\sum_i x_{2i} + 2\sum_i x_{3i})\log(1-p) + C"),
+    ("multinomial", "mle", {"p1": r"\frac{\sum_i x_{1i}}{nm}", "p2": r"\frac{\sum_i x_{2i}}{nm}"}),
+    ("multinomial", "mle", r"\hat p_3 = 1 - \frac{\sum_i (x_{1i} + x_{2i})}{nm}"),
+    ("multinomial", "log_likelihood", r"\sum_i x_{1i}\log p_1 + \sum_i x_{2i}\log p_2 + "
+                                      r"\sum_i x_{3i}\log(1 - p_1 - p_2)"),
+]
+VECTOR_WRONG = [
+    ("hardy_weinberg", "mle", r"\hat p = \frac{\sum_i x_{1i}}{nm}"),
+    ("hardy_weinberg", "log_likelihood", r"\ell(p) = \sum_i x_{1i}\log p + \sum_i x_{2i}"
+                                         r"\log(2p(1-p)) + \sum_i x_{3i}\log(1-p)"),
+    ("multinomial", "mle", r"\hat p_1 = \frac{\sum_i x_{1i}}{n}"),
+    ("multinomial", "log_likelihood", r"\sum_i x_{1i}\log p_1 + \sum_i x_{2i}\log p_2"),
+]
+
+
+@pytest.mark.parametrize("name, step, claim", VECTOR_RIGHT,
+                         ids=[f"{m}-{str(c)[:40]}" for m, _, c in VECTOR_RIGHT])
+def test_vector_models_right_claims(name, step, claim):
+    report = symmle.check(name, **{step: claim})
+    assert report.steps and report.exit_code == 0
+    assert all(v.verdict in CORRECT for v in report.steps.values()), report.to_text()
+
+
+@pytest.mark.parametrize("name, step, claim", VECTOR_WRONG,
+                         ids=[f"{m}-{str(c)[:40]}" for m, _, c in VECTOR_WRONG])
+def test_vector_models_wrong_claims_with_a_counterexample(name, step, claim):
+    report = symmle.check(name, **{step: claim})
+    (v,) = report.steps.values()
+    assert v.verdict == "wrong" and report.exit_code == 16
+    ce = v.counterexample
+    assert ce["n"] == len(ce["sample"]) and ce["claimed"] != pytest.approx(ce["true"])
+    assert "counterexample: sample (x1:" in report.to_text()
+
+
+@pytest.mark.parametrize("step", ["score", "fisher", "standard_error"])
+def test_vector_models_refuse_other_steps_naming_what_is_judged(step):
+    with pytest.raises(symmle.errors.UnsupportedModelError,
+                       match=r"judges the log-likelihood and the MLE"):
+        symmle.check("hardy_weinberg", **{step: "1"})
+
+
+def test_vector_claims_still_refuse_other_commands_with_their_position():
+    claim = r"\frac{\sum_i x_{1i}}{nm}\input{x}"
+    with pytest.raises(ParseError, match="is not supported") as info:
+        symmle.check("hardy_weinberg", mle=claim)
+    assert claim[info.value.position:].startswith("\\input")
+
+
+def _value_of(expr, rows, d, m):
+    from symmle.check_vector import _value
+    return _value(expr, [tuple(r) for r in rows], d, {d.model.known[0]: m})
+
+
+def test_vector_mles_agree_with_scipy_on_simulated_data():
+    """symmle's MLEs, the truth the verdicts above rest on, against SciPy maximising the
+    multinomial log-likelihood of simulated counts (p₃ = 1 − p₁ − p₂; p², 2p(1 − p), (1 − p)²
+    for Hardy–Weinberg)."""
+    rng = np.random.default_rng(5)
+    m = 10
+    counts = rng.multinomial(m, [0.2, 0.5, 0.3], size=200)
+    d = symmle.derive("multinomial")
+
+    def nll(t):
+        p = np.array([t[0], t[1], 1 - t[0] - t[1]])
+        return np.inf if np.any(p <= 0) else -np.sum(counts @ np.log(p))
+
+    ref = so.minimize(nll, [0.3, 0.3], method="Nelder-Mead",
+                      options={"xatol": 1e-10, "fatol": 1e-12})
+    ours = [_value_of(d.mle[k], counts, d, m) for k in ("p1", "p2")]
+    assert ours == pytest.approx(ref.x, abs=1e-6)
+
+    hw = symmle.derive("hardy_weinberg")
+    q = 0.35
+    genotypes = rng.multinomial(m, [q**2, 2 * q * (1 - q), (1 - q) ** 2], size=200)
+    res = so.minimize_scalar(
+        lambda p: -np.sum(genotypes @ np.log([p**2, 2 * p * (1 - p), (1 - p) ** 2])),
+        bounds=(1e-6, 1 - 1e-6), method="bounded", options={"xatol": 1e-12})
+    assert _value_of(hw.mle["p"], genotypes, hw, m) == pytest.approx(res.x, abs=1e-6)
+
+
 def test_an_observation_under_another_letter_is_refused_naming_the_models():
     """Σ k_i for a Poisson sample written in x: refused with the letter to use, not an
     'unknown name ki'; with x_i the same claim is judged."""
