@@ -52,6 +52,7 @@ from .claims import (claims_by_parameter, drop_additive_constant, drop_equals_ze
                      fisher_claims, is_definition, lhs_is_name, parse_claim, split_chain)
 from .check_conditional import ConditionalView, is_conditional
 from .claims_lhs import undecorate
+from .claims_unicode import from_unicode
 from .check_forms import as_likelihood, check_indicator, names_likelihood, wrong_factor
 from .counts import count_statistics
 from .crosscheck import (Evaluator, Point, agree, compare as _numeric, conditional_points, points,
@@ -458,10 +459,11 @@ def check(model: Any, *, log_likelihood: str | None = None,
 
 
 def _undecorated(value: Any) -> Any:
-    """A claim (or each claim of a mapping or list) with its decorations blanked
+    """A claim (or each claim of a mapping or list) with its Unicode mathematics rewritten
+    (:func:`symmle.claims_unicode.from_unicode`) and its decorations blanked
     (:func:`symmle.claims_lhs.undecorate`)."""
     if isinstance(value, str):
-        return undecorate(value)
+        return undecorate(from_unicode(value))
     if isinstance(value, Mapping):
         return {k: _undecorated(v) for k, v in value.items()}
     if isinstance(value, list):

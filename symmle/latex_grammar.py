@@ -192,10 +192,16 @@ class _Latex(_Scanner, _Commands, _Indexed, _Indicators):
             written = self.written_sum()
             if written:
                 return self.postfix(written)
-            word = re.compile(r"(ln|log|exp)(?![A-Za-z])").match(self.text, self.i)
-            if word:  # "n ln λ": a function name typed without its backslash
+            word = re.compile(r"(ln|log|exp|sqrt|max|min|sum)(?![A-Za-z])").match(self.text,
+                                                                                self.i)
+            if word:  # "n ln λ", "max(x_1, ..., x_n)": a name typed without its backslash
                 self.i = word.end()
-                return self.function(_FUNCS[word.group(1)])
+                name = word.group(1)
+                if name in ("max", "min"):
+                    return self.extreme(name)
+                if name == "sum":
+                    return self.big_operator("sum", stop)
+                return self.function("sqrt" if name == "sqrt" else _FUNCS[name])
             self.i += 1
             ch = self.observation(ch)
             if self.indices and ch == self.indices[-1] and ch not in ("i", "j", "k"):

@@ -101,6 +101,14 @@ RIGHT = [
     ("exponential", "log_likelihood",
      r"\mathcal L(\lambda \mid \boldsymbol x) \propto \lambda^{n} e^{-n \bar x\lambda}"),
     ("exponential", "fisher", r"I_n(\lambda) = n I(\lambda) = \frac{n}{\lambda^2}"),
+    # typed or pasted in Unicode
+    ("exponential", "mle", "λ̂ = 1/x̄"),
+    ("exponential", "mle", "λ̂ = n/Σxᵢ"),
+    ("exponential", "log_likelihood", "ℓ(λ) = n ln λ − λ Σ x_i"),
+    ("exponential", "fisher", "I(λ) = 1/λ²"),
+    ("exponential", "standard_error", "λ̂/√n"),
+    ("uniform(0, theta)", "mle", "θ̂ = max(x₁, …, xₙ)"),
+    ("uniform(0, theta)", "mle", "θ̂ = x₍ₙ₎"),
     # several MLEs in one text
     ("normal", "mle", r"\hat{\mu} = \bar{x}, \quad \hat\sigma^2 = \frac{1}{n}\sum_{i=1}^n"
                       r"(x_i-\bar x)^2"),
@@ -142,6 +150,11 @@ WRONG = [  # (model, step, claim, the slip named or None)
     ("exponential", "log_likelihood", r"L(\lambda) \propto \lambda^{n} e^{\lambda\sum x_i}",
      "a sign"),
     ("exponential", "fisher", r"I_n(\lambda) = n I(\lambda) = \frac{n}{\lambda}", None),
+    ("exponential", "fisher", r"\ell''(\lambda) = -\frac{n}{\lambda^2}", "a sign"),
+    ("exponential", "mle", "λ̂ = (n−1)/Σxᵢ", "1/(n-1) for 1/n"),
+    ("exponential", "fisher", "I(λ) = 1/λ", None),
+    ("uniform(0, theta)", "mle", "θ̂ = x₍₁₎", None),
+    ("uniform(0, theta)", "mle", "θ̂ = min(x₁, …, xₙ)", None),
 ]
 
 
@@ -168,10 +181,19 @@ def test_wrong_claims_in_the_forms_students_write(name, step, claim, slip):
 def test_each_form_has_a_right_and_a_wrong_claim():
     forms = ["underset", "operatorname*", "_{i=1}^{n} X_i", "text{m", "...", "sum_{t", "N}",
              "mathrm{d}", "ell'", "-E[", "Var", "SE", "quad", "boxed", "therefore",
-             "overset{!}", "propto", "n I("]
+             "overset{!}", "propto", "n I(", "λ̂", "x₍", "…"]
     for form in forms:
         assert any(form in str(c) for _, _, c in RIGHT), form
         assert any(form in str(c) for _, _, c, _ in WRONG), form
+
+
+def test_the_second_derivative_given_for_the_information_is_named():
+    """ℓ''(λ) = −n/λ² for I(λ): the slip says the second derivative was given, not minus its
+    expectation, whether the claim is of one observation or of n."""
+    for claim in (r"\ell''(\lambda) = -\frac{n}{\lambda^2}", r"-\frac{1}{\lambda^2}"):
+        v = _check("exponential", fisher=claim).steps["fisher"]
+        assert (v.verdict, v.slip) == ("wrong", "a sign")
+        assert "second derivative of the log-likelihood was given" in v.message
 
 
 def test_a_variance_claim_is_judged_by_its_square_root():
@@ -238,6 +260,19 @@ def test_new_notation_still_refuses_other_commands_with_their_position(claim, co
 def test_new_left_hand_sides_still_refuse_other_commands(lhs):
     with pytest.raises(ParseError, match="is not supported|is not a name"):
         _check("exponential", standard_error=f"{lhs} = \\frac{{\\lambda}}{{\\sqrt n}}")
+
+
+@pytest.mark.parametrize("name, claim, bad", [
+    ("exponential", "λ̂ = 1/x̄ + \\input{x}", "the LaTeX command '\\input' is not supported"),
+    ("exponential", "λ̂ = ﬁ/x̄", "unexpected character 'ﬁ'"),
+    ("uniform(0, theta)", "θ̂ = x₍ₙ₎\u202e", "unexpected character '\\u202e'"),
+])
+def test_unicode_claims_still_refuse_what_they_do_not_know(name, claim, bad):
+    """Only the listed characters are rewritten: a command, a ligature or a bidirectional
+    control character is refused, with its position."""
+    with pytest.raises(ParseError) as info:
+        _check(name, mle=claim)
+    assert bad in info.value.message.splitlines()[0] and info.value.position is not None
 
 
 def test_propto_is_read_only_after_the_name_of_a_likelihood():
