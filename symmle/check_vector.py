@@ -1,6 +1,7 @@
 """``symmle check`` for a model whose observation is a vector (a multinomial trial, the genotype
-counts of a Hardy–Weinberg sample): the claimed log-likelihood and MLE are judged; the score,
-the Fisher information and standard errors are refused by name, with what is supported.
+counts of a Hardy–Weinberg sample): the claimed log-likelihood, score, MLE, Fisher information
+(entries in the free parameters) and standard errors are judged; functions g(θ) and a whole
+Fisher matrix are refused by name, with what is supported.
 
 Claims are written in the components' sums, as for the covariates of a regression:
 ``\\sum_{i=1}^n x_{1i}``, ``\\sum_i x1_i``, ``sum(x1_i)``, ``x1bar``; ``n`` is the number of
@@ -8,9 +9,12 @@ vector observations and the known constants (``m``) keep their names. A claim is
 random samples drawn from the support (every point of it, at small values of the known
 constants, as the derivation's normalisation check uses) and, for the MLE, symbolically: the
 difference from symmle's, with each sum split into the sums of the components and the support's
-equations (x₁ + x₂ + x₃ = m, so Σx₃ = nm − Σx₁ − Σx₂) used, must simplify to zero. A
-log-likelihood is compared up to an additive constant at parameter values on the constraint
-surface (``p1 + p2 + p3 = 1``).
+equations (x₁ + x₂ + x₃ = m, so Σx₃ = nm − Σx₁ − Σx₂) and the constraints (p₃ = 1 − p₁ − p₂)
+used, must simplify to zero. The other steps are compared at parameter values on the
+constraint surface (``p1 + p2 + p3 = 1``): a log-likelihood up to an additive constant, a
+score as the partial derivative symmle shows or in the free parameters (p₃ = 1 − p₁ − p₂ put
+in first), a Fisher information entry per observation or for the n observations, a standard
+error in the parameters or at the estimate.
 
 Examples
 --------
@@ -32,8 +36,8 @@ import sympy as sp
 from sympy import Sum
 
 from .bounded import bounded
-from .claims import (claims_by_parameter, drop_additive_constant, is_definition, lhs_is_name,
-                     parse_claim, split_chain)
+from .claims import (claims_by_parameter, drop_additive_constant, drop_equals_zero,
+                     fisher_claims, is_definition, lhs_is_name, parse_claim, split_chain)
 from .constrained import _known_probe, _probe_points, _support_points
 from .errors import DerivationTimeout, SymmleError, UnsupportedModelError
 from .notation import I, N
@@ -52,7 +56,8 @@ def _refuse(d: Any, given: Mapping[str, Any]) -> None:
         shown = ", ".join(v.name for v in d.model.vars)
         raise UnsupportedModelError(
             f"for a model with vector observations ({shown}) symmle check judges the "
-            f"log-likelihood and the MLE (written in the sums of the components, "
+            f"log-likelihood, the score, the MLE, the Fisher information of the free "
+            f"parameters and the standard errors (written in the sums of the components, "
             f"\\sum_i x_{{1i}} or sum(x1_i)); the {' and the '.join(asked)} cannot be checked "
             f"yet: compare with 'symmle derive' for the same model")
 
@@ -103,7 +108,8 @@ def _symbolic(claimed: sp.Expr, truth: sp.Expr, d: Any) -> str | None:
         a, b = _canonical(claimed), _canonical(truth)
         if a == b:
             return "same"
-        diff = _on_support(a, d) - _on_support(b, d)
+        elim = dict(getattr(d, "elimination", None) or {})  # p3 = 1 - p1 - p2
+        diff = (_on_support(a, d) - _on_support(b, d)).xreplace(elim)
         for f in (sp.expand, sp.cancel, sp.simplify):
             if f(diff) == 0:
                 return "equivalent"
@@ -164,15 +170,15 @@ def check_vector(d: Any, *, log_likelihood: str | None = None, score: Any = None
                  mle: Any = None, fisher: Any = None, standard_error: Any = None,
                  g: Any = None, seed: int = 0, timeout: float = 30.0,
                  started: float | None = None) -> Any:
-    """Judge the claimed log-likelihood and MLE of a model with vector observations (see the
-    module's docstring); the other steps raise :class:`UnsupportedModelError` naming what is
-    judged. Returns a :class:`~symmle.check.CheckReport`."""
+    """Judge the claimed steps of a model with vector observations (see the module's
+    docstring); functions ``g`` and a whole Fisher matrix raise
+    :class:`UnsupportedModelError` naming what is judged. Returns a
+    :class:`~symmle.check.CheckReport`."""
     from .check import CheckReport, StepVerdict
     from .check_forms import names_likelihood
 
     started = time.perf_counter() if started is None else started
-    _refuse(d, {"score": score, "Fisher information": fisher,
-                "standard error": standard_error, "functions g": g})
+    _refuse(d, {"functions g": g})
     m = d.model
     names = [p.name for p in m.params]
     taken = {v.name for v in m.vars} | {s.name for s in (*m.params, *m.known)}
@@ -234,6 +240,94 @@ def check_vector(d: Any, *, log_likelihood: str | None = None, score: Any = None
                            msg, claimed, truth, decided_by="numeric" if same is None
                            else "symbolic and numeric", source=text)
 
+    def judge_values(step: str, kind: str, pname: str | None, text: str, what: str,
+                     truths: Mapping[str, sp.Expr]) -> StepVerdict:
+        """A claim against each form of the truth (``truths``: label → expression; the
+        first is the one a counterexample shows), on every sample at every parameter value."""
+        claimed = parse(text, step.replace("_", "-"))
+        at = [{**known, **t} for t in thetas] or [dict(known)]
+        first = None
+        for label, truth in truths.items():
+            agree, where = 0, None
+            for rows in samples:
+                for values in at:
+                    a, b = _value(claimed, rows, d, values), _value(truth, rows, d, values)
+                    if not math.isfinite(b):
+                        continue
+                    if not _close(a, b):
+                        where = (rows, a, b, values)
+                        break
+                    agree += 1
+                if where is not None:
+                    break
+            if where is None and agree >= 3:
+                same = _symbolic(claimed, truth, d)
+                shown = f" ({label})" if label else ""
+                msg = (f"your {what} is right{shown}" + (", in another form than symmle's"
+                                                         if same == "equivalent" else ""))
+                if same is None:
+                    msg += (f"; SymPy could not simplify the difference to zero, so this was "
+                            f"decided numerically: the two agree at {agree} random samples "
+                            f"and parameter values")
+                return StepVerdict(step, kind, pname, "correct" if same == "same" else
+                                   "equivalent", msg, claimed, truth, decided_by="numeric"
+                                   if same is None else "symbolic and numeric", source=text,
+                                   matched=label)
+            first = first or where
+        if first is None:
+            return undetermined(step, kind, pname, claimed, f"the {what} could not be "
+                                "decided: too few samples where both are defined", text)
+        rows, a, b, values = first
+        shown = ", ".join(f"{k.name} = {float(v):.4g}" for k, v in values.items())
+        return StepVerdict(
+            step, kind, pname, "wrong",
+            f"your {what} is wrong: on the sample {[list(r) for r in rows]} with {shown}, "
+            f"yours gives {a:.6g} but the {what} is {b:.6g}", claimed,
+            next(iter(truths.values())), _counterexample(rows, d, a, b, values), source=text)
+
+    def judge_score(step: str, pname: str, text: str) -> StepVerdict:
+        j = names.index(pname)
+        what = "score" + (f" in {pname}" if len(names) > 1 else "")
+        truths = {"": d.score[j]}
+        elim = dict(d.elimination or {})
+        if elim and m.params[j] in d.free:  # in the free parameters, p3 = 1 - p1 - p2 put in
+            shown = ", ".join(f"{q.name} = {e}" for q, e in elim.items())
+            truths[f"with {shown}"] = sp.diff(_truth_log_likelihood(d).xreplace(elim),
+                                              m.params[j])
+        return judge_values(step, "score", pname, text, what, truths)
+
+    def judge_se(step: str, pname: str, text: str) -> StepVerdict:
+        truth = (d.standard_errors or {}).get(pname)
+        what = "standard error" + (f" of {pname}" if len(names) > 1 else "")
+        claimed = parse(text, step)
+        if truth is None:
+            return undetermined(step, "se", pname, claimed, f"symmle has no {what} to "
+                                f"compare with", text)
+        mles = {p: e for p, e in ((p, (d.mle or {}).get(p.name)) for p in m.params)
+                if e is not None}
+        truths = {"in the parameters": truth}
+        if len(mles) == len(m.params):
+            estimate = truth.xreplace(mles)
+            truths = ({"at the estimate": estimate, **truths}
+                      if not claimed.free_symbols & set(m.params) else
+                      {**truths, "at the estimate": estimate})
+        return judge_values(step, "se", pname, text, what, truths)
+
+    def judge_fisher(step: str, entry: tuple[str, str], text: str) -> StepVerdict:
+        free = [p.name for p in d.free]
+        if d.fisher_information is None or not set(entry) <= set(free):
+            claimed = parse(text, step)
+            why = (f"symmle has the Fisher information of the free parameters "
+                   f"({', '.join(free)}) only; {', '.join(entry)} is not one of them"
+                   if d.fisher_information is not None else "symmle has no Fisher information")
+            return undetermined(step, "fisher", entry[0], claimed, why, text)
+        a, b = free.index(entry[0]), free.index(entry[1])
+        truth = d.fisher_information[a, b]
+        what = "Fisher information" + (f" entry ({entry[0]}, {entry[1]})" if len(free) > 1
+                                       else "")
+        return judge_values(step, "fisher", entry[0] if a == b else None, text, what,
+                            {"per observation": truth, "for the n observations": N * truth})
+
     def judge_log_likelihood(text: str) -> StepVerdict:
         named = names_likelihood(text)
         body, dropped = drop_additive_constant(text, [s.name for s in (*m.params, *m.known)])
@@ -280,6 +374,9 @@ def check_vector(d: Any, *, log_likelihood: str | None = None, score: Any = None
     def judge_all() -> None:
         if log_likelihood is not None:
             steps["log_likelihood"] = judge_log_likelihood(log_likelihood)
+        for pname, text in claims_by_parameter(score, "score", names).items():
+            step = "score" if len(names) == 1 else f"score.{pname}"
+            steps[step] = judge_score(step, pname, drop_equals_zero(text))
         for pname, text in claims_by_parameter(mle, "mle", names).items():
             step = "mle" if len(names) == 1 else f"mle.{pname}"
             parts = split_chain(text) if isinstance(text, str) else []
@@ -289,6 +386,22 @@ def check_vector(d: Any, *, log_likelihood: str | None = None, score: Any = None
                 steps[step] = next((v for v in verdicts if v.verdict == "wrong"), verdicts[0])
             else:
                 steps[step] = judge_mle(step, pname, text)
+        free = [p.name for p in d.free]
+        entries, whole = fisher_claims(fisher, free, var.name,
+                                       others=tuple(v.name for v in m.vars))
+        if whole:
+            raise UnsupportedModelError("for a model with vector observations, claim the "
+                                        "Fisher information entry by entry (NAME=EXPR, "
+                                        "NAME,NAME=EXPR), in the free parameters "
+                                        f"({', '.join(free)})")
+        for entry, text in entries.items():
+            step = ("fisher" if len(free) == 1 else f"fisher.{entry[0]}" if entry[0] == entry[1]
+                    else f"fisher.{entry[0]},{entry[1]}")
+            steps[step] = judge_fisher(step, entry, text)
+        for pname, text in claims_by_parameter(standard_error, "standard error",
+                                               names).items():
+            step = "se" if len(names) == 1 else f"se.{pname}"
+            steps[step] = judge_se(step, pname, text)
 
     bounded(judge_all, seconds=timeout, what="checking the claimed steps", cpu=False)
     return CheckReport(d, steps, time.perf_counter() - started,

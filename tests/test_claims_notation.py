@@ -371,6 +371,18 @@ VECTOR_RIGHT = [
     ("multinomial", "mle", r"\hat p_3 = 1 - \frac{\sum_i (x_{1i} + x_{2i})}{nm}"),
     ("multinomial", "log_likelihood", r"\sum_i x_{1i}\log p_1 + \sum_i x_{2i}\log p_2 + "
                                       r"\sum_i x_{3i}\log(1 - p_1 - p_2)"),
+    ("hardy_weinberg", "score", r"\frac{2\sum_i x_{1i} + \sum_i x_{2i}}{p} - "
+                                r"\frac{\sum_i x_{2i} + 2\sum_i x_{3i}}{1-p}"),
+    ("multinomial", "score", {"p1": r"\frac{\sum_i x_{1i}}{p_1}"}),
+    ("multinomial", "score", {"p1": r"\frac{\sum_i x_{1i}}{p_1} - "
+                                    r"\frac{\sum_i x_{3i}}{1-p_1-p_2}"}),
+    ("hardy_weinberg", "fisher", r"I(p) = \frac{2m}{p(1-p)}"),
+    ("hardy_weinberg", "fisher", r"\frac{2nm}{p(1-p)}"),
+    ("multinomial", "fisher", {"p1": r"m\left(\frac{1}{p_1} + \frac{1}{p_3}\right)",
+                               "p1,p2": r"\frac{m}{1-p_1-p_2}"}),
+    ("hardy_weinberg", "standard_error", r"\sqrt{\frac{\hat p(1-\hat p)}{2nm}}"),
+    ("hardy_weinberg", "standard_error", r"\operatorname{Var}(\hat p) = \frac{p(1-p)}{2nm}"),
+    ("multinomial", "standard_error", {"p3": r"\sqrt{\frac{p_3(1-p_3)}{nm}}"}),
 ]
 VECTOR_WRONG = [
     ("hardy_weinberg", "mle", r"\hat p = \frac{\sum_i x_{1i}}{nm}"),
@@ -378,6 +390,12 @@ VECTOR_WRONG = [
                                          r"\log(2p(1-p)) + \sum_i x_{3i}\log(1-p)"),
     ("multinomial", "mle", r"\hat p_1 = \frac{\sum_i x_{1i}}{n}"),
     ("multinomial", "log_likelihood", r"\sum_i x_{1i}\log p_1 + \sum_i x_{2i}\log p_2"),
+    ("hardy_weinberg", "score", r"\frac{2\sum_i x_{1i} + \sum_i x_{2i}}{p} + "
+                                r"\frac{\sum_i x_{2i} + 2\sum_i x_{3i}}{1-p}"),
+    ("multinomial", "score", {"p2": r"\frac{\sum_i x_{2i}}{p_1}"}),
+    ("hardy_weinberg", "fisher", r"\frac{m}{p(1-p)}"),
+    ("hardy_weinberg", "standard_error", r"\sqrt{\frac{p(1-p)}{nm}}"),
+    ("multinomial", "standard_error", {"p3": r"\sqrt{\frac{p_3(1-p_3)}{n}}"}),
 ]
 
 
@@ -400,11 +418,12 @@ def test_vector_models_wrong_claims_with_a_counterexample(name, step, claim):
     assert "counterexample: sample (x1:" in report.to_text()
 
 
-@pytest.mark.parametrize("step", ["score", "fisher", "standard_error"])
-def test_vector_models_refuse_other_steps_naming_what_is_judged(step):
+def test_vector_models_refuse_what_they_do_not_judge_naming_what_is_judged():
     with pytest.raises(symmle.errors.UnsupportedModelError,
-                       match=r"judges the log-likelihood and the MLE"):
-        symmle.check("hardy_weinberg", **{step: "1"})
+                       match=r"judges the log-likelihood, the score, the MLE"):
+        symmle.check("hardy_weinberg", g={"p**2": "x"})
+    with pytest.raises(symmle.errors.UnsupportedModelError, match=r"entry by entry"):
+        symmle.check("multinomial", fisher="[[1, 0], [0, 1]]")
 
 
 def test_vector_claims_still_refuse_other_commands_with_their_position():
@@ -454,3 +473,21 @@ def test_an_observation_under_another_letter_is_refused_naming_the_models():
                                          r"observations are written x_i"):
         symmle.check("poisson", mle=claim)
     assert symmle.check("poisson", mle=claim.replace("k_i", "x_i")).all_correct
+
+
+def test_vector_standard_error_matches_the_curvature_of_the_log_likelihood():
+    """se(p̂) = √(p(1 − p)/(2nm)) for Hardy–Weinberg at p̂, the truth the verdicts above rest
+    on, against 1/√(−ℓ''(p̂)) from central differences of SciPy's multinomial log-pmf."""
+    rng = np.random.default_rng(9)
+    m, q = 10, 0.35
+    x = rng.multinomial(m, [q**2, 2 * q * (1 - q), (1 - q) ** 2], size=300)
+    d = symmle.derive("hardy_weinberg")
+    p_hat = _value_of(d.mle["p"], x, d, m)
+
+    def ll(p):
+        return float(np.sum(st.multinomial.logpmf(x, m, [p**2, 2 * p * (1 - p), (1 - p) ** 2])))
+
+    h = 1e-4
+    curvature = -(ll(p_hat + h) - 2 * ll(p_hat) + ll(p_hat - h)) / h**2
+    se = d.standard_errors["p"].xreplace({d.model.params[0]: p_hat})
+    assert _value_of(se, x, d, m) == pytest.approx(1 / np.sqrt(curvature), rel=1e-4)
