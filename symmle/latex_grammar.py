@@ -23,10 +23,13 @@ def _translate_span(text: str, a: int, part: str, var: str, where: str,
     masked = " " * a + part + " " * (len(text) - a - len(part))
     try:
         inner = _Latex(masked, var, where, tuple(others), tuple(names))
-        inner.nested = parent is not None
+        if parent is not None:  # the letters the claim uses so far, and where it ran to N
+            inner.nested, inner.alias, inner.alias_at = True, parent.alias, parent.alias_at
         out = inner.translate()
-        if parent is not None and parent.big_n is None:
-            parent.big_n = inner.big_n
+        if parent is not None:
+            parent.big_n = parent.big_n if parent.big_n is not None else inner.big_n
+            parent.alias, parent.alias_at = inner.alias, inner.alias_at
+            parent.var_written = parent.var_written or inner.var_written
         return out
     except ParseError as err:
         reason = getattr(err, "reason", None)

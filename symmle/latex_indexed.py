@@ -39,6 +39,9 @@ class _Indexed:
                 if inner is not None and sub != inner:  # Σ_j x_i x_j: two indices at once
                     raise self.fail(f"{self.var}_{sub} inside a sum over {inner}: a sum over "
                                     "two indices at once is not supported", pos - len(sub))
+                under = self.text[:self.text.rfind("_", 0, pos)].rstrip()[-1:]
+                if under and under in (self.var, self.var.upper()):  # x_i, not k_i read as it
+                    self.var_written = True
                 return f"{self.var}[i]"
             if sub in _SUBS_MAX:
                 return f"{self.var}_max"
@@ -52,8 +55,13 @@ class _Indexed:
                 and self.is_index(sub) and name not in (self.var.upper(), "n", "N", "e")
                 and name not in self.names and f"{name}{sub}" not in self.names):
             at = self.text.rfind(f"{name}_", 0, pos)  # k_i where the model's data are x_i
-            raise self.fail(f"{name}_{sub} is not an observation of this model: its observations "
-                            f"are written {self.var}_{sub}", at if at >= 0 else pos)
+            at = at if at >= 0 else pos
+            if self.others or self.alias not in (None, name):
+                raise self.fail(f"{name}_{sub} is not an observation of this model: its "
+                                f"observations are written {self.var}_{sub}", at)
+            if self.alias is None:  # Σ k_i for a sample written x: k is the observation
+                self.alias, self.alias_at = name, at
+            return self.subscript(base, self.var, sub)
         if name and name.endswith("_hat") and sub in _ESTIMATE_TAGS:  # \hat\mu_{MLE}
             return base
         if name and name.endswith("_hat") and re.fullmatch(r"[A-Za-z0-9]+", sub):
@@ -77,7 +85,10 @@ class _Indexed:
 
     def observation(self, name: str) -> str:
         """A capital letter for the observation (X_i, \\bar X for x, as textbooks write the
-        random sample) is the observation."""
+        random sample) is the observation, and so is the letter the claim writes it with
+        (``k`` after ``\\sum k_i``, :meth:`subscript`)."""
+        if self.alias is not None and name in (self.alias, self.alias.upper()):
+            return self.var
         for v in (self.var, *self.others):
             if len(v) == 1 and name == v.upper():
                 return v
@@ -256,7 +267,11 @@ class _Indexed:
 
     def sample_size(self, out: str) -> str:
         """The translation ``out`` with N read as the sample size n, when a sum or product ran
-        to N; a claim that writes both N and n is ambiguous and refused."""
+        to N; a claim that writes both N and n is ambiguous and refused, as is one that writes
+        the observations with two letters (``x_i`` and ``k_i``)."""
+        if self.alias is not None and self.var_written:
+            raise self.fail(f"the claim writes the observations both as {self.var}_i and "
+                            f"{self.alias}_i: write {self.var}_i", self.alias_at)
         if self.big_n is None:
             return out
         if re.search(r"(?<![A-Za-z0-9_])n(?![A-Za-z0-9_])", out):

@@ -65,6 +65,9 @@ class _Scanner:
         self.names = names  # the model's parameters and known constants, where known
         self.big_n: int | None = None  # where a sum first runs to N (the sample size as N)
         self.nested = False  # a part translated on its own, inside a larger claim
+        self.alias: str | None = None  # the letter the claim writes the observation with
+        self.alias_at = 0
+        self.var_written = False  # the observation written with its own letter, x_i
         self.i, self.depth = 0, 0
         self.bars = 0  # bare |...| open around the current position
         self.indices: list[str | None] = []  # the index of each open sum (None: not written)

@@ -29,6 +29,7 @@ BINOMIAL_N = ("binomial(N, x) * p**x * (1 - p)**(N - x)",
               dict(params={"p": "(0, 1)"}, known={"N": "positive integer"},
                    support="{0, 1, ..., N}"))
 MODELS = {"exponential": ("exponential", {}), "uniform(0, theta)": UNIFORM,
+          "poisson": ("poisson", {}),
           "shifted exponential": SHIFTED, "normal": ("normal", {})}
 
 
@@ -291,6 +292,8 @@ def test_dots_outside_a_list_of_the_observations_are_refused_with_their_position
 
 # --- the truth the verdicts rest on, checked independently ------------------------------------
 SAMPLERS = {
+    "poisson": (lambda r: r.poisson(3.0, 300).astype(float),
+                lambda t, x: st.poisson.logpmf(x, t[0]), (1.0,)),
     "exponential": (lambda r: r.exponential(0.5, 300),
                     lambda t, x: st.expon.logpdf(x, scale=1 / t[0]), (1.0,)),
     "uniform(0, theta)": (lambda r: r.uniform(0, 3.0, 300),
@@ -465,14 +468,21 @@ def test_vector_mles_agree_with_scipy_on_simulated_data():
     assert _value_of(hw.mle["p"], genotypes, hw, m) == pytest.approx(res.x, abs=1e-6)
 
 
-def test_an_observation_under_another_letter_is_refused_naming_the_models():
-    """Σ k_i for a Poisson sample written in x: refused with the letter to use, not an
-    'unknown name ki'; with x_i the same claim is judged."""
-    claim = r"\hat\lambda = \frac{\sum_{i=1}^n k_i}{n}"
-    with pytest.raises(ParseError, match=r"k_i is not an observation of this model: its "
-                                         r"observations are written x_i"):
-        symmle.check("poisson", mle=claim)
-    assert symmle.check("poisson", mle=claim.replace("k_i", "x_i")).all_correct
+def test_the_observation_under_another_letter_is_read_as_the_sample():
+    """Σ k_i for a Poisson sample (the model's x): k is the observation in the whole claim,
+    right and wrong claims judged as with x_i; x_i and k_i in one claim, or another letter in
+    a regression (whose x is a covariate), are refused naming the letter to use."""
+    right = symmle.check("poisson", mle=r"\hat\lambda_{ML} = \frac{1}{N}\sum_{i=1}^N k_i",
+                         log_likelihood=r"l(\lambda) = -\sum_{i=1}^N \ln(k_i!) - N\lambda + "
+                                        r"(\ln\lambda)\sum_{i=1}^N k_i")
+    assert right.all_correct, right.to_text()
+    wrong = symmle.check("poisson", mle=r"\frac{1}{N-1}\sum_{i=1}^N k_i").steps["mle"]
+    assert (wrong.verdict, wrong.slip) == ("wrong", "1/(n-1) for 1/n")
+    with pytest.raises(ParseError, match=r"writes the observations both as x_i and k_i"):
+        symmle.check("poisson", mle=r"\frac{1}{n}\sum_i x_i + \sum_i k_i")
+    with pytest.raises(ParseError, match=r"z_i is not an observation of this model: its "
+                                         r"observations are written y_i"):
+        symmle.check("linear_regression", mle={"b1": r"\frac{\sum_i z_i y_i}{n}"})
 
 
 def test_vector_standard_error_matches_the_curvature_of_the_log_likelihood():
