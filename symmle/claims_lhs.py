@@ -7,7 +7,8 @@ whose square root is the standard error; ``\\mathrm{SE}(\\hat\\lambda) = ...`` a
 names below are read (the argument is the estimate's name); nothing here builds SymPy objects.
 
 A written solution frames its result: ``\\therefore \\hat\\theta = ...``, ``\\boxed{...}``,
-a score equation ``\\overset{!}{=} 0`` or ``\\stackrel{\\text{set}}{=} 0``; :func:`undecorate`
+a score equation ``\\overset{!}{=} 0`` or ``\\stackrel{\\text{set}}{=} 0``, a chain of equalities
+in ``\\begin{aligned} .. \\end{aligned}``; :func:`undecorate`
 blanks these (every other character keeps its position, for the messages).
 """
 from __future__ import annotations
@@ -78,10 +79,26 @@ _SET_EQUAL = re.compile(r"\\(?:overset|stackrel)\s*\{\s*(?:!|\?|[A-Za-z. ]*|\\(?
 _BOXED = re.compile(r"\s*\$?\s*(\\boxed\s*\{)")
 
 
+_ALIGNED = re.compile(r"\s*\$*\s*(\\begin\s*\{(aligned|align\*?|split|gathered|eqnarray\*?)\}"
+                      r"(?:\s*\{[lcr]*\})?)(.*)(\\end\s*\{(\w+\*?)\})\s*\$*\s*", re.S)
+
+
+def _unaligned(text: str) -> str:
+    """``\\begin{aligned} \\ell &= A \\\\ &= B \\end{aligned}`` as the chain ``\\ell = A = B``:
+    the environment, ``&`` and ``\\\\`` blanked (positions kept)."""
+    m = _ALIGNED.fullmatch(text)
+    if m is None or m.group(2) != m.group(5):
+        return text
+    body = m.group(3).replace("\\\\", "  ").replace("&", " ")
+    return (text[:m.start(1)] + " " * len(m.group(1)) + body + " " * len(m.group(4))
+            + text[m.end(4):])
+
+
 def undecorate(text: str) -> str:
     """``text`` with a leading ``\\therefore`` (``\\Rightarrow``, ``\\implies``), a
-    ``\\boxed{...}`` around the whole claim and ``\\overset{!}{=}``/``\\stackrel{set}{=}``
-    (read as ``=``) blanked, every other character at its place.
+    ``\\boxed{...}`` around the whole claim, ``\\overset{!}{=}``/``\\stackrel{set}{=}``
+    (read as ``=``) and an ``aligned`` (``align*``, ``split``) environment around a chain of
+    equalities (with its ``&`` and ``\\\\``) blanked, every other character at its place.
 
     Examples
     --------
@@ -92,6 +109,7 @@ def undecorate(text: str) -> str:
     """
     if not isinstance(text, str):
         return text
+    text = _unaligned(text)
     m = _LEAD.match(text)
     if m:
         text = text[:m.start(1)] + " " * len(m.group(1)) + text[m.end(1):]

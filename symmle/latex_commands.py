@@ -104,6 +104,8 @@ class _Commands:
         if cmd in _BAR:
             before = self.i
             inner = self.observation(self.raw_group().lstrip("\\"))
+            if self.is_other_letter(inner) and self.alias is None and not self.others:  # \bar k
+                self.alias, self.alias_at, inner = inner, start, self.var
             if inner != self.var and inner not in self.others:
                 # \overline{x^2}, \overline{\log x}: the mean of h(x_i)
                 self.i = before

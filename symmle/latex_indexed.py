@@ -51,9 +51,8 @@ class _Indexed:
                 raise self.fail(f"unknown subscript '{sub}' of the observation {self.var}: "
                                 f"write {self.var}_i, {self.var}_{{(1)}} or {self.var}_{{(n)}}",
                                 pos)
-        if (name and len(name) == 1 and name.isascii() and name.isalpha() and self.names
-                and self.is_index(sub) and name not in (self.var.upper(), "n", "N", "e")
-                and name not in self.names and f"{name}{sub}" not in self.names):
+        if name and self.is_index(sub) and self.is_other_letter(name) \
+                and f"{name}{sub}" not in self.names:
             at = self.text.rfind(f"{name}_", 0, pos)  # k_i where the model's data are x_i
             at = at if at >= 0 else pos
             if self.others or self.alias not in (None, name):
@@ -247,6 +246,13 @@ class _Indexed:
         """Whether the subscript ``sub`` is the observation's index: i, j, k, or the index of
         the innermost sum (``x_t`` in ``\\sum_{t=1}^n``)."""
         return sub in ("i", "j", "k") or bool(self.indices) and sub == self.indices[-1]
+
+    def is_other_letter(self, name: str) -> bool:
+        """Whether ``name`` is a single letter that may stand for the observation (``k`` in
+        ``\\sum k_i``): it names nothing in the model (whose names must be known)."""
+        return (len(name) == 1 and name.isascii() and name.isalpha() and bool(self.names)
+                and name not in (self.var, self.var.upper(), "n", "N", "e", "i", "j")
+                and name not in self.names)
 
     def check_index(self, cmd: str, index: str, at: int) -> None:
         """A sum's index names nothing else: not the observation, ``n``, ``e``, nor (beyond

@@ -102,6 +102,11 @@ RIGHT = [
     ("exponential", "log_likelihood",
      r"\mathcal L(\lambda \mid \boldsymbol x) \propto \lambda^{n} e^{-n \bar x\lambda}"),
     ("exponential", "fisher", r"I_n(\lambda) = n I(\lambda) = \frac{n}{\lambda^2}"),
+    ("exponential", "log_likelihood", r"\begin{aligned} \ell(\lambda) &= \sum_{i=1}^n "
+     r"\log(\lambda e^{-\lambda x_i}) \\ &= n\log\lambda - \lambda\sum_{i=1}^n x_i \end{aligned}"),
+    ("exponential", "mle", r"$$\begin{align*}\hat\lambda &= \frac{n}{\sum x_i} \\ &= "
+                           r"\frac{1}{\bar x}\end{align*}$$"),
+    ("poisson", "mle", r"\hat\lambda = \bar{k}"),
     # typed or pasted in Unicode
     ("exponential", "mle", "λ̂ = 1/x̄"),
     ("exponential", "mle", "λ̂ = n/Σxᵢ"),
@@ -153,6 +158,10 @@ WRONG = [  # (model, step, claim, the slip named or None)
     ("exponential", "fisher", r"I_n(\lambda) = n I(\lambda) = \frac{n}{\lambda}", None),
     ("exponential", "fisher", r"\ell''(\lambda) = -\frac{n}{\lambda^2}", "a sign"),
     ("exponential", "mle", "λ̂ = (n−1)/Σxᵢ", "1/(n-1) for 1/n"),
+    ("exponential", "log_likelihood", r"\begin{aligned} \ell(\lambda) &= \sum_{i=1}^n "
+     r"\log(\lambda e^{-\lambda x_i}) \\ &= n\log\lambda + \lambda\sum_{i=1}^n x_i \end{aligned}",
+     "a sign"),
+    ("poisson", "mle", r"\hat\lambda = \frac{n}{n-1}\bar{k}", "1/(n-1) for 1/n"),
     ("exponential", "fisher", "I(λ) = 1/λ", None),
     ("uniform(0, theta)", "mle", "θ̂ = x₍₁₎", None),
     ("uniform(0, theta)", "mle", "θ̂ = min(x₁, …, xₙ)", None),
@@ -182,7 +191,7 @@ def test_wrong_claims_in_the_forms_students_write(name, step, claim, slip):
 def test_each_form_has_a_right_and_a_wrong_claim():
     forms = ["underset", "operatorname*", "_{i=1}^{n} X_i", "text{m", "...", "sum_{t", "N}",
              "mathrm{d}", "ell'", "-E[", "Var", "SE", "quad", "boxed", "therefore",
-             "overset{!}", "propto", "n I(", "λ̂", "x₍", "…"]
+             "overset{!}", "propto", "n I(", "λ̂", "x₍", "…", "aligned", "bar{k}"]
     for form in forms:
         assert any(form in str(c) for _, _, c in RIGHT), form
         assert any(form in str(c) for _, _, c, _ in WRONG), form
@@ -249,6 +258,7 @@ def test_a_sum_index_that_names_a_constant_of_the_model_is_refused():
     (r"\max\{X_1, ..., X_n\} + \immediate\write18{ls}", "\\immediate"),
     (r"\therefore\boxed{\max_i x_i \input{x}}", "\\input"),
     (r"\max_i x_i \overset{\input{x}}{=} 0", "\\overset"),
+    (r"\begin{aligned} & x_{(n)} \input{x}\end{aligned}", "\\input"),
 ])
 def test_new_notation_still_refuses_other_commands_with_their_position(claim, command):
     with pytest.raises(ParseError, match="is not supported") as info:
