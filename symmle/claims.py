@@ -268,10 +268,16 @@ def _convex(h: sp.Expr, t: sp.Symbol) -> bool:
     return bool(curv.is_nonnegative)
 
 
-def _plain_names(text: str, var: str) -> str:
-    """Spellings of the plain syntax that the tokenizer sees as one name."""
+def _plain_names(text: str, var: str, declared: Sequence[str] = (),
+                 covariates: bool = False) -> str:
+    """Spellings of the plain syntax that the tokenizer sees as one name; ``S^2`` (``s**2``)
+    is the sample variance, divisor n − 1, unless ``s``/``S`` is a name of the model."""
     text = re.sub(rf"\b{re.escape(var)}_\(n\)", f"{var}_max", text)
     text = re.sub(rf"\b{re.escape(var)}_\(1\)", f"{var}_min", text)
+    if len(var) == 1 and not covariates:
+        text = re.sub(r"(?<![A-Za-z0-9_])([sS])\s*(?:\^|\*\*)\s*2(?![0-9.])",
+                      lambda m: m.group() if m.group(1) in declared else
+                      f"(sum(({var}[i] - {var}bar)**2)/(n - 1))", text)
     return text
 
 
@@ -420,7 +426,7 @@ def parse_claim(text: str, params: Sequence[sp.Symbol], var: sp.Symbol,
     others = tuple(c.name for c in covariates)
     declared = tuple(s.name for s in (*params, *known))
     plain = (latex_to_plain(rhs, var.name, where, others, declared) if is_latex(rhs)
-             else _plain_names(rhs, var.name))
+             else _plain_names(rhs, var.name, declared, bool(covariates)))
     obs = sp.IndexedBase(var.name)[I]
     stats = order_stats or order_statistics(var)
     mean = Sum(obs, (I, 1, N)) / N

@@ -205,6 +205,12 @@ class _Latex(_Scanner, _Commands, _Indexed, _Indicators):
                 if name == "sum":
                     return self.big_operator("sum", stop)
                 return self.function("sqrt" if name == "sqrt" else _FUNCS[name])
+            square = re.compile(r"[sS]\s*\^\s*(?:2|\{\s*2\s*\})").match(self.text, self.i)
+            if square and self.names and ch not in self.names and not self.others \
+                    and len(self.var) == 1:  # S^2: the sample variance, divisor n - 1
+                self.i = square.end()
+                v = self.var
+                return self.postfix(f"(sum(({v}[i] - {v}bar)**2)/(n - 1))")
             self.i += 1
             ch = self.observation(ch)
             if self.indices and ch == self.indices[-1] and ch not in ("i", "j", "k"):

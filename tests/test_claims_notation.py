@@ -107,6 +107,8 @@ RIGHT = [
     ("exponential", "mle", r"$$\begin{align*}\hat\lambda &= \frac{n}{\sum x_i} \\ &= "
                            r"\frac{1}{\bar x}\end{align*}$$"),
     ("poisson", "mle", r"\hat\lambda = \bar{k}"),
+    ("normal", "mle", {"sigma2": r"\hat\sigma^2 = \frac{n-1}{n}S^2"}),
+    ("normal", "mle", {"sigma2": "(n-1)/n*s**2"}),
     # typed or pasted in Unicode
     ("exponential", "mle", "λ̂ = 1/x̄"),
     ("exponential", "mle", "λ̂ = n/Σxᵢ"),
@@ -162,6 +164,7 @@ WRONG = [  # (model, step, claim, the slip named or None)
      r"\log(\lambda e^{-\lambda x_i}) \\ &= n\log\lambda + \lambda\sum_{i=1}^n x_i \end{aligned}",
      "a sign"),
     ("poisson", "mle", r"\hat\lambda = \frac{n}{n-1}\bar{k}", "1/(n-1) for 1/n"),
+    ("normal", "mle", {"sigma2": r"\hat\sigma^2 = S^2"}, "1/(n-1) for 1/n"),
     ("exponential", "fisher", "I(λ) = 1/λ", None),
     ("uniform(0, theta)", "mle", "θ̂ = x₍₁₎", None),
     ("uniform(0, theta)", "mle", "θ̂ = min(x₁, …, xₙ)", None),
@@ -191,7 +194,7 @@ def test_wrong_claims_in_the_forms_students_write(name, step, claim, slip):
 def test_each_form_has_a_right_and_a_wrong_claim():
     forms = ["underset", "operatorname*", "_{i=1}^{n} X_i", "text{m", "...", "sum_{t", "N}",
              "mathrm{d}", "ell'", "-E[", "Var", "SE", "quad", "boxed", "therefore",
-             "overset{!}", "propto", "n I(", "λ̂", "x₍", "…", "aligned", "bar{k}"]
+             "overset{!}", "propto", "n I(", "λ̂", "x₍", "…", "aligned", "bar{k}", "S^2"]
     for form in forms:
         assert any(form in str(c) for _, _, c in RIGHT), form
         assert any(form in str(c) for _, _, c, _ in WRONG), form
