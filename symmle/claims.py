@@ -458,6 +458,8 @@ def parse_claim(text: str, params: Sequence[sp.Symbol], var: sp.Symbol,
         if k.endswith("2") and k[:-1] not in symbols and isinstance(s, sp.Symbol) \
                 and s in params and s.is_positive:
             symbols[k[:-1]] = sp.sqrt(s)
+            for hat in ("_hat", "hat"):  # \hat\sigma in a claim: the root of σ²'s estimate
+                symbols.setdefault(f"{k[:-1]}{hat}", sp.sqrt(s))
 
     def build() -> sp.Expr:
         tokens = parsing.tokenize(plain, where, strict=False)

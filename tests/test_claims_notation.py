@@ -92,6 +92,7 @@ RIGHT = [
     ("normal", "standard_error", r"\mathbb{V}[\hat\sigma^2] = \frac{2\sigma^4}{n}"),
     ("normal", "standard_error", {"sigma2": r"\operatorname{Var}(\hat\sigma^2) = 2\sigma^4/n"}),
     ("normal", "standard_error", r"\operatorname{se}(\hat\mu) = \frac{\sigma}{\sqrt{n}}"),
+    ("normal", "standard_error", {"mu": r"\hat\sigma/\sqrt{n}"}),  # σ̂ = √σ̂² by invariance
     # how a written solution frames its result
     ("exponential", "mle", r"\therefore \boxed{\hat\lambda = \frac{1}{\bar x}}"),
     ("exponential", "mle", r"\Rightarrow \hat\lambda = \frac{1}{\bar x}"),
@@ -165,6 +166,7 @@ WRONG = [  # (model, step, claim, the slip named or None)
      "a sign"),
     ("poisson", "mle", r"\hat\lambda = \frac{n}{n-1}\bar{k}", "1/(n-1) for 1/n"),
     ("normal", "mle", {"sigma2": r"\hat\sigma^2 = S^2"}, "1/(n-1) for 1/n"),
+    ("normal", "standard_error", {"mu": r"\hat\sigma/n"}, "a dropped factor √n"),
     ("exponential", "fisher", "I(λ) = 1/λ", None),
     ("uniform(0, theta)", "mle", "θ̂ = x₍₁₎", None),
     ("uniform(0, theta)", "mle", "θ̂ = min(x₁, …, xₙ)", None),
