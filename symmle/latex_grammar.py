@@ -205,6 +205,10 @@ class _Latex(_Scanner, _Commands, _Indexed, _Indicators):
                 if name == "sum":
                     return self.big_operator("sum", stop)
                 return self.function("sqrt" if name == "sqrt" else _FUNCS[name])
+            named = re.compile(r"[A-Za-z]+[0-9]+(?=\s*_)").match(self.text, self.i)
+            if named and named.group() in self.others:  # x1_i: the component or covariate x1
+                self.i = named.end()
+                return self.postfix(named.group(), named.group())
             square = re.compile(r"[sS]\s*\^\s*(?:2|\{\s*2\s*\})").match(self.text, self.i)
             if square and self.names and ch not in self.names and not self.others \
                     and len(self.var) == 1:  # S^2: the sample variance, divisor n - 1

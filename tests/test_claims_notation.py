@@ -383,6 +383,7 @@ VECTOR_RIGHT = [
     ("hardy_weinberg", "mle", r"\frac{\sum_i (2x_{1i} + x_{2i})}{2nm}"),
     ("hardy_weinberg", "mle", r"1 - \frac{2\sum_i x_{3i} + \sum_i x_{2i}}{2nm}"),  # Σx₃ via m
     ("hardy_weinberg", "mle", "(2*sum(x1_i) + sum(x2_i))/(2*n*m)"),
+    ("hardy_weinberg", "mle", r"\frac{2\sum_i x1_i + \sum_i x2_i}{2nm}"),
     ("hardy_weinberg", "log_likelihood", r"\ell(p) = (2\sum_i x_{1i} + \sum_i x_{2i})\log p + "
                                          r"(\sum_i x_{2i} + 2\sum_i x_{3i})\log(1-p) + C"),
     ("multinomial", "mle", {"p1": r"\frac{\sum_i x_{1i}}{nm}", "p2": r"\frac{\sum_i x_{2i}}{nm}"}),
