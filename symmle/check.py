@@ -51,6 +51,8 @@ from .bounded import bounded
 from .claims import (claims_by_parameter, drop_additive_constant, drop_equals_zero,
                      fisher_claims, is_definition, lhs_is_name, parse_claim, split_chain)
 from .check_conditional import ConditionalView, is_conditional
+from .claims_lhs import undecorate
+from .claims_unicode import from_unicode
 from .check_forms import as_likelihood, check_indicator, names_likelihood, wrong_factor
 from .counts import count_statistics
 from .crosscheck import (Evaluator, Point, agree, compare as _numeric, conditional_points, points,
@@ -233,7 +235,9 @@ def check(model: Any, *, log_likelihood: str | None = None,
     model
         What :func:`symmle.derive` takes: a catalog name, a density string, ...; a
         conditional model (``covariates=``, or a regression family) too, whose claims are
-        written with yᵢ and the covariates xᵢ (:mod:`symmle.check_conditional`).
+        written with yᵢ and the covariates xᵢ (:mod:`symmle.check_conditional`); a model
+        with vector observations has its log-likelihood and MLE judged, in the sums of the
+        components (:mod:`symmle.check_vector`).
     log_likelihood, score, mle, fisher
         The claimed steps (any subset), each in LaTeX (``r"\\frac{n}{\\sum_i x_i}"``) or plain
         syntax (``"n/sum(x_i)"``). ``score``, ``mle`` and ``fisher`` take a mapping parameter
@@ -289,6 +293,10 @@ def check(model: Any, *, log_likelihood: str | None = None,
     from .check_matrix import judge_entry, judge_matrix, one_scale  # built on _judge, below
 
     started = time.perf_counter()
+    # \therefore, \boxed{..}, \overset{!}{=} blanked; L(θ) \propto .. as L(θ) = .. (ℓ up to C)
+    log_likelihood, score, mle, fisher, standard_error = (
+        _undecorated(v) for v in (log_likelihood, score, mle, fisher, standard_error))
+    log_likelihood = _proportional(log_likelihood)
     try:
         d = derivation or derive(model, timeout=timeout, **model_kwargs)
     except NonUniqueMLEError as exc:  # Uniform(θ, θ + 1): any θ of a set is an MLE
@@ -297,6 +305,12 @@ def check(model: Any, *, log_likelihood: str | None = None,
         return check_flat(model, exc, log_likelihood=log_likelihood, score=score, mle=mle,
                           fisher=fisher, standard_error=standard_error, g=g, seed=seed,
                           started=started, **model_kwargs)
+    if not isinstance(d, Derivation) and not is_conditional(d) and getattr(d.model, "vars", ()):
+        from .check_vector import check_vector  # a vector observation: ℓ and the MLE judged
+
+        return check_vector(d, log_likelihood=log_likelihood, score=score, mle=mle,
+                            fisher=fisher, standard_error=standard_error, g=g, seed=seed,
+                            timeout=timeout, started=started)
     _refuse_unsupported(d)
     covariates: tuple[sp.Symbol, ...] = ()
     if is_conditional(d):  # claims in yᵢ and xᵢ; the points carry the covariates' columns
@@ -444,10 +458,36 @@ def check(model: Any, *, log_likelihood: str | None = None,
 
 
 
+def _undecorated(value: Any) -> Any:
+    """A claim (or each claim of a mapping or list) with its Unicode mathematics rewritten
+    (:func:`symmle.claims_unicode.from_unicode`) and its decorations blanked
+    (:func:`symmle.claims_lhs.undecorate`)."""
+    if isinstance(value, str):
+        return undecorate(from_unicode(value))
+    if isinstance(value, Mapping):
+        return {k: _undecorated(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_undecorated(v) for v in value]
+    return value
+
+
+def _proportional(text: Any) -> Any:
+    """``L(\\theta) \\propto f``: the likelihood up to a factor free of θ, read as
+    ``L(\\theta) = f`` (its logarithm is judged up to an additive constant, which
+    a log-likelihood always is); kept as written when the left side names no likelihood."""
+    if not isinstance(text, str):
+        return text
+    left, sep, right = text.rpartition("\\propto")
+    if not sep:
+        return text
+    candidate = f"{left}{' ' * (len(sep) - 1)}={right}"
+    return candidate if names_likelihood(candidate) else text
+
+
 def _refuse_unsupported(d: Any) -> None:
     """The claims are about one sample x₁, …, xₙ, or about responses yᵢ with covariates xᵢ
-    (a conditional model); a vector model is refused, by name, before any claim is read (its
-    names, x1ᵢ, ..., would otherwise be unknown)."""
+    (a conditional model); a vector model is judged by :mod:`symmle.check_vector` before
+    this, and any other derivation is refused, by name, before any claim is read."""
     if is_conditional(d):
         return
     if not isinstance(d, Derivation):

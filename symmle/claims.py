@@ -48,6 +48,7 @@ from sympy import Sum
 
 from . import parsing
 from .claims_latex import _GREEK, _fail, is_latex, latex_matrix, latex_to_plain
+from .claims_lhs import as_standard_error, spread_name
 from .errors import ModelSpecError, ParseError
 from .notation import I, N, median_statistic, order_statistics
 
@@ -109,18 +110,33 @@ def lhs_is_name(text: str) -> bool:
 
 _DEFINITION_COMMANDS = {"partial", "frac", "dfrac", "tfrac", "left", "right", "ell", "log",
                         "ln", "mathbb", "mathrm", "operatorname", "mid", "big", "Big", "bigl",
-                        "bigr", "Bigl", "Bigr", ",", ";", "!", " ", *_GREEK}
-_DEFINITION = re.compile(r"-?\s*(\\mathbb\s*\{\s*E\s*\}|\\operatorname\s*\{\s*E\s*\}|"
-                         r"\\mathrm\s*\{\s*E\s*\}|E)\s*(_\s*\{?[^{}]*\}?)?\s*(\\left|\\big|"
+                        "bigr", "Bigl", "Bigr", ",", ";", "!", " ", "prime", "ddot", "text",
+                        *_GREEK}
+# a second derivative: \partial^2, \ell''(θ), \ell^{\prime\prime}, \ddot\ell, d^2/dθ^2
+_SECOND = re.compile(r"\\partial|''|\\prime\s*\\prime|\\ddot|(?:\\mathrm\s*\{\s*d\s*\}|"
+                     r"\\text\s*\{\s*d\s*\}|\bd)\s*\^\s*\{?\s*2")
+# the name of a log-likelihood (\log L(\theta, x), \ln\mathcal{L}, \ell(\theta \mid x)) or of
+# the information of n observations (n I(\theta), n\mathcal{I}_1(\theta))
+_LOG_NAME = re.compile(r"(\\log|\\ln)\s*(L|\\mathcal\s*\{?\s*L\s*\}?)\s*(\(.*\))?|"
+                       r"(\\ell|l)\s*\(.*\)|n\s*(\\cdot\s*)?(I|\\mathcal\s*\{\s*I\s*\})\s*"
+                       r"(_\s*\{?\s*1\s*\}?)?\s*(\\left\s*)?\(.*\)", re.S)
+_DEFINITION = re.compile(r"-?\s*(\\mathbb\s*\{?\s*E\s*\}?|\\operatorname\s*\{\s*E\s*\}|"
+                         r"\\mathrm\s*\{\s*E\s*\}|E)\s*(_\s*\{?[^{}]*\}?)?\s*(\\[,;:!]\s*)*"
+                         r"(\\left|\\big|"
                          r"\\Big|\\bigl|\\Bigl)?\s*[\[(]", re.S)
 
 
 def is_definition(text: str) -> bool:
     """Whether a part of a chain of equalities is the definition a person writes before the
-    value, ``-E\\left[\\frac{\\partial^2 \\ell}{\\partial\\lambda^2}\\right]`` (an expectation
-    of derivatives): it is skipped, not judged; only the listed commands may appear in it."""
+    value, ``-E\\left[\\frac{\\partial^2 \\ell}{\\partial\\lambda^2}\\right]``,
+    ``-E[\\ell''(\\theta)]`` (an expectation of second derivatives), or the name of a spread,
+    ``\\sqrt{\\operatorname{Var}(\\hat\\theta)}``: it is skipped, not judged; only the listed
+    commands may appear in it."""
     body = text.strip().strip("$ ")
-    if not _DEFINITION.match(body) or "\\partial" not in body:
+    if spread_name(body) is not None or _LOG_NAME.fullmatch(body):  # the name of a quantity
+        return bool(_LHS_CHARS.fullmatch(body)) and all(
+            m.group(1) in _LHS_COMMANDS for m in re.finditer(r"\\([A-Za-z]+|.)", body))
+    if not _DEFINITION.match(body) or not _SECOND.search(body):
         return False
     return all(m.group(1) in _DEFINITION_COMMANDS
                for m in re.finditer(r"\\([A-Za-z]+|.)", body))
@@ -252,23 +268,34 @@ def _convex(h: sp.Expr, t: sp.Symbol) -> bool:
     return bool(curv.is_nonnegative)
 
 
-def _plain_names(text: str, var: str) -> str:
-    """Spellings of the plain syntax that the tokenizer sees as one name."""
+def _plain_names(text: str, var: str, declared: Sequence[str] = (),
+                 covariates: bool = False) -> str:
+    """Spellings of the plain syntax that the tokenizer sees as one name; ``S^2`` (``s**2``)
+    is the sample variance, divisor n − 1, unless ``s``/``S`` is a name of the model."""
     text = re.sub(rf"\b{re.escape(var)}_\(n\)", f"{var}_max", text)
     text = re.sub(rf"\b{re.escape(var)}_\(1\)", f"{var}_min", text)
+    if len(var) == 1 and not covariates:
+        text = re.sub(r"(?<![A-Za-z0-9_])([sS])\s*(?:\^|\*\*)\s*2(?![0-9.])",
+                      lambda m: m.group() if m.group(1) in declared else
+                      f"(sum(({var}[i] - {var}bar)**2)/(n - 1))", text)
     return text
 
 
 _LHS_COMMANDS = {"hat", "widehat", "ell", "partial", "frac", "dfrac", "mathcal", "mathrm",
                  "dot", "mathbf", "boldsymbol", "bm", "tfrac", "mathit",
                  "log", "ln", "left", "right", "prime", "operatorname", "text", "nabla", "mid",
-                 "max", "arg", "operatorname", ",", ";", "!", " ", *_GREEK}
-_LHS_CHARS = re.compile(r"[A-Za-z0-9\\{}()_^,'\s|;:]*")
+                 "max", "arg", "operatorname", ",", ";", "!", " ", "sqrt", "mathbb", "textrm",
+                 "rm", "bf", "mathsf", "vec", "underline", "cdot", *_GREEK}
+_LHS_CHARS = re.compile(r"[A-Za-z0-9\\{}()\[\]_^,'\s|;:/.]*")
 
 
 def _check_lhs(lhs: str, text: str, where: str) -> None:
     """The left-hand side of ``LHS = claim`` is a name (``\\hat\\theta``, ``\\ell(\\theta)``,
-    ``S(p)``, ``\\frac{\\partial\\ell}{\\partial\\mu}``); anything else is refused."""
+    ``S(p)``, ``\\frac{\\partial\\ell}{\\partial\\mu}``, ``\\mathrm{d}\\ell/\\mathrm{d}\\theta``),
+    or a definition (``-E[\\ell''(\\theta)]``, :func:`is_definition`); anything else is
+    refused."""
+    if len(lhs) <= 200 and is_definition(lhs):
+        return
     if len(lhs) > 200 or not _LHS_CHARS.fullmatch(lhs.strip("$ ")):
         raise _fail(f"the left-hand side '{lhs[:40]}' is not a name; write only the "
                     "expression", text, 0, where)
@@ -397,8 +424,9 @@ def parse_claim(text: str, params: Sequence[sp.Symbol], var: sp.Symbol,
     if not rhs.strip():
         raise ParseError("empty claim", where=where)
     others = tuple(c.name for c in covariates)
-    plain = (latex_to_plain(rhs, var.name, where, others) if is_latex(rhs)
-             else _plain_names(rhs, var.name))
+    declared = tuple(s.name for s in (*params, *known))
+    plain = (latex_to_plain(rhs, var.name, where, others, declared) if is_latex(rhs)
+             else _plain_names(rhs, var.name, declared, bool(covariates)))
     obs = sp.IndexedBase(var.name)[I]
     stats = order_stats or order_statistics(var)
     mean = Sum(obs, (I, 1, N)) / N
@@ -430,6 +458,8 @@ def parse_claim(text: str, params: Sequence[sp.Symbol], var: sp.Symbol,
         if k.endswith("2") and k[:-1] not in symbols and isinstance(s, sp.Symbol) \
                 and s in params and s.is_positive:
             symbols[k[:-1]] = sp.sqrt(s)
+            for hat in ("_hat", "hat"):  # \hat\sigma in a claim: the root of σ²'s estimate
+                symbols.setdefault(f"{k[:-1]}{hat}", sp.sqrt(s))
 
     def build() -> sp.Expr:
         tokens = parsing.tokenize(plain, where, strict=False)
@@ -479,6 +509,8 @@ def _param_name(lhs: str, names: list[str], aliases: Mapping[str, str] | None = 
     key = _name_key(lhs)
     if key in names:
         return key
+    if "_" in key and key.replace("_", "") in names:  # \hat p_1 for p1
+        return key.replace("_", "")
     for tex, name in (aliases or {}).items():  # \beta_{1} for b1 (σ² is read below)
         if "^" not in tex and key in (_name_key(tex), _name_key(tex).replace("_", "")):
             return name
@@ -518,6 +550,50 @@ def _squared(text: Any) -> Any:
     return f"({rhs})**2"
 
 
+def _spread_claim(value: str, names: list[str], aliases: Mapping[str, str] | None,
+                  ) -> dict[str, str] | None:
+    """``\\operatorname{Var}(\\hat\\theta) = v``: the standard error √v of the parameter
+    named inside (each part of a chain square-rooted); ``\\mathrm{SE}(\\hat\\theta) = s``:
+    ``s``. ``None`` when the left-hand side names no spread, or no parameter of several."""
+    parts = split_chain(re.sub(r"\\approx(?![A-Za-z])", "=", strip_trailing(value)))
+    named = spread_name(parts[0]) if len(parts) >= 2 else None
+    if named is None:
+        return None
+    name = _param_name(named.inner, names, aliases)
+    if name is None and len(names) == 1:
+        name = names[0]
+    if name is None:
+        return None
+    if not named.variance:
+        return {name: " = ".join(parts)}
+    return {name: " = ".join([parts[0], *(as_standard_error(q, is_latex(q) or is_latex(parts[0]))
+                                          for q in parts[1:])])}
+
+
+_JOINS = re.compile(r"\\q?quad(?![A-Za-z])|\\(?:text|mathrm)\s*\{\s*and\s*\}")
+
+
+def _several(value: str, names: list[str], aliases: Mapping[str, str] | None,
+             ) -> dict[str, str] | None:
+    """``\\hat\\mu = \\bar x, \\quad \\hat\\sigma^2 = ...``: claims for several parameters
+    in one text, separated by ``,``, ``;``, ``\\quad`` or ``\\text{and}`` outside brackets,
+    each ``NAME = EXPR`` with a different parameter; ``None`` otherwise."""
+    body = re.sub(r"\\[,;:!]", " ", value)  # spacing commands are not separators
+    pieces = [q for part in _split_top(_JOINS.sub(";", body), ";")
+              for q in _split_top(part, ",")]
+    pieces = [q for q in pieces if q.strip().strip("$").strip()]
+    if len(pieces) < 2:
+        return None
+    out: dict[str, str] = {}
+    for piece in pieces:
+        lhs, rhs = split_assignment(piece)
+        name = _param_name(lhs, names, aliases) if lhs is not None else None
+        if name is None or name in out or not rhs.strip():
+            return None
+        out[name] = rhs
+    return out
+
+
 def claims_by_parameter(value: str | Mapping[str, str] | None, what: str, names: list[str],
                         aliases: Mapping[str, str] | None = None) -> dict[str, str]:
     """A claim per parameter: a mapping, ``NAME=EXPR``, or (one parameter) a bare expression;
@@ -533,15 +609,27 @@ def claims_by_parameter(value: str | Mapping[str, str] | None, what: str, names:
     if isinstance(value, Mapping):
         out = {}
         for k, v in value.items():
+            if what == "standard error" and isinstance(v, str) and spread_name(str(k)):
+                out.update(_spread_claim(f"{k} = {v}", names, aliases) or {str(k): v})
+                continue
             name = _param_name(str(k), names, aliases)
             root = _root_name(str(k), names) if what == "mle" and name is None else None
             if name is None and root is None:
                 raise ModelSpecError(f"{what}: '{k}' is not a parameter of the model "
                                      f"({', '.join(names)})")
+            if what == "standard error" and name is not None and isinstance(v, str):
+                v = (_spread_claim(v, [name], None) or {name: v})[name]  # "Var(σ̂²) = ..."
             out[name or root] = v if root is None else _squared(v)
         return out
     if not isinstance(value, str):
         raise ParseError(f"{what}: expected a string, got {type(value).__name__}", where=what)
+    if what == "standard error":
+        spread = _spread_claim(value, names, aliases)
+        if spread is not None:
+            return spread
+    several = _several(value, names, aliases) if len(names) > 1 else None
+    if several is not None:
+        return several
     parts = split_chain(value)
     if len(parts) >= 3 and lhs_is_name(parts[0]):  # NAME = A = B: the name is the first part
         name = _param_name(parts[0], names, aliases)
@@ -695,7 +783,7 @@ def fisher_claims(value: object, names: list[str], var: str = "x", where: str = 
         lhs, rhs = split_assignment(value)
         if lhs is not None and ("\\begin" in lhs or lhs.lstrip().startswith("[")):
             lhs, rhs = None, value  # the '=' is inside the matrix
-        rows = (latex_matrix(rhs, var, where, others) if "\\begin" in rhs
+        rows = (latex_matrix(rhs, var, where, others, tuple(names)) if "\\begin" in rhs
                 else _text_matrix(rhs, where))
         if rows is not None:
             if lhs is not None:

@@ -79,7 +79,7 @@ def _context(r: "CheckReport") -> dict[str, Any]:
             "show_truth": v.truth is not None and v.verdict != "correct",
             "slip": v.slip, "decided_by": v.decided_by,
             "counterexample": None if ce is None else {
-                "sample": _sample(ce, d.model.var.name),
+                "sample": _sample(ce, ce.get("var") or d.model.var.name),
                 "parameters": ", ".join(f"{k} = {x:g}" for k, x in ce["parameters"].items()),
                 "claimed": "undefined" if ce["claimed"] is None else f"{ce['claimed']:.6g}",
                 "true": "undefined" if ce["true"] is None else f"{ce['true']:.6g}",

@@ -150,6 +150,11 @@ def mutations(d, kind: str, p: sp.Symbol | None, claimed: sp.Expr,
         for k in range(2, len(params) + 1):
             yield Mutation(SLIPS[10], f"the divisor n became n − {k}, the number of "
                            "coefficients (the unbiased residual variance)", truth * N / (N - k))
+    if kind == "fisher":  # ℓ''(θ) written for I(θ), of one observation or of n
+        why = ("the second derivative of the log-likelihood was given, not minus its "
+               "expectation (I(θ) = −E[ℓ''(θ)])")
+        yield Mutation(SLIPS[1], why, -truth)
+        yield Mutation(SLIPS[1], why, -truth * N)
     yield Mutation(SLIPS[1], "the whole expression has the opposite sign", -truth)
     nf = "a factor n is missing or extra (a sum over n observations of a constant is n times it)"
     yield Mutation(SLIPS[2], nf, truth / N)

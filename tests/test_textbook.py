@@ -285,13 +285,21 @@ def test_check_fisher_with_n_is_compared_with_that_of_the_n_observations():
         1 / one.counterexample["parameters"]["lambda"], rel=1e-5)
 
 
+def test_check_judges_a_vector_model(capsys):
+    """A vector model was an internal error, then refused: its MLE is now judged
+    (tests/test_claims_notation.py has the other steps and the truth against SciPy)."""
+    argv = ["hardy_weinberg", "--mle", r"\frac{2\sum_i x1_i + \sum_i x2_i}{2nm}"]
+    assert cli.main(["check", *argv]) == 0
+    assert "MLE: right" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("argv, what", [
-    (["hardy_weinberg", "--mle", r"\frac{2\sum_i x1_i + \sum_i x2_i}{2nm}"],
+    (["hardy_weinberg", "--g", "p**2", "--g-mle", r"\frac{\sum_i x1_i}{nm}"],
      "vector observations (x1, x2, x3)"),
 ])
 def test_check_refuses_what_it_cannot_check(capsys, argv, what):
-    """A vector model was an internal error (or 'unknown name x'): now a clear
-    UnsupportedModelError, exit 5, naming the kind of model. (A conditional model is checked:
+    """What symmle check cannot judge is a clear UnsupportedModelError, exit 5, naming the
+    kind of model (functions g of a vector model). (A conditional model is checked:
     tests/test_check_conditional.py.)"""
     assert cli.main(["check", *argv]) == UnsupportedModelError.exit_code
     err = capsys.readouterr().err
