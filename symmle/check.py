@@ -43,7 +43,7 @@ import json
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import sympy as sp
 
@@ -196,6 +196,12 @@ def _symbolic(claim: sp.Expr, truth: sp.Expr, params: tuple, positive: bool,
                 return "constant"
         return None
 
+    return bounded_comparison(run)
+
+
+def bounded_comparison(run: Callable[[], str | None]) -> str | None:
+    """``run()``, a symbolic comparison of a claim with the truth, within SYMBOLIC_SECONDS; None
+    (undecided) when it runs out of time or SymPy fails on an odd claim."""
     try:
         return bounded(run, seconds=SYMBOLIC_SECONDS, what="comparing the claim")
     except DerivationTimeout:

@@ -36,16 +36,16 @@ import sympy as sp
 from sympy import Sum
 
 from .bounded import bounded
+from .check import bounded_comparison
 from .claims import (claims_by_parameter, drop_additive_constant, drop_equals_zero,
                      fisher_claims, is_definition, lhs_is_name, parse_claim, split_chain)
 from .constrained import _known_probe, _probe_points, _support_points
-from .errors import DerivationTimeout, SymmleError, UnsupportedModelError
+from .errors import UnsupportedModelError
 from .notation import I, N
 
 __all__ = ["check_vector"]
 
 SAMPLES = 10
-SYMBOLIC_SECONDS = 3.0
 SIZES = (2, 3, 5, 8)
 
 
@@ -115,14 +115,7 @@ def _symbolic(claimed: sp.Expr, truth: sp.Expr, d: Any) -> str | None:
                 return "equivalent"
         return None
 
-    try:
-        return bounded(run, seconds=SYMBOLIC_SECONDS, what="comparing the claim")
-    except DerivationTimeout:
-        return None
-    except SymmleError:
-        raise
-    except Exception:  # noqa: BLE001 - SymPy can fail in many ways on odd claims
-        return None
+    return bounded_comparison(run)
 
 
 def _value(expr: sp.Expr, rows: list[tuple[int, ...]], d: Any,
