@@ -550,12 +550,21 @@ BOMBS = [
 ]
 
 
+def within_the_parse_bound(cpu_start: float, wall_start: float) -> bool:
+    """A parse ends within its bounds: one second of CPU time (2 s leaves room for the
+    interpreter), and the wall-clock backstop with a second of slack."""
+    import symmle.parsing as parsing
+
+    return (time.process_time() - cpu_start < 2 * parsing.MAX_SECONDS
+            and time.perf_counter() - wall_start < parsing.WALL_SECONDS + 1)
+
+
 @pytest.mark.parametrize("text", BOMBS, ids=[f"bomb{k}" for k in range(len(BOMBS))])
 def test_resource_bombs(text: str) -> None:
-    start = time.perf_counter()
+    start, wall = time.process_time(), time.perf_counter()
     with pytest.raises(ParseError):
         parse_expression(text, {"x": x})
-    assert time.perf_counter() - start < 2.0
+    assert within_the_parse_bound(start, wall)
 
 
 def test_limits_are_not_too_tight() -> None:
@@ -596,10 +605,10 @@ def test_limits_are_not_too_tight() -> None:
     ("exp(-20000/2)*E**(-9000)", "number too large"),
 ])
 def test_specific_guards(text: str, pattern: str) -> None:
-    start = time.perf_counter()
+    start, wall = time.process_time(), time.perf_counter()
     with pytest.raises(ParseError, match=pattern):
         p(text)
-    assert time.perf_counter() - start < 2.0
+    assert within_the_parse_bound(start, wall)
 
 
 def test_deadline_backstop(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -612,12 +621,12 @@ def test_deadline_backstop(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_time_limit_backstop() -> None:
     # SymPy's own evaluation of this small constant takes about ten seconds; whatever a future
     # SymPy does with it, the parse must end (with a result or a ParseError) within the limit
-    start = time.perf_counter()
+    start, wall = time.process_time(), time.perf_counter()
     try:
         p("sin((sinh(cos(2) - loggamma(digamma(0.5))))!)")
     except ParseError as err:
         assert "input too complex" in str(err)
-    assert time.perf_counter() - start < 2.0
+    assert within_the_parse_bound(start, wall)
 
 
 def _stalled_parse(monkeypatch: pytest.MonkeyPatch, seconds: float, seen: list) -> None:
@@ -685,10 +694,10 @@ def test_bombs_in_supports_and_domains() -> None:
                  lambda: parse_support("{0, 1, ..., factorial(10**9)}", "x", {}),
                  lambda: parse_domain("(0, " + "(" * 500 + "1" + ")" * 500 + ")"),
                  lambda: parse_domain("(0, " + "9" * 20_000 + ")")):
-        start = time.perf_counter()
+        start, wall = time.process_time(), time.perf_counter()
         with pytest.raises(ParseError):
             call()
-        assert time.perf_counter() - start < 2.0
+        assert within_the_parse_bound(start, wall)
 
 
 # ---------------------------------------------------------------- fuzzing
