@@ -599,6 +599,90 @@ def _clamped(d: Derivation, prob: Problem, estimates: dict[str, float], value: f
     return at_end, note, {p.name: end}
 
 
+def _clamped_face(d: Derivation, prob: Problem, estimates: dict[str, float], value: float
+                  ) -> tuple[float, str | None, dict[str, float], dict[str, float | None]]:
+    """Several parameters, and the root of the likelihood equations lies beyond a closed end
+    of some of their spaces (x̄ < 0 for N(θ, σ²) with θ ≥ 0): it is the only critical point
+    (as in :func:`_clamped`), so the maximum over the space is on its boundary. Those
+    parameters are put on their ends and ℓ is maximised over the others by Newton's method on
+    that face (σ̂² = Σxᵢ²/n at θ = 0); the result is the MLE when the score of each fixed
+    parameter points out of the space there (the Karush–Kuhn–Tucker condition of a maximum).
+    Returns ℓ, the reason, the estimates and the standard errors (none for the parameters on
+    their ends; for the others, the observed information of the face); ``(value, None,
+    estimates, {})`` when this does not apply."""
+    params = d.model.params
+    sol = d.solution
+    nothing = (value, None, estimates, {})
+    if (len(params) < 2 or sol.support is not None or sol.median is not None
+            or not all(math.isfinite(v) for v in estimates.values())):
+        return nothing
+    if not all("parameter space" in why or "not real" in why for _, why in sol.rejected):
+        return nothing
+    rejected = [r for r, _ in sol.rejected]
+    if any(_inside_on_sample(d, prob, r) is not False
+           for r in sol.roots if r not in rejected and r != sol.mle):
+        return nothing
+    theta = np.array([estimates[p.name] for p in params], dtype=float)
+    fixed, outward = [], []
+    for j, p in enumerate(params):
+        dom = d.model.domains[p]
+        lo, hi = float(dom.lower), float(dom.upper)
+        if theta[j] < lo and not dom.left_open and math.isfinite(lo):
+            theta[j], direction = lo, -1.0
+        elif theta[j] > hi and not dom.right_open and math.isfinite(hi):
+            theta[j], direction = hi, 1.0
+        elif lo < theta[j] < hi:
+            continue
+        else:  # beyond an open end, or on an end: not this case
+            return nothing
+        if dom.integer:
+            return nothing
+        fixed.append(j)
+        outward.append(direction)
+    free = [j for j in range(len(params)) if j not in fixed]
+    if not fixed or not free:
+        return nothing
+    ok = False
+    for _ in range(200):  # Newton on the face, halving steps that leave the space or lower ℓ
+        current, g, h = prob.derivatives(theta)
+        if not (math.isfinite(current) and np.isfinite(g).all() and np.isfinite(h).all()):
+            return nothing
+        inverse, negative = _inverse(h[np.ix_(free, free)])
+        if inverse is None or not negative:
+            return nothing
+        step = np.zeros_like(theta)
+        step[free] = -inverse @ g[free]
+        if (np.abs(g[free]) * np.sqrt(np.abs(np.diag(inverse))) < 1e-9).all():
+            ok = True
+            break
+        found = backtrack(lambda c, t: prob.value(c), theta, step, current,
+                          lambda c: all(d.model.domains[params[j]].contains(sp.Float(c[j]))
+                                        is not False for j in free))
+        if found is None:
+            break
+        theta = found[0]
+    at, grad, hess = prob.derivatives(theta)
+    if not (ok and math.isfinite(at)
+            and all(grad[j] * o >= 0 for j, o in zip(fixed, outward))):
+        return nothing
+    cov, _ = _inverse(-hess[np.ix_(free, free)])
+    ses: dict[str, float | None] = {p.name: None for p in params}
+    if cov is not None:
+        for a, j in enumerate(free):
+            ses[params[j].name] = math.sqrt(cov[a, a]) if cov[a, a] > 0 else None
+    ends = ", ".join(f"{params[j].name} = {theta[j]:g}" for j in fixed)
+    note = (f"the root of the likelihood equations ("
+            + ", ".join(f"{k} = {v:g}" for k, v in estimates.items())
+            + f") lies outside the parameter space and is its only critical point, so the "
+            f"maximum is on the boundary: with {ends} (the nearest end of the space) ℓ was "
+            f"maximised numerically over "
+            + ", ".join(params[j].name for j in free)
+            + f", and there the score in {', '.join(params[j].name for j in fixed)} points "
+            "out of the space (a boundary maximum; no Wald standard error for a parameter on "
+            "its end, the others' from the observed information with it held there)")
+    return at, note, {p.name: float(v) for p, v in zip(params, theta)}, ses
+
+
 def _deferred(prob: Problem, data: np.ndarray, theta: Sequence[float],
               seen: Mapping[str, float]) -> Any:
     """ℓ(θ̂) as a function called on first access (see :class:`FitResult`), guarded against
@@ -1137,10 +1221,13 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
         else:
             _no_maximum_at_infinity(d, estimates)
             value, note = _boundary(d, prob, estimates)
+            face_ses: dict[str, float | None] = {}
             if note is None:
                 value, note, estimates = _clamped(d, prob, estimates, value)
                 if note is not None:
                     theta = [estimates[k] for k in names]
+            if note is None:
+                value, note, estimates, face_ses = _clamped_face(d, prob, estimates, value)
             if note is None:
                 warnings.append("the closed-form estimate "
                                 + ", ".join(f"{k} = {v:g}" for k, v in estimates.items())
@@ -1150,8 +1237,9 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
             else:
                 warnings.append(note)
                 method.update({k: "boundary" for k in names if _on_edge(d, k, estimates[k])})
+                method.update({k: "numeric" for k, v in face_ses.items() if v is not None})
             value += prob.constant
-            ses = {k: None for k in names}
+            ses = {k: face_ses.get(k) for k in names}
         return FitResult(estimates, ses, value, method, converged, n, 0, None,
                          tuple(warnings), d)
     from .information import _nonsmooth_terms
