@@ -163,6 +163,10 @@ def prepare(expr: Any) -> Any:
     if not isinstance(expr, sp.Basic):
         return expr
     expr = expr.replace(sp.DiracDelta, lambda *args: sp.Integer(0))
+    # d/dθ ζ(θ + 1) is Subs(Derivative(ζ(ξ), ξ), ξ, θ + 1): the difference in ξ, then ξ = θ + 1
+    expr = expr.replace(lambda e: isinstance(e, sp.Subs), lambda e: e.expr.replace(
+        lambda f: isinstance(f, sp.Derivative), _finite_difference).xreplace(
+            dict(zip(e.variables, e.point))))
     expr = expr.replace(lambda e: isinstance(e, sp.Derivative), _finite_difference)
     # unevaluated: for an integer argument SymPy turns loggamma(x + 1) back into log(gamma(x + 1)),
     # which overflows for x > 170 (a Poisson count of 200)

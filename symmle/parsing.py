@@ -88,6 +88,7 @@ FUNCTIONS: dict[str, tuple[Callable[..., sp.Expr], int, int | None]] = {
     "Min": (sp.Min, 1, None), "min": (sp.Min, 1, None), "Max": (sp.Max, 1, None),
     "max": (sp.Max, 1, None), "floor": (sp.floor, 1, 1), "ceiling": (sp.ceiling, 1, 1),
     "digamma": (sp.digamma, 1, 1), "polygamma": (sp.polygamma, 2, 2),
+    "zeta": (sp.zeta, 1, 2),  # Riemann ζ(s), Hurwitz ζ(s, a): the zeta (Zipf) distribution
 }
 # functions that define a density by cases: not in the syntax (no relations), said so
 _BY_CASES = frozenset({"Piecewise", "piecewise", "Heaviside", "KroneckerDelta", "DiracDelta",
