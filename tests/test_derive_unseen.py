@@ -528,3 +528,31 @@ def test_face_maximum_from_the_command_line(tmp_path, capsys):
     assert out["estimates"]["theta"] == 0.0
     assert out["estimates"]["s2"] == pytest.approx(float(np.mean(x ** 2)), rel=1e-9)
     assert out["method"] == {"theta": "boundary", "s2": "numeric"}
+
+
+# --- a support written with an absolute value, |x| < θ, as textbooks do ----------------------
+@pytest.mark.parametrize("support, closed", [
+    ("abs(x) < theta", False), ("theta > abs(x)", False), ("Abs(x) <= theta", True),
+    (r"|x| < \theta", False), (r"\lvert x \rvert \le \theta", True), (r"\theta > |x|", False)])
+def test_absolute_value_support_is_the_symmetric_interval(support, closed):
+    """1/(2θ) on |x| < θ: θ̂ = max(x₍ₙ₎, −x₍₁₎) = max |xᵢ| (it was refused: 'the bounds may
+    not mention the variable')."""
+    d = symmle.derive("1/(2*theta)", params=["theta:positive"], support=support)
+    supp = d.model.support
+    assert (str(supp.lower), str(supp.upper)) == ("-theta", "theta")
+    assert (supp.left_open, supp.right_open) == (not closed, not closed)
+    assert by_name(d.mle["theta"]) == sp.Max(xmax, -xmin) and d.method == {"theta": "support"}
+    x = np.random.default_rng(9).uniform(-2, 2, 200)
+    r = symmle.fit("1/(2*theta)", x, params=["theta:positive"], support=support, derivation=d)
+    assert r.estimates["theta"] == np.max(np.abs(x))
+    best = optimum(lambda th, x: np.where(np.abs(x) <= th[0], -np.log(2 * th[0]), -np.inf), x,
+                   [(np.max(np.abs(x)), 20)])
+    assert r.estimates["theta"] == pytest.approx(best[0], abs=1e-7)
+
+
+@pytest.mark.parametrize("support, message", [
+    ("abs(x) < -1", "empty range"), ("abs(x) > theta", "may not mention the variable"),
+    ("abs(x) < theta < 3", "unexpected")])
+def test_absolute_value_support_errors(support, message):
+    with pytest.raises(symmle.errors.ParseError, match=message):
+        symmle.derive("1/(2*theta)", params=["theta:positive"], support=support)
