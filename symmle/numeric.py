@@ -631,10 +631,8 @@ def _clamped_face(d: Derivation, prob: Problem, estimates: dict[str, float], val
             theta[j], direction = lo, -1.0
         elif theta[j] > hi and not dom.right_open and math.isfinite(hi):
             theta[j], direction = hi, 1.0
-        elif lo < theta[j] < hi:
+        else:
             continue
-        else:  # beyond an open end, or on an end: not this case
-            return nothing
         if dom.integer:
             return nothing
         fixed.append(j)
@@ -642,6 +640,13 @@ def _clamped_face(d: Derivation, prob: Problem, estimates: dict[str, float], val
     free = [j for j in range(len(params)) if j not in fixed]
     if not fixed or not free:
         return nothing
+    for j in free:  # the search starts inside the space (σ̂² = 0 when x₁ = x₂ < 0)
+        dom = d.model.domains[params[j]]
+        lo, hi = float(dom.lower), float(dom.upper)
+        if not lo < theta[j] < hi:
+            theta[j] = ((lo + hi) / 2 if math.isfinite(lo) and math.isfinite(hi)
+                        else lo + 1.0 if math.isfinite(lo) else hi - 1.0 if math.isfinite(hi)
+                        else 0.0)
     ok = False
     for _ in range(200):  # Newton on the face, halving steps that leave the space or lower ℓ
         current, g, h = prob.derivatives(theta)
@@ -1048,6 +1053,28 @@ def _float_first(pair: tuple[Callable, Callable], args: Sequence[float]) -> list
     return floats(pair[1](*args))
 
 
+def _with_ieee_division(d: Derivation, fn: Callable, args: Sequence[float]
+                        ) -> dict[str, float]:
+    """A closed form that divides by zero on this sample (θ̂ = x̄/(1 − x̄) when every
+    observation is 1, τ̂ = 1/s² when all are equal) in IEEE arithmetic: ±inf where the
+    estimate grows without bound (which the caller reports as no MLE), nan where it is 0/0.
+    The sign of a zero denominator is rounding, so an infinite estimate is put at the infinite
+    end of its parameter's domain when it has one only."""
+    names = [p.name for p in d.model.params]
+    try:
+        with np.errstate(all="ignore"):
+            out = [float(v) for v in fn(*(np.float64(a) for a in args))]
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError, NameError,
+            AttributeError):
+        return {k: math.nan for k in names}
+    for j, p in enumerate(d.model.params):
+        ends = [sp.sympify(e).is_infinite for e in (d.model.domains[p].lower,
+                                                    d.model.domains[p].upper)]
+        if math.isinf(out[j]) and ends[0] != ends[1]:
+            out[j] = math.inf if ends[1] else -math.inf
+    return dict(zip(names, out))
+
+
 def _order_statistics(comp: Any, data: np.ndarray, warnings: list[str],
                       seen: dict[str, float]) -> list[float]:
     """The values of the closed form's order statistics (min, max, median), in its order (NaN
@@ -1198,7 +1225,7 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
         try:
             estimates = dict(zip(names, _float_first((comp.mle_float, comp.mle), values)))
         except (TypeError, ValueError, ZeroDivisionError, OverflowError):
-            estimates = {k: math.nan for k in names}
+            estimates = _with_ieee_division(d, comp.mle_float, values)
         theta = [estimates[k] for k in names]
         converged = all(math.isfinite(v) for v in theta)
         if converged and feasible is not None and not feasible(theta):

@@ -488,6 +488,15 @@ CLIPPED = [  # (density, params, support, sampler, log-density, window, textbook
 ]
 
 
+def test_face_maximum_when_the_root_is_on_an_open_end_too():
+    """x = (−1, −1): the root θ = −1, σ² = 0 is beyond θ ≥ 0 and on the open end of σ² > 0;
+    the MLE is θ̂ = 0, σ̂² = Σxᵢ²/n = 1 (it was 'no MLE for this sample')."""
+    density, params, support = CLIPPED[3][:3]
+    r = symmle.fit(density, np.array([-1.0, -1.0]), params=params, support=support)
+    assert r.converged and r.estimates == pytest.approx({"theta": 0.0, "s2": 1.0}, rel=1e-9)
+    assert r.log_likelihood == pytest.approx(2 * st.norm.logpdf(-1.0), rel=1e-12)
+
+
 @pytest.mark.parametrize("case", CLIPPED, ids=[c[0] for c in CLIPPED])
 @pytest.mark.parametrize("at_end", [False, True])
 def test_root_beyond_a_closed_end_of_the_space(case, at_end):
@@ -556,3 +565,36 @@ def test_absolute_value_support_is_the_symmetric_interval(support, closed):
 def test_absolute_value_support_errors(support, message):
     with pytest.raises(symmle.errors.ParseError, match=message):
         symmle.derive("1/(2*theta)", params=["theta:positive"], support=support)
+
+
+# --- a closed form that divides by zero on a degenerate sample: no MLE, said so --------------
+DEGENERATE = [  # (case of CASES, sample, the parameter that grows without bound, the path:
+    #                big → the parameters, the others where the sample puts them)
+    ("bernoulli odds", [1, 1, 1, 1], "theta", lambda b: [b]),  # ℓ = n log(θ/(1 + θ)) ↑ 0
+    ("normal precision", [1.0, 1.0, 1.0], "tau", lambda b: [1.0, b]),  # 1/s², s² = 0
+    ("power with scale (CB 7.10)", [2.0, 2.0, 2.0], "alpha", lambda b: [b, 2.0]),
+    ("two-parameter exponential, rate", [1.5, 1.5], "lambda", lambda b: [b, 1.5]),
+]
+
+
+@pytest.mark.parametrize("name, data, grows, path", DEGENERATE, ids=[c[0] for c in DEGENERATE])
+def test_degenerate_sample_has_no_mle(name, data, grows, path):
+    """The closed form is n/0 here: fit returned nan for every parameter, with ℓ nan and a
+    vague warning; now the division is done as IEEE floats, the estimate is +∞ (the sign of
+    the zero denominator is rounding; the domain has one infinite end) and fit says there is
+    no MLE, as for θ̂ = log x̄ on a sample of zeros."""
+    with pytest.raises(symmle.errors.NoMaximumError, match=f"{grows} → oo"):
+        symmle.fit(CASES[name][0], np.array(data), derivation=derived(name), **_options(name))
+    # ℓ, by the independent log-density, does keep increasing along that direction
+    logpdf, x = CASES[name][8], np.array(data, dtype=float)
+    values = [float(np.sum(logpdf(np.array(path(big)), x))) for big in (1e2, 1e4, 1e6)]
+    assert values[0] < values[1] < values[2]
+
+
+def test_degenerate_sample_exit_code(tmp_path, capsys):
+    path = tmp_path / "x.txt"
+    path.write_text("1\n1\n1\n")
+    status = cli.main(["fit", "theta**x/(1+theta)", "--param", "theta:positive", "--support",
+                       "{0, 1}", "--data", str(path)])
+    assert status == 33 == symmle.errors.NoMaximumError.exit_code
+    assert "no MLE" in capsys.readouterr().err
