@@ -327,7 +327,8 @@ def solve_support(ll: LogLikelihood, seconds: float = 5.0) -> SupportSolution:
         space = {q: model.domains[q] for q in (*model.params, *model.known)}
         slope = _monotone(sp.diff(ll.expr, p), facts, domains, stat_domains, space)
         each = ""
-        if slope == 0 and ll.nonseparable:
+        if slope == 0:  # ℓ′ = Σ ∂ log f(xᵢ)/∂θ has the sign its terms share on the support
+            # ((x − θ)/θ² > 0 for x > θ: e^{−(x−θ)/θ}/θ), whether or not ℓ separates
             slope = _per_observation_slope(ll, p, seconds)
             each = (f" (the term of each observation, d log f(x | {p})/d{p}, is "
                     f"{'negative' if slope < 0 else 'positive'} for every x in the support)")
