@@ -375,6 +375,12 @@ def _derive(model: Any, var: str | None, params: ParamSpec, known: ParamSpec,
     solution = solve_likelihood(ll, seconds=min(10.0, timeout / 3))
     if not solution.closed_form:
         warnings.append(f"no closed form: {solution.reason}")
+    for p in m.params:  # N(θ, 1) with θ in ℤ: x̄ is the MLE only when it is an integer
+        if m.domains[p].integer and solution.method.get(p) == "score":
+            warnings.append(f"{p} is integer-valued: the root of the likelihood equation is the "
+                            "MLE only where it is an integer; when it is the only critical "
+                            "point, ℓ increases up to it and decreases after it, so the MLE is "
+                            "the better of its floor and its ceiling (fit compares the two)")
     hessian = sp.hessian(ll.expr, ll.params).applyfunc(realify)
     order = second_order(ll, solution, hessian, seconds=min(5.0, timeout / 6))
     if order.verdict == "disproven":

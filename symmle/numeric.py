@@ -562,17 +562,19 @@ def _clamped(d: Derivation, prob: Problem, estimates: dict[str, float], value: f
     the reason and the estimates; ``(value, None, estimates)`` when this does not apply."""
     params = d.model.params
     sol = d.solution
-    if len(params) != 1 or sol.support is not None or sol.median is not None:
+    if len(params) != 1 or sol.support is not None:
         return value, None, estimates
     # the closed form must be the only critical point in the space: every other root SymPy
     # found is complex or proven outside the space for every sample, or, on this sample,
-    # complex or outside it
-    if not all("parameter space" in why or "not real" in why for _, why in sol.rejected):
-        return value, None, estimates
-    rejected = [r for r, _ in sol.rejected]
-    others = [r for r in sol.roots if r not in rejected and r != sol.mle]
-    if any(_inside_on_sample(d, prob, r) is not False for r in others):
-        return value, None, estimates
+    # complex or outside it; the sample median of the median rule maximises −c·Σ|xᵢ − μ|,
+    # which is concave in μ, so it is the only maximum (Laplace location with μ ≥ 0)
+    if sol.median is None:
+        if not all("parameter space" in why or "not real" in why for _, why in sol.rejected):
+            return value, None, estimates
+        rejected = [r for r, _ in sol.rejected]
+        others = [r for r in sol.roots if r not in rejected and r != sol.mle]
+        if any(_inside_on_sample(d, prob, r) is not False for r in others):
+            return value, None, estimates
     (p,) = params
     root = estimates[p.name]
     dom = d.model.domains[p]
@@ -591,12 +593,50 @@ def _clamped(d: Derivation, prob: Problem, estimates: dict[str, float], value: f
     if not (math.isfinite(at_end) and math.isfinite(grad[0]) and grad[0] * outward >= 0):
         return value, None, estimates
     side = "below" if outward < 0 else "above"
-    note = (f"the root {p.name} = {root:g} of the likelihood equation lies {side} the parameter "
-            f"space {dom.describe()} and no other root lies in it, so the log-likelihood is "
-            f"monotone on the space; its slope at {p.name} = {end:g} points out of the space, "
+    what = (f"the sample median {p.name} = {root:g}, where the log-likelihood (concave in "
+            f"{p.name}) is largest," if sol.median is not None else
+            f"the root {p.name} = {root:g} of the likelihood equation")
+    note = (f"{what} lies {side} the parameter space {dom.describe()}"
+            + (" and no other root lies in it" if sol.median is None else "")
+            + f", so the log-likelihood is monotone on the space; its slope at {p.name} = "
+            f"{end:g} points out of the space, "
             f"so the MLE is that end, {p.name} = {end:g} (a boundary maximum, no Wald standard "
             "error there)")
     return at_end, note, {p.name: end}
+
+
+def _integer_root(d: Derivation, prob: Problem, estimates: dict[str, float]
+                  ) -> tuple[float, str, dict[str, float]] | None:
+    """One integer-valued parameter whose root of the likelihood equation is not an integer
+    (x̄ for N(θ, 1), θ in ℤ): the root is the only critical point in the space (as in
+    :func:`_clamped`), so ℓ increases up to it and decreases after it, and the MLE is the
+    better of its floor and ceiling. Returns ℓ there (without the constant), the reason and
+    the estimate; ``None`` when this does not apply."""
+    params, sol = d.model.params, d.solution
+    if len(params) != 1 or sol.support is not None or sol.median is not None:
+        return None
+    (p,) = params
+    dom, root = d.model.domains[p], estimates[p.name]
+    if not dom.integer or not math.isfinite(root) or root == round(root):
+        return None
+    if not all("parameter space" in why or "not real" in why for _, why in sol.rejected):
+        return None
+    rejected = [r for r, _ in sol.rejected]
+    if any(_inside_on_sample(d, prob, r) is not False
+           for r in sol.roots if r not in rejected and r != sol.mle):
+        return None
+    scored = [(prob.value([float(c)]), c) for c in (math.floor(root), math.ceil(root))
+              if dom.contains(sp.Integer(c)) is not False]
+    scored = [(v, c) for v, c in scored if math.isfinite(v)]
+    if not scored:
+        return None
+    value, best = max(scored)
+    note = (f"{p.name} is an integer: the root {p.name} = {root:g} of the likelihood equation is "
+            "the only critical point, so the log-likelihood increases up to it and decreases "
+            f"after it; the MLE is whichever of {math.floor(root)} and {math.ceil(root)} gives "
+            f"the larger likelihood, {p.name} = {best} (no Wald standard error for an integer "
+            "parameter)")
+    return value, note, {p.name: float(best)}
 
 
 def _clamped_face(d: Derivation, prob: Problem, estimates: dict[str, float], value: float
@@ -779,8 +819,10 @@ def _feasibility(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, floa
         for side, f, end in (("min", np.min, lo), ("max", np.max, hi)):
             if side not in seen and math.isfinite(end):  # an infinite end: no pass needed
                 seen[side] = float(f(data))
-        return bool((lo == -math.inf or lo <= seen["min"])
-                    and (hi == math.inf or seen["max"] <= hi))
+        # a few units in the last place of slack: the closed form θ̂ = √x₍ₙ₎ of Uniform(θ, θ²)
+        # gives θ̂² one ulp below x₍ₙ₎
+        return bool((lo == -math.inf or lo - 4 * math.ulp(lo) <= seen["min"])
+                    and (hi == math.inf or seen["max"] <= hi + 4 * math.ulp(hi)))
     return feasible
 
 
@@ -1239,6 +1281,11 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
                 f"{float(arr.max()):g}] is not inside the support); the data do not come from "
                 "this model")
         method = dict(d.method)
+        whole = _integer_root(d, prob, estimates) if converged else None
+        if whole is not None:  # N(θ, 1) with θ an integer: θ̂ is ⌊x̄⌉, not x̄
+            value, note, estimates = whole
+            return FitResult(estimates, {k: None for k in names}, value + prob.constant, method,
+                             True, n, 0, None, (*warnings, note), d)
         if converged and _in_domain(d, theta):
             ses = _standard_errors(d, prob, theta, known, n)
             if comp.value_at_mle is not None:  # from the statistics: no pass over the data

@@ -323,6 +323,21 @@ CASES: dict[str, tuple] = {
         {"a": xmin, "b": xmax}, {"a": "support", "b": "support"},
         lambda r: r.integers(3, 12, 200), {}, None, None,
         lambda x: {"a": x.min(), "b": x.max()}),
+    # Hogg: e^{−(x−θ)/θ}/θ on x > θ, location and scale both θ: ℓ′ = Σ(xᵢ − θ)/θ² > 0 on the
+    # feasible set θ ≤ x₍₁₎, so θ̂ = x₍₁₎ (it was refused: ℓ′ is not monotone on all of θ > 0)
+    "exp(-(x - theta)/theta)/theta on x > theta": (
+        "exp(-(x-theta)/theta)/theta", ["theta:positive"], [], "x > theta", {"theta": xmin},
+        {"theta": "support"}, lambda r: 2 * (1 + r.exponential(1, 300)), {},
+        lambda th, x: np.where(x >= th[0], -(x - th[0]) / th[0] - np.log(th[0]), -np.inf),
+        lambda x: [(1e-3, x.min())], lambda x: {"theta": x.min()}),
+    # Uniform(θ, θ²), θ > 1: θ̂ = √x₍ₙ₎ (fit called the sample infeasible: θ̂² is one ulp below
+    # x₍ₙ₎ in floating point)
+    "uniform(theta, theta^2)": (
+        "1/(theta**2-theta)", ["theta:(1, oo)"], [], "theta < x < theta**2",
+        {"theta": sp.sqrt(xmax)}, {"theta": "support"}, lambda r: r.uniform(2, 4, 300), {},
+        lambda th, x: np.where((x >= th[0]) & (x <= th[0] ** 2 * (1 + 1e-15)),
+                               -np.log(th[0] ** 2 - th[0]), -np.inf),
+        lambda x: [(np.sqrt(x.max()), x.min())], lambda x: {"theta": np.sqrt(x.max())}),
     # --- no closed form: the derivation says so, and fit solves the textbook's equation ----
     # Beta(θ, θ): ψ appears in the likelihood equation
     "beta(theta, theta)": (
@@ -598,3 +613,54 @@ def test_degenerate_sample_exit_code(tmp_path, capsys):
                        "{0, 1}", "--data", str(path)])
     assert status == 33 == symmle.errors.NoMaximumError.exit_code
     assert "no MLE" in capsys.readouterr().err
+
+
+def test_laplace_location_beyond_a_closed_end():
+    """e^{−|x−θ|}/2 with θ ≥ 0 and a negative sample median: ℓ is concave in θ, so θ̂ = 0 (fit
+    said 'no MLE for this sample'); with a positive median θ̂ = x̃."""
+    model = dict(params=["theta:[0, oo)"], support="real")
+    logpdf = lambda th, x: st.laplace.logpdf(x, th[0])  # noqa: E731
+    for x in (np.random.default_rng(0).laplace(-1, 1, 101),
+              np.random.default_rng(0).laplace(1, 1, 101)):
+        r = symmle.fit("exp(-abs(x-theta))/2", x, **model)
+        assert r.estimates["theta"] == max(float(np.median(x)), 0.0) and r.converged
+        best = optimum(logpdf, x, [(0, 10)])
+        assert r.estimates["theta"] == pytest.approx(best[0], abs=1e-7)
+        assert r.log_likelihood == pytest.approx(float(np.sum(logpdf([r.estimates["theta"]],
+                                                                       x))), rel=1e-12)
+        assert r.method["theta"] == ("boundary" if np.median(x) < 0 else "median")
+
+
+@pytest.mark.parametrize("density, support, sample", [
+    ("exp(-(x-theta)**2/2)/sqrt(2*pi)", "real", lambda r: r.normal(2.3, 1, 200)),
+    ("exp(-(x-theta)**2/2)/sqrt(2*pi)", "real", lambda r: r.normal(-1.6, 1, 200)),
+    ("exp(-theta)*theta**x/factorial(x)", "{0, 1, 2, ...}", lambda r: r.poisson(3.4, 50))])
+def test_integer_valued_parameter(density, support, sample):
+    """θ in ℤ: the MLE is the better of ⌊θ̃⌋ and ⌈θ̃⌉ around the root θ̃ (x̄ for N(θ, 1)); fit
+    gave the non-integer root, and the derivation now says why it may not be the MLE."""
+    params = ["theta:integer"] if support == "real" else ["theta:positive integer"]
+    d = symmle.derive(density, params=params, support=support)
+    assert any("integer-valued" in w for w in d.warnings)
+    x = sample(np.random.default_rng(1)).astype(float)
+    r = symmle.fit(density, x, params=params, support=support, derivation=d)
+    log_f = sp.lambdify((sp.Symbol("theta"), sp.Symbol("x")),
+                        sp.log(sp.sympify(density.replace("factorial", "gamma")
+                                          .replace("gamma(x)", "gamma(x + 1)"))), "scipy")
+    grid = np.arange(-10, 11) if support == "real" else np.arange(1, 21)
+    scores = [float(np.sum(log_f(g, x))) for g in grid]
+    assert r.estimates["theta"] == grid[int(np.argmax(scores))]
+    assert r.estimates["theta"] != pytest.approx(x.mean())  # the root is not an integer here
+    assert r.log_likelihood == pytest.approx(max(scores), rel=1e-10)
+    assert r.standard_errors["theta"] is None and any("integer" in w for w in r.warnings)
+
+
+def test_closed_form_on_an_end_of_the_support_despite_rounding():
+    """Uniform(θ, θ²) on a sample whose largest value is 2.9: θ̂ = √2.9, and √2.9² is one ulp
+    below 2.9 in floating point; fit called the sample infeasible (OutOfSupportError)."""
+    import math
+
+    assert math.sqrt(2.9) ** 2 < 2.9  # the rounding this is about
+    name = "uniform(theta, theta^2)"
+    r = symmle.fit(CASES[name][0], np.array([1.75, 2.0, 2.9]), derivation=derived(name),
+                   **_options(name))
+    assert r.estimates["theta"] == math.sqrt(2.9) and r.method == {"theta": "support"}
