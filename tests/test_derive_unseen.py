@@ -398,9 +398,15 @@ def _options(name: str) -> dict:
     return dict(params=params, known=known, support=support)
 
 
+# the folded normal's Fisher information is an integral SymPy tries for all the time it is
+# given and does not find: a 10 s budget (2.5 s of it for the information) keeps this file fast
+# and checks that the derivation degrades to "not found" rather than failing
+TIMEOUT = {"folded normal mean": 10.0}
+
+
 @functools.lru_cache(maxsize=None)
 def derived(name: str) -> symmle.Derivation:
-    return symmle.derive(CASES[name][0], **_options(name))
+    return symmle.derive(CASES[name][0], timeout=TIMEOUT.get(name, 30.0), **_options(name))
 
 
 @functools.lru_cache(maxsize=None)
