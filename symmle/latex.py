@@ -634,6 +634,9 @@ class _TextPrinter(StrPrinter):
     def _print_FiniteSet(self, where: sp.FiniteSet) -> str:
         return "{" + ", ".join(self._print(a) for a in where.args) + "}"
 
+    def _print_Integers(self, where: Any) -> str:  # k ∈ ℤ, as the LaTeX says, not "Integers"
+        return "ℤ"
+
     def _print_Interval(self, where: sp.Interval) -> str:
         left = "(" if where.left_open else "["
         right = ")" if where.right_open else "]"

@@ -480,6 +480,9 @@ def test_derive_from_the_command_line(name, fmt, capsys):
     out = capsys.readouterr().out
     assert "Range" not in out and "Traceback" not in out
     assert "by 1:" not in out and "by $1$" not in out  # no vacuous step
+    if name.startswith("discrete uniform"):  # the integers as the LaTeX writes them too
+        assert ("a ∈ ℤ" if fmt == "text" else r"a \in \mathbb{Z}") in out
+        assert "Integers" not in out
 
 
 # --- a closed end of the parameter space: the MLE is the root clipped to it -----------------
