@@ -673,3 +673,35 @@ def test_closed_form_on_an_end_of_the_support_despite_rounding():
     r = symmle.fit(CASES[name][0], np.array([1.75, 2.0, 2.9]), derivation=derived(name),
                    **_options(name))
     assert r.estimates["theta"] == math.sqrt(2.9) and r.method == {"theta": "support"}
+
+
+def test_zeta_law_near_its_pole_is_fitted_to_the_exact_root():
+    """x^(−θ−1)/ζ(θ + 1) with θ̂ ≈ 0.2 (s = θ + 1 near the pole of ζ at 1): ζ′ was a central
+    difference, off by ~1e-6 there, and so was θ̂; now ζ′ is mpmath's, and θ̂ is the root of
+    the exact likelihood equation to 1e-8 (1e-8 standard errors: Newton's stopping rule)."""
+    x = np.random.default_rng(5).zipf(1.2, 300).astype(float)
+    name = "zeta x^(-theta-1)/zeta(theta+1)"
+    r = symmle.fit(CASES[name][0], x, derivation=derived(name), **_options(name))
+    score = lambda t: -np.sum(np.log(x)) - len(x) * mpmath.zeta(t + 1, 1, 1) / mpmath.zeta(t + 1)  # noqa: E731
+    root = float(mpmath.findroot(score, 0.2))
+    assert r.estimates["theta"] == pytest.approx(root, rel=1e-8)
+    # the standard error from the exact information, n·(ζ″/ζ − (ζ′/ζ)²) at s = θ̂ + 1
+    s = root + 1
+    info = mpmath.zeta(s, 1, 2) / mpmath.zeta(s) - (mpmath.zeta(s, 1, 1) / mpmath.zeta(s)) ** 2
+    assert r.standard_errors["theta"] == pytest.approx(float((len(x) * info) ** -0.5), rel=1e-8)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_truncated_exponential_near_theta_zero(seed):
+    """Nearly uniform samples on (0, 1): θ̂ is small (x̄ just below 1/2) or the boundary θ → 0
+    (x̄ ≥ 1/2, where ℓ → 0). 1 − e^{−θ} computed in floats made ℓ noisy near θ = 0, and that
+    noise was read as 'ℓ grows without bound' (NoMaximumError); it is expm1 now."""
+    name = "truncated exponential on (0, 1)"
+    x = np.random.default_rng(seed).uniform(size=500)
+    r = symmle.fit(CASES[name][0], x, derivation=derived(name), **_options(name))
+    if x.mean() >= 0.5:
+        assert r.estimates["theta"] == 0.0 and r.method["theta"] == "boundary"
+        assert r.log_likelihood == pytest.approx(0.0, abs=1e-9)  # ℓ of the uniform
+    else:
+        best = optimum(CASES[name][8], x, [(1e-9, 5)])
+        assert r.estimates["theta"] == pytest.approx(best[0], rel=1e-6)
