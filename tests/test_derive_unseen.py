@@ -682,7 +682,8 @@ def test_zeta_law_near_its_pole_is_fitted_to_the_exact_root():
     x = np.random.default_rng(5).zipf(1.2, 300).astype(float)
     name = "zeta x^(-theta-1)/zeta(theta+1)"
     r = symmle.fit(CASES[name][0], x, derivation=derived(name), **_options(name))
-    score = lambda t: -np.sum(np.log(x)) - len(x) * mpmath.zeta(t + 1, 1, 1) / mpmath.zeta(t + 1)  # noqa: E731
+    def score(t: float) -> float:
+        return -np.sum(np.log(x)) - len(x) * mpmath.zeta(t + 1, 1, 1) / mpmath.zeta(t + 1)
     root = float(mpmath.findroot(score, 0.2))
     assert r.estimates["theta"] == pytest.approx(root, rel=1e-8)
     # the standard error from the exact information, n·(ζ″/ζ − (ζ′/ζ)²) at s = θ̂ + 1
@@ -705,3 +706,22 @@ def test_truncated_exponential_near_theta_zero(seed):
     else:
         best = optimum(CASES[name][8], x, [(1e-9, 5)])
         assert r.estimates["theta"] == pytest.approx(best[0], rel=1e-6)
+
+
+CLAIMS = [  # (case of CASES, or a model, a right claim in another form, a wrong claim)
+    ("2y/(1 - theta^2) on (theta, 1)", r"x_{(1)}", r"x_{(n)}"),
+    ("bernoulli odds", r"\frac{\bar x}{1-\bar x}", r"\bar x"),
+    ("exp(-(x - theta)/theta)/theta on x > theta", r"\min_i x_i", r"\bar x"),
+    ("lindley", r"\frac{1-\bar x+\sqrt{(\bar x-1)^2+8\bar x}}{2\bar x}", r"\frac{1}{\bar x}"),
+    ("gompertz known c", r"\frac{n}{\sum_{i=1}^n (e^{c x_i} - 1)}",
+     r"\frac{n}{\sum_{i=1}^n e^{c x_i}}"),
+]
+
+
+@pytest.mark.parametrize("name, right, wrong", CLAIMS, ids=[c[0] for c in CLAIMS])
+def test_check_reads_the_new_derivations(name, right, wrong):
+    model, d = CASES[name][0], derived(name)
+    assert symmle.check(model, mle=right, derivation=d, **_options(name)).steps[
+        "mle"].verdict in ("correct", "equivalent")
+    assert symmle.check(model, mle=wrong, derivation=d, **_options(name)).steps[
+        "mle"].verdict == "wrong"
