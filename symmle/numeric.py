@@ -640,19 +640,19 @@ def _integer_root(d: Derivation, prob: Problem, estimates: dict[str, float]
 
 
 def _clamped_face(d: Derivation, prob: Problem, estimates: dict[str, float], value: float
-                  ) -> tuple[float, str | None, dict[str, float], dict[str, float | None]]:
+                  ) -> tuple[float, str | None, dict[str, float], dict[str, float | None], int]:
     """Several parameters, and the root of the likelihood equations lies beyond a closed end
     of some of their spaces (x̄ < 0 for N(θ, σ²) with θ ≥ 0): it is the only critical point
     (as in :func:`_clamped`), so the maximum over the space is on its boundary. Those
     parameters are put on their ends and ℓ is maximised over the others by Newton's method on
     that face (σ̂² = Σxᵢ²/n at θ = 0); the result is the MLE when the score of each fixed
     parameter points out of the space there (the Karush–Kuhn–Tucker condition of a maximum).
-    Returns ℓ, the reason, the estimates and the standard errors (none for the parameters on
-    their ends; for the others, the observed information of the face); ``(value, None,
-    estimates, {})`` when this does not apply."""
+    Returns ℓ, the reason, the estimates, the standard errors (none for the parameters on
+    their ends; for the others, the observed information of the face) and the number of
+    Newton steps; ``(value, None, estimates, {}, 0)`` when this does not apply."""
     params = d.model.params
     sol = d.solution
-    nothing = (value, None, estimates, {})
+    nothing = (value, None, estimates, {}, 0)
     if (len(params) < 2 or sol.support is not None or sol.median is not None
             or not all(math.isfinite(v) for v in estimates.values())):
         return nothing
@@ -687,8 +687,8 @@ def _clamped_face(d: Derivation, prob: Problem, estimates: dict[str, float], val
             theta[j] = ((lo + hi) / 2 if math.isfinite(lo) and math.isfinite(hi)
                         else lo + 1.0 if math.isfinite(lo) else hi - 1.0 if math.isfinite(hi)
                         else 0.0)
-    ok = False
-    for _ in range(200):  # Newton on the face, halving steps that leave the space or lower ℓ
+    ok, its = False, 0
+    for its in range(1, 201):  # Newton on the face, halving steps that leave the space or lower ℓ
         current, g, h = prob.derivatives(theta)
         if not (math.isfinite(current) and np.isfinite(g).all() and np.isfinite(h).all()):
             return nothing
@@ -725,7 +725,7 @@ def _clamped_face(d: Derivation, prob: Problem, estimates: dict[str, float], val
             + f", and there the score in {', '.join(params[j].name for j in fixed)} points "
             "out of the space (a boundary maximum; no Wald standard error for a parameter on "
             "its end, the others' from the observed information with it held there)")
-    return at, note, {p.name: float(v) for p, v in zip(params, theta)}, ses
+    return at, note, {p.name: float(v) for p, v in zip(params, theta)}, ses, its - 1
 
 
 def _deferred(prob: Problem, data: np.ndarray, theta: Sequence[float],
@@ -1286,6 +1286,7 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
             value, note, estimates = whole
             return FitResult(estimates, {k: None for k in names}, value + prob.constant, method,
                              True, n, 0, None, (*warnings, note), d)
+        face_steps = 0  # Newton steps on a face of the space (see _clamped_face)
         if converged and _in_domain(d, theta):
             ses = _standard_errors(d, prob, theta, known, n)
             if comp.value_at_mle is not None:  # from the statistics: no pass over the data
@@ -1301,7 +1302,8 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
                 if note is not None:
                     theta = [estimates[k] for k in names]
             if note is None:
-                value, note, estimates, face_ses = _clamped_face(d, prob, estimates, value)
+                value, note, estimates, face_ses, face_steps = _clamped_face(d, prob,
+                                                                             estimates, value)
             if note is None:
                 warnings.append("the closed-form estimate "
                                 + ", ".join(f"{k} = {v:g}" for k, v in estimates.items())
@@ -1311,10 +1313,11 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
             else:
                 warnings.append(note)
                 method.update({k: "boundary" for k in names if _on_edge(d, k, estimates[k])})
-                method.update({k: "numeric" for k, v in face_ses.items() if v is not None})
+                method.update({k: "numeric" for k in face_ses
+                               if not _on_edge(d, k, estimates[k])})
             value += prob.constant
             ses = {k: face_ses.get(k) for k in names}
-        return FitResult(estimates, ses, value, method, converged, n, 0, None,
+        return FitResult(estimates, ses, value, method, converged, n, face_steps, None,
                          tuple(warnings), d)
     from .information import _nonsmooth_terms
 

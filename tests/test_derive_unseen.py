@@ -561,6 +561,7 @@ def test_face_maximum_from_the_command_line(tmp_path, capsys):
     assert out["estimates"]["theta"] == 0.0
     assert out["estimates"]["s2"] == pytest.approx(float(np.mean(x ** 2)), rel=1e-9)
     assert out["method"] == {"theta": "boundary", "s2": "numeric"}
+    assert out["iterations"] > 0  # the Newton steps on the face θ = 0
 
 
 # --- a support written with an absolute value, |x| < θ, as textbooks do ----------------------
