@@ -653,15 +653,16 @@ def _clamped_face(d: Derivation, prob: Problem, estimates: dict[str, float], val
     params = d.model.params
     sol = d.solution
     nothing = (value, None, estimates, {}, 0)
-    if (len(params) < 2 or sol.support is not None or sol.median is not None
+    if (len(params) < 2 or sol.support is not None
             or not all(math.isfinite(v) for v in estimates.values())):
         return nothing
-    if not all("parameter space" in why or "not real" in why for _, why in sol.rejected):
-        return nothing
-    rejected = [r for r, _ in sol.rejected]
-    if any(_inside_on_sample(d, prob, r) is not False
-           for r in sol.roots if r not in rejected and r != sol.mle):
-        return nothing
+    if sol.median is None:  # (the median rule's ℓ is concave in μ: x̃ is its only maximum)
+        if not all("parameter space" in why or "not real" in why for _, why in sol.rejected):
+            return nothing
+        rejected = [r for r, _ in sol.rejected]
+        if any(_inside_on_sample(d, prob, r) is not False
+               for r in sol.roots if r not in rejected and r != sol.mle):
+            return nothing
     theta = np.array([estimates[p.name] for p in params], dtype=float)
     fixed, outward = [], []
     for j, p in enumerate(params):
@@ -716,11 +717,13 @@ def _clamped_face(d: Derivation, prob: Problem, estimates: dict[str, float], val
         for a, j in enumerate(free):
             ses[params[j].name] = math.sqrt(cov[a, a]) if cov[a, a] > 0 else None
     ends = ", ".join(f"{params[j].name} = {theta[j]:g}" for j in fixed)
-    note = (f"the root of the likelihood equations ("
-            + ", ".join(f"{k} = {v:g}" for k, v in estimates.items())
-            + f") lies outside the parameter space and is its only critical point, so the "
-            f"maximum is on the boundary: with {ends} (the nearest end of the space) ℓ was "
-            f"maximised numerically over "
+    found = ", ".join(f"{k} = {v:g}" for k, v in estimates.items())
+    note = ((f"the root of the likelihood equations ({found}) lies outside the parameter space "
+             "and is its only critical point" if sol.median is None else
+             f"the sample median and the likelihood equations give {found}, outside the "
+             "parameter space, and ℓ is concave in the median's parameter")
+            + f", so the maximum is on the boundary: with {ends} (the nearest end of the "
+            "space) ℓ was maximised numerically over "
             + ", ".join(params[j].name for j in free)
             + f", and there the score in {', '.join(params[j].name for j in fixed)} points "
             "out of the space (a boundary maximum; no Wald standard error for a parameter on "

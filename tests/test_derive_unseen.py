@@ -726,3 +726,20 @@ def test_check_reads_the_new_derivations(name, right, wrong):
         "mle"].verdict in ("correct", "equivalent")
     assert symmle.check(model, mle=wrong, derivation=d, **_options(name)).steps[
         "mle"].verdict == "wrong"
+
+
+def test_laplace_location_and_scale_beyond_a_closed_end():
+    """Laplace(μ, b) with μ ≥ 0 and a negative sample median: μ̂ = 0 and b̂ = Σ|xᵢ|/n (fit
+    said 'no MLE for this sample')."""
+    x = np.random.default_rng(0).laplace(-1, 1, 101)
+    r = symmle.fit("exp(-abs(x-mu)/b)/(2*b)", x, params=["mu:[0, oo)", "b:positive"],
+                   support="real")
+    assert r.converged and r.method == {"mu": "boundary", "b": "numeric"}
+    assert r.estimates["mu"] == 0.0
+    assert r.estimates["b"] == pytest.approx(float(np.mean(np.abs(x))), rel=1e-10)
+    best = optimum(lambda th, x: st.laplace.logpdf(x, th[0], th[1]), x, [(0, 5), (0.05, 10)])
+    assert [r.estimates["mu"], r.estimates["b"]] == pytest.approx(best, rel=1e-5, abs=1e-6)
+    assert r.log_likelihood == pytest.approx(
+        float(np.sum(st.laplace.logpdf(x, 0, r.estimates["b"]))), rel=1e-12)
+    # b's standard error with μ held at 0: b̂/√n, the Laplace scale's
+    assert r.standard_errors["b"] == pytest.approx(r.estimates["b"] / np.sqrt(len(x)), rel=1e-6)
