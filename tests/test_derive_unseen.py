@@ -743,3 +743,17 @@ def test_laplace_location_and_scale_beyond_a_closed_end():
         float(np.sum(st.laplace.logpdf(x, 0, r.estimates["b"]))), rel=1e-12)
     # b's standard error with μ held at 0: b̂/√n, the Laplace scale's
     assert r.standard_errors["b"] == pytest.approx(r.estimates["b"] / np.sqrt(len(x)), rel=1e-6)
+
+
+@pytest.mark.parametrize("names", [("theta_1", "theta_2"), ("theta1", "theta2")])
+def test_latex_subscripted_parameters_match_the_declared_names(names):
+    """Uniform(θ₁, θ₂) typed in LaTeX with --param theta_1 --param theta_2: the reader wrote
+    θ₁ as theta1 and refused it as an unknown name ('did you mean theta_1?')."""
+    lo, hi = names
+    d = symmle.derive(r"\frac{1}{\theta_2-\theta_1}", params=[f"{lo}:real", f"{hi}:real"],
+                      support=r"\theta_1 < x < \theta_2")
+    assert by_name(d.mle[lo]) == xmin and by_name(d.mle[hi]) == xmax
+    x = np.random.default_rng(6).uniform(1, 3, 50)
+    r = symmle.fit(r"\frac{1}{\theta_2-\theta_1}", x, params=[f"{lo}:real", f"{hi}:real"],
+                   support=r"\theta_1 < x < \theta_2", derivation=d)
+    assert r.estimates == {lo: x.min(), hi: x.max()}
