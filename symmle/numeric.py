@@ -605,38 +605,91 @@ def _clamped(d: Derivation, prob: Problem, estimates: dict[str, float], value: f
     return at_end, note, {p.name: end}
 
 
+def _newton_on_face(d: Derivation, prob: Problem, theta: np.ndarray, free: list[int]
+                    ) -> tuple[np.ndarray, bool, int]:
+    """Newton's method in the parameters ``free`` with the others held where ``theta`` puts
+    them, halving steps that leave the space or lower ℓ; (θ, converged, steps taken)."""
+    params = d.model.params
+    theta = np.array(theta, dtype=float)
+    for its in range(200):
+        current, g, h = prob.derivatives(theta)
+        if not (math.isfinite(current) and np.isfinite(g).all() and np.isfinite(h).all()):
+            return theta, False, its
+        inverse, negative = _inverse(h[np.ix_(free, free)])
+        if inverse is None or not negative:
+            return theta, False, its
+        step = np.zeros_like(theta)
+        step[free] = -inverse @ g[free]
+        if (np.abs(g[free]) * np.sqrt(np.abs(np.diag(inverse))) < 1e-9).all():
+            return theta, True, its
+        found = backtrack(lambda c, t: prob.value(c), theta, step, current,
+                          lambda c: all(d.model.domains[params[j]].contains(sp.Float(c[j]))
+                                        is not False for j in free))
+        if found is None:
+            return theta, False, its
+        theta = found[0]
+    return theta, False, 200
+
+
 def _integer_root(d: Derivation, prob: Problem, estimates: dict[str, float]
-                  ) -> tuple[float, str, dict[str, float]] | None:
-    """One integer-valued parameter whose root of the likelihood equation is not an integer
-    (x̄ for N(θ, 1), θ in ℤ): the root is the only critical point in the space (as in
-    :func:`_clamped`), so ℓ increases up to it and decreases after it, and the MLE is the
-    better of its floor and ceiling. Returns ℓ there (without the constant), the reason and
-    the estimate; ``None`` when this does not apply."""
+                  ) -> tuple[float, str, dict[str, float], dict[str, float | None]] | None:
+    """One integer-valued parameter whose root of the likelihood equations is not an integer
+    (x̄ for N(θ, 1) or N(θ, σ²), θ in ℤ): the root is the only critical point in the space (as
+    in :func:`_clamped`), so ℓ, or with other parameters its profile (whose critical points
+    are ℓ's), increases up to it and decreases after it, and the MLE is the better of its
+    floor and ceiling, the other parameters maximised there (by Newton's method, from the
+    root). Returns ℓ there (without the constant), the reason, the estimates and the standard
+    errors (none for the integer; the others' from the observed information with it held
+    there); ``None`` when this does not apply."""
     params, sol = d.model.params, d.solution
-    if len(params) != 1 or sol.support is not None or sol.median is not None:
+    whole = [j for j, p in enumerate(params) if d.model.domains[p].integer]
+    if len(whole) != 1 or sol.support is not None or sol.median is not None:
         return None
-    (p,) = params
+    (j,) = whole
+    p = params[j]
     dom, root = d.model.domains[p], estimates[p.name]
-    if not dom.integer or not math.isfinite(root) or root == round(root):
+    if not math.isfinite(root) or root == round(root):
         return None
+    for q in params:  # the other parameters' roots start the search: inside their spaces
+        lo, hi = float(d.model.domains[q].lower), float(d.model.domains[q].upper)
+        if q != p and not lo < estimates[q.name] < hi:
+            return None
     if not all("parameter space" in why or "not real" in why for _, why in sol.rejected):
         return None
     rejected = [r for r, _ in sol.rejected]
     if any(_inside_on_sample(d, prob, r) is not False
            for r in sol.roots if r not in rejected and r != sol.mle):
         return None
-    scored = [(prob.value([float(c)]), c) for c in (math.floor(root), math.ceil(root))
-              if dom.contains(sp.Integer(c)) is not False]
-    scored = [(v, c) for v, c in scored if math.isfinite(v)]
+    free = [k for k in range(len(params)) if k != j]
+    scored = []
+    for c in (math.floor(root), math.ceil(root)):
+        if dom.contains(sp.Integer(c)) is False:
+            continue
+        theta = np.array([estimates[q.name] for q in params], dtype=float)
+        theta[j] = c
+        ok = True
+        if free:
+            theta, ok, _ = _newton_on_face(d, prob, theta, free)
+        value = prob.value(theta)
+        if ok and math.isfinite(value):
+            scored.append((value, c, theta))
     if not scored:
         return None
-    value, best = max(scored)
-    note = (f"{p.name} is an integer: the root {p.name} = {root:g} of the likelihood equation is "
-            "the only critical point, so the log-likelihood increases up to it and decreases "
-            f"after it; the MLE is whichever of {math.floor(root)} and {math.ceil(root)} gives "
-            f"the larger likelihood, {p.name} = {best} (no Wald standard error for an integer "
-            "parameter)")
-    return value, note, {p.name: float(best)}
+    value, best, theta = max(scored, key=lambda t: t[0])
+    others = (f", the other parameters maximised at each (Newton's method)" if free else "")
+    note = (f"{p.name} is an integer: the root {p.name} = {root:g} of the likelihood equations "
+            "is the only critical point, so the log-likelihood"
+            + (" (profiled over the other parameters)" if free else "")
+            + f" increases up to it and decreases after it; the MLE is whichever of "
+            f"{math.floor(root)} and {math.ceil(root)} gives the larger likelihood{others}, "
+            f"{p.name} = {best} (no Wald standard error for an integer parameter)")
+    ses: dict[str, float | None] = {q.name: None for q in params}
+    if free:
+        cov, _ = _inverse(-prob.derivatives(theta)[2][np.ix_(free, free)])
+        for a, k in enumerate(free):
+            ses[params[k].name] = (math.sqrt(cov[a, a]) if cov is not None and cov[a, a] > 0
+                                   else None)
+    return value, note, {q.name: float(v) for q, v in zip(params, theta)}, ses
 
 
 def _clamped_face(d: Derivation, prob: Problem, estimates: dict[str, float], value: float
@@ -688,25 +741,7 @@ def _clamped_face(d: Derivation, prob: Problem, estimates: dict[str, float], val
             theta[j] = ((lo + hi) / 2 if math.isfinite(lo) and math.isfinite(hi)
                         else lo + 1.0 if math.isfinite(lo) else hi - 1.0 if math.isfinite(hi)
                         else 0.0)
-    ok, its = False, 0
-    for its in range(1, 201):  # Newton on the face, halving steps that leave the space or lower ℓ
-        current, g, h = prob.derivatives(theta)
-        if not (math.isfinite(current) and np.isfinite(g).all() and np.isfinite(h).all()):
-            return nothing
-        inverse, negative = _inverse(h[np.ix_(free, free)])
-        if inverse is None or not negative:
-            return nothing
-        step = np.zeros_like(theta)
-        step[free] = -inverse @ g[free]
-        if (np.abs(g[free]) * np.sqrt(np.abs(np.diag(inverse))) < 1e-9).all():
-            ok = True
-            break
-        found = backtrack(lambda c, t: prob.value(c), theta, step, current,
-                          lambda c: all(d.model.domains[params[j]].contains(sp.Float(c[j]))
-                                        is not False for j in free))
-        if found is None:
-            break
-        theta = found[0]
+    theta, ok, its = _newton_on_face(d, prob, theta, free)
     at, grad, hess = prob.derivatives(theta)
     if not (ok and math.isfinite(at)
             and all(grad[j] * o >= 0 for j, o in zip(fixed, outward))):
@@ -728,7 +763,7 @@ def _clamped_face(d: Derivation, prob: Problem, estimates: dict[str, float], val
             + f", and there the score in {', '.join(params[j].name for j in fixed)} points "
             "out of the space (a boundary maximum; no Wald standard error for a parameter on "
             "its end, the others' from the observed information with it held there)")
-    return at, note, {p.name: float(v) for p, v in zip(params, theta)}, ses, its - 1
+    return at, note, {p.name: float(v) for p, v in zip(params, theta)}, ses, its
 
 
 def _deferred(prob: Problem, data: np.ndarray, theta: Sequence[float],
@@ -1286,9 +1321,12 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
         method = dict(d.method)
         whole = _integer_root(d, prob, estimates) if converged else None
         if whole is not None:  # N(θ, 1) with θ an integer: θ̂ is ⌊x̄⌉, not x̄
-            value, note, estimates = whole
-            return FitResult(estimates, {k: None for k in names}, value + prob.constant, method,
-                             True, n, 0, None, (*warnings, note), d)
+            value, note, estimates, ses = whole
+            if len(names) > 1:
+                method.update({k: "numeric" for k, v in estimates.items()
+                               if not d.model.domains[d.model.symbol(k)].integer})
+            return FitResult(estimates, ses, value + prob.constant, method, True, n, 0, None,
+                             (*warnings, note), d)
         face_steps = 0  # Newton steps on a face of the space (see _clamped_face)
         if converged and _in_domain(d, theta):
             ses = _standard_errors(d, prob, theta, known, n)

@@ -757,3 +757,22 @@ def test_latex_subscripted_parameters_match_the_declared_names(names):
     r = symmle.fit(r"\frac{1}{\theta_2-\theta_1}", x, params=[f"{lo}:real", f"{hi}:real"],
                    support=r"\theta_1 < x < \theta_2", derivation=d)
     assert r.estimates == {lo: x.min(), hi: x.max()}
+
+
+@pytest.mark.parametrize("loc", [2.3, 2.7])
+def test_integer_mean_with_unknown_variance(loc):
+    """N(θ, σ²) with θ in ℤ: θ̂ is the better of ⌊x̄⌋ and ⌈x̄⌉ with σ̂² = Σ(xᵢ − θ̂)²/n there
+    (the profile ℓ has one critical point, at x̄); fit gave θ̂ = x̄."""
+    x = np.random.default_rng(0).normal(loc, 1.5, 200)
+    r = symmle.fit("exp(-(x-theta)**2/(2*s2))/sqrt(2*pi*s2)", x,
+                   params=["theta:integer", "s2:positive"], support="real")
+    profile = {k: float(np.sum(st.norm.logpdf(x, k, np.sqrt(np.mean((x - k) ** 2)))))
+               for k in range(-5, 10)}
+    best = max(profile, key=profile.get)
+    assert r.estimates["theta"] == best and best == round(x.mean())
+    assert r.estimates["s2"] == pytest.approx(float(np.mean((x - best) ** 2)), rel=1e-10)
+    assert r.log_likelihood == pytest.approx(profile[best], rel=1e-12)
+    assert r.method == {"theta": "score", "s2": "numeric"}
+    assert r.standard_errors["theta"] is None
+    assert r.standard_errors["s2"] == pytest.approx(r.estimates["s2"] * np.sqrt(2 / len(x)),
+                                                    rel=1e-6)
