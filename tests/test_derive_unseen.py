@@ -399,9 +399,9 @@ def _options(name: str) -> dict:
 
 
 # the folded normal's Fisher information is an integral SymPy tries for all the time it is
-# given and does not find: a 10 s budget (2.5 s of it for the information) keeps this file fast
+# given and does not find: a 20 s budget (5 s of it for the information) keeps this file fast
 # and checks that the derivation degrades to "not found" rather than failing
-TIMEOUT = {"folded normal mean": 10.0}
+TIMEOUT = {"folded normal mean": 20.0}
 
 
 @functools.lru_cache(maxsize=None)
