@@ -779,6 +779,12 @@ def _absolute_support(parser: _Parser, tokens: list[Token], var: str) -> Support
     elif back and tokens[last - back - 1].is_op(">", ">="):
         op = tokens[last - back - 1]
         parser.tokens = tokens[:last - back - 1] + tokens[last:]  # the bound, then the end
+    elif (front and tokens[front].is_op(">", ">=")) or (
+            back and tokens[last - back - 1].is_op("<", "<=")):
+        where = tokens[front] if front and tokens[front].is_op(">", ">=") else tokens[
+            last - back - 1]
+        raise parser.fail(f"|{var}| > b is two intervals ({var} < -b or {var} > b); a support "
+                          f"is one interval or a set of values", where.pos)
     else:
         return None
     bound = parser.bound()

@@ -585,7 +585,8 @@ def test_absolute_value_support_is_the_symmetric_interval(support, closed):
 
 
 @pytest.mark.parametrize("support, message", [
-    ("abs(x) < -1", "empty range"), ("abs(x) > theta", "may not mention the variable"),
+    ("abs(x) < -1", "empty range"), ("abs(x) > theta", "two intervals"),
+    ("theta <= abs(x)", "two intervals"),
     ("abs(x) < theta < 3", "unexpected")])
 def test_absolute_value_support_errors(support, message):
     with pytest.raises(symmle.errors.ParseError, match=message):
