@@ -676,7 +676,7 @@ def _integer_root(d: Derivation, prob: Problem, estimates: dict[str, float]
     if not scored:
         return None
     value, best, theta = max(scored, key=lambda t: t[0])
-    others = (f", the other parameters maximised at each (Newton's method)" if free else "")
+    others = ", the other parameters maximised at each (Newton's method)" if free else ""
     note = (f"{p.name} is an integer: the root {p.name} = {root:g} of the likelihood equations "
             "is the only critical point, so the log-likelihood"
             + (" (profiled over the other parameters)" if free else "")
