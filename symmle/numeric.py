@@ -447,7 +447,8 @@ def _no_maximum_at_infinity(d: Derivation, estimates: dict[str, float]) -> None:
                 f"no MLE for this sample: the closed form gives {p.name} = {v:g}, so the "
                 f"log-likelihood increases without reaching a maximum as {p.name} → "
                 f"{'-' if v < 0 else ''}oo (the condition of the derivation's boundary check "
-                "fails: for instance, every observation at the lowest value of the support)")
+                "fails: for instance, every observation at one end of the support, or all of "
+                "them equal)")
 
 
 def _snap_to_edge(d: Derivation, estimates: dict[str, float]) -> dict[str, float] | None:
