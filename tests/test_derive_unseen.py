@@ -777,3 +777,27 @@ def test_integer_mean_with_unknown_variance(loc):
     assert r.standard_errors["theta"] is None
     assert r.standard_errors["s2"] == pytest.approx(r.estimates["s2"] * np.sqrt(2 / len(x)),
                                                     rel=1e-6)
+
+
+@pytest.mark.parametrize("density, params, known, support, proven", [
+    # Σ e^{c xᵢ} > n because every xᵢ > 0: η̂ = n/(Σ e^{c xᵢ} − n) > 0
+    ("eta*c*exp(c*x)*exp(eta - eta*exp(c*x))", ["eta:positive"], ["c:positive"], "x > 0", True),
+    # Σ xᵢ > n a: θ̂ = n/(Σ xᵢ − n a) > 0
+    ("theta*exp(-theta*(x-a))", ["theta:positive"], ["a:real"], "x > a", True),
+    # Σ log xᵢ < 0 on (0, 1): θ̂ = −n/Σ log xᵢ − 1 > −1
+    ("(theta+1)*x**theta", ["theta:(-1, oo)"], [], "0 < x < 1", True),
+    # but θ̂ > 0 needs Σ log xᵢ > −n, which a sample near 0 breaks: a real condition
+    ("(theta+1)*x**theta", ["theta:positive"], [], "0 < x < 1", False),
+])
+def test_boundary_check_uses_the_range_of_the_data(density, params, known, support, proven):
+    """The root lies inside the space for every sample when the statistics' range says so
+    (it was 'undetermined', with a condition that cannot fail); on a sample the fit agrees."""
+    d = symmle.derive(density, params=params, known=known, support=support)
+    (check,) = [c for c in d.checks if c.name == "boundary"]
+    assert check.verdict == ("proven" if proven else "undetermined")
+    (p,) = d.parameters
+    lo = float(d.model.domains[d.model.symbol(p)].lower)
+    rng = np.random.default_rng(2)
+    inside = [on_sample(d.mle[p], x, {"c": 1.0, "a": 0.0}) > lo
+              for x in (rng.uniform(0.01, 0.99, 50), rng.uniform(0.01, 0.3, 50))]
+    assert inside == ([True, True] if proven else [True, False])
