@@ -427,6 +427,44 @@ def _numeric_evidence(ll: LogLikelihood, at_root: sp.Matrix) -> str:
     return f"{base}; on a probe sample it is not negative definite: check this root"
 
 
+def _positive_on_data(ll: LogLikelihood, gap: sp.Expr) -> bool:
+    """Whether ``gap`` (in the statistics) is positive for every sample, given the range of
+    each statistic T = Σ h(xᵢ) on a continuous support that does not move: when h is monotone
+    there with a finite infimum m (or supremum M), T = n·m + u (n·M − u) with u > 0, since
+    every observation lies strictly inside (e^{c x} > 1 on x > 0: Σ e^{c xᵢ} > n, so the
+    Gompertz η̂ = n/(Σ e^{c xᵢ} − n) is positive)."""
+    model = ll.model
+    supp = model.support
+    if model.discrete or supp.free_symbols & set(model.params):
+        return False
+    x = model.var
+    domains = {q: model.domains[q] for q in (*model.params, *model.known)}
+    domains[x] = var_domain(model)
+    ends = (sp.sympify(supp.lower), sp.sympify(supp.upper))
+    subs, fresh = {}, {}
+    for st in ll.statistics:
+        if st.symbol not in gap.free_symbols:
+            continue
+        slope = sp.diff(st.h, x)
+        up = prove_sign(slope, domains, "positive") is True
+        if not (up or prove_sign(slope, domains, "negative") is True):
+            continue
+        low, high = ends if up else ends[::-1]  # where h is smallest, largest
+        u = sp.Dummy("u", positive=True)
+        for end, sign, side in ((low, 1, "+" if up else "-"), (high, -1, "-" if up else "+")):
+            try:
+                bound = bounded(sp.limit, st.h, x, end, side, seconds=1.0,
+                                what="the range of a statistic")
+            except (DerivationTimeout, NotImplementedError, ValueError, TypeError):
+                continue
+            if bound.is_finite and not bound.free_symbols - set(domains):
+                subs[st.symbol], fresh[u] = N * bound + sign * u, Domain.positive()
+                break
+    if not subs:
+        return False
+    return prove_sign(sp.sympify(gap).xreplace(subs), {**domains, **fresh}, "positive") is True
+
+
 def interior_condition(ll: LogLikelihood, solution: Solution) -> Check | None:
     """When is the root inside the parameter space? ``lo < θ̂ < hi`` for each bounded
     parameter, in the statistics; proven when the statistics' signs guarantee it (λ̂ = n/Σx_i
@@ -455,7 +493,7 @@ def interior_condition(ll: LogLikelihood, solution: Solution) -> Check | None:
                     conditions.append(sp.StrictLessThan(0, shown, evaluate=False))
                 continue
             gap = value - end if side == "lower" else end - value
-            if prove_sign(gap, {}, "positive") is True:
+            if prove_sign(gap, {}, "positive") is True or _positive_on_data(ll, gap):
                 continue
             always = False
             shown = ll.to_sample(value)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 import mpmath
 import numpy as np
 import sympy as sp
+from sympy.codegen.cfunctions import expm1
 from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.precedence import PRECEDENCE
 
@@ -136,7 +137,11 @@ EXTRA = {
     "polygamma": polygamma,
     "beta": lambda a, b: np.exp(_LGAMMA(a) + _LGAMMA(b) - _LGAMMA(np.asarray(a) + np.asarray(b))),
     "zeta": _vec(lambda v: float(mpmath.zeta(v))),
+    # dᵏζ(s)/dsᵏ exactly: a central difference is off by ~1e-6 near the pole at s = 1, and so
+    # was the fitted exponent of a zeta law
+    "zeta_derivative": lambda s, k: _vec(lambda v: float(mpmath.zeta(v, 1, int(k))))(s),
 }
+_ZETA_DERIVATIVE = sp.Function("zeta_derivative")
 
 
 def _finite_difference(d: sp.Derivative) -> sp.Expr:
@@ -144,6 +149,9 @@ def _finite_difference(d: sp.Derivative) -> sp.Expr:
     normalising constant) as a central difference with the step h = 10⁻⁴(1 + |v|): the error
     is about h² relative (10⁻⁸; roundoff ε/h² for a second derivative is as small), enough
     for Newton's steps and the standard errors of a numeric fit."""
+    if (isinstance(d.expr, sp.zeta) and len(d.expr.args) == 1 and len(d.variable_count) == 1
+            and d.expr.args[0] == d.variable_count[0][0]):
+        return _ZETA_DERIVATIVE(*d.variable_count[0])
     out = d.expr
     for v, k in d.variable_count:
         h = sp.Float(1e-4) * (1 + sp.Abs(v))
@@ -163,7 +171,12 @@ def prepare(expr: Any) -> Any:
     if not isinstance(expr, sp.Basic):
         return expr
     expr = expr.replace(sp.DiracDelta, lambda *args: sp.Integer(0))
+    # d/dθ ζ(θ + 1) is Subs(Derivative(ζ(ξ), ξ), ξ, θ + 1): the difference in ξ, then ξ = θ + 1
+    expr = expr.replace(lambda e: isinstance(e, sp.Subs), lambda e: e.expr.replace(
+        lambda f: isinstance(f, sp.Derivative), _finite_difference).xreplace(
+            dict(zip(e.variables, e.point))))
     expr = expr.replace(lambda e: isinstance(e, sp.Derivative), _finite_difference)
+    expr = expr.replace(lambda e: isinstance(e, sp.Add), _with_expm1)
     # unevaluated: for an integer argument SymPy turns loggamma(x + 1) back into log(gamma(x + 1)),
     # which overflows for x > 170 (a Poisson count of 200)
     expr = expr.replace(lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.factorial),
@@ -172,6 +185,22 @@ def prepare(expr: Any) -> Any:
                         lambda e: _log_binomial(*e.args[0].args))
     return expr.replace(lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.gamma),
                         lambda e: sp.loggamma(e.args[0].args[0], evaluate=False))
+
+
+def _with_expm1(add: sp.Add) -> sp.Expr:
+    """c − c·e^a as −c·expm1(a) (and e^a − 1 as expm1(a)): for small a, 1 − e^{−θ} in floats
+    loses all but a few digits (θ = 10⁻⁹: seven), which the truncated exponential's
+    θe^{−θx}/(1 − e^{−θ}) near θ = 0 turns into noise in ℓ that looks like growth without
+    bound."""
+    terms = list(add.args)
+    for c in [t for t in terms if t.is_Number and t != 0]:
+        for t in terms:
+            coeff, rest = t.as_coeff_Mul()
+            if isinstance(rest, sp.exp) and coeff == -c:
+                terms.remove(c)
+                terms.remove(t)
+                return sp.Add(*terms, -c * expm1(rest.args[0]))
+    return add
 
 
 def _log_binomial(m: sp.Expr, k: sp.Expr) -> sp.Expr:

@@ -12,7 +12,7 @@ from typing import Any, Mapping, Sequence
 import sympy as sp
 
 from . import guards, parsing
-from .bounded import bounded, budget
+from .bounded import bounded, budget, remaining
 from .checks import Check, interior_condition, median_variance, second_order
 from .errors import DerivationTimeout, ModelSpecError, NonIdentifiableError
 from .information import Information, expected_information, invariance, standard_errors
@@ -356,6 +356,25 @@ def derive(model: Any, *, var: str | None = None, params: ParamSpec = None,
                        cpu=False)  # the wall-clock budget a caller (a web server) relies on
 
 
+def _information_in_time(ll: LogLikelihood, hessian: sp.Matrix, timeout: float) -> Information:
+    """The expected information, its integrals bounded in CPU time as everywhere, and the
+    whole step also in wall-clock time, by what is left of the derivation's budget less a fifth
+    of it for the steps after: on a loaded machine CPU seconds take longer than seconds, and
+    an integral SymPy does not find (the folded normal's) used to run into the derivation's
+    own deadline, failing all of it instead of this optional step."""
+    left = remaining() - timeout / 5
+    work = functools.partial(expected_information, ll, hessian, seconds=min(10.0, timeout / 4))
+    try:
+        if left == float("inf"):  # no budget set: the CPU bounds inside are the only ones
+            return work()
+        if left <= 0:
+            raise DerivationTimeout("the Fisher information: no time was left for it")
+        return bounded(work, seconds=left, what="the Fisher information", cpu=False)
+    except DerivationTimeout as exc:
+        return Information(None, f"not found within the time budget ({exc}); the fit uses the "
+                           "observed information")
+
+
 def _derive(model: Any, var: str | None, params: ParamSpec, known: ParamSpec,
             support: "str | Support | None", functions: Sequence[str | sp.Expr] | None,
             timeout: float, normalize_check: bool,
@@ -375,12 +394,18 @@ def _derive(model: Any, var: str | None, params: ParamSpec, known: ParamSpec,
     solution = solve_likelihood(ll, seconds=min(10.0, timeout / 3))
     if not solution.closed_form:
         warnings.append(f"no closed form: {solution.reason}")
+    for p in m.params:  # N(θ, 1) with θ in ℤ: x̄ is the MLE only when it is an integer
+        if m.domains[p].integer and solution.method.get(p) == "score":
+            warnings.append(f"{p} is integer-valued: the root of the likelihood equation is the "
+                            "MLE only where it is an integer; when it is the only critical "
+                            "point, ℓ increases up to it and decreases after it, so the MLE is "
+                            "the better of its floor and its ceiling (fit compares the two)")
     hessian = sp.hessian(ll.expr, ll.params).applyfunc(realify)
     order = second_order(ll, solution, hessian, seconds=min(5.0, timeout / 6))
     if order.verdict == "disproven":
         warnings.append("the root of the likelihood equations is not a maximum: "
                         + order.reason)
-    info = expected_information(ll, hessian, seconds=min(10.0, timeout / 4))
+    info = _information_in_time(ll, hessian, timeout)
     ses = None
     if info.expected is not None:
         _check_identifiable(m, info.expected)

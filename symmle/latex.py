@@ -256,9 +256,13 @@ class TexPrinter(LatexPrinter):
         return rf"\mathrm{{{shown}}}" if re.fullmatch(r"[A-Za-z]{2,}", shown) else shown
 
     def _print_Range(self, expr: sp.Range) -> str:  # {1, 2, …, N}, not Range(1, N + 1)
-        if expr.step != 1 or expr.size.is_number or expr.start.free_symbols:
+        # (Range.size raises for a symbolic start: Range(a, b + 1), the support {a, …, b})
+        if expr.step != 1 or (expr.stop - expr.start).is_number:
             return super()._print_Range(expr)
         lo, hi = expr.start, expr.stop - 1
+        if hi.is_infinite:  # {k, k + 1, …}: SymPy's own printer asks whether it is empty
+            return (r"\left\{" + ", ".join(self._print(v) for v in (lo, lo + 1))
+                    + r", \ldots\right\}")
         return (r"\left\{" + ", ".join(self._print(v) for v in (lo, lo + 1)) + r", \ldots, "
                 + self._print(hi) + r"\right\}")
 
@@ -620,14 +624,18 @@ class _TextPrinter(StrPrinter):
         return f"{self._print(x)} ∈ {self._print(where)}"
 
     def _print_Range(self, where: sp.Range) -> str:
-        if where.step == 1 and where.sup is sp.oo:
-            return "{" + f"{self._print(where.inf)}, {self._print(where.inf + 1)}, ...}}"
+        # start and stop, not inf and sup: Range(a, b + 1) cannot tell whether it is empty
+        if where.step == 1 and where.stop is sp.oo:
+            return "{" + f"{self._print(where.start)}, {self._print(where.start + 1)}, ...}}"
         if where.step == 1:
             return "{" + f"{self._print(where.start)}, ..., {self._print(where.stop - 1)}}}"
         return super()._print_Range(where)
 
     def _print_FiniteSet(self, where: sp.FiniteSet) -> str:
         return "{" + ", ".join(self._print(a) for a in where.args) + "}"
+
+    def _print_Integers(self, where: Any) -> str:  # k ∈ ℤ, as the LaTeX says, not "Integers"
+        return "ℤ"
 
     def _print_Interval(self, where: sp.Interval) -> str:
         left = "(" if where.left_open else "["

@@ -304,6 +304,18 @@ def _squared_names(plain: str, declared: list[str]) -> str:
     return plain
 
 
+def _subscripted_names(plain: str, declared: list[str]) -> str:
+    """``\theta_1`` is the declared ``theta_1``: the LaTeX reader writes a subscript into the
+    name (``x_m`` is ``xm``), so ``theta1`` in the translation is ``theta_1`` when that is
+    declared and ``theta1`` is not."""
+    for name in declared:
+        joined = name.replace("_", "")
+        if "_" not in name or joined in declared:
+            continue
+        plain = re.sub(rf"(?<![A-Za-z0-9_]){re.escape(joined)}(?![A-Za-z0-9_])", name, plain)
+    return plain
+
+
 def _looks_latex(text: str) -> bool:
     """A backslash command, a braced super- or subscript, or math delimiters around the whole
     text: then the string is LaTeX, translated by :mod:`symmle.claims_latex` (which refuses every
@@ -328,11 +340,13 @@ def _from_strings(density: str, *, var: str | None, params: ParamSpec, known: Pa
                                  support=support, latex_names=latex_names)
     translated = []
     if _looks_latex(density):  # \theta e^{-\theta x}, e^{-x}, $...$
-        density = _squared_names(latex_model.latex_density(density, var_name),
-                                 [*known_specs, *param_specs])
+        density = _subscripted_names(_squared_names(
+            latex_model.latex_density(density, var_name), [*known_specs, *param_specs]),
+            [*known_specs, *param_specs])
         translated.append(("density", density))
     if isinstance(support, str) and _looks_latex(support):  # 0 < x < \theta
-        support = latex_model.latex_support(support, var_name)
+        support = _subscripted_names(latex_model.latex_support(support, var_name),
+                                     [*known_specs, *param_specs])
         translated.append(("support", support))
     try:
         return _from_plain(density, var_name, param_specs, known_specs, support, notes,

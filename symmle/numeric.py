@@ -447,7 +447,8 @@ def _no_maximum_at_infinity(d: Derivation, estimates: dict[str, float]) -> None:
                 f"no MLE for this sample: the closed form gives {p.name} = {v:g}, so the "
                 f"log-likelihood increases without reaching a maximum as {p.name} → "
                 f"{'-' if v < 0 else ''}oo (the condition of the derivation's boundary check "
-                "fails: for instance, every observation at the lowest value of the support)")
+                "fails: for instance, every observation at one end of the support, or all of "
+                "them equal)")
 
 
 def _snap_to_edge(d: Derivation, estimates: dict[str, float]) -> dict[str, float] | None:
@@ -562,17 +563,19 @@ def _clamped(d: Derivation, prob: Problem, estimates: dict[str, float], value: f
     the reason and the estimates; ``(value, None, estimates)`` when this does not apply."""
     params = d.model.params
     sol = d.solution
-    if len(params) != 1 or sol.support is not None or sol.median is not None:
+    if len(params) != 1 or sol.support is not None:
         return value, None, estimates
     # the closed form must be the only critical point in the space: every other root SymPy
     # found is complex or proven outside the space for every sample, or, on this sample,
-    # complex or outside it
-    if not all("parameter space" in why or "not real" in why for _, why in sol.rejected):
-        return value, None, estimates
-    rejected = [r for r, _ in sol.rejected]
-    others = [r for r in sol.roots if r not in rejected and r != sol.mle]
-    if any(_inside_on_sample(d, prob, r) is not False for r in others):
-        return value, None, estimates
+    # complex or outside it; the sample median of the median rule maximises −c·Σ|xᵢ − μ|,
+    # which is concave in μ, so it is the only maximum (Laplace location with μ ≥ 0)
+    if sol.median is None:
+        if not all("parameter space" in why or "not real" in why for _, why in sol.rejected):
+            return value, None, estimates
+        rejected = [r for r, _ in sol.rejected]
+        others = [r for r in sol.roots if r not in rejected and r != sol.mle]
+        if any(_inside_on_sample(d, prob, r) is not False for r in others):
+            return value, None, estimates
     (p,) = params
     root = estimates[p.name]
     dom = d.model.domains[p]
@@ -591,12 +594,177 @@ def _clamped(d: Derivation, prob: Problem, estimates: dict[str, float], value: f
     if not (math.isfinite(at_end) and math.isfinite(grad[0]) and grad[0] * outward >= 0):
         return value, None, estimates
     side = "below" if outward < 0 else "above"
-    note = (f"the root {p.name} = {root:g} of the likelihood equation lies {side} the parameter "
-            f"space {dom.describe()} and no other root lies in it, so the log-likelihood is "
-            f"monotone on the space; its slope at {p.name} = {end:g} points out of the space, "
+    what = (f"the sample median {p.name} = {root:g}, where the log-likelihood (concave in "
+            f"{p.name}) is largest," if sol.median is not None else
+            f"the root {p.name} = {root:g} of the likelihood equation")
+    note = (f"{what} lies {side} the parameter space {dom.describe()}"
+            + (" and no other root lies in it" if sol.median is None else "")
+            + f", so the log-likelihood is monotone on the space; its slope at {p.name} = "
+            f"{end:g} points out of the space, "
             f"so the MLE is that end, {p.name} = {end:g} (a boundary maximum, no Wald standard "
             "error there)")
     return at_end, note, {p.name: end}
+
+
+def _newton_on_face(d: Derivation, prob: Problem, theta: np.ndarray, free: list[int]
+                    ) -> tuple[np.ndarray, bool, int]:
+    """Newton's method in the parameters ``free`` with the others held where ``theta`` puts
+    them, halving steps that leave the space or lower ℓ; (θ, converged, steps taken)."""
+    params = d.model.params
+    theta = np.array(theta, dtype=float)
+    for its in range(200):
+        current, g, h = prob.derivatives(theta)
+        if not (math.isfinite(current) and np.isfinite(g).all() and np.isfinite(h).all()):
+            return theta, False, its
+        inverse, negative = _inverse(h[np.ix_(free, free)])
+        if inverse is None or not negative:
+            return theta, False, its
+        step = np.zeros_like(theta)
+        step[free] = -inverse @ g[free]
+        if (np.abs(g[free]) * np.sqrt(np.abs(np.diag(inverse))) < 1e-9).all():
+            return theta, True, its
+        found = backtrack(lambda c, t: prob.value(c), theta, step, current,
+                          lambda c: all(d.model.domains[params[j]].contains(sp.Float(c[j]))
+                                        is not False for j in free))
+        if found is None:
+            return theta, False, its
+        theta = found[0]
+    return theta, False, 200
+
+
+def _integer_root(d: Derivation, prob: Problem, estimates: dict[str, float]
+                  ) -> tuple[float, str, dict[str, float], dict[str, float | None]] | None:
+    """One integer-valued parameter whose root of the likelihood equations is not an integer
+    (x̄ for N(θ, 1) or N(θ, σ²), θ in ℤ): the root is the only critical point in the space (as
+    in :func:`_clamped`), so ℓ, or with other parameters its profile (whose critical points
+    are ℓ's), increases up to it and decreases after it, and the MLE is the better of its
+    floor and ceiling, the other parameters maximised there (by Newton's method, from the
+    root). Returns ℓ there (without the constant), the reason, the estimates and the standard
+    errors (none for the integer; the others' from the observed information with it held
+    there); ``None`` when this does not apply."""
+    params, sol = d.model.params, d.solution
+    whole = [j for j, p in enumerate(params) if d.model.domains[p].integer]
+    if len(whole) != 1 or sol.support is not None or sol.median is not None:
+        return None
+    (j,) = whole
+    p = params[j]
+    dom, root = d.model.domains[p], estimates[p.name]
+    if not math.isfinite(root) or root == round(root):
+        return None
+    for q in params:  # the other parameters' roots start the search: inside their spaces
+        lo, hi = float(d.model.domains[q].lower), float(d.model.domains[q].upper)
+        if q != p and not lo < estimates[q.name] < hi:
+            return None
+    if not all("parameter space" in why or "not real" in why for _, why in sol.rejected):
+        return None
+    rejected = [r for r, _ in sol.rejected]
+    if any(_inside_on_sample(d, prob, r) is not False
+           for r in sol.roots if r not in rejected and r != sol.mle):
+        return None
+    free = [k for k in range(len(params)) if k != j]
+    scored = []
+    for c in (math.floor(root), math.ceil(root)):
+        if dom.contains(sp.Integer(c)) is False:
+            continue
+        theta = np.array([estimates[q.name] for q in params], dtype=float)
+        theta[j] = c
+        ok = True
+        if free:
+            theta, ok, _ = _newton_on_face(d, prob, theta, free)
+        value = prob.value(theta)
+        if ok and math.isfinite(value):
+            scored.append((value, c, theta))
+    if not scored:
+        return None
+    value, best, theta = max(scored, key=lambda t: t[0])
+    others = ", the other parameters maximised at each (Newton's method)" if free else ""
+    note = (f"{p.name} is an integer: the root {p.name} = {root:g} of the likelihood equations "
+            "is the only critical point, so the log-likelihood"
+            + (" (profiled over the other parameters)" if free else "")
+            + f" increases up to it and decreases after it; the MLE is whichever of "
+            f"{math.floor(root)} and {math.ceil(root)} gives the larger likelihood{others}, "
+            f"{p.name} = {best} (no Wald standard error for an integer parameter)")
+    ses: dict[str, float | None] = {q.name: None for q in params}
+    if free:
+        cov, _ = _inverse(-prob.derivatives(theta)[2][np.ix_(free, free)])
+        for a, k in enumerate(free):
+            ses[params[k].name] = (math.sqrt(cov[a, a]) if cov is not None and cov[a, a] > 0
+                                   else None)
+    return value, note, {q.name: float(v) for q, v in zip(params, theta)}, ses
+
+
+def _clamped_face(d: Derivation, prob: Problem, estimates: dict[str, float], value: float
+                  ) -> tuple[float, str | None, dict[str, float], dict[str, float | None], int]:
+    """Several parameters, and the root of the likelihood equations lies beyond a closed end
+    of some of their spaces (x̄ < 0 for N(θ, σ²) with θ ≥ 0): it is the only critical point
+    (as in :func:`_clamped`), so the maximum over the space is on its boundary. Those
+    parameters are put on their ends and ℓ is maximised over the others by Newton's method on
+    that face (σ̂² = Σxᵢ²/n at θ = 0); the result is the MLE when the score of each fixed
+    parameter points out of the space there (the Karush–Kuhn–Tucker condition of a maximum).
+    Returns ℓ, the reason, the estimates, the standard errors (none for the parameters on
+    their ends; for the others, the observed information of the face) and the number of
+    Newton steps; ``(value, None, estimates, {}, 0)`` when this does not apply."""
+    params = d.model.params
+    sol = d.solution
+    nothing = (value, None, estimates, {}, 0)
+    if (len(params) < 2 or sol.support is not None
+            or not all(math.isfinite(v) for v in estimates.values())):
+        return nothing
+    if sol.median is None:  # (the median rule's ℓ is concave in μ: x̃ is its only maximum)
+        if not all("parameter space" in why or "not real" in why for _, why in sol.rejected):
+            return nothing
+        rejected = [r for r, _ in sol.rejected]
+        if any(_inside_on_sample(d, prob, r) is not False
+               for r in sol.roots if r not in rejected and r != sol.mle):
+            return nothing
+    theta = np.array([estimates[p.name] for p in params], dtype=float)
+    fixed, outward = [], []
+    for j, p in enumerate(params):
+        dom = d.model.domains[p]
+        lo, hi = float(dom.lower), float(dom.upper)
+        if theta[j] < lo and not dom.left_open and math.isfinite(lo):
+            theta[j], direction = lo, -1.0
+        elif theta[j] > hi and not dom.right_open and math.isfinite(hi):
+            theta[j], direction = hi, 1.0
+        else:
+            continue
+        if dom.integer:
+            return nothing
+        fixed.append(j)
+        outward.append(direction)
+    free = [j for j in range(len(params)) if j not in fixed]
+    if not fixed or not free:
+        return nothing
+    for j in free:  # the search starts inside the space (σ̂² = 0 when x₁ = x₂ < 0)
+        dom = d.model.domains[params[j]]
+        lo, hi = float(dom.lower), float(dom.upper)
+        if not lo < theta[j] < hi:
+            theta[j] = ((lo + hi) / 2 if math.isfinite(lo) and math.isfinite(hi)
+                        else lo + 1.0 if math.isfinite(lo) else hi - 1.0 if math.isfinite(hi)
+                        else 0.0)
+    theta, ok, its = _newton_on_face(d, prob, theta, free)
+    at, grad, hess = prob.derivatives(theta)
+    if not (ok and math.isfinite(at)
+            and all(grad[j] * o >= 0 for j, o in zip(fixed, outward))):
+        return nothing
+    cov, _ = _inverse(-hess[np.ix_(free, free)])
+    ses: dict[str, float | None] = {p.name: None for p in params}
+    if cov is not None:
+        for a, j in enumerate(free):
+            ses[params[j].name] = math.sqrt(cov[a, a]) if cov[a, a] > 0 else None
+    ends = ", ".join(f"{params[j].name} = {theta[j]:g}" for j in fixed)
+    found = ", ".join(f"{k} = {v:g}" for k, v in estimates.items())
+    note = ((f"the root of the likelihood equations ({found}) lies outside the parameter space "
+             "and is its only critical point" if sol.median is None else
+             f"the sample median and the likelihood equations give {found}, outside the "
+             "parameter space, and ℓ is concave in the median's parameter")
+            + f", so the maximum is on the boundary: with {ends} (the nearest end of the "
+            "space) ℓ was maximised numerically over "
+            + ", ".join(params[j].name for j in free)
+            + f", and there the score in {', '.join(params[j].name for j in fixed)} points "
+            "out of the space (a boundary maximum; no Wald standard error for a parameter on "
+            "its end, the others' from the observed information with it held there)")
+    return at, note, {p.name: float(v) for p, v in zip(params, theta)}, ses, its
 
 
 def _deferred(prob: Problem, data: np.ndarray, theta: Sequence[float],
@@ -690,8 +858,10 @@ def _feasibility(d: Derivation, data: np.ndarray, known: Mapping[sp.Symbol, floa
         for side, f, end in (("min", np.min, lo), ("max", np.max, hi)):
             if side not in seen and math.isfinite(end):  # an infinite end: no pass needed
                 seen[side] = float(f(data))
-        return bool((lo == -math.inf or lo <= seen["min"])
-                    and (hi == math.inf or seen["max"] <= hi))
+        # a few units in the last place of slack: the closed form θ̂ = √x₍ₙ₎ of Uniform(θ, θ²)
+        # gives θ̂² one ulp below x₍ₙ₎
+        return bool((lo == -math.inf or lo - 4 * math.ulp(lo) <= seen["min"])
+                    and (hi == math.inf or seen["max"] <= hi + 4 * math.ulp(hi)))
     return feasible
 
 
@@ -968,6 +1138,28 @@ def _float_first(pair: tuple[Callable, Callable], args: Sequence[float]) -> list
     return floats(pair[1](*args))
 
 
+def _with_ieee_division(d: Derivation, fn: Callable, args: Sequence[float]
+                        ) -> dict[str, float]:
+    """A closed form that divides by zero on this sample (θ̂ = x̄/(1 − x̄) when every
+    observation is 1, τ̂ = 1/s² when all are equal) in IEEE arithmetic: ±inf where the
+    estimate grows without bound (which the caller reports as no MLE), nan where it is 0/0.
+    The sign of a zero denominator is rounding, so an infinite estimate is put at the infinite
+    end of its parameter's domain when it has one only."""
+    names = [p.name for p in d.model.params]
+    try:
+        with np.errstate(all="ignore"):
+            out = [float(v) for v in fn(*(np.float64(a) for a in args))]
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError, NameError,
+            AttributeError):
+        return {k: math.nan for k in names}
+    for j, p in enumerate(d.model.params):
+        ends = [sp.sympify(e).is_infinite for e in (d.model.domains[p].lower,
+                                                    d.model.domains[p].upper)]
+        if math.isinf(out[j]) and ends[0] != ends[1]:
+            out[j] = math.inf if ends[1] else -math.inf
+    return dict(zip(names, out))
+
+
 def _order_statistics(comp: Any, data: np.ndarray, warnings: list[str],
                       seen: dict[str, float]) -> list[float]:
     """The values of the closed form's order statistics (min, max, median), in its order (NaN
@@ -1118,7 +1310,7 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
         try:
             estimates = dict(zip(names, _float_first((comp.mle_float, comp.mle), values)))
         except (TypeError, ValueError, ZeroDivisionError, OverflowError):
-            estimates = {k: math.nan for k in names}
+            estimates = _with_ieee_division(d, comp.mle_float, values)
         theta = [estimates[k] for k in names]
         converged = all(math.isfinite(v) for v in theta)
         if converged and feasible is not None and not feasible(theta):
@@ -1132,6 +1324,15 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
                 f"{float(arr.max()):g}] is not inside the support); the data do not come from "
                 "this model")
         method = dict(d.method)
+        whole = _integer_root(d, prob, estimates) if converged else None
+        if whole is not None:  # N(θ, 1) with θ an integer: θ̂ is ⌊x̄⌉, not x̄
+            value, note, estimates, ses = whole
+            if len(names) > 1:
+                method.update({k: "numeric" for k, v in estimates.items()
+                               if not d.model.domains[d.model.symbol(k)].integer})
+            return FitResult(estimates, ses, value + prob.constant, method, True, n, 0, None,
+                             (*warnings, note), d)
+        face_steps = 0  # Newton steps on a face of the space (see _clamped_face)
         if converged and _in_domain(d, theta):
             ses = _standard_errors(d, prob, theta, known, n)
             if comp.value_at_mle is not None:  # from the statistics: no pass over the data
@@ -1141,10 +1342,14 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
         else:
             _no_maximum_at_infinity(d, estimates)
             value, note = _boundary(d, prob, estimates)
+            face_ses: dict[str, float | None] = {}
             if note is None:
                 value, note, estimates = _clamped(d, prob, estimates, value)
                 if note is not None:
                     theta = [estimates[k] for k in names]
+            if note is None:
+                value, note, estimates, face_ses, face_steps = _clamped_face(d, prob,
+                                                                             estimates, value)
             if note is None:
                 warnings.append("the closed-form estimate "
                                 + ", ".join(f"{k} = {v:g}" for k, v in estimates.items())
@@ -1154,9 +1359,11 @@ def fit(model: Any, data: Any, *, known_values: Mapping[str, float] | None = Non
             else:
                 warnings.append(note)
                 method.update({k: "boundary" for k in names if _on_edge(d, k, estimates[k])})
+                method.update({k: "numeric" for k in face_ses
+                               if not _on_edge(d, k, estimates[k])})
             value += prob.constant
-            ses = {k: None for k in names}
-        return FitResult(estimates, ses, value, method, converged, n, 0, None,
+            ses = {k: face_ses.get(k) for k in names}
+        return FitResult(estimates, ses, value, method, converged, n, face_steps, None,
                          tuple(warnings), d)
     from .information import _nonsmooth_terms
 

@@ -91,6 +91,7 @@ FUNCTIONS: dict[str, tuple[Callable[..., sp.Expr], int, int | None]] = {
     "Min": (sp.Min, 1, None), "min": (sp.Min, 1, None), "Max": (sp.Max, 1, None),
     "max": (sp.Max, 1, None), "floor": (sp.floor, 1, 1), "ceiling": (sp.ceiling, 1, 1),
     "digamma": (sp.digamma, 1, 1), "polygamma": (sp.polygamma, 2, 2),
+    "zeta": (sp.zeta, 1, 2),  # Riemann ζ(s), Hurwitz ζ(s, a): the zeta (Zipf) distribution
 }
 # functions that define a density by cases: not in the syntax (no relations), said so
 _BY_CASES = frozenset({"Piecewise", "piecewise", "Heaviside", "KroneckerDelta", "DiracDelta",
@@ -769,7 +770,46 @@ def _support(text: str, var: str, symbols: Mapping[str, sp.Symbol]) -> Support:
         raise _fail(f"cannot read the support {text.strip()!r}; write e.g. '0 < {var} < 1', "
                     f"'{var} > 0', '{var} in [0, oo)', '{{0, 1, 2, ...}}' or '{{0, 1, ..., n}}'",
                     text, tokens[0].pos, where)
-    return _support_chain(parser, var)
+    absolute = _absolute_support(parser, tokens, var)
+    return absolute if absolute is not None else _support_chain(parser, var)
+
+
+def _absolute_support(parser: _Parser, tokens: list[Token], var: str) -> Support | None:
+    """``abs(x) < b`` (``|x| < θ`` as textbooks write it, or ``b > abs(x)``; the LaTeX reader
+    gives ``(abs(x)) < b``) is the interval −b < x < b; ``None`` when the support is not of
+    that form."""
+    def width(k: int) -> int:  # tokens of abs(x) or (abs(x)) starting at token k, or 0
+        for paren in (0, 1):
+            j = k + paren
+            if (k >= 0 and len(tokens) > j + 3 + paren
+                    and (not paren or (tokens[k].is_op("(") and tokens[j + 4].is_op(")")))
+                    and tokens[j].kind == "name" and tokens[j].text in ("abs", "Abs")
+                    and tokens[j + 1].is_op("(") and tokens[j + 2].kind == "name"
+                    and tokens[j + 2].text == var and tokens[j + 3].is_op(")")):
+                return 4 + 2 * paren
+        return 0
+    last = len(tokens) - 1  # the end token
+    front = width(0)
+    back = next((w for w in (4, 6) if width(last - w) == w), 0)
+    if front and tokens[front].is_op("<", "<="):
+        op = tokens[front]
+        parser.i = front + 1
+    elif back and tokens[last - back - 1].is_op(">", ">="):
+        op = tokens[last - back - 1]
+        parser.tokens = tokens[:last - back - 1] + tokens[last:]  # the bound, then the end
+    elif (front and tokens[front].is_op(">", ">=")) or (
+            back and tokens[last - back - 1].is_op("<", "<=")):
+        where = tokens[front] if front and tokens[front].is_op(">", ">=") else tokens[
+            last - back - 1]
+        raise parser.fail(f"|{var}| > b is two intervals ({var} < -b or {var} > b); a support "
+                          f"is one interval or a set of values", where.pos)
+    else:
+        return None
+    bound = parser.bound()
+    parser.expect_end()
+    _check_order(parser, -bound, bound, op)
+    strict = op.text in ("<", ">")
+    return Support.interval(-bound, bound, strict or bound == sp.oo, strict or bound == sp.oo)
 
 
 def _support_chain(parser: _Parser, var: str) -> Support:

@@ -80,14 +80,22 @@ def _facts(ll: LogLikelihood) -> tuple[dict[sp.Expr, sp.Expr], dict[sp.Symbol, D
     return {}, domains
 
 
-def _monotone(expr: sp.Expr, facts: dict, domains: dict, stats: dict) -> int:
-    """+1 increasing, −1 decreasing (proven on the whole space), 0 undetermined."""
-    candidate = sp.sympify(expr).xreplace(facts)
-    everything = {**domains, **stats}
-    if prove_sign(candidate, everything, "positive") is True:
-        return 1
-    if prove_sign(candidate, everything, "negative") is True:
-        return -1
+def _monotone(expr: sp.Expr, facts: dict, domains: dict, stats: dict,
+              space: dict | None = None) -> int:
+    """+1 increasing, −1 decreasing (proven on the whole space), 0 undetermined.
+
+    The sign is tried first with ``facts`` (the support written through its width, which
+    forgets the parameter's own domain), then, when ``space`` is given, on the parameter
+    space itself, which contains the feasible set: 2nθ/(1 − θ²) > 0 for θ in (0, 1) (the
+    support θ < x < 1), where the width 1 − θ > 0 alone does not decide it."""
+    tries = [(sp.sympify(expr).xreplace(facts), {**domains, **stats})]
+    if space is not None and facts:
+        tries.append((sp.sympify(expr), {**space, **stats}))
+    for candidate, everything in tries:
+        if prove_sign(candidate, everything, "positive") is True:
+            return 1
+        if prove_sign(candidate, everything, "negative") is True:
+            return -1
     return 0
 
 
@@ -316,9 +324,11 @@ def solve_support(ll: LogLikelihood, seconds: float = 5.0) -> SupportSolution:
         below, above = _limits(p, ends, facts, domains, stat_domains, seconds)
         if sp.diff(ll.expr, p) == 0:
             _flat(p, below, above)
-        slope = _monotone(sp.diff(ll.expr, p), facts, domains, stat_domains)
+        space = {q: model.domains[q] for q in (*model.params, *model.known)}
+        slope = _monotone(sp.diff(ll.expr, p), facts, domains, stat_domains, space)
         each = ""
-        if slope == 0 and ll.nonseparable:
+        if slope == 0:  # ℓ′ = Σ ∂ log f(xᵢ)/∂θ has the sign its terms share on the support
+            # ((x − θ)/θ² > 0 for x > θ: e^{−(x−θ)/θ}/θ), whether or not ℓ separates
             slope = _per_observation_slope(ll, p, seconds)
             each = (f" (the term of each observation, d log f(x | {p})/d{p}, is "
                     f"{'negative' if slope < 0 else 'positive'} for every x in the support)")

@@ -98,13 +98,18 @@ def solve_moves(expr: sp.Expr, theta: sp.Symbol, target: sp.Expr | None, accept:
             P, Q = sp.Add(*pos), sp.Add(*neg)
             out.append((("Move the negative terms to the other side:",), eq(P.xreplace(back),
                                                                             Q.xreplace(back))))
+            if sp.fraction(P)[1] == 1 == sp.fraction(Q)[1]:
+                # a side that is a sum with a fraction in it (n + n/η = Σ e^{c xᵢ}): over a
+                # common denominator, else the step would multiply both sides by 1
+                P, Q = sp.together(P), sp.together(Q)
             lcd = _lcd([sp.fraction(P)[1], sp.fraction(Q)[1]])
             lhs = sp.Mul(sp.fraction(P)[0], sp.cancel(lcd / sp.fraction(P)[1]))
             rhs = sp.Mul(sp.fraction(Q)[0], sp.cancel(lcd / sp.fraction(Q)[1]))
             why = "Cross-multiply" if len(theta_dens) > 1 else "Multiply both sides by "
-            out.append(((why + (":" if len(theta_dens) > 1 else ""),) if len(theta_dens) > 1
-                        else (why, lcd.xreplace(back), ":"),
-                        eq(lhs.xreplace(back), rhs.xreplace(back))))
+            if lcd != 1:
+                out.append(((why + (":" if len(theta_dens) > 1 else ""),) if len(theta_dens) > 1
+                            else (why, lcd.xreplace(back), ":"),
+                            eq(lhs.xreplace(back), rhs.xreplace(back))))
         else:
             lcd = _lcd(theta_dens + [dd for dd in dens if not dd.has(theta)])
             lhs = sp.Add(*[sp.cancel(t * lcd) for t in terms])
