@@ -569,13 +569,8 @@ def _clamped(d: Derivation, prob: Problem, estimates: dict[str, float], value: f
     # found is complex or proven outside the space for every sample, or, on this sample,
     # complex or outside it; the sample median of the median rule maximises −c·Σ|xᵢ − μ|,
     # which is concave in μ, so it is the only maximum (Laplace location with μ ≥ 0)
-    if sol.median is None:
-        if not all("parameter space" in why or "not real" in why for _, why in sol.rejected):
-            return value, None, estimates
-        rejected = [r for r, _ in sol.rejected]
-        others = [r for r in sol.roots if r not in rejected and r != sol.mle]
-        if any(_inside_on_sample(d, prob, r) is not False for r in others):
-            return value, None, estimates
+    if sol.median is None and not _only_critical_point(d, prob):
+        return value, None, estimates
     (p,) = params
     root = estimates[p.name]
     dom = d.model.domains[p]
@@ -655,11 +650,7 @@ def _integer_root(d: Derivation, prob: Problem, estimates: dict[str, float]
         lo, hi = float(d.model.domains[q].lower), float(d.model.domains[q].upper)
         if q != p and not lo < estimates[q.name] < hi:
             return None
-    if not all("parameter space" in why or "not real" in why for _, why in sol.rejected):
-        return None
-    rejected = [r for r, _ in sol.rejected]
-    if any(_inside_on_sample(d, prob, r) is not False
-           for r in sol.roots if r not in rejected and r != sol.mle):
+    if not _only_critical_point(d, prob):
         return None
     free = [k for k in range(len(params)) if k != j]
     scored = []
@@ -693,6 +684,18 @@ def _integer_root(d: Derivation, prob: Problem, estimates: dict[str, float]
     return value, note, {q.name: float(v) for q, v in zip(params, theta)}, ses
 
 
+def _only_critical_point(d: Derivation, prob: Problem) -> bool:
+    """Whether the root of the likelihood equations is their only critical point on this
+    sample: every other root was rejected for leaving the parameter space or being complex,
+    or falls outside the space here."""
+    sol = d.solution
+    if not all("parameter space" in why or "not real" in why for _, why in sol.rejected):
+        return False
+    rejected = [r for r, _ in sol.rejected]
+    return not any(_inside_on_sample(d, prob, r) is not False
+                   for r in sol.roots if r not in rejected and r != sol.mle)
+
+
 def _clamped_face(d: Derivation, prob: Problem, estimates: dict[str, float], value: float
                   ) -> tuple[float, str | None, dict[str, float], dict[str, float | None], int]:
     """Several parameters, and the root of the likelihood equations lies beyond a closed end
@@ -710,13 +713,9 @@ def _clamped_face(d: Derivation, prob: Problem, estimates: dict[str, float], val
     if (len(params) < 2 or sol.support is not None
             or not all(math.isfinite(v) for v in estimates.values())):
         return nothing
-    if sol.median is None:  # (the median rule's ℓ is concave in μ: x̃ is its only maximum)
-        if not all("parameter space" in why or "not real" in why for _, why in sol.rejected):
-            return nothing
-        rejected = [r for r, _ in sol.rejected]
-        if any(_inside_on_sample(d, prob, r) is not False
-               for r in sol.roots if r not in rejected and r != sol.mle):
-            return nothing
+    # (the median rule's ℓ is concave in μ: x̃ is its only maximum)
+    if sol.median is None and not _only_critical_point(d, prob):
+        return nothing
     theta = np.array([estimates[p.name] for p in params], dtype=float)
     fixed, outward = [], []
     for j, p in enumerate(params):
