@@ -170,7 +170,10 @@ def bounded(fn: Callable[..., T], *args: Any, seconds: float, what: str, cpu: bo
     Raises
     ------
     DerivationTimeout
-        When the time is up; the message names ``what`` was being done.
+        When the time is up; the message names ``what`` was being done. When it is an
+        enclosing bounded call whose time runs out meanwhile, that call raises it, naming its
+        own step; when the enclosing budget was used up before this call could start, the
+        error is :class:`BudgetSpent`.
 
     Examples
     --------
