@@ -227,13 +227,19 @@ def build_model(model: Any, *, var: str | None = None, params: ParamSpec = None,
         built = _from_family(model)
     elif isinstance(model, str):
         text = model.strip()
-        if re.fullmatch(r"[A-Za-z][A-Za-z0-9_\- ]*", text) and params is None and support is None:
+        name_like = re.fullmatch(r"[A-Za-z][A-Za-z0-9_\- ]*", text) and support is None
+        if name_like and params is None:
             if len(text) > guards.MAX_FAMILY_NAME:  # a hostile name: no close matches of 1 MB
                 raise ModelSpecError(f"unknown family (a name of {len(text)} characters; "
                                      "'symmle catalog' lists the names)", where="family")
             family = families.get(text)
             _check_family_known(family, known)
             built = _from_family(family)
+        elif name_like and len(text) <= guards.MAX_FAMILY_NAME and _is_family(text):
+            # a catalog family with some of its parameters' domains restricted
+            family = families.get(text)
+            _check_family_known(family, known)
+            built = _from_family(family, params)
         else:
             built = _from_strings(text, var=var, params=params, known=known, support=support,
                                   latex_names=latex_names)
@@ -250,9 +256,34 @@ def build_model(model: Any, *, var: str | None = None, params: ParamSpec = None,
     return built
 
 
-def _from_family(fam: Any) -> Model:
-    m = _from_strings(fam.density, var=fam.var, params=dict(fam.params), known=dict(fam.known),
+def _is_family(name: str) -> bool:
+    from . import families
+
+    try:
+        return not families.get(name).covariates
+    except ModelSpecError:
+        return False
+
+
+def _from_family(fam: Any, params: ParamSpec = None) -> Model:
+    """The family's model; ``params`` may restrict the domains of some of its parameters
+    (``{"p": "(0, 1/2]"}``: a Bernoulli whose p is at most one half), and may name no other."""
+    domains: dict[str, Any] = dict(fam.params)
+    notes = []
+    for name, spec in _normalize_specs(params, "parameter").items():
+        if name not in fam.params:
+            have = ", ".join(fam.params)
+            raise UnknownNameError(f"parameter {name!r}: the family {fam.name!r} has no "
+                                   f"parameter of that name (it has: {have}); to change the "
+                                   "model itself, give its density and support",
+                                   where="parameter")
+        if spec is not None and not (isinstance(spec, str) and not spec.strip()):
+            domains[name] = spec
+            notes.append(f"the domain of {name} is {spec} as given, in place of the family's "
+                         f"{fam.params[name]}")
+    m = _from_strings(fam.density, var=fam.var, params=domains, known=dict(fam.known),
                       support=fam.support, latex_names=dict(fam.latex_names))
+    m = replace(m, notes=(*m.notes, *notes)) if notes else m
     symbols = {s.name: s for s in (*m.params, *m.known)}
     constraints = tuple(parse_constraint(c, symbols) for c in fam.constraints)
     return Model(m.density, m.var, m.params, m.known, m.domains, m.support, name=fam.name,

@@ -473,3 +473,14 @@ def test_python_dash_m_symmle(tmp_path):
                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
     assert bad.returncode == ModelSpecError.exit_code
     assert bad.stderr.startswith("symmle: error: ") and len(bad.stderr.splitlines()) == 1
+
+
+def test_a_catalog_name_with_a_restricted_domain(capsys, tmp_path):
+    data = tmp_path / "x.txt"
+    data.write_text("1\n1\n1\n0\n1\n", encoding="utf-8")
+    status, out, err = run(capsys, "fit", "bernoulli", "--param", "p:(0, 1/2]", "--data", data,
+                           "--format", "json")
+    assert status == 0, err
+    assert json.loads(out)["estimates"]["p"] == 0.5  # min(x̄ = 0.8, 1/2)
+    status, out, err = run(capsys, "derive", "poisson", "--param", "mu:positive")
+    assert status != 0 and "the family 'poisson' has no parameter" in err

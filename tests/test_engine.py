@@ -465,3 +465,26 @@ def test_newton_and_scoring_updates_have_the_mle_as_fixed_point(name, sampler):
             point = {p: _evaluate_sample(updates[p.name], data, point) for p in d.model.params}
         for p in d.model.params:
             assert point[p] == pytest.approx(r.estimates[p.name], rel=1e-6)
+
+
+def test_a_catalog_family_with_a_restricted_parameter_space():
+    """Casella–Berger 7.12: a Bernoulli whose p is at most one half. The family's name with
+    ``params`` restricts the domain (it used to be read as a density string, 'support missing');
+    the derivation states the boundary condition, and ``fit`` returns min(x̄, 1/2), checked
+    against a bounded SciPy optimiser on the same data."""
+    d = symmle.derive("bernoulli", params={"p": "(0, 1/2]"})
+    p = d.model.params[0]
+    assert d.model.domains[p].upper == sp.Rational(1, 2) and not d.model.domains[p].right_open
+    assert any("(0, 1/2] as given" in w for w in d.warnings)
+    assert "1/2" in d.to_text().split("Boundary")[1].split("\n")[0]
+    for x, expected in (([1, 1, 1, 0, 1], 0.5), ([0, 1, 0, 0, 1], 0.4)):
+        r = symmle.fit("bernoulli", x, params={"p": "(0, 1/2]"})
+        ref = optimize.minimize_scalar(
+            lambda t: -(sum(x) * np.log(t) + (len(x) - sum(x)) * np.log1p(-t)),
+            bounds=(1e-9, 0.5), method="bounded", options={"xatol": 1e-12})
+        assert r.estimates["p"] == pytest.approx(expected) == pytest.approx(ref.x, abs=1e-6)
+    # a parameter given without a domain keeps the family's; an unknown one is named
+    assert symmle.derive("poisson", params=["lambda"]).model.domains[
+        symmle.derive("poisson").model.params[0]].lower == 0
+    with pytest.raises(symmle.errors.UnknownNameError, match="has no parameter of that name"):
+        symmle.derive("poisson", params={"mu": "positive"})
