@@ -43,6 +43,8 @@ class _Indexed:
                 if under and under in (self.var, self.var.upper()):  # x_i, not k_i read as it
                     self.var_written = True
                 return f"{self.var}[i]"
+            if f"{name}{sub}" in self.names:  # x_0, a known constant x0 (Pareto's scale)
+                return f"{name}{sub}"
             if sub in _SUBS_MAX:
                 return f"{self.var}_max"
             if sub in _SUBS_MIN:

@@ -517,3 +517,32 @@ def test_vector_standard_error_matches_the_curvature_of_the_log_likelihood():
     curvature = -(ll(p_hat + h) - 2 * ll(p_hat) + ll(p_hat - h)) / h**2
     se = d.standard_errors["p"].xreplace({d.model.params[0]: p_hat})
     assert _value_of(se, x, d, m) == pytest.approx(1 / np.sqrt(curvature), rel=1e-4)
+
+
+# --- a known constant written as a subscript of the observation's letter ---------------------
+PARETO_X0 = ("theta*x0**theta*x**(-theta-1)",
+             dict(params={"theta": "positive"}, known={"x0": "positive"}, support="x > x0"))
+
+
+@pytest.mark.parametrize("claim, right", [
+    (r"\hat\theta = \frac{n}{\sum_{i=1}^n \log(x_i/x_0)}", True),
+    (r"\hat\theta = \frac{n}{\sum_{i=1}^n \ln x_i - n\ln x_0}", True),
+    (r"\hat\theta = \frac{n}{\sum_{i=1}^n \log x_i - \log x_0}", False),
+    (r"\hat\theta = \frac{n}{\sum_{i=1}^n \log(x_i/x_{(1)})}", False),
+])
+def test_a_known_constant_x0_is_not_a_subscript_of_the_observation(claim, right):
+    """Rice's Pareto with known scale x₀: ``x_0`` is the constant x0 (it was refused as "unknown
+    subscript '0' of the observation x"); ``x_{(1)}`` is still the sample minimum."""
+    model, options = PARETO_X0
+    report = symmle.check(model, mle=claim, **options)
+    assert (report.steps["mle"].verdict in CORRECT) is right, report.steps["mle"]
+
+
+def test_the_truth_of_the_pareto_with_known_scale():
+    rng = np.random.default_rng(12)
+    x0, x = 1.5, (st.pareto.rvs(2.5, size=400, random_state=rng) * 1.5)
+    best = so.minimize_scalar(lambda t: -np.sum(st.pareto.logpdf(x / x0, t) - np.log(x0)),
+                              bounds=(0.01, 50), method="bounded", options={"xatol": 1e-10})
+    fitted = symmle.fit(PARETO_X0[0], x, known_values={"x0": x0}, **PARETO_X0[1])
+    assert fitted.estimates["theta"] == pytest.approx(best.x, rel=1e-6)
+    assert fitted.estimates["theta"] == pytest.approx(x.size / np.log(x / x0).sum(), rel=1e-12)
