@@ -279,7 +279,8 @@ def _from_family(fam: Any, params: ParamSpec = None) -> Model:
                                    where="parameter")
         if spec is not None and not (isinstance(spec, str) and not spec.strip()):
             domains[name] = spec
-            notes.append(f"the domain of {name} is {spec} as given, in place of the family's "
+            shown = spec.describe() if isinstance(spec, Domain) else spec
+            notes.append(f"the domain of {name} is {shown} as given, in place of the family's "
                          f"{fam.params[name]}")
     m = _from_strings(fam.density, var=fam.var, params=domains, known=dict(fam.known),
                       support=fam.support, latex_names=dict(fam.latex_names))
