@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import os
 
-from hypothesis import HealthCheck, settings
+try:
+    from hypothesis import HealthCheck, settings
+except ImportError:  # the test extra is not installed: the property tests say so themselves
+    settings = None
 
-_COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
-settings.register_profile("dev", max_examples=25, **_COMMON)
-settings.register_profile("ci", max_examples=25, derandomize=True, **_COMMON)
-settings.register_profile("long", max_examples=2000, **_COMMON)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
-                      or ("ci" if os.environ.get("CI") == "true" else "dev"))
+if settings is not None:
+    _COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+    settings.register_profile("dev", max_examples=25, **_COMMON)
+    settings.register_profile("ci", max_examples=25, derandomize=True, **_COMMON)
+    settings.register_profile("long", max_examples=2000, **_COMMON)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
+                          or ("ci" if os.environ.get("CI") == "true" else "dev"))
 
 
 def pytest_configure(config):
