@@ -484,3 +484,10 @@ def test_a_catalog_name_with_a_restricted_domain(capsys, tmp_path):
     assert json.loads(out)["estimates"]["p"] == 0.5  # min(x̄ = 0.8, 1/2)
     status, out, err = run(capsys, "derive", "poisson", "--param", "mu:positive")
     assert status != 0 and "the family 'poisson' has no parameter" in err
+    # a bad domain for a family's parameter: the parse error, with its position, no traceback
+    status, out, err = run(capsys, "derive", "bernoulli", "--param", "p:(0, foo]")
+    assert status == symmle.errors.UnknownNameError.exit_code
+    assert assert_one_line_error(err)[0] == ("symmle: error: domain of p: unknown name 'foo' "
+                                             "at position 4")
+    status, out, err = run(capsys, "derive", "bernoulli", "--param", "p:__import__('os')")
+    assert status == ParseError.exit_code and "unknown domain" in err and "Traceback" not in err
